@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// axonal benchmarks: `npm run bench` (add `-- --help` for options).
+// CUBA with 4,000 and 100,000 neurons for 1 s of model time on the wasm and js backends, with
+// Brian2 (C++ standalone) and a plain C version of the same loop run side by side.
+import { Command } from 'commander';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import { Simulation, VERSION } from '../dist/index.js';
+import { cubaModel } from './cuba.js';
+import { runBrian2, runC } from './peers/run-peer.js';
+
+if (process.argv.includes('--kernels')) {
+  await import('./kernels.js');
+  process.exit(0);
+}
+
+const program = new Command()
+  .name('npm run bench --')
+  .option('--sizes <list>', 'CUBA sizes (neurons), comma-separated', '4000,100000')
+  .option('--duration <ms>', 'model time per run, ms', '1000')
+  .option('--repeats <n>', 'runs per backend and size (the median is reported)', '3')
+  .option('--backends <list>', 'backends/variants: wasm, wasm-scalar, js', 'wasm,js')
+  .option('--no-peers', 'skip Brian2 and the C ceiling')
+  .option('--json <file>', 'also write the results as JSON')
+  .option('--kernels', 'run the kernel micro-benchmarks (benny) instead')
+  .parse(process.argv);
+const o = program.opts();
+const sizes = o.sizes.split(',').map(Number);
+const duration = Number(o.duration);
+const repeats = Number(o.repeats);
+
+const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function runAxonal(n, label) {
+  const [backend, variant] = label.split('-');
+  const times = [];
+  let last;
+  for (let r = 0; r < repeats; r++) {
+    const sim = await Simulation.create(cubaModel(n, { durationMs: duration }), { backend, variant });
+    const res = sim.run(duration);
+    times.push(res.seconds);
+    const spikes = sim.spikeTotals.reduce((a, b) => a + b, 0);
+    last = { build: sim.buildSeconds, synapses: sim.network.synapses, spikes, events: sim.events, variant: sim.backend.features.variant, rate: (spikes * 1000) / (n * duration) };
+    sim.dispose();
+  }
+  const run = median(times);
+  const steps = Math.round(duration / 0.1);
+  return {
+    engine: `axonal ${label}`, neurons: n, synapses: last.synapses, run_seconds: run, runs: times,
+    build_seconds: last.build, rate_hz: last.rate, variant: last.variant,
+    neuron_updates_per_s: (n * steps) / run, events_per_s: last.events / run,
+  };
+}
+
+const results = [];
+const fmt = (x, d = 3) => (x === undefined ? '-' : Number(x).toFixed(d));
+console.log(`axonal ${VERSION} bench — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${new Date().toISOString()}`);
+for (const n of sizes) {
+  const rows = [];
+  for (const b of o.backends.split(',')) rows.push(await runAxonal(n, b));
+  if (o.peers) {
+    const br = await runBrian2({ neurons: n, durationMs: duration, device: 'cpp_standalone' });
+    rows.push(br.skipped ? { engine: 'brian2 cpp_standalone', skipped: br.skipped } : { engine: 'brian2 cpp_standalone', neurons: n, synapses: br.synapses, run_seconds: br.run_seconds, rate_hz: br.rate_hz });
+    const c = await runC({ neurons: n, durationMs: duration });
+    rows.push(c.skipped ? { engine: 'C -O3 (ceiling)', skipped: c.skipped } : { engine: 'C -O3 (ceiling)', neurons: n, synapses: c.synapses, run_seconds: c.run_seconds, rate_hz: c.rate_hz });
+  }
+  const wasm = rows.find((r) => r.engine === 'axonal wasm');
+  const js = rows.find((r) => r.engine === 'axonal js');
+  const brian = rows.find((r) => r.engine.startsWith('brian2') && !r.skipped);
+  console.log(`\nCUBA ${n} neurons, ${duration} ms of model time (median of ${repeats} runs for axonal)`);
+  console.log('| engine | synapses | run s | rate Hz | neuron updates/s | synaptic events/s |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rows) {
+    if (r.skipped) console.log(`| ${r.engine} | skipped: ${r.skipped} | | | | |`);
+    else console.log(`| ${r.engine}${r.variant ? ` (${r.variant})` : ''} | ${r.synapses} | ${fmt(r.run_seconds)} | ${fmt(r.rate_hz, 2)} | ${r.neuron_updates_per_s ? (r.neuron_updates_per_s / 1e6).toFixed(1) + ' M' : '-'} | ${r.events_per_s ? (r.events_per_s / 1e6).toFixed(1) + ' M' : '-'} |`);
+  }
+  if (wasm && js) console.log(`WASM/JS speed-up: ${(js.run_seconds / wasm.run_seconds).toFixed(2)}×`);
+  if (wasm && brian) console.log(`WASM run time / Brian2 C++ standalone run time: ${(wasm.run_seconds / brian.run_seconds).toFixed(2)}`);
+  results.push({ neurons: n, rows });
+}
+if (o.json) {
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(o.json, JSON.stringify({ version: VERSION, node: process.version, date: new Date().toISOString(), results }, null, 2));
+}

@@ -1,0 +1,14 @@
+// Bundles the TypeScript sources into dist/ (ESM, Node). Dependencies stay external.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+});

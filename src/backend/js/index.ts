@@ -1,0 +1,93 @@
+/**
+ * The `js` backend: the kernels of assembly/ in TypeScript over an ArrayBuffer arena with the
+ * same offsets as the WASM arena (first usable byte WASM_ARENA_BASE), so that a plan, a pointer
+ * and a snapshot mean the same thing on both backends.
+ */
+import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../../core/layout.ts';
+import type { Backend, BackendFeatures, Kernels } from '../types.ts';
+import { inputKernels } from './inputs.ts';
+import { lifKernels } from './lif.ts';
+import { propagateKernels } from './propagate.ts';
+import { thresholdKernels } from './threshold.ts';
+import { utilKernels } from './util.ts';
+import { Views } from './views.ts';
+
+export { Views, truncSat } from './views.ts';
+
+const PAGE = 65536;
+
+/** A `Kernels` object bound to `views` (call `views.set(buffer)` to rebind after a reallocation). */
+export function createJsKernels(views: Views): Kernels {
+  return {
+    ...lifKernels(views),
+    ...thresholdKernels(views),
+    ...inputKernels(views),
+    ...propagateKernels(views),
+    ...utilKernels(views),
+  };
+}
+
+/** Throws on any call: installed in place of every kernel by dispose(). */
+export function disposedKernel(): never {
+  throw new Error('axonal: kernel called on a disposed backend');
+}
+
+/** Byte size of an arena of `bytes` usable bytes after `base`, checked against `maxBytes`. */
+export function arenaSize(name: string, base: number, bytes: number, maxBytes: number): number {
+  if (!Number.isInteger(bytes) || bytes < 0) {
+    throw new Error(`${name} backend: reserve(bytes) expects a non-negative integer number of bytes, got ${bytes}`);
+  }
+  if (base + bytes > maxBytes) {
+    throw new Error(
+      `${name} backend: cannot reserve ${bytes} bytes of arena: ${base} + ${bytes} = ${base + bytes} bytes ` +
+        `exceeds the limit of ${maxBytes} bytes (${maxBytes - base} usable)`,
+    );
+  }
+  return Math.ceil((base + bytes) / PAGE) * PAGE;
+}
+
+export class JsBackend implements Backend {
+  readonly name = 'js' as const;
+  readonly features: BackendFeatures = { simd: false, variant: 'js' };
+  readonly base = WASM_ARENA_BASE;
+  readonly maxBytes = WASM_MAX_BYTES;
+  readonly kernels: Kernels;
+  private views: Views;
+  private buf: ArrayBuffer;
+  private disposed = false;
+
+  constructor() {
+    this.buf = new ArrayBuffer(this.base);
+    this.views = new Views(this.buf);
+    this.kernels = createJsKernels(this.views);
+  }
+
+  /** Grow the arena to base + bytes (page-rounded); existing contents are kept, new bytes are zero. */
+  reserve(bytes: number): void {
+    if (this.disposed) throw new Error('js backend: reserve() after dispose()');
+    const size = arenaSize('js', this.base, bytes, this.maxBytes);
+    if (size <= this.buf.byteLength) return;
+    let nb: ArrayBuffer;
+    try {
+      nb = new ArrayBuffer(size);
+    } catch (e) {
+      throw new Error(`js backend: cannot allocate an arena of ${size} bytes (reserve(${bytes})): ${(e as Error).message}`);
+    }
+    new Uint8Array(nb).set(new Uint8Array(this.buf));
+    this.buf = nb;
+    this.views.set(nb);
+  }
+
+  get buffer(): ArrayBuffer {
+    return this.buf;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    const k = this.kernels as unknown as Record<string, unknown>;
+    for (const name of Object.keys(k)) k[name] = disposedKernel;
+    this.buf = new ArrayBuffer(0);
+    this.views.set(this.buf);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The `wasm` backend: one WebAssembly.Memory per backend (the arena), kernels from the compiled
+ * AssemblyScript in build/. Variants: 'simd' (default when the engine supports SIMD), 'scalar',
+ * 'debug' (assertions and bounds checks that abort with a message naming kernel, file and line).
+ */
+import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../../core/layout.ts';
+import { arenaSize, disposedKernel } from '../js/index.ts';
+import type { Backend, BackendFeatures, Kernels } from '../types.ts';
+import { detectWasmFeatures, instantiateVariant, type WasmVariant } from './loader.ts';
+
+export {
+  compileVariant, detectWasmFeatures, findPackageRoot, KERNEL_NAMES, readAsString, setWasmLocator,
+  WASM_FILES, type WasmLocator, type WasmVariant,
+} from './loader.ts';
+
+const PAGE = 65536;
+
+export class WasmBackend implements Backend {
+  readonly name = 'wasm' as const;
+  readonly features: BackendFeatures;
+  readonly base = WASM_ARENA_BASE;
+  readonly maxBytes = WASM_MAX_BYTES;
+  readonly kernels: Kernels;
+  private memory: WebAssembly.Memory | null;
+
+  private constructor(memory: WebAssembly.Memory, kernels: Kernels, variant: WasmVariant) {
+    this.memory = memory;
+    this.kernels = kernels;
+    this.features = { simd: variant !== 'scalar' && detectWasmFeatures().simd, variant };
+  }
+
+  static async create(variant: WasmVariant): Promise<WasmBackend> {
+    const { memory, kernels } = await instantiateVariant(variant, 1);
+    return new WasmBackend(memory, kernels, variant);
+  }
+
+  /** Grow the memory to base + bytes (page-rounded); existing contents are kept, new pages are zero. */
+  reserve(bytes: number): void {
+    const mem = this.memory;
+    if (!mem) throw new Error('wasm backend: reserve() after dispose()');
+    const size = arenaSize('wasm', this.base, bytes, this.maxBytes);
+    const have = mem.buffer.byteLength;
+    if (size <= have) return;
+    try {
+      mem.grow((size - have) / PAGE);
+    } catch (e) {
+      throw new Error(`wasm backend: cannot grow the memory to ${size} bytes (reserve(${bytes})): ${(e as Error).message}`);
+    }
+  }
+
+  get buffer(): ArrayBuffer {
+    if (!this.memory) throw new Error('wasm backend: buffer read after dispose()');
+    return this.memory.buffer;
+  }
+
+  dispose(): void {
+    if (!this.memory) return;
+    this.memory = null;
+    const k = this.kernels as unknown as Record<string, unknown>;
+    for (const name of Object.keys(k)) k[name] = disposedKernel;
+  }
+}

@@ -1,0 +1,377 @@
+/**
+ * buildNetwork: validate, estimate (refuse what cannot fit before generating anything), then
+ * generate parameters, initial state, connectivity (CSR by source), delays and input tables.
+ * Transcendental constants are computed here once, in double precision, and stored as float32.
+ */
+import type {
+  BuiltInput, BuiltNetwork, BuiltPopulation, BuiltProjection, ConnectSpec, InputSpec, ModelSpec,
+  MonitorSpec, PopulationSpec, ProjectionSpec, ValueSpec,
+} from '../core/types.ts';
+import {
+  LIF_A, LIF_B, LIF_NPARAMS, LIF_P11E, LIF_P11I, LIF_P21E, LIF_P21I, LIF_REFSTEPS, LIF_VREST, LIF_VRESET, LIF_VTH,
+  MAX_DELAY_STEPS, WASM_ARENA_BASE, WASM_MAX_BYTES,
+} from '../core/layout.ts';
+import { KeyStream } from '../core/rng.ts';
+import { ModelError } from './errors.ts';
+import {
+  checkModel, DEFAULT_DURATION, DEFAULT_SEED, LIF_DEFAULTS, MAX_STEP, THRESHOLD_DEFAULT_MU,
+  type CheckedPopulation, type CheckedProjection,
+} from './validate.ts';
+import { estimateChecked, tooLargeMessage } from './estimate.ts';
+import {
+  compileValue, drawValue, isArrayLike, isUniformValue, poissonTable, poissonThreshold, RedrawError,
+  sampleNeuronValues, toSteps, V_ARRAY,
+} from './values.ts';
+import { generateIncoming, incomingToCSR } from './connect.ts';
+import {
+  connStream, delayStream, initialStream, LIF_PARAM_NAMES, paramStream, poissonInputStream, populationStream,
+  totalCountStream, weightStream, LIF_EXP_VARS,
+} from './streams.ts';
+
+export interface BuildOptions {
+  /** overrides the model's seed (integer 0..2^32-1); default spec.seed, else 1 */
+  seed?: number;
+  /** largest arena in bytes (default: one WebAssembly memory, WASM_MAX_BYTES - WASM_ARENA_BASE) */
+  maxBytes?: number;
+}
+
+const MAX_U32 = 0xffffffff;
+
+/**
+ * Validate and build a model. Throws ModelError listing every issue of the description, or (before
+ * any connectivity is generated) the sizes when the network would not fit in opts.maxBytes.
+ */
+export function buildNetwork(spec: ModelSpec, opts: BuildOptions = {}): BuiltNetwork {
+  const checked = checkModel(spec);
+  const issues = checked.issues.slice();
+  if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed <= MAX_U32))
+    issues.push({ path: 'seed', message: `the seed option must be an integer in 0..4294967295, got ${opts.seed}` });
+  if (issues.length) throw new ModelError(issues);
+  if ([...checked.populations, ...checked.projections, ...checked.inputs].some((x) => !x))
+    throw new Error('internal error: a model without issues was not fully resolved');
+
+  const est = estimateChecked(spec, checked);
+  const limit = opts.maxBytes ?? WASM_MAX_BYTES - WASM_ARENA_BASE;
+  if (est.bytes > limit) throw new ModelError([{ path: '', message: tooLargeMessage(est, limit) }]);
+  for (const cp of checked.projections) {
+    if (cp.count > MAX_U32)
+      throw new ModelError([{ path: `projections[${cp.index}].connect`, message: `${cp.count} synapses, more than ${MAX_U32} in one projection` }]);
+  }
+
+  const dt = spec.dt;
+  const seed = opts.seed ?? spec.seed ?? DEFAULT_SEED;
+  const populations = checked.populations.map((cp) => buildPopulation(spec.populations[cp.index], cp, dt, seed));
+  const projections = checked.projections.map((cp) =>
+    buildProjection(spec.projections![cp.index], cp, checked.populations, dt, seed),
+  );
+  const inputs: BuiltInput[] = (spec.inputs ?? []).map((inp, i) => buildInput(inp, i, checked.inputs[i].target, checked.inputs[i].channel, dt));
+  let maxDelay = 1;
+  let synapses = 0;
+  for (const p of projections) {
+    maxDelay = Math.max(maxDelay, p.maxDelay);
+    synapses += p.nSyn;
+  }
+  return {
+    name: spec.name ?? 'model',
+    dt,
+    seed,
+    steps: toSteps(spec.duration ?? DEFAULT_DURATION, dt),
+    populations,
+    projections,
+    inputs,
+    monitors: (spec.monitors ?? []).map(copyMonitor),
+    ringSlots: Math.max(2, maxDelay + 1),
+    neurons: populations.reduce((s, p) => s + p.size, 0),
+    synapses,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Populations
+// ---------------------------------------------------------------------------------------------
+
+/** Per-neuron values of a validated ValueSpec, or a number when it is the same everywhere. */
+function perNeuron(spec: ValueSpec | undefined, dflt: number, seed: number, stream: number, n: number, path: string): number | Float64Array {
+  if (spec === undefined) return dflt;
+  if (typeof spec === 'number') return spec;
+  if (isArrayLike(spec) && isUniformValue(spec)) return (spec as ArrayLike<number>)[0];
+  try {
+    return sampleNeuronValues(spec, seed, stream, n);
+  } catch (e) {
+    if (e instanceof RedrawError) throw new ModelError([{ path, message: `${e.message} (neuron ${e.index})` }]);
+    throw e;
+  }
+}
+
+const at = (v: number | Float64Array, i: number) => (typeof v === 'number' ? v : v[i]);
+
+/**
+ * Exact propagator of an exponentially decaying synaptic current into v over one step dt, per nA:
+ *   P21 = (1/cm) * tau_m*tau_s/(tau_s - tau_m) * (exp(-dt/tau_s) - exp(-dt/tau_m))
+ *       = (dt/cm) * exp(-dt/tau_m) * expm1(x)/x,   x = dt/tau_m - dt/tau_s
+ * written without cancellation: expm1(x)/x for 1e-5 <= |x| < 1, its series 1 + x/2 + x^2/6 below
+ * (so tau_s = tau_m gives the limit (dt/cm) exp(-dt/tau_m) exactly, and nearby values are
+ * continuous), and the direct difference for |x| >= 1 (no cancellation, no overflow).
+ */
+export function lifP21(dt: number, tauM: number, tauS: number, cm: number): number {
+  const x = dt / tauM - dt / tauS;
+  const ax = Math.abs(x);
+  if (ax >= 1) return ((dt / cm) * (Math.exp(-dt / tauS) - Math.exp(-dt / tauM))) / x;
+  const f = ax < 1e-5 ? 1 + x / 2 + (x * x) / 6 : Math.expm1(x) / x;
+  return (dt / cm) * Math.exp(-dt / tauM) * f;
+}
+
+/** The LIF parameter block (layout.ts) of one neuron, in double precision, into out[j*stride + i]. */
+export function lifBlock(
+  dt: number, p: { tau_m: number; cm: number; v_rest: number; v_thresh: number; v_reset: number; tau_refrac: number; tau_syn_e: number; tau_syn_i: number },
+  out: Float32Array, i: number, stride: number,
+): void {
+  const A = -Math.expm1(-dt / p.tau_m);
+  out[LIF_A * stride + i] = A;
+  out[LIF_B * stride + i] = (p.tau_m / p.cm) * A;
+  out[LIF_P21E * stride + i] = lifP21(dt, p.tau_m, p.tau_syn_e, p.cm);
+  out[LIF_P21I * stride + i] = lifP21(dt, p.tau_m, p.tau_syn_i, p.cm);
+  out[LIF_P11E * stride + i] = Math.exp(-dt / p.tau_syn_e);
+  out[LIF_P11I * stride + i] = Math.exp(-dt / p.tau_syn_i);
+  out[LIF_VREST * stride + i] = p.v_rest;
+  out[LIF_VTH * stride + i] = p.v_thresh;
+  out[LIF_VRESET * stride + i] = p.v_reset;
+  out[LIF_REFSTEPS * stride + i] = toSteps(p.tau_refrac, dt);
+}
+
+function toF32(v: number | Float64Array, n: number): Float32Array {
+  const out = new Float32Array(n);
+  if (typeof v === 'number') out.fill(v);
+  else out.set(v);
+  return out;
+}
+
+function buildPopulation(ps: PopulationSpec, cp: CheckedPopulation, dt: number, seed: number): BuiltPopulation {
+  const n = cp.size;
+  const k = cp.index;
+  const path = `populations[${k}]`;
+  const params = (ps.params ?? {}) as Record<string, ValueSpec | undefined>;
+  const init = (ps.initial ?? {}) as Record<string, ValueSpec | undefined>;
+  const pop: BuiltPopulation = {
+    name: cp.name, index: k, size: n, model: cp.model, channels: cp.channels, hetero: false, initial: {}, stream: populationStream(k),
+  };
+  if (cp.type) pop.type = cp.type;
+  if (cp.model === 'lif') {
+    pop.synapse = cp.synapse;
+    const v: Record<string, number | Float64Array> = {};
+    LIF_PARAM_NAMES.forEach((name, j) => {
+      v[name] = perNeuron(params[name], LIF_DEFAULTS[name], seed, paramStream(k, j), n, `${path}.params.${name}`);
+    });
+    const blockNames = LIF_PARAM_NAMES.filter((x) => x !== 'i_offset');
+    const hetero = blockNames.some((name) => typeof v[name] !== 'number');
+    const one = (i: number) => ({
+      tau_m: at(v.tau_m, i), cm: at(v.cm, i), v_rest: at(v.v_rest, i), v_thresh: at(v.v_thresh, i), v_reset: at(v.v_reset, i),
+      tau_refrac: at(v.tau_refrac, i), tau_syn_e: at(v.tau_syn_e, i), tau_syn_i: at(v.tau_syn_i, i),
+    });
+    if (!hetero) {
+      pop.params = new Float32Array(LIF_NPARAMS);
+      lifBlock(dt, one(0), pop.params, 0, 1);
+    } else {
+      const block = new Float32Array(LIF_NPARAMS * n);
+      for (let i = 0; i < n; i++) lifBlock(dt, one(i), block, i, n);
+      // every neuron's block equal after rounding to float32: store it once
+      let same = true;
+      for (let j = 0; j < LIF_NPARAMS && same; j++) {
+        const row = j * n;
+        for (let i = 1; i < n; i++) if (block[row + i] !== block[row]) { same = false; break; }
+      }
+      if (same) {
+        pop.params = new Float32Array(LIF_NPARAMS);
+        for (let j = 0; j < LIF_NPARAMS; j++) pop.params[j] = block[j * n];
+      } else {
+        pop.params = block;
+        pop.hetero = true;
+      }
+    }
+    pop.bias = toF32(v.i_offset, n);
+    // initial state: v defaults to v_rest, ie and ii to 0
+    const vars = cp.synapse === 'delta' ? ['v'] : (LIF_EXP_VARS as readonly string[]);
+    vars.forEach((name, j) => {
+      const dflt = name === 'v' ? v.v_rest : 0;
+      const x = init[name] === undefined ? dflt : perNeuron(init[name], 0, seed, initialStream(k, j), n, `${path}.initial.${name}`);
+      pop.initial[name] = toF32(x, n);
+    });
+  } else if (cp.model === 'threshold') {
+    const mu = perNeuron(params.mu, THRESHOLD_DEFAULT_MU, seed, paramStream(k, 0), n, `${path}.params.mu`);
+    pop.params = typeof mu === 'number' ? Float32Array.of(mu) : Float32Array.from(mu);
+    pop.hetero = pop.params.length > 1;
+    const s = perNeuron(init.n, 0, seed, initialStream(k, 0), n, `${path}.initial.n`);
+    const st = new Int32Array(n);
+    if (typeof s === 'number') st.fill(s);
+    else for (let i = 0; i < n; i++) st[i] = s[i];
+    pop.initial.n = st;
+  } else if (cp.model === 'poisson') {
+    const rate = perNeuron(params.rate, 0, seed, paramStream(k, 0), n, `${path}.params.rate`);
+    if (typeof rate === 'number') pop.poissonThreshold = Uint32Array.of(poissonThreshold(rate, dt));
+    else {
+      const thr = new Uint32Array(n);
+      for (let i = 0; i < n; i++) thr[i] = poissonThreshold(rate[i], dt);
+      pop.poissonThreshold = thr;
+    }
+    pop.hetero = pop.poissonThreshold.length > 1;
+  } else {
+    const times = (params.spike_times ?? []) as unknown as ArrayLike<ArrayLike<number>>;
+    let total = 0;
+    for (let i = 0; i < n; i++) total += times[i].length;
+    const st = new Int32Array(total);
+    const idx = new Int32Array(total);
+    const order = new Uint32Array(total);
+    let e = 0;
+    for (let i = 0; i < n; i++) {
+      const row = times[i];
+      for (let j = 0; j < row.length; j++, e++) {
+        st[e] = toSteps(row[j], dt);
+        idx[e] = i;
+        order[e] = e;
+      }
+    }
+    order.sort((a, b) => st[a] - st[b] || idx[a] - idx[b]);
+    pop.generatorSteps = new Int32Array(total);
+    pop.generatorIndices = new Int32Array(total);
+    for (let j = 0; j < total; j++) {
+      pop.generatorSteps[j] = st[order[j]];
+      pop.generatorIndices[j] = idx[order[j]];
+    }
+  }
+  return pop;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Projections
+// ---------------------------------------------------------------------------------------------
+
+function buildProjection(ps: ProjectionSpec, cp: CheckedProjection, pops: CheckedPopulation[], dt: number, seed: number): BuiltProjection {
+  const i = cp.index;
+  const path = `projections[${i}]`;
+  const nSrc = pops[cp.source].size;
+  const nTgt = pops[cp.target].size;
+  const wSpec = ps.weight;
+  const dSpec: ValueSpec = ps.delay ?? dt;
+  const wConst = isUniformValue(wSpec);
+  const dConst = isUniformValue(dSpec);
+  const wArr = !wConst && isArrayLike(wSpec);
+  const dArr = !dConst && isArrayLike(dSpec);
+  const inc = generateIncoming(ps.connect as ConnectSpec, {
+    nSrc, nTgt, same: cp.same, seed, stream: connStream(i), countStream: totalCountStream(i), needGenIndex: wArr || dArr,
+  });
+  const nSyn = inc.nSyn;
+  const csr = incomingToCSR(inc, nSrc, nTgt, !wConst || !dConst);
+  const { inPtr } = inc;
+  const gen = inc.genIndex;
+  const perm = csr.perm!;
+
+  // weights
+  let weights: Float32Array | null = null;
+  let constWeight = 0;
+  if (wConst) {
+    constWeight = Math.fround(typeof wSpec === 'number' ? wSpec : ((wSpec as number[])[0] ?? 0));
+  } else {
+    weights = new Float32Array(nSyn);
+    const s = compileValue(wSpec);
+    if (s.kind === V_ARRAY) {
+      const a = s.arr!;
+      for (let k = 0; k < nSyn; k++) weights[perm[k]] = a[gen ? gen[k] : k];
+    } else {
+      const stream = weightStream(i);
+      const ks = new KeyStream(seed, stream, 0);
+      for (let t = 0; t < nTgt; t++) {
+        const end = inPtr[t + 1];
+        if (inPtr[t] === end) continue;
+        ks.reset(seed, stream, t);
+        for (let k = inPtr[t]; k < end; k++) {
+          const x = drawValue(s, ks);
+          if (x !== x) throw new ModelError([{ path: `${path}.weight`, message: `${redrawMsg} (target neuron ${t})` }]);
+          weights[perm[k]] = x;
+        }
+      }
+    }
+  }
+
+  // delays: steps = round(delay / dt); drawn values are clipped below at 1 step
+  let delays: Uint8Array | null = null;
+  let constDelay = 1;
+  let minDelay = 1;
+  let maxDelay = 1;
+  if (dConst) {
+    const d = typeof dSpec === 'number' ? dSpec : ((dSpec as number[])[0] ?? dt);
+    constDelay = minDelay = maxDelay = toSteps(d, dt);
+  } else {
+    delays = new Uint8Array(nSyn);
+    const s = compileValue(dSpec);
+    let lo = MAX_DELAY_STEPS;
+    let hi = 1;
+    if (s.kind === V_ARRAY) {
+      const a = s.arr!;
+      for (let k = 0; k < nSyn; k++) {
+        const st = toSteps(a[gen ? gen[k] : k], dt);
+        delays[perm[k]] = st;
+        if (st < lo) lo = st;
+        if (st > hi) hi = st;
+      }
+    } else {
+      const stream = delayStream(i);
+      const ks = new KeyStream(seed, stream, 0);
+      for (let t = 0; t < nTgt; t++) {
+        const end = inPtr[t + 1];
+        if (inPtr[t] === end) continue;
+        ks.reset(seed, stream, t);
+        for (let k = inPtr[t]; k < end; k++) {
+          const x = drawValue(s, ks);
+          if (x !== x) throw new ModelError([{ path: `${path}.delay`, message: `${redrawMsg} (target neuron ${t})` }]);
+          let st = Math.round(x / dt);
+          if (st < 1) st = 1;
+          if (st > MAX_DELAY_STEPS)
+            throw new ModelError([{ path: `${path}.delay`, message: `drew a delay of ${x} ms = ${st} steps (target neuron ${t}), more than ${MAX_DELAY_STEPS} steps; set max` }]);
+          delays[perm[k]] = st;
+          if (st < lo) lo = st;
+          if (st > hi) hi = st;
+        }
+      }
+    }
+    if (nSyn === 0) {
+      delays = null;
+      lo = hi = 1;
+    }
+    minDelay = lo;
+    maxDelay = hi;
+    constDelay = lo;
+  }
+
+  return {
+    name: cp.name, index: i, source: cp.source, target: cp.target, channel: cp.channel, nSyn,
+    rowPtr: csr.rowPtr, targets: csr.targets, weights, constWeight, delays, constDelay, minDelay, maxDelay,
+  };
+}
+
+const redrawMsg = "a normal distribution with bound 'redraw' found no value within [min, max] in 1000 attempts";
+
+// ---------------------------------------------------------------------------------------------
+// Inputs and monitors
+// ---------------------------------------------------------------------------------------------
+
+function buildInput(inp: InputSpec, i: number, target: number, channel: number, dt: number): BuiltInput {
+  const startStep = inp.start === undefined ? 0 : toSteps(inp.start, dt);
+  const stopStep = inp.stop === undefined ? MAX_STEP : toSteps(inp.stop, dt);
+  if (inp.type === 'poisson') {
+    return {
+      type: 'poisson', target, channel, table: poissonTable((inp.rate * dt) / 1000), weight: Math.fround(inp.weight),
+      startStep, stopStep, stream: poissonInputStream(i),
+    };
+  }
+  return {
+    type: 'current', target, amplitude: inp.amplitude,
+    neurons: inp.neurons ? Int32Array.from(inp.neurons) : null, startStep, stopStep,
+  };
+}
+
+function copyMonitor(m: MonitorSpec): MonitorSpec {
+  if (m.type === 'spikes') return m.neurons ? { type: 'spikes', population: m.population, neurons: Array.from(m.neurons) } : { type: 'spikes', population: m.population };
+  if (m.type === 'state')
+    return { type: 'state', population: m.population, variables: Array.from(m.variables), neurons: Array.from(m.neurons), every: m.every ?? 1 };
+  return { type: 'rate', population: m.population };
+}

@@ -1,0 +1,1054 @@
+/**
+ * Validation of a model description (docs/model-format.md): every problem at once, each with the
+ * path of its field. Nothing here allocates per neuron or per synapse beyond scanning the arrays
+ * the user gave, so a model of any declared size validates in microseconds.
+ *
+ * checkModel() also resolves what the builder and the estimator need (population indices,
+ * receptor channels, synapse counts, delay bounds), so that the rules live in one place.
+ */
+import type { ConnectSpec, NeuronKind, NeuronModelName, ValueSpec } from '../core/types.ts';
+import { MAX_DELAY_STEPS } from '../core/layout.ts';
+import type { ModelIssue } from './errors.ts';
+import { GRID_TOL, isArrayLike, onGrid, supportOf, toSteps, isUniformValue } from './values.ts';
+import { allowedSources, synapseCount } from './connect.ts';
+import {
+  LIF_PARAM_NAMES, MAX_INPUTS, MAX_POPULATIONS, MAX_PROJECTIONS, THRESHOLD_PARAM_NAMES,
+  POISSON_PARAM_NAMES, SPIKE_GENERATOR_PARAM_NAMES,
+} from './streams.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Defaults (documented in docs/model-format.md)
+// ---------------------------------------------------------------------------------------------
+
+/** PyNN IF_curr_exp defaults: ms, nF, mV, nA. */
+export const LIF_DEFAULTS: Readonly<Record<(typeof LIF_PARAM_NAMES)[number], number>> = {
+  tau_m: 20,
+  cm: 1,
+  v_rest: -65,
+  v_thresh: -50,
+  v_reset: -65,
+  tau_refrac: 0.1,
+  tau_syn_e: 5,
+  tau_syn_i: 5,
+  i_offset: 0,
+};
+/** Threshold units: default threshold (a unit with one active input of weight 1 becomes active). */
+export const THRESHOLD_DEFAULT_MU = 1;
+/** Default duration of a run, ms. */
+export const DEFAULT_DURATION = 1000;
+/** Default seed when neither the options nor the model give one. */
+export const DEFAULT_SEED = 1;
+/** Largest expected number of events per step of one Poisson input (table length ~ lambda). */
+export const MAX_POISSON_LAMBDA = 1e5;
+/** Largest step index (stored as int32). */
+export const MAX_STEP = 2 ** 31 - 1;
+const MAX_SIZE = 2 ** 31 - 1;
+const MAX_U32 = 0xffffffff;
+
+const MODELS: readonly NeuronModelName[] = ['lif', 'threshold', 'poisson', 'spike_generator'];
+const KINDS: readonly NeuronKind[] = ['excitatory', 'inhibitory'];
+const RULES = ['all_to_all', 'one_to_one', 'pairwise_bernoulli', 'fixed_indegree', 'fixed_outdegree', 'fixed_total_number', 'explicit'] as const;
+const RULE_FIELDS: Record<string, readonly string[]> = {
+  all_to_all: ['rule', 'allow_autapses'],
+  one_to_one: ['rule'],
+  pairwise_bernoulli: ['rule', 'p', 'allow_autapses'],
+  fixed_indegree: ['rule', 'indegree', 'allow_autapses', 'allow_multapses'],
+  fixed_outdegree: ['rule', 'outdegree', 'allow_autapses', 'allow_multapses'],
+  fixed_total_number: ['rule', 'n', 'allow_autapses', 'allow_multapses'],
+  explicit: ['rule', 'sources', 'targets'],
+};
+const FIXED_RULES = 'explicit, one_to_one, all_to_all, fixed_indegree, fixed_outdegree or fixed_total_number';
+const TOP_FIELDS = ['name', 'description', 'dt', 'duration', 'seed', 'populations', 'projections', 'inputs', 'monitors'];
+const POP_FIELDS = ['name', 'size', 'model', 'type', 'synapse', 'params', 'initial'];
+const PROJ_FIELDS = ['name', 'source', 'target', 'connect', 'weight', 'delay', 'receptor'];
+const POISSON_INPUT_FIELDS = ['type', 'target', 'rate', 'weight', 'receptor', 'start', 'stop'];
+const CURRENT_INPUT_FIELDS = ['type', 'target', 'amplitude', 'start', 'stop', 'neurons'];
+const MONITOR_FIELDS: Record<string, readonly string[]> = {
+  spikes: ['type', 'population', 'neurons'],
+  state: ['type', 'population', 'variables', 'neurons', 'every'],
+  rate: ['type', 'population'],
+};
+const LIF_UNITS: Record<string, string> = {
+  tau_m: 'ms', cm: 'nF', v_rest: 'mV', v_thresh: 'mV', v_reset: 'mV', tau_refrac: 'ms', tau_syn_e: 'ms', tau_syn_i: 'ms', i_offset: 'nA',
+};
+/** At most this many issues per array (then one summary line). */
+const MAX_ARRAY_ISSUES = 3;
+
+/** State variables of a model (initial values and state monitors). */
+export function stateVariables(model: NeuronModelName, synapse: 'exp' | 'delta' | undefined): string[] {
+  if (model === 'lif') return synapse === 'delta' ? ['v'] : ['v', 'ie', 'ii'];
+  if (model === 'threshold') return ['n'];
+  return [];
+}
+
+/** Number of ring-buffer channels of a population. */
+export function channelsOf(model: NeuronModelName, synapse: 'exp' | 'delta' | undefined): number {
+  if (model === 'lif') return synapse === 'delta' ? 1 : 2;
+  if (model === 'threshold') return 1;
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolved model
+// ---------------------------------------------------------------------------------------------
+
+export interface CheckedPopulation {
+  index: number;
+  name: string;
+  size: number;
+  model: NeuronModelName;
+  type?: NeuronKind;
+  synapse?: 'exp' | 'delta';
+  channels: number;
+}
+
+export interface CheckedProjection {
+  index: number;
+  name: string;
+  source: number;
+  target: number;
+  same: boolean;
+  channel: number;
+  /** exact (fixed rules) or expected (pairwise_bernoulli) number of synapses */
+  count: number;
+  countFixed: boolean;
+  weightPerSynapse: boolean;
+  delayPerSynapse: boolean;
+  /** largest delay in steps the spec allows (exact for constants and arrays) */
+  maxDelaySteps: number;
+}
+
+export interface CheckedInput {
+  index: number;
+  target: number;
+  channel: number;
+}
+
+export interface CheckedModel {
+  issues: ModelIssue[];
+  dt: number;
+  populations: CheckedPopulation[];
+  projections: CheckedProjection[];
+  inputs: CheckedInput[];
+}
+
+/** Check a model: all issues, and (meaningful only when there are none) the resolved structure. */
+export function checkModel(spec: unknown): CheckedModel {
+  const c = new Checker();
+  c.model(spec);
+  return { issues: c.issues, dt: c.dt ?? NaN, populations: c.pops as CheckedPopulation[], projections: c.projs as CheckedProjection[], inputs: c.inputs as CheckedInput[] };
+}
+
+/**
+ * Every problem of a model description, each as { path, message } (empty when valid). Never throws.
+ */
+export function validateModel(spec: unknown): ModelIssue[] {
+  return checkModel(spec).issues;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+type Obj = Record<string, unknown>;
+
+function isObj(x: unknown): x is Obj {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x);
+}
+
+function join(path: string, key: string): string {
+  return path ? `${path}.${key}` : key;
+}
+
+function describe(x: unknown): string {
+  if (x === undefined) return 'nothing';
+  if (x === null) return 'null';
+  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? x.slice(0, 40) + '…' : x);
+  if (typeof x === 'number' || typeof x === 'boolean') return String(x);
+  if (isArrayLike(x)) return `an array of length ${x.length}`;
+  if (typeof x === 'object') return 'an object';
+  return typeof x;
+}
+
+function fmt(x: number, unit: string): string {
+  return unit ? `${x} ${unit}` : String(x);
+}
+
+function quoteList(xs: readonly string[]): string {
+  return xs.map((s) => `'${s}'`).join(', ');
+}
+
+/** Optimal string alignment distance (edits and adjacent transpositions). */
+function editDistance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= m; i++) {
+    for (let j = 1; j <= n; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[m][n];
+}
+
+function suggest(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const a of allowed) {
+    const d = editDistance(key.toLowerCase(), a.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = a;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(1, Math.floor(key.length / 3)) && bestD < key.length ? best : undefined;
+}
+
+/** Parsed ValueSpec. */
+interface PV {
+  kind: 'const' | 'array' | 'uniform' | 'normal' | 'bernoulli';
+  spec: ValueSpec;
+  lo: number;
+  hi: number;
+}
+
+interface ValueOpts {
+  unit: string;
+  /** required array length; null: arrays not allowed (arrayReason says why); undefined: unknown */
+  count: number | null | undefined;
+  /** e.g. `one value per neuron of population "E" (100)` */
+  countWhat?: string;
+  arrayReason?: string;
+  /** distributions not allowed: the reason */
+  noDist?: string;
+}
+
+interface Pop {
+  index: number;
+  name?: string;
+  size?: number;
+  model?: NeuronModelName;
+  type?: NeuronKind;
+  synapse?: 'exp' | 'delta';
+}
+
+class Checker {
+  issues: ModelIssue[] = [];
+  dt: number | undefined;
+  popInfo: Pop[] = [];
+  popByName = new Map<string, number>();
+  projNames = new Map<string, number>();
+  pops: (CheckedPopulation | null)[] = [];
+  projs: (CheckedProjection | null)[] = [];
+  inputs: (CheckedInput | null)[] = [];
+
+  err(path: string, message: string): void {
+    this.issues.push({ path, message });
+  }
+
+  // --- generic -------------------------------------------------------------------------------
+
+  /** NaN / ±Infinity anywhere in the description (JSON cannot hold them, the API can). */
+  scan(x: unknown, path: string, depth: number): void {
+    if (typeof x === 'number') {
+      if (!Number.isFinite(x)) this.err(path, `must be a finite number, got ${x}`);
+      return;
+    }
+    if (x === null || typeof x !== 'object' || depth > 64) return;
+    if (isArrayLike(x)) {
+      let bad = 0;
+      const n = x.length;
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        if (typeof v === 'number') {
+          if (v - v !== 0) {
+            if (bad < MAX_ARRAY_ISSUES) this.err(`${path}[${i}]`, `must be a finite number, got ${v}`);
+            bad++;
+          }
+        } else if (typeof v === 'object' && v !== null) this.scan(v, `${path}[${i}]`, depth + 1);
+      }
+      if (bad > MAX_ARRAY_ISSUES) this.err(path, `${bad - MAX_ARRAY_ISSUES} more entries are not finite numbers`);
+      return;
+    }
+    for (const k of Object.keys(x)) this.scan((x as Obj)[k], join(path, k), depth + 1);
+  }
+
+  /** Unknown fields are errors: a typo would silently change the model. */
+  fields(o: Obj, allowed: readonly string[], path: string, what: string): void {
+    for (const k of Object.keys(o)) {
+      if (allowed.includes(k)) continue;
+      const s = suggest(k, allowed);
+      this.err(join(path, k), `unknown field${s ? `; did you mean "${s}"?` : ''} (fields of ${what}: ${allowed.join(', ')})`);
+    }
+  }
+
+  /** A finite number, or undefined (type errors reported; non-finite numbers were reported by scan). */
+  num(x: unknown, path: string, expected: string): number | undefined {
+    if (typeof x !== 'number') {
+      this.err(path, `must be ${expected}, got ${describe(x)}`);
+      return undefined;
+    }
+    return Number.isFinite(x) ? x : undefined;
+  }
+
+  bool(o: Obj, key: string, path: string): boolean | undefined {
+    const x = o[key];
+    if (x === undefined) return undefined;
+    if (typeof x !== 'boolean') {
+      this.err(join(path, key), `must be true or false, got ${describe(x)}`);
+      return undefined;
+    }
+    return x;
+  }
+
+  nonNegInt(x: unknown, path: string, what: string, max = MAX_U32): number | undefined {
+    const v = this.num(x, path, `a non-negative integer (${what})`);
+    if (v === undefined) return undefined;
+    if (!Number.isInteger(v) || v < 0 || v > max) {
+      this.err(path, `must be a non-negative integer (${what}) up to ${max}, got ${v}`);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** An array of neuron indices of a population of `size` (size undefined: range not checked). */
+  indices(x: unknown, path: string, size: number | undefined, what: string): ArrayLike<number> | undefined {
+    if (!isArrayLike(x)) {
+      this.err(path, `must be an array of ${what}, got ${describe(x)}`);
+      return undefined;
+    }
+    let bad = 0;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      if (typeof v === 'number' && !Number.isFinite(v)) continue; // reported by scan
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || (size !== undefined && v >= size)) {
+        if (bad < MAX_ARRAY_ISSUES)
+          this.err(`${path}[${i}]`, `must be an integer in [0, ${size ?? 'size'}) (${what}), got ${describe(v)}`);
+        bad++;
+      }
+    }
+    if (bad > MAX_ARRAY_ISSUES) this.err(path, `${bad - MAX_ARRAY_ISSUES} more entries are out of range`);
+    return bad ? undefined : (x as ArrayLike<number>);
+  }
+
+  /** Check a ValueSpec; returns its parsed form or undefined when malformed. */
+  value(x: unknown, path: string, o: ValueOpts): PV | undefined {
+    if (typeof x === 'number') {
+      if (!Number.isFinite(x)) return undefined;
+      return { kind: 'const', spec: x, lo: x, hi: x };
+    }
+    if (isArrayLike(x)) {
+      if (o.count === null) {
+        this.err(path, `per-synapse arrays are only allowed where the number of synapses is fixed (${FIXED_RULES})${o.arrayReason ? `; ${o.arrayReason}` : ''}`);
+        return undefined;
+      }
+      let ok = true;
+      let bad = 0;
+      for (let i = 0; i < x.length; i++) {
+        const v = x[i];
+        if (typeof v !== 'number') {
+          if (bad < MAX_ARRAY_ISSUES) this.err(`${path}[${i}]`, `must be a number${o.unit ? ` (${o.unit})` : ''}, got ${describe(v)}`);
+          bad++;
+          ok = false;
+        } else if (!Number.isFinite(v)) ok = false;
+      }
+      if (bad > MAX_ARRAY_ISSUES) this.err(path, `${bad - MAX_ARRAY_ISSUES} more entries are not numbers`);
+      if (o.count !== undefined && x.length !== o.count) {
+        this.err(path, `must have ${o.countWhat ?? `${o.count} values`}, got ${x.length} values`);
+        ok = false;
+      }
+      if (!ok) return undefined;
+      const spec = x as unknown as number[];
+      const s = supportOf(spec);
+      return { kind: 'array', spec, lo: s.lo, hi: s.hi };
+    }
+    if (isObj(x)) {
+      if (o.noDist) {
+        this.err(path, `distributions are not allowed here: ${o.noDist}`);
+        return undefined;
+      }
+      const d = x.dist;
+      const before = this.issues.length;
+      if (d === 'uniform') {
+        this.fields(x, ['dist', 'low', 'high'], path, 'a uniform distribution');
+        const low = this.num(x.low, join(path, 'low'), `a number${o.unit ? ` (${o.unit})` : ''}`);
+        const high = this.num(x.high, join(path, 'high'), `a number${o.unit ? ` (${o.unit})` : ''}`);
+        if (low !== undefined && high !== undefined && low > high) this.err(join(path, 'high'), `must be >= low (${low}), got ${high}`);
+      } else if (d === 'normal') {
+        this.fields(x, ['dist', 'mean', 'std', 'min', 'max', 'bound'], path, 'a normal distribution');
+        const mean = this.num(x.mean, join(path, 'mean'), `a number${o.unit ? ` (${o.unit})` : ''}`);
+        const std = this.num(x.std, join(path, 'std'), `a number >= 0${o.unit ? ` (${o.unit})` : ''}`);
+        if (std !== undefined && std < 0) this.err(join(path, 'std'), `must be >= 0, got ${std}`);
+        const min = x.min === undefined ? undefined : this.num(x.min, join(path, 'min'), 'a number');
+        const max = x.max === undefined ? undefined : this.num(x.max, join(path, 'max'), 'a number');
+        if (min !== undefined && max !== undefined && min > max) this.err(join(path, 'max'), `must be >= min (${min}), got ${max}`);
+        if (x.bound !== undefined && x.bound !== 'clip' && x.bound !== 'redraw')
+          this.err(join(path, 'bound'), `must be 'clip' or 'redraw', got ${describe(x.bound)}`);
+        if (x.bound === 'redraw' && std === 0 && mean !== undefined && ((min !== undefined && mean < min) || (max !== undefined && mean > max)))
+          this.err(path, `with std 0 and bound 'redraw' no value can fall within [min, max]`);
+      } else if (d === 'bernoulli') {
+        this.fields(x, ['dist', 'p'], path, 'a bernoulli distribution');
+        const p = this.num(x.p, join(path, 'p'), 'a probability in [0, 1]');
+        if (p !== undefined && (p < 0 || p > 1)) this.err(join(path, 'p'), `must be a probability in [0, 1], got ${p}`);
+      } else {
+        this.err(join(path, 'dist'), `must be 'uniform', 'normal' or 'bernoulli', got ${describe(d)}`);
+        return undefined;
+      }
+      if (this.issues.length !== before || hasNonFinite(x)) return undefined;
+      const spec = x as unknown as ValueSpec;
+      const s = supportOf(spec);
+      return { kind: d as PV['kind'], spec, lo: s.lo, hi: s.hi };
+    }
+    this.err(path, `must be a number${o.unit ? ` (${o.unit})` : ''}, an array of numbers or a distribution {dist: 'uniform' | 'normal' | 'bernoulli', ...}, got ${describe(x)}`);
+    return undefined;
+  }
+
+  /**
+   * Require every value the spec can give to satisfy ok(x) (monotone conditions such as x > 0,
+   * so the ends of a distribution's support suffice). `need` reads like "must be > 0 ms".
+   */
+  constrain(pv: PV, path: string, ok: (x: number) => boolean, need: string, unit: string, exactConst = false): boolean {
+    switch (pv.kind) {
+      case 'const': {
+        const c = pv.spec as number;
+        if (ok(c)) return true;
+        this.err(path, exactConst ? need : `${need}, got ${fmt(c, unit)}`);
+        return false;
+      }
+      case 'array': {
+        const a = pv.spec as unknown as ArrayLike<number>;
+        let bad = 0;
+        for (let i = 0; i < a.length; i++) {
+          if (ok(a[i])) continue;
+          if (bad < MAX_ARRAY_ISSUES) this.err(`${path}[${i}]`, `${need}, got ${fmt(a[i], unit)}`);
+          bad++;
+        }
+        if (bad > MAX_ARRAY_ISSUES) this.err(path, `${bad - MAX_ARRAY_ISSUES} more entries: ${need}`);
+        return bad === 0;
+      }
+      case 'uniform': {
+        const s = pv.spec as { low: number; high: number };
+        if (ok(s.low) && ok(s.high)) return true;
+        this.err(path, `${need}, but the uniform distribution ranges over [${s.low}, ${s.high}]`);
+        return false;
+      }
+      case 'normal': {
+        const s = pv.spec as { mean: number; std: number; min?: number; max?: number };
+        if (ok(pv.lo) && ok(pv.hi)) return true;
+        const missing = !ok(pv.lo) && s.min === undefined ? 'min' : !ok(pv.hi) && s.max === undefined ? 'max' : undefined;
+        this.err(
+          path,
+          missing
+            ? `${need}, but a normal distribution without ${missing} can give any value (set ${missing})`
+            : `${need}, but the normal distribution is bounded by [${s.min ?? '-Infinity'}, ${s.max ?? 'Infinity'}]`,
+        );
+        return false;
+      }
+      case 'bernoulli': {
+        if (ok(pv.lo) && ok(pv.hi)) return true;
+        this.err(path, `${need}, but the bernoulli distribution gives ${pv.lo === pv.hi ? pv.lo : '0 and 1'}`);
+        return false;
+      }
+    }
+  }
+
+  /** Time in ms on the grid (when dt is valid): returns steps or undefined. */
+  gridTime(x: unknown, path: string, what: string): number | undefined {
+    const v = this.num(x, path, `a number >= 0 (${what}, ms)`);
+    if (v === undefined) return undefined;
+    if (v < 0) {
+      this.err(path, `must be >= 0 ms (${what}), got ${v}`);
+      return undefined;
+    }
+    if (this.dt === undefined) return undefined;
+    if (!onGrid(v, this.dt)) {
+      this.err(path, `${v} ms is not a whole number of time steps (dt = ${this.dt} ms)`);
+      return undefined;
+    }
+    const s = toSteps(v, this.dt);
+    if (s > MAX_STEP) {
+      this.err(path, `${v} ms is ${s} steps, more than the largest step index ${MAX_STEP}`);
+      return undefined;
+    }
+    return s;
+  }
+
+  popRef(x: unknown, path: string): Pop | undefined {
+    if (typeof x !== 'string') {
+      this.err(path, `must be the name of a population, got ${describe(x)}`);
+      return undefined;
+    }
+    const k = this.popByName.get(x);
+    if (k === undefined) {
+      const names = [...this.popByName.keys()];
+      const s = suggest(x, names);
+      this.err(path, `unknown population "${x}"${s ? `; did you mean "${s}"?` : ''} (populations: ${names.join(', ') || 'none'})`);
+      return undefined;
+    }
+    return this.popInfo[k];
+  }
+
+  // --- model ---------------------------------------------------------------------------------
+
+  model(spec: unknown): void {
+    if (!isObj(spec)) {
+      this.err('', `a model must be an object with dt and populations, got ${describe(spec)}`);
+      return;
+    }
+    this.scan(spec, '', 0);
+    this.fields(spec, TOP_FIELDS, '', 'a model');
+    if (spec.name !== undefined && typeof spec.name !== 'string') this.err('name', `must be a string, got ${describe(spec.name)}`);
+    if (spec.description !== undefined && typeof spec.description !== 'string')
+      this.err('description', `must be a string, got ${describe(spec.description)}`);
+
+    if (spec.dt === undefined) this.err('dt', 'is required (time step, ms)');
+    else {
+      const dt = this.num(spec.dt, 'dt', 'a number > 0 (time step, ms)');
+      if (dt !== undefined) {
+        if (dt <= 0) this.err('dt', `must be > 0 (time step, ms), got ${dt}`);
+        else this.dt = dt;
+      }
+    }
+    if (spec.duration !== undefined) this.gridTime(spec.duration, 'duration', 'duration of a run');
+    if (spec.seed !== undefined) {
+      const s = this.num(spec.seed, 'seed', 'an integer in 0..4294967295');
+      if (s !== undefined && (!Number.isInteger(s) || s < 0 || s > MAX_U32)) this.err('seed', `must be an integer in 0..4294967295, got ${s}`);
+    }
+
+    // populations first: the other sections refer to them
+    const pops = spec.populations;
+    if (pops === undefined) this.err('populations', 'is required (an array of populations)');
+    else if (!Array.isArray(pops)) this.err('populations', `must be an array, got ${describe(pops)}`);
+    else if (pops.length === 0) this.err('populations', 'must contain at least one population');
+    else if (pops.length > MAX_POPULATIONS) this.err('populations', `at most ${MAX_POPULATIONS} populations are supported, got ${pops.length}`);
+    const popList = Array.isArray(pops) ? pops.slice(0, MAX_POPULATIONS) : [];
+    popList.forEach((p, i) => this.preparePopulation(p, i));
+    popList.forEach((p, i) => this.population(p, i));
+
+    this.section(spec.projections, 'projections', MAX_PROJECTIONS, (p, i) => this.projection(p, i));
+    this.section(spec.inputs, 'inputs', MAX_INPUTS, (p, i) => this.input(p, i));
+    this.section(spec.monitors, 'monitors', Infinity, (p, i) => this.monitor(p, i));
+  }
+
+  section(x: unknown, path: string, max: number, f: (x: unknown, i: number) => void): void {
+    if (x === undefined) return;
+    if (!Array.isArray(x)) {
+      this.err(path, `must be an array, got ${describe(x)}`);
+      return;
+    }
+    if (x.length > max) {
+      this.err(path, `at most ${max} entries are supported, got ${x.length}`);
+      return;
+    }
+    x.forEach(f);
+  }
+
+  /** Names, sizes and models, so that references can be resolved before the details. */
+  preparePopulation(p: unknown, i: number): void {
+    const info: Pop = { index: i };
+    this.popInfo[i] = info;
+    if (!isObj(p)) return;
+    if (typeof p.name === 'string' && p.name.length > 0) {
+      info.name = p.name;
+      if (!this.popByName.has(p.name)) this.popByName.set(p.name, i);
+    }
+    if (typeof p.size === 'number' && Number.isInteger(p.size) && p.size >= 1 && p.size <= MAX_SIZE) info.size = p.size;
+    if (MODELS.includes(p.model as NeuronModelName)) info.model = p.model as NeuronModelName;
+    if (KINDS.includes(p.type as NeuronKind)) info.type = p.type as NeuronKind;
+    if (info.model === 'lif') info.synapse = p.synapse === 'delta' ? 'delta' : 'exp';
+  }
+
+  population(p: unknown, i: number): void {
+    const path = `populations[${i}]`;
+    const info = this.popInfo[i];
+    this.pops[i] = null;
+    if (!isObj(p)) {
+      this.err(path, `must be an object {name, size, model, ...}, got ${describe(p)}`);
+      return;
+    }
+    const before = this.issues.length;
+    this.fields(p, POP_FIELDS, path, 'a population');
+    // name
+    if (p.name === undefined) this.err(`${path}.name`, 'is required (a non-empty string)');
+    else if (typeof p.name !== 'string' || p.name.length === 0) this.err(`${path}.name`, `must be a non-empty string, got ${describe(p.name)}`);
+    else {
+      const first = this.popByName.get(p.name)!;
+      if (first !== i) this.err(`${path}.name`, `duplicate population name "${p.name}" (also populations[${first}])`);
+    }
+    // size
+    if (p.size === undefined) this.err(`${path}.size`, 'is required (number of neurons, a positive integer)');
+    else {
+      const s = this.num(p.size, `${path}.size`, 'a positive integer (number of neurons)');
+      if (s !== undefined && (!Number.isInteger(s) || s < 1 || s > MAX_SIZE))
+        this.err(`${path}.size`, `must be a positive integer (number of neurons) up to ${MAX_SIZE}, got ${s}`);
+    }
+    // model
+    if (p.model === undefined) this.err(`${path}.model`, `is required (${quoteList(MODELS)})`);
+    else if (!info.model) this.err(`${path}.model`, `must be one of ${quoteList(MODELS)}, got ${describe(p.model)}`);
+    if (p.type !== undefined && !info.type) this.err(`${path}.type`, `must be 'excitatory' or 'inhibitory', got ${describe(p.type)}`);
+    if (p.synapse !== undefined) {
+      if (p.synapse !== 'exp' && p.synapse !== 'delta') this.err(`${path}.synapse`, `must be 'exp' or 'delta', got ${describe(p.synapse)}`);
+      else if (info.model && info.model !== 'lif') this.err(`${path}.synapse`, `only applies to model 'lif' (this population is '${info.model}')`);
+    }
+    const model = info.model;
+    const size = info.size;
+    const who = `population "${info.name ?? i}"`;
+    const perNeuron = (unit: string): ValueOpts => ({ unit, count: size, countWhat: `one value per neuron of ${who} (${size})` });
+
+    // params
+    const params = p.params;
+    if (params !== undefined && !isObj(params)) this.err(`${path}.params`, `must be an object, got ${describe(params)}`);
+    const pr: Obj = isObj(params) ? params : {};
+    const ppath = `${path}.params`;
+    if (model === 'lif') {
+      this.fields(pr, LIF_PARAM_NAMES, ppath, "a 'lif' population's params");
+      const pv: Record<string, PV | undefined> = {};
+      for (const k of LIF_PARAM_NAMES) {
+        if (pr[k] === undefined) continue;
+        if ((k === 'tau_syn_e' || k === 'tau_syn_i') && info.synapse === 'delta') {
+          this.err(`${ppath}.${k}`, `only used with synapse 'exp' (this population has synapse 'delta')`);
+          continue;
+        }
+        const opts = perNeuron(LIF_UNITS[k]);
+        if (k === 'tau_refrac') opts.noDist = 'the refractory period must be a whole number of steps: give a number or an array';
+        pv[k] = this.value(pr[k], `${ppath}.${k}`, opts);
+      }
+      for (const k of ['tau_m', 'cm', 'tau_syn_e', 'tau_syn_i'] as const) {
+        const v = pv[k];
+        if (v) this.constrain(v, `${ppath}.${k}`, (x) => x > 0, `must be > 0 ${LIF_UNITS[k]}`, LIF_UNITS[k]);
+      }
+      const tr = pv.tau_refrac;
+      if (tr && this.constrain(tr, `${ppath}.tau_refrac`, (x) => x >= 0, 'must be >= 0 ms', 'ms') && this.dt !== undefined) {
+        const dt = this.dt;
+        this.constrain(tr, `${ppath}.tau_refrac`, (x) => onGrid(x, dt), `must be a whole number of time steps (dt = ${dt} ms)`, 'ms');
+      }
+      // v_reset < v_thresh
+      const vr = pr.v_reset === undefined ? constPV(LIF_DEFAULTS.v_reset) : pv.v_reset;
+      const vt = pr.v_thresh === undefined ? constPV(LIF_DEFAULTS.v_thresh) : pv.v_thresh;
+      if (vr && vt) this.resetBelowThreshold(vr, vt, `${ppath}.v_reset`);
+    } else if (model === 'threshold') {
+      this.fields(pr, THRESHOLD_PARAM_NAMES, ppath, "a 'threshold' population's params");
+      if (pr.mu !== undefined) this.value(pr.mu, `${ppath}.mu`, perNeuron(''));
+    } else if (model === 'poisson') {
+      this.fields(pr, POISSON_PARAM_NAMES, ppath, "a 'poisson' population's params");
+      if (pr.rate === undefined) this.err(`${ppath}.rate`, 'is required (firing rate of each neuron, Hz)');
+      else {
+        const v = this.value(pr.rate, `${ppath}.rate`, perNeuron('Hz'));
+        if (v) this.constrain(v, `${ppath}.rate`, (x) => x >= 0, 'must be >= 0 Hz', 'Hz');
+      }
+    } else if (model === 'spike_generator') {
+      this.fields(pr, SPIKE_GENERATOR_PARAM_NAMES, ppath, "a 'spike_generator' population's params");
+      if (pr.spike_times === undefined) this.err(`${ppath}.spike_times`, 'is required (one array of spike times in ms per neuron)');
+      else this.spikeTimes(pr.spike_times, `${ppath}.spike_times`, size);
+    }
+
+    // initial state
+    const init = p.initial;
+    if (init !== undefined) {
+      if (!isObj(init)) this.err(`${path}.initial`, `must be an object, got ${describe(init)}`);
+      else if (model) {
+        const vars = stateVariables(model, info.synapse);
+        if (vars.length === 0)
+          for (const k of Object.keys(init)) this.err(`${path}.initial.${k}`, `a '${model}' population has no state variables to initialise`);
+        else this.fields(init, vars, `${path}.initial`, `the initial state of a '${model}'${model === 'lif' ? ` (synapse '${info.synapse}')` : ''} population`);
+        for (const k of vars) {
+          if (init[k] === undefined) continue;
+          const ipath = `${path}.initial.${k}`;
+          if (k === 'n') {
+            const v = this.value(init[k], ipath, { ...perNeuron(''), noDist: undefined });
+            if (v && (v.kind === 'uniform' || v.kind === 'normal')) this.err(ipath, "must be 0 or 1: a number, an array or {dist: 'bernoulli', p}");
+            else if (v) this.constrain(v, ipath, (x) => x === 0 || x === 1, 'must be 0 or 1', '');
+          } else this.value(init[k], ipath, perNeuron(k === 'v' ? 'mV' : 'nA'));
+        }
+      }
+    }
+
+    if (this.issues.length === before && info.name && size !== undefined && model) {
+      this.pops[i] = {
+        index: i, name: info.name, size, model, type: info.type, synapse: info.synapse, channels: channelsOf(model, info.synapse),
+      };
+    }
+  }
+
+  resetBelowThreshold(vr: PV, vt: PV, path: string): void {
+    if ((vr.kind === 'const' || vr.kind === 'array') && (vt.kind === 'const' || vt.kind === 'array')) {
+      const n = Math.max(vr.kind === 'array' ? (vr.spec as number[]).length : 1, vt.kind === 'array' ? (vt.spec as number[]).length : 1);
+      const at = (v: PV, i: number) => (v.kind === 'array' ? (v.spec as number[])[i] : (v.spec as number));
+      let bad = 0;
+      for (let i = 0; i < n; i++) {
+        const r = at(vr, i);
+        const t = at(vt, i);
+        if (r < t) continue;
+        if (bad < MAX_ARRAY_ISSUES) this.err(vr.kind === 'array' ? `${path}[${i}]` : path, `must be < v_thresh (${t} mV), got ${r} mV`);
+        bad++;
+      }
+      if (bad > MAX_ARRAY_ISSUES) this.err(path, `${bad - MAX_ARRAY_ISSUES} more neurons have v_reset >= v_thresh`);
+      return;
+    }
+    if (!(vr.hi < vt.lo))
+      this.err(path, `must be < v_thresh for every neuron, but v_reset can reach ${vr.hi} mV and v_thresh can be as low as ${vt.lo} mV`);
+  }
+
+  spikeTimes(x: unknown, path: string, size: number | undefined): void {
+    if (!isArrayLike(x)) {
+      this.err(path, `must be an array with one array of spike times (ms) per neuron, got ${describe(x)}`);
+      return;
+    }
+    if (size !== undefined && x.length !== size) this.err(path, `must have one array of spike times per neuron (${size}), got ${x.length}`);
+    let bad = 0;
+    const report = (p: string, m: string) => {
+      if (bad++ < 5) this.err(p, m);
+    };
+    const dt = this.dt;
+    for (let i = 0; i < x.length; i++) {
+      const row = x[i];
+      const rp = `${path}[${i}]`;
+      if (!isArrayLike(row)) {
+        report(rp, `must be an array of spike times (ms), got ${describe(row)}`);
+        continue;
+      }
+      const seen = new Set<number>();
+      for (let j = 0; j < row.length; j++) {
+        const t = row[j];
+        if (typeof t !== 'number') {
+          report(`${rp}[${j}]`, `must be a spike time (number, ms), got ${describe(t)}`);
+          continue;
+        }
+        if (!Number.isFinite(t)) continue;
+        if (t < 0) {
+          report(`${rp}[${j}]`, `must be >= 0 ms, got ${t}`);
+          continue;
+        }
+        if (dt === undefined) continue;
+        if (!onGrid(t, dt)) {
+          report(`${rp}[${j}]`, `spike time ${t} ms is not on the time grid (dt = ${dt} ms)`);
+          continue;
+        }
+        const s = toSteps(t, dt);
+        if (s > MAX_STEP) report(`${rp}[${j}]`, `spike time ${t} ms is beyond the largest step ${MAX_STEP}`);
+        else if (seen.has(s)) report(`${rp}[${j}]`, `duplicate spike time ${t} ms (a neuron spikes at most once per step)`);
+        seen.add(s);
+      }
+    }
+    if (bad > 5) this.err(path, `${bad - 5} more problems with spike times`);
+  }
+
+  // --- projections ---------------------------------------------------------------------------
+
+  projection(p: unknown, i: number): void {
+    const path = `projections[${i}]`;
+    this.projs[i] = null;
+    if (!isObj(p)) {
+      this.err(path, `must be an object {source, target, connect, weight, ...}, got ${describe(p)}`);
+      return;
+    }
+    const before = this.issues.length;
+    this.fields(p, PROJ_FIELDS, path, 'a projection');
+    if (p.name !== undefined) {
+      if (typeof p.name !== 'string' || p.name.length === 0) this.err(`${path}.name`, `must be a non-empty string, got ${describe(p.name)}`);
+      else {
+        const j = this.projNames.get(p.name);
+        if (j !== undefined) this.err(`${path}.name`, `duplicate projection name "${p.name}" (also projections[${j}])`);
+        else this.projNames.set(p.name, i);
+      }
+    }
+    const src = p.source === undefined ? (this.err(`${path}.source`, 'is required (a population name)'), undefined) : this.popRef(p.source, `${path}.source`);
+    const tgt = p.target === undefined ? (this.err(`${path}.target`, 'is required (a population name)'), undefined) : this.popRef(p.target, `${path}.target`);
+    if (tgt?.model === 'poisson' || tgt?.model === 'spike_generator')
+      this.err(`${path}.target`, `population "${tgt.name}" is a ${tgt.model === 'poisson' ? 'Poisson source' : 'spike generator'} and cannot receive synapses (targets must be 'lif' or 'threshold')`);
+    const label = typeof p.name === 'string' && p.name ? `"${p.name}"` : `${typeof p.source === 'string' ? p.source : '?'} -> ${typeof p.target === 'string' ? p.target : '?'}`;
+    const name = typeof p.name === 'string' && p.name ? p.name : `${p.source}->${p.target}`;
+
+    // connect
+    const same = src !== undefined && tgt !== undefined && src.index === tgt.index;
+    let count: { count: number; fixed: boolean } | undefined;
+    const conn = p.connect;
+    if (conn === undefined) this.err(`${path}.connect`, `is required ({rule: ${quoteList(RULES)}, ...})`);
+    else count = this.connect(conn, `${path}.connect`, src, tgt, same);
+
+    // weight
+    const wUnit = tgt?.model === 'lif' ? (tgt.synapse === 'delta' ? 'mV' : 'nA') : '';
+    const arrayCount = count === undefined ? undefined : count.fixed ? count.count : null;
+    const rule = isObj(conn) && typeof conn.rule === 'string' ? conn.rule : '?';
+    const synOpts = (unit: string): ValueOpts => ({
+      unit, count: arrayCount, countWhat: `one value per synapse (${arrayCount})`,
+      arrayReason: `this projection uses ${rule}`,
+    });
+    let w: PV | undefined;
+    if (p.weight === undefined) this.err(`${path}.weight`, `is required (synaptic weight${wUnit ? `, ${wUnit}` : ''})`);
+    else {
+      w = this.value(p.weight, `${path}.weight`, synOpts(wUnit));
+      // Dale's principle
+      if (w && src?.type === 'excitatory')
+        this.constrain(w, `${path}.weight`, (x) => x >= 0, `must be >= 0, the source population "${src.name}" is excitatory`, wUnit, true);
+      if (w && src?.type === 'inhibitory')
+        this.constrain(w, `${path}.weight`, (x) => x <= 0, `must be <= 0, the source population "${src.name}" is inhibitory`, wUnit, true);
+    }
+
+    // delay (default: one step)
+    let maxDelaySteps = 1;
+    let delayPerSynapse = false;
+    if (p.delay !== undefined) {
+      const d = this.value(p.delay, `${path}.delay`, synOpts('ms'));
+      if (d && this.dt !== undefined) maxDelaySteps = this.delay(d, `${path}.delay`, label) ?? 1;
+      delayPerSynapse = d !== undefined && !isUniformValue(d.spec);
+    }
+
+    // receptor → channel
+    let channel = 0;
+    if (p.receptor !== undefined && !KINDS.includes(p.receptor as NeuronKind))
+      this.err(`${path}.receptor`, `must be 'excitatory' or 'inhibitory', got ${describe(p.receptor)}`);
+    else if (tgt?.model === 'lif' && tgt.synapse === 'exp') {
+      const r = (p.receptor as NeuronKind | undefined) ?? src?.type ?? (w ? signKind(w) : undefined);
+      if (r) channel = r === 'inhibitory' ? 1 : 0;
+      else if (w && src)
+        this.err(
+          `${path}.receptor`,
+          `cannot be inferred: the source population "${src.name}" has no type and the weights take both signs; set receptor to 'excitatory' or 'inhibitory'`,
+        );
+    }
+
+    if (this.issues.length === before && src && tgt && count && w && src.size !== undefined && tgt.size !== undefined) {
+      this.projs[i] = {
+        index: i, name, source: src.index, target: tgt.index, same, channel, count: count.count, countFixed: count.fixed,
+        weightPerSynapse: !isUniformValue(w.spec), delayPerSynapse, maxDelaySteps,
+      };
+    }
+  }
+
+  /** Returns the largest delay in steps, or undefined when invalid. */
+  delay(d: PV, path: string, label: string): number | undefined {
+    const dt = this.dt!;
+    const stepsMax = MAX_DELAY_STEPS;
+    const limit = `the maximum of ${stepsMax} steps (${+(stepsMax * dt).toPrecision(12)} ms at dt = ${dt} ms)`;
+    if (d.kind === 'const' || d.kind === 'array') {
+      const a: ArrayLike<number> = d.kind === 'const' ? [d.spec as number] : (d.spec as number[]);
+      let bad = 0;
+      let max = 1;
+      for (let k = 0; k < a.length; k++) {
+        const v = a[k];
+        const x = v / dt;
+        let m: string | undefined;
+        if (x < 1 - GRID_TOL) m = `${v} ms is shorter than one time step (dt = ${dt} ms) in projection ${label}: delays must be >= dt`;
+        else if (!onGrid(v, dt))
+          m = `${v} ms is not a whole number of time steps (dt = ${dt} ms) in projection ${label}`;
+        else if (toSteps(v, dt) > stepsMax) m = `${v} ms is ${toSteps(v, dt)} steps in projection ${label}, more than ${limit}`;
+        else max = Math.max(max, toSteps(v, dt));
+        if (m) {
+          if (bad < MAX_ARRAY_ISSUES) this.err(d.kind === 'const' ? path : `${path}[${k}]`, m);
+          bad++;
+        }
+      }
+      if (bad > MAX_ARRAY_ISSUES) this.err(path, `${bad - MAX_ARRAY_ISSUES} more delays are invalid`);
+      return bad ? undefined : max;
+    }
+    // distributions: each drawn value is rounded (steps = round(delay/dt)) and clipped below at 1 step
+    if (d.kind === 'normal' && d.hi === Infinity) {
+      const s = d.spec as { mean: number; std: number };
+      const hi = s.mean + 8 * s.std;
+      if (toSteps(hi, dt) > stepsMax) {
+        this.err(path, `a normal delay distribution without max can exceed ${limit} in projection ${label} (mean + 8 std = ${hi} ms); set max`);
+        return undefined;
+      }
+      return Math.max(1, toSteps(hi, dt));
+    }
+    if (toSteps(d.hi, dt) > stepsMax) {
+      this.err(path, `the delay distribution reaches ${d.hi} ms = ${toSteps(d.hi, dt)} steps in projection ${label}, more than ${limit}`);
+      return undefined;
+    }
+    return Math.max(1, toSteps(d.hi, dt));
+  }
+
+  /** Check a connect spec; returns the synapse count (exact or expected) when computable. */
+  connect(c: unknown, path: string, src: Pop | undefined, tgt: Pop | undefined, same: boolean): { count: number; fixed: boolean } | undefined {
+    if (!isObj(c)) {
+      this.err(path, `must be an object {rule: ${quoteList(RULES)}, ...}, got ${describe(c)}`);
+      return undefined;
+    }
+    const rule = c.rule;
+    if (typeof rule !== 'string' || !(rule in RULE_FIELDS)) {
+      const s = typeof rule === 'string' ? suggest(rule, RULES) : undefined;
+      this.err(`${path}.rule`, `must be one of ${quoteList(RULES)}${s ? ` (did you mean '${s}'?)` : ''}, got ${describe(rule)}`);
+      return undefined;
+    }
+    const before = this.issues.length;
+    this.fields(c, RULE_FIELDS[rule], path, `the rule '${rule}'`);
+    const aut = this.bool(c, 'allow_autapses', path) ?? true;
+    const mult = this.bool(c, 'allow_multapses', path) ?? true;
+    const nSrc = src?.size;
+    const nTgt = tgt?.size;
+    const known = nSrc !== undefined && nTgt !== undefined;
+    const nAllowedSrc = known ? allowedSources(nSrc, same, aut) : undefined;
+    const srcName = `"${src?.name}"`;
+    const tgtName = `"${tgt?.name}"`;
+    const autNote = same && !aut ? ' (autapses excluded)' : '';
+    switch (rule) {
+      case 'one_to_one':
+        if (known && nSrc !== nTgt)
+          this.err(path, `one_to_one needs populations of the same size: ${srcName} has ${nSrc} neurons and ${tgtName} has ${nTgt}`);
+        break;
+      case 'all_to_all':
+        break;
+      case 'pairwise_bernoulli': {
+        if (c.p === undefined) this.err(`${path}.p`, 'is required (connection probability in [0, 1])');
+        else {
+          const p = this.num(c.p, `${path}.p`, 'a probability in [0, 1]');
+          if (p !== undefined && (p < 0 || p > 1)) this.err(`${path}.p`, `must be a probability in [0, 1], got ${p}`);
+        }
+        break;
+      }
+      case 'fixed_indegree':
+      case 'fixed_outdegree': {
+        const key = rule === 'fixed_indegree' ? 'indegree' : 'outdegree';
+        if (c[key] === undefined) {
+          this.err(`${path}.${key}`, `is required (synapses per ${key === 'indegree' ? 'target' : 'source'} neuron)`);
+          break;
+        }
+        const K = this.nonNegInt(c[key], `${path}.${key}`, `synapses per ${key === 'indegree' ? 'target' : 'source'} neuron`);
+        if (K === undefined || !known) break;
+        const pool = key === 'indegree' ? nAllowedSrc! : allowedSources(nTgt, same, aut);
+        const poolName = key === 'indegree' ? `sources in ${srcName}` : `targets in ${tgtName}`;
+        if (!mult && K > pool)
+          this.err(`${path}.${key}`, `${K} is more than the ${pool} allowed ${poolName}${autNote}: without multapses each ${key === 'indegree' ? 'target' : 'source'} can have at most ${pool} synapses`);
+        else if (K > 0 && pool === 0) this.err(`${path}.${key}`, `${K} synapses requested but there are no allowed ${poolName}${autNote}`);
+        break;
+      }
+      case 'fixed_total_number': {
+        if (c.n === undefined) {
+          this.err(`${path}.n`, 'is required (total number of synapses)');
+          break;
+        }
+        const n = this.nonNegInt(c.n, `${path}.n`, 'total number of synapses');
+        if (n === undefined || !known) break;
+        const pairs = nAllowedSrc! * nTgt;
+        if (!mult && n > pairs) this.err(`${path}.n`, `${n} is more than the ${pairs} distinct (source, target) pairs${autNote}: without multapses n <= ${pairs}`);
+        else if (n > 0 && pairs === 0) this.err(`${path}.n`, `${n} synapses requested but there are no allowed (source, target) pairs${autNote}`);
+        break;
+      }
+      case 'explicit': {
+        const s = c.sources === undefined ? (this.err(`${path}.sources`, 'is required (source neuron indices)'), undefined) : this.indices(c.sources, `${path}.sources`, nSrc, `neurons of ${srcName}`);
+        const t = c.targets === undefined ? (this.err(`${path}.targets`, 'is required (target neuron indices)'), undefined) : this.indices(c.targets, `${path}.targets`, nTgt, `neurons of ${tgtName}`);
+        if (s && t && s.length !== t.length) this.err(`${path}.targets`, `must have the same length as sources (${s.length}), got ${t.length}`);
+        if (s && t && s.length > MAX_U32) this.err(`${path}.sources`, `at most ${MAX_U32} synapses per projection`);
+        break;
+      }
+    }
+    if (this.issues.length !== before || !known) return undefined;
+    return synapseCount(c as unknown as ConnectSpec, nSrc, nTgt, same);
+  }
+
+  // --- inputs --------------------------------------------------------------------------------
+
+  input(x: unknown, i: number): void {
+    const path = `inputs[${i}]`;
+    this.inputs[i] = null;
+    if (!isObj(x)) {
+      this.err(path, `must be an object {type: 'poisson' | 'current', target, ...}, got ${describe(x)}`);
+      return;
+    }
+    const before = this.issues.length;
+    if (x.type !== 'poisson' && x.type !== 'current') {
+      this.err(`${path}.type`, `must be 'poisson' or 'current', got ${describe(x.type)}`);
+      return;
+    }
+    this.fields(x, x.type === 'poisson' ? POISSON_INPUT_FIELDS : CURRENT_INPUT_FIELDS, path, `a '${x.type}' input`);
+    const tgt = x.target === undefined ? (this.err(`${path}.target`, 'is required (a population name)'), undefined) : this.popRef(x.target, `${path}.target`);
+    let channel = 0;
+    if (x.type === 'poisson') {
+      if (tgt && tgt.model !== undefined && tgt.model !== 'lif' && tgt.model !== 'threshold')
+        this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) cannot receive input: targets must be 'lif' or 'threshold'`);
+      let rate: number | undefined;
+      if (x.rate === undefined) this.err(`${path}.rate`, 'is required (total rate of input spikes per target neuron, Hz)');
+      else {
+        rate = this.num(x.rate, `${path}.rate`, 'a number >= 0 (Hz)');
+        if (rate !== undefined && rate < 0) this.err(`${path}.rate`, `must be >= 0 Hz, got ${rate}`);
+        else if (rate !== undefined && this.dt !== undefined && (rate * this.dt) / 1000 > MAX_POISSON_LAMBDA)
+          this.err(`${path}.rate`, `${rate} Hz gives ${(rate * this.dt) / 1000} expected events per step, more than ${MAX_POISSON_LAMBDA}`);
+      }
+      const unit = tgt?.model === 'lif' ? (tgt.synapse === 'delta' ? 'mV' : 'nA') : '';
+      let weight: number | undefined;
+      if (x.weight === undefined) this.err(`${path}.weight`, `is required (weight of each input spike${unit ? `, ${unit}` : ''})`);
+      else weight = this.num(x.weight, `${path}.weight`, `a number${unit ? ` (${unit})` : ''}`);
+      if (x.receptor !== undefined && !KINDS.includes(x.receptor as NeuronKind))
+        this.err(`${path}.receptor`, `must be 'excitatory' or 'inhibitory', got ${describe(x.receptor)}`);
+      else if (tgt?.model === 'lif' && tgt.synapse === 'exp') {
+        const r = (x.receptor as NeuronKind | undefined) ?? (weight !== undefined ? (weight < 0 ? 'inhibitory' : 'excitatory') : undefined);
+        channel = r === 'inhibitory' ? 1 : 0;
+      }
+    } else {
+      if (tgt && tgt.model !== undefined && tgt.model !== 'lif')
+        this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) has no input current: current inputs target 'lif' populations`);
+      if (x.amplitude === undefined) this.err(`${path}.amplitude`, 'is required (nA)');
+      else this.num(x.amplitude, `${path}.amplitude`, 'a number (nA)');
+      if (x.neurons !== undefined && x.neurons !== null) this.indices(x.neurons, `${path}.neurons`, tgt?.size, `neurons of "${tgt?.name}"`);
+    }
+    const start = x.start === undefined ? 0 : this.gridTime(x.start, `${path}.start`, 'start');
+    const stop = x.stop === undefined ? MAX_STEP : this.gridTime(x.stop, `${path}.stop`, 'stop');
+    if (start !== undefined && stop !== undefined && start > stop) this.err(`${path}.stop`, `must be >= start (${x.start} ms), got ${x.stop} ms`);
+    if (this.issues.length === before && tgt) this.inputs[i] = { index: i, target: tgt.index, channel };
+  }
+
+  // --- monitors ------------------------------------------------------------------------------
+
+  monitor(x: unknown, i: number): void {
+    const path = `monitors[${i}]`;
+    if (!isObj(x)) {
+      this.err(path, `must be an object {type: 'spikes' | 'state' | 'rate', population, ...}, got ${describe(x)}`);
+      return;
+    }
+    const t = x.type;
+    if (typeof t !== 'string' || !(t in MONITOR_FIELDS)) {
+      this.err(`${path}.type`, `must be 'spikes', 'state' or 'rate', got ${describe(t)}`);
+      return;
+    }
+    this.fields(x, MONITOR_FIELDS[t], path, `a '${t}' monitor`);
+    const pop = x.population === undefined ? (this.err(`${path}.population`, 'is required (a population name)'), undefined) : this.popRef(x.population, `${path}.population`);
+    const who = `neurons of "${pop?.name}"`;
+    if (t === 'spikes') {
+      if (x.neurons !== undefined) this.indices(x.neurons, `${path}.neurons`, pop?.size, who);
+    } else if (t === 'state') {
+      const vars = pop?.model ? stateVariables(pop.model, pop.synapse) : undefined;
+      if (x.variables === undefined) this.err(`${path}.variables`, 'is required (names of state variables)');
+      else if (!Array.isArray(x.variables) || x.variables.length === 0) this.err(`${path}.variables`, `must be a non-empty array of variable names, got ${describe(x.variables)}`);
+      else if (vars && vars.length === 0) this.err(`${path}.variables`, `a '${pop!.model}' population has no state variables to record`);
+      else {
+        const seen = new Set<unknown>();
+        x.variables.forEach((v: unknown, k: number) => {
+          const vp = `${path}.variables[${k}]`;
+          if (typeof v !== 'string') this.err(vp, `must be a variable name, got ${describe(v)}`);
+          else if (vars && !vars.includes(v))
+            this.err(vp, `unknown variable "${v}" of a '${pop!.model}' population (variables: ${vars.join(', ')})`);
+          else if (seen.has(v)) this.err(vp, `duplicate variable "${v}"`);
+          seen.add(v);
+        });
+      }
+      if (x.neurons === undefined) this.err(`${path}.neurons`, 'is required (indices of the neurons to record)');
+      else this.indices(x.neurons, `${path}.neurons`, pop?.size, who);
+      if (x.every !== undefined) {
+        const e = this.num(x.every, `${path}.every`, 'an integer >= 1 (record every k steps)');
+        if (e !== undefined && (!Number.isInteger(e) || e < 1 || e > MAX_STEP)) this.err(`${path}.every`, `must be an integer >= 1 (record every k steps), got ${e}`);
+      }
+    }
+  }
+}
+
+function constPV(x: number): PV {
+  return { kind: 'const', spec: x, lo: x, hi: x };
+}
+
+function hasNonFinite(o: Obj): boolean {
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (typeof v === 'number' && !Number.isFinite(v)) return true;
+  }
+  return false;
+}
+
+/** Receptor from the weight's sign: every value >= 0 → excitatory, every value <= 0 → inhibitory. */
+function signKind(w: PV): NeuronKind | undefined {
+  if (w.lo >= 0) return 'excitatory';
+  if (w.hi <= 0) return 'inhibitory';
+  return undefined;
+}
+
