@@ -18,7 +18,7 @@ const program = new Command()
   .name('npm run bench --')
   .option('--sizes <list>', 'CUBA sizes (neurons), comma-separated', '4000,100000')
   .option('--duration <ms>', 'model time per run, ms', '1000')
-  .option('--repeats <n>', 'runs per backend and size (the median is reported)', '3')
+  .option('--repeats <n>', 'runs per backend and size after one warm-up run (the median is reported)', '5')
   .option('--backends <list>', 'backends/variants: wasm, wasm-scalar, js', 'wasm,js')
   .option('--no-peers', 'skip Brian2 and the C ceiling')
   .option('--json <file>', 'also write the results as JSON')
@@ -35,6 +35,13 @@ async function runAxonal(n, label) {
   const [backend, variant] = label.split('-');
   const times = [];
   let last;
+  // warm-up: the first run of a process also compiles and tiers up the kernels (V8's Liftoff ->
+  // TurboFan for WASM, the JIT for JS); like Brian2's standalone timing, we time the run only
+  {
+    const sim = await Simulation.create(cubaModel(n, { durationMs: 100 }), { backend, variant });
+    sim.run(100);
+    sim.dispose();
+  }
   for (let r = 0; r < repeats; r++) {
     const sim = await Simulation.create(cubaModel(n, { durationMs: duration }), { backend, variant });
     const res = sim.run(duration);
@@ -46,7 +53,7 @@ async function runAxonal(n, label) {
   const run = median(times);
   const steps = Math.round(duration / 0.1);
   return {
-    engine: `axonal ${label}`, neurons: n, synapses: last.synapses, run_seconds: run, runs: times,
+    engine: `axonal ${label}`, neurons: n, synapses: last.synapses, run_seconds: run, min_seconds: Math.min(...times), runs: times,
     build_seconds: last.build, rate_hz: last.rate, variant: last.variant,
     neuron_updates_per_s: (n * steps) / run, events_per_s: last.events / run,
   };
@@ -67,7 +74,7 @@ for (const n of sizes) {
   const wasm = rows.find((r) => r.engine === 'axonal wasm');
   const js = rows.find((r) => r.engine === 'axonal js');
   const brian = rows.find((r) => r.engine.startsWith('brian2') && !r.skipped);
-  console.log(`\nCUBA ${n} neurons, ${duration} ms of model time (median of ${repeats} runs for axonal)`);
+  console.log(`\nCUBA ${n} neurons, ${duration} ms of model time (axonal: median of ${repeats} runs after a warm-up; Brian2: one run, its own run timing)`);
   console.log('| engine | synapses | run s | rate Hz | neuron updates/s | synaptic events/s |');
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) {

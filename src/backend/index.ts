@@ -26,7 +26,34 @@ export function detectFeatures(): DetectedFeatures {
   return { wasm: f.wasm, simd: f.simd, wasmVariant: !f.wasm ? null : f.simd ? 'simd' : 'scalar' };
 }
 
+let live = 0;
+
+/** Number of backends created and not yet disposed (in this thread): lets tests check that a failed build leaves nothing allocated. */
+export function liveBackendCount(): number {
+  return live;
+}
+
+function tracked(b: Backend): Backend {
+  live++;
+  const dispose = b.dispose.bind(b);
+  let done = false;
+  Object.defineProperty(b, 'dispose', {
+    value: () => {
+      if (!done) {
+        done = true;
+        live--;
+      }
+      dispose();
+    },
+  });
+  return b;
+}
+
 export async function createBackend(name: BackendName, opts: BackendOptions = {}): Promise<Backend> {
+  return tracked(await createUntracked(name, opts));
+}
+
+async function createUntracked(name: BackendName, opts: BackendOptions): Promise<Backend> {
   if (name === 'js') {
     if (opts.variant !== undefined) throw new Error(`js backend: option variant='${opts.variant}' applies to the wasm backend only`);
     return new JsBackend();
