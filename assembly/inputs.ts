@@ -24,10 +24,11 @@ import { inBounds } from "./util";
 }
 
 /**
- * Poisson spike sources, one step: neuron i spikes iff rngU32(key, i) < thr_i (unsigned).
+ * Poisson spike sources, one step: neuron i spikes iff rngU32(key, offset + i) < thr_i (unsigned);
+ * offset is the global index of the shard's first neuron, so every shard count draws the same numbers.
  * thr: u32[1] (hetero = 0) or u32[n]. Returns the number of spikes, in ascending order.
  */
-export function poisson_update(n: i32, key: u32, thr: usize, hetero: i32, spikes: usize): i32 {
+export function poisson_update(n: i32, key: u32, offset: u32, thr: usize, hetero: i32, spikes: usize): i32 {
   if (!ASC_NO_ASSERT) {
     assert(n >= 0, "poisson_update: n < 0");
     assert(inBounds(thr, hetero != 0 ? <u64>n << 2 : 4, 4), "poisson_update: thr out of bounds or misaligned");
@@ -42,7 +43,7 @@ export function poisson_update(n: i32, key: u32, thr: usize, hetero: i32, spikes
     const vthr = i32x4.splat(load<u32>(thr));
     const n4 = n & ~3;
     for (; i < n4; i += 4) {
-      const u = rngU32x4(kx, kr, i);
+      const u = rngU32x4(kx, kr, <i32>offset + i);
       const t = hetero != 0 ? v128.load(thr + (<usize>i << 2)) : vthr;
       let m = i32x4.bitmask(i32x4.lt_u(u, t));
       while (m != 0) {
@@ -53,7 +54,7 @@ export function poisson_update(n: i32, key: u32, thr: usize, hetero: i32, spikes
     }
   }
   for (; i < n; i++) {
-    if (rngU32(key, <u32>i) < load<u32>(thr + thrStep * <usize>i)) {
+    if (rngU32(key, offset + <u32>i) < load<u32>(thr + thrStep * <usize>i)) {
       store<i32>(spikes + (<usize>count << 2), i);
       count++;
     }
@@ -62,10 +63,10 @@ export function poisson_update(n: i32, key: u32, thr: usize, hetero: i32, spikes
 }
 
 /**
- * Poisson input current: for each target i, u = rngU32(key, i), k = number of entries t_j of the
+ * Poisson input current: for each target i, u = rngU32(key, offset + i), k = number of entries t_j of the
  * ascending table (u32) with u >= t_j (unsigned); if k > 0: out[i] += f32(k) * weight.
  */
-export function poisson_input(n: i32, key: u32, table: usize, tableLen: i32, weight: f32, out: usize): void {
+export function poisson_input(n: i32, key: u32, offset: u32, table: usize, tableLen: i32, weight: f32, out: usize): void {
   if (!ASC_NO_ASSERT) {
     assert(n >= 0 && tableLen >= 0, "poisson_input: n < 0 or tableLen < 0");
     assert(inBounds(table, <u64>tableLen << 2, 4), "poisson_input: table out of bounds or misaligned");
@@ -81,7 +82,7 @@ export function poisson_input(n: i32, key: u32, table: usize, tableLen: i32, wei
     const vw = f32x4.splat(weight);
     const n4 = n & ~3;
     for (; i < n4; i += 4) {
-      const u = rngU32x4(kx, kr, i);
+      const u = rngU32x4(kx, kr, <i32>offset + i);
       let hit = i32x4.ge_u(u, vt0);
       if (!v128.any_true(hit)) continue;
       let cnt = i32x4.sub(i32x4.splat(0), hit); // k so far: 1 where u >= t0
@@ -97,7 +98,7 @@ export function poisson_input(n: i32, key: u32, table: usize, tableLen: i32, wei
     }
   }
   for (; i < n; i++) {
-    const u = rngU32(key, <u32>i);
+    const u = rngU32(key, offset + <u32>i);
     if (u < t0) continue;
     let k: i32 = 1;
     while (k < tableLen && u >= load<u32>(table + (<usize>k << 2))) k++;

@@ -478,10 +478,11 @@ for (const B of BACKENDS) {
           const steps = n > 1000 ? 20 : 50;
           for (let t = 0; t < steps; t++) {
             const key = rngKey(seed, 3, t);
-            const c = be.kernels.poisson_update(n, key, pt, hetero ? 1 : 0, po);
+            const off = t % 3 === 0 ? 0 : 1000 * t + 3;
+            const c = be.kernels.poisson_update(n, key, off, pt, hetero ? 1 : 0, po);
             const sp = a.getI32(po, c);
             const want: number[] = [];
-            for (let i = 0; i < n; i++) if (rngU32(key, i) < thr[hetero ? i : 0]) want.push(i);
+            for (let i = 0; i < n; i++) if (rngU32(key, off + i) < thr[hetero ? i : 0]) want.push(i);
             expectBits(sp, Int32Array.from(want), `poisson_update n=${n} hetero=${hetero} t=${t}`);
             total += c;
             for (const i of sp) perGroup[i % 5]++;
@@ -525,9 +526,10 @@ for (const B of BACKENDS) {
           const expected = init.slice();
           for (let t = 0; t < steps; t++) {
             const key = rngKey(9, 77, t);
-            be.kernels.poisson_input(n, key, pt, table.length, w, po);
+            const off = t % 2 === 0 ? 0 : 777 * t + 1;
+            be.kernels.poisson_input(n, key, off, pt, table.length, w, po);
             for (let i = 0; i < n; i++) {
-              const u = rngU32(key, i);
+              const u = rngU32(key, off + i);
               let k = 0;
               for (const tj of table) if (u >= tj) k++;
               sumK += k;
@@ -545,7 +547,7 @@ for (const B of BACKENDS) {
         // empty table: nothing happens
         a.reset();
         const po = a.f32([1, 2, 3]);
-        be.kernels.poisson_input(3, 123, 0, 0, 1, po); // an empty table may have pointer 0
+        be.kernels.poisson_input(3, 123, 0, 0, 0, 1, po); // an empty table may have pointer 0
         expect(Array.from(a.getF32(po, 3))).toEqual([1, 2, 3]);
       }
     });

@@ -42,17 +42,18 @@ export interface Kernels {
   threshold_update(n: number, state: number, inp: number, mu: number, hetero: number, init: number, spikes: number): number;
 
   /**
-   * Poisson spike sources, one step: neuron i spikes iff rngU32(key, i) < thr_i (unsigned compare).
+   * Poisson spike sources, one step: neuron i spikes iff rngU32(key, offset + i) < thr_i (unsigned
+   * compare); offset = global index of the first neuron of this slice of the population.
    * key = rngKey(seed, stream, step), computed by the host. thr: u32[1] (hetero = 0) or u32[n].
    */
-  poisson_update(n: number, key: number, thr: number, hetero: number, spikes: number): number;
+  poisson_update(n: number, key: number, offset: number, thr: number, hetero: number, spikes: number): number;
 
   /**
-   * Poisson input current: for each target neuron i, draw u = rngU32(key, i), count k = number of
+   * Poisson input current: for each target neuron i, draw u = rngU32(key, offset + i), count k = number of
    * table entries t_j (u32, ascending) with u >= t_j (unsigned), and if k > 0:
    * out[i] += fround(k * weight). out: f32[n] (the current ring slot of the target channel).
    */
-  poisson_input(n: number, key: number, table: number, tableLen: number, weight: number, out: number): void;
+  poisson_input(n: number, key: number, offset: number, table: number, tableLen: number, weight: number, out: number): void;
 
   /**
    * Deliver the spikes of a source population through one projection (CSR by source) into the

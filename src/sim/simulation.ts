@@ -411,7 +411,7 @@ export class Simulation {
     if (this.currentInputs.length) this.applyCurrents(t);
     for (const inp of this.poissonInputs) {
       if (t >= inp.start && t < inp.stop)
-        K.poisson_input(inp.n, rngKey(seed, inp.stream, t), inp.table, inp.tableLen, inp.weight, inp.ring + slot * inp.n * 4);
+        K.poisson_input(inp.n, rngKey(seed, inp.stream, t), 0, inp.table, inp.tableLen, inp.weight, inp.ring + slot * inp.n * 4);
     }
 
     // 2. neuron update, threshold and reset
@@ -431,7 +431,7 @@ export class Simulation {
           c = K.threshold_update(n, r.state, r.ring[0] + off, r.params, p.hetero ? 1 : 0, t === 0 ? 1 : 0, r.spikes);
           break;
         case 'poisson':
-          c = K.poisson_update(n, rngKey(seed, p.stream, t), r.thr, p.hetero ? 1 : 0, r.spikes);
+          c = K.poisson_update(n, rngKey(seed, p.stream, t), 0, r.thr, p.hetero ? 1 : 0, r.spikes);
           break;
         case 'spike_generator': {
           const steps = p.generatorSteps!;

@@ -5,7 +5,7 @@ import type { Views } from './views.ts';
 
 export function inputKernels(m: Views): Pick<Kernels, 'poisson_update' | 'poisson_input'> {
   return {
-    poisson_update(n, key, thr, hetero, spikes) {
+    poisson_update(n, key, offset, thr, hetero, spikes) {
       const u32 = m.u32;
       const i32 = m.i32;
       const to = thr >>> 2, so = spikes >>> 2;
@@ -13,14 +13,14 @@ export function inputKernels(m: Views): Pick<Kernels, 'poisson_update' | 'poisso
       let count = 0;
       if (hetero === 0) {
         const t = u32[to];
-        for (let i = 0; i < n; i++) if (rngU32(k, i) < t) i32[so + count++] = i;
+        for (let i = 0; i < n; i++) if (rngU32(k, (offset + i) >>> 0) < t) i32[so + count++] = i;
       } else {
-        for (let i = 0; i < n; i++) if (rngU32(k, i) < u32[to + i]) i32[so + count++] = i;
+        for (let i = 0; i < n; i++) if (rngU32(k, (offset + i) >>> 0) < u32[to + i]) i32[so + count++] = i;
       }
       return count;
     },
 
-    poisson_input(n, key, table, tableLen, weight, out) {
+    poisson_input(n, key, offset, table, tableLen, weight, out) {
       if (tableLen <= 0) return;
       const u32 = m.u32;
       const f32 = m.f32;
@@ -29,7 +29,7 @@ export function inputKernels(m: Views): Pick<Kernels, 'poisson_update' | 'poisso
       const w = Math.fround(weight); // the wasm ABI rounds an f32 argument the same way
       const t0 = u32[tb];
       for (let i = 0; i < n; i++) {
-        const u = rngU32(k0, i);
+        const u = rngU32(k0, (offset + i) >>> 0);
         if (u < t0) continue;
         let k = 1;
         while (k < tableLen && u >= u32[tb + k]) k++;
