@@ -20,6 +20,7 @@ const program = new Command()
   .option('--duration <ms>', 'model time per run, ms', '1000')
   .option('--repeats <n>', 'runs per backend and size after one warm-up run (the median is reported)', '5')
   .option('--backends <list>', 'backends/variants: wasm, wasm-scalar, js', 'wasm,js')
+  .option('--threads <n>', 'threads (shards) per axonal run', '1')
   .option('--no-peers', 'skip Brian2 and the C ceiling')
   .option('--json <file>', 'also write the results as JSON')
   .option('--kernels', 'run the kernel micro-benchmarks (benny) instead')
@@ -28,6 +29,7 @@ const o = program.opts();
 const sizes = o.sizes.split(',').map(Number);
 const duration = Number(o.duration);
 const repeats = Number(o.repeats);
+const threads = Number(o.threads);
 
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -38,16 +40,16 @@ async function runAxonal(n, label) {
   // warm-up: the first run of a process also compiles and tiers up the kernels (V8's Liftoff ->
   // TurboFan for WASM, the JIT for JS); like Brian2's standalone timing, we time the run only
   {
-    const sim = await Simulation.create(cubaModel(n, { durationMs: 100 }), { backend, variant });
-    sim.run(100);
+    const sim = await Simulation.create(cubaModel(n, { durationMs: 100 }), { backend, variant, threads });
+    await sim.run(100);
     sim.dispose();
   }
   for (let r = 0; r < repeats; r++) {
-    const sim = await Simulation.create(cubaModel(n, { durationMs: duration }), { backend, variant });
-    const res = sim.run(duration);
+    const sim = await Simulation.create(cubaModel(n, { durationMs: duration }), { backend, variant, threads });
+    const res = await sim.run(duration);
     times.push(res.seconds);
     const spikes = sim.spikeTotals.reduce((a, b) => a + b, 0);
-    last = { build: sim.buildSeconds, synapses: sim.network.synapses, spikes, events: sim.events, variant: sim.backend.features.variant, rate: (spikes * 1000) / (n * duration) };
+    last = { build: sim.buildSeconds, synapses: sim.network.synapses, spikes, events: sim.events, variant: sim.variant, rate: (spikes * 1000) / (n * duration) };
     sim.dispose();
   }
   const run = median(times);

@@ -70,7 +70,7 @@ export async function main(argv: string[]): Promise<void> {
           }
         }
         sim = await Simulation.create({ ...spec, monitors }, { backend: o.backend, seed: o.seed, variant: o.variant });
-        const res = sim.run(o.duration);
+        const res = await sim.run(o.duration);
         mkdirSync(o.out, { recursive: true });
         const summary = summarize(sim, res.seconds);
         writeFileSync(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');

@@ -21,8 +21,8 @@ describe('CUBA-4k against Brian2', () => {
   it('mean rate over seeds lies within the range Brian2 gives', async () => {
     const rates: number[] = [];
     for (let seed = 1; seed <= 6; seed++) {
-      const sim = await Simulation.create({ ...cuba, monitors: [] }, { seed });
-      sim.run(1000);
+      const sim = await Simulation.create({ ...cuba, monitors: [] }, { seed, threads: 1 });
+      await sim.run(1000);
       const total = sim.spikeTotals.reduce((a, b) => a + b, 0);
       rates.push(total / 4000);
       sim.dispose();

@@ -44,7 +44,7 @@ describe('Simulation.create refuses bad models, names the field, allocates nothi
     it(what, async () => {
       const before = liveBackendCount();
       const t0 = performance.now();
-      const err = await Simulation.create(spec, { backend: 'wasm' }).then(
+      const err = await Simulation.create(spec, { backend: 'wasm', threads: 1 }).then(
         () => null,
         (e) => e,
       );
@@ -82,7 +82,7 @@ for (const b of BACKENDS) {
       const sim = await Simulation.create(spec, { ...b.opts, checkEvery: 1 });
       let err: unknown;
       try {
-        sim.run(10);
+        await sim.run(10);
       } catch (e) {
         err = e;
       }
@@ -99,7 +99,7 @@ for (const b of BACKENDS) {
     it('an AbortSignal stops between steps and keeps what was recorded', async () => {
       const sim = await Simulation.create({ ...cuba, monitors: [{ type: 'spikes', population: 'E' }] }, b.opts);
       const ac = new AbortController();
-      const res = sim.run(1000, {
+      const res = await sim.run(1000, {
         progressEvery: 100,
         onProgress: (done) => {
           if (done >= 2000) ac.abort();
@@ -112,11 +112,11 @@ for (const b of BACKENDS) {
       expect(sp.count).toBeGreaterThan(0);
       expect(Math.max(...sp.steps)).toBeLessThan(2000);
       // the run can go on afterwards
-      sim.run(10);
+      await sim.run(10);
       expect(sim.step).toBe(2100);
       sim.dispose();
       sim.dispose(); // twice is safe
-      expect(() => sim.run(1)).toThrow(/disposed/);
+      await expect(sim.run(1)).rejects.toThrow(/disposed/);
     });
   });
 }

@@ -3,16 +3,16 @@ import type { ModelSpec } from '../src/core/types.ts';
 
 /** Every backend and WASM variant: each kernel-level test runs on all of them. */
 export const BACKENDS: { label: string; opts: SimulationOptions }[] = [
-  { label: 'js', opts: { backend: 'js' } },
-  { label: 'wasm-simd', opts: { backend: 'wasm', variant: 'simd' } },
-  { label: 'wasm-scalar', opts: { backend: 'wasm', variant: 'scalar' } },
-  { label: 'wasm-debug', opts: { backend: 'wasm', variant: 'debug' } },
+  { label: 'js', opts: { backend: 'js', threads: 1 } },
+  { label: 'wasm-simd', opts: { backend: 'wasm', variant: 'simd', threads: 1 } },
+  { label: 'wasm-scalar', opts: { backend: 'wasm', variant: 'scalar', threads: 1 } },
+  { label: 'wasm-debug', opts: { backend: 'wasm', variant: 'debug', threads: 1 } },
 ];
 
 export async function simulate(spec: ModelSpec, opts: SimulationOptions, durationMs?: number) {
   const sim = await Simulation.create(spec, opts);
   try {
-    sim.run(durationMs);
+    await sim.run(durationMs);
     return sim;
   } catch (e) {
     sim.dispose();

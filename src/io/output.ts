@@ -85,9 +85,9 @@ export function summarize(sim: Simulation, runSeconds: number): Summary {
     synaptic_events: sim.events,
     build_seconds: sim.buildSeconds,
     run_seconds: runSeconds,
-    backend: sim.backend.name,
-    variant: sim.backend.features.variant,
-    threads: 1,
-    arena_bytes: sim.arena.bytes,
+    backend: sim.backendName,
+    variant: sim.variant,
+    threads: sim.threads,
+    arena_bytes: sim.arenaBytes,
   };
 }

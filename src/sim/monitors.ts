@@ -102,38 +102,19 @@ export interface SpikeData {
   count: number;
 }
 
+/** Spikes of one population recorded on the main thread, merged from the shards. */
 export class SpikeMonitor {
-  readonly steps = new ChunkedInt32();
-  readonly indices = new ChunkedInt32();
-  /** per-neuron filter (1 = recorded) or null for all */
-  readonly filter: Uint8Array | null;
+  steps = new ChunkedInt32();
+  indices = new ChunkedInt32();
   constructor(
     readonly population: number,
     readonly populationName: string,
-    size: number,
-    neurons?: number[],
-  ) {
-    if (neurons) {
-      this.filter = new Uint8Array(size);
-      for (const n of neurons) this.filter[n] = 1;
-    } else this.filter = null;
-  }
+  ) {}
 
-  record(step: number, spikes: Int32Array, from: number, count: number): void {
-    if (count === 0) return;
-    if (this.filter === null) {
-      this.indices.pushRange(spikes, from, from + count);
-      this.steps.fill(step, count);
-    } else {
-      const f = this.filter;
-      for (let k = from; k < from + count; k++) {
-        const i = spikes[k];
-        if (f[i]) {
-          this.indices.push(i);
-          this.steps.push(step);
-        }
-      }
-    }
+  /** append spikes sorted by step, then index */
+  append(steps: Int32Array, indices: Int32Array): void {
+    this.steps.pushRange(steps, 0, steps.length);
+    this.indices.pushRange(indices, 0, indices.length);
   }
 
   data(dt: number): SpikeData {
@@ -143,20 +124,57 @@ export class SpikeMonitor {
     for (let k = 0; k < steps.length; k++) t[k] = steps[k] * dt;
     return { population: this.populationName, i, steps, t, count: i.length };
   }
+
+  /** the data recorded so far, forgotten here (streaming) */
+  take(dt: number): SpikeData {
+    const d = this.data(dt);
+    this.steps = new ChunkedInt32();
+    this.indices = new ChunkedInt32();
+    return d;
+  }
+}
+
+/**
+ * Merge the spikes of several shards (each sorted by step, then index; shard s holds lower
+ * indices than shard s+1) into one list sorted by step, then index.
+ */
+export function mergeShardSpikes(parts: { steps: Int32Array; indices: Int32Array }[]): { steps: Int32Array; indices: Int32Array } {
+  if (parts.length === 1) return parts[0];
+  let n = 0;
+  for (const p of parts) n += p.steps.length;
+  const steps = new Int32Array(n);
+  const indices = new Int32Array(n);
+  const pos = parts.map(() => 0);
+  let o = 0;
+  while (o < n) {
+    let step = 0x7fffffff;
+    for (let s = 0; s < parts.length; s++) if (pos[s] < parts[s].steps.length && parts[s].steps[pos[s]] < step) step = parts[s].steps[pos[s]];
+    for (let s = 0; s < parts.length; s++) {
+      const P = parts[s];
+      let k = pos[s];
+      while (k < P.steps.length && P.steps[k] === step) {
+        steps[o] = step;
+        indices[o++] = P.indices[k++];
+      }
+      pos[s] = k;
+    }
+  }
+  return { steps, indices };
 }
 
 /** Population rate: spike count of the whole population per step (Brian2's PopulationRateMonitor). */
 export class RateMonitor {
-  readonly counts = new ChunkedInt32();
+  counts = new ChunkedInt32();
   firstStep = -1;
   constructor(
     readonly population: number,
     readonly populationName: string,
     readonly size: number,
   ) {}
-  record(step: number, count: number): void {
-    if (this.firstStep < 0) this.firstStep = step;
-    this.counts.push(count);
+  append(firstStep: number, counts: Int32Array): void {
+    if (counts.length === 0) return;
+    if (this.firstStep < 0) this.firstStep = firstStep;
+    this.counts.pushRange(counts, 0, counts.length);
   }
   /** rate in Hz per step and the step times in ms */
   data(dt: number): { population: string; t: Float64Array; rate: Float64Array; counts: Int32Array } {
@@ -175,7 +193,8 @@ export class RateMonitor {
 /** State variables of chosen neurons every `every` steps (Brian2's StateMonitor). */
 export class StateMonitor {
   readonly steps = new ChunkedInt32();
-  readonly values: ChunkedFloat32[][]; // [variable][neuron]
+  /** [variable][position in `neurons`] */
+  readonly values: ChunkedFloat32[][];
   constructor(
     readonly population: number,
     readonly populationName: string,
@@ -184,6 +203,22 @@ export class StateMonitor {
     readonly every: number,
   ) {
     this.values = variables.map(() => neurons.map(() => new ChunkedFloat32()));
+  }
+  /** append what the shards sampled: steps (the same for every shard) and per shard its neurons' values */
+  append(steps: Int32Array, parts: { neurons: number[]; values: Float32Array[][] }[]): void {
+    this.steps.pushRange(steps, 0, steps.length);
+    for (const part of parts) {
+      // part.neurons is this.neurons filtered to the shard's slice, in order
+      let k = 0;
+      for (let pos = 0; pos < this.neurons.length && k < part.neurons.length; pos++) {
+        if (this.neurons[pos] !== part.neurons[k]) continue;
+        this.variables.forEach((_, vi) => {
+          const col = this.values[vi][pos];
+          for (const x of part.values[vi][k]) col.push(x);
+        });
+        k++;
+      }
+    }
   }
   data(dt: number): {
     population: string;

@@ -1,31 +1,40 @@
 /**
- * The simulator: lays a built network out in one arena, and runs the fixed schedule of a step
- *   inputs → neuron update (threshold, reset) → propagate → record
- * calling the same kernels on every backend. Everything here is host code shared by the
- * backends, so the order of every floating-point operation is the same on all of them.
+ * The simulator API. A network is split into shards (src/sim/shard.ts): one shard run in this
+ * thread when `threads` is 1, else one shard per worker (src/sim/worker.ts) exchanging spikes
+ * through shared memory once per minimum delay. The same model and seed give the same spikes, to
+ * the bit, for every backend and every thread count.
  */
-import type { Backend, BackendName, BackendOptions } from '../backend/types.ts';
 import { createBackend } from '../backend/index.ts';
-import { buildNetwork, ModelError } from '../network/index.ts';
-import type { BuiltNetwork, BuiltPopulation, ModelSpec, MonitorSpec } from '../core/types.ts';
-import { rngKey } from '../core/rng.ts';
-import { ARENA_ALIGN, WASM_ARENA_BASE, WASM_MAX_BYTES } from '../core/layout.ts';
-import { RateMonitor, SpikeMonitor, StateMonitor, type SpikeData } from './monitors.ts';
+import type { BackendName, BackendOptions } from '../backend/types.ts';
+import { buildNetwork, estimateNetwork, ModelError, validateModel } from '../network/index.ts';
+import type { BuiltNetwork, ModelSpec, MonitorSpec } from '../core/types.ts';
+import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../core/layout.ts';
+import { mergeShardSpikes, RateMonitor, SpikeMonitor, StateMonitor, type SpikeData } from './monitors.ts';
+import { minDelaySteps, Shard, SimulationError, type ShardRecords, sliceOf } from './shard.ts';
+import { availableCores, initPlatform, machineMemory, sharedMemoryUnavailable, spawnShardWorker, type WorkerPort } from './platform.ts';
+import { CTL_ABORT, CTL_DEAD, CTL_ERROR, CTL_GEN, CTL_SIZE, OutboxLayout } from './sync.ts';
+
+export { SimulationError };
+
+/** Hard upper bound on threads; the usable limit is also 4 × the number of cores. */
+export const MAX_THREADS = 256;
 
 export interface SimulationOptions extends BackendOptions {
   /** 'wasm' (default) or 'js' */
   backend?: BackendName;
   /** overrides the model's seed */
   seed?: number;
+  /** shards, one worker each (default: the model's `threads`, else the number of cores); 1 runs in this thread */
+  threads?: number;
   /** check neuron state for NaN/Infinity every this many steps (default 10; 0 = only at the end of a run) */
   checkEvery?: number;
 }
 
 export interface RunOptions {
-  /** called every `progressEvery` steps and at the end with the steps done so far in this run */
+  /** called about every `progressEvery` steps (single thread) or every 100 ms (threads) and at the end */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
-  /** stop cleanly between steps; what was recorded until then is kept */
+  /** stop cleanly (between steps, or at the next exchange interval with threads); what was recorded is kept */
   signal?: AbortSignal;
 }
 
@@ -38,282 +47,173 @@ export interface RunResult {
   aborted: boolean;
 }
 
-/** A NaN or infinite state during a run. */
-export class SimulationError extends Error {
-  constructor(
-    message: string,
-    readonly population: string,
-    readonly variable: string,
-    readonly neuron: number,
-    readonly step: number,
-  ) {
-    super(message);
-    this.name = 'SimulationError';
-  }
-}
-
-interface PopRuntime {
-  pop: BuiltPopulation;
-  n: number;
-  v: number;
-  ie: number;
-  ii: number;
-  ref: number;
-  bias: number;
-  state: number;
-  spikes: number;
-  ring: number[]; // per channel
-  params: number;
-  thr: number;
-  /** spike_generator cursor */
-  genPos: number;
-  /** number of spikes of the current step */
-  count: number;
-  /** bias before current inputs (host copy) when current inputs target this population */
-  baseBias: Float32Array | null;
-}
-
-interface ProjRuntime {
-  source: number;
-  target: number;
-  rowPtr: number;
-  targets: number;
-  weights: number;
-  constWeight: number;
-  delays: number;
-  constDelay: number;
-  ring: number;
-  nTarget: number;
-}
-
-interface PoissonInputRuntime {
-  target: number;
-  table: number;
-  tableLen: number;
-  weight: number;
-  ring: number;
-  n: number;
-  start: number;
-  stop: number;
-  stream: number;
-}
-
-interface CurrentInputRuntime {
-  target: number;
-  amplitude: number;
-  neurons: Int32Array | null;
-  start: number;
-  stop: number;
-}
-
-/** Byte layout of the arena, planned before allocation. */
-export interface ArenaPlan {
+export interface PlanSummary {
+  neurons: number;
+  synapses: number;
+  threads: number;
   bytes: number;
   parts: { name: string; bytes: number }[];
+  shards: { index: number; neurons: number; synapses: number; bytes: number }[];
 }
 
-class Layout {
-  offset: number;
-  readonly parts: { name: string; bytes: number }[] = [];
-  constructor(readonly base: number) {
-    this.offset = base;
-  }
-  alloc(name: string, bytes: number): number {
-    const p = this.offset;
-    const b = Math.ceil(bytes / ARENA_ALIGN) * ARENA_ALIGN;
-    this.offset += Math.max(b, ARENA_ALIGN);
-    const last = this.parts[this.parts.length - 1];
-    if (last && last.name === name) last.bytes += b;
-    else this.parts.push({ name, bytes: b });
-    return p;
-  }
-  get bytes(): number {
-    return this.offset - this.base;
-  }
+function resolveThreads(opt: number | undefined, spec: { threads?: number } | undefined): number {
+  const t = opt ?? spec?.threads ?? availableCores();
+  const limit = Math.min(MAX_THREADS, 4 * availableCores());
+  if (!Number.isInteger(t) || t < 1 || t > limit)
+    throw new ModelError([{ path: 'threads', message: `must be an integer from 1 to ${limit} (4 × the ${availableCores()} cores here, at most ${MAX_THREADS}), got ${t}` }]);
+  return t;
+}
+
+/** The driver of one in-thread shard, or of a pool of shard workers. */
+interface Driver {
+  readonly variant: string;
+  run(from: number, steps: number, sim: Simulation, opts: RunOptions): Promise<{ step: number; aborted: boolean }>;
+  getState(pop: number, variable: string): Promise<Float32Array | Int32Array>;
+  setPoissonRate(input: number, rate: number): void;
+  scaleWeights(projection: number, factor: number): void;
+  failShard?(index: number): void;
+  dispose(): void;
 }
 
 export class Simulation {
   readonly network: BuiltNetwork;
-  readonly backend: Backend;
-  /** seconds to validate, build connectivity and lay out the arena */
+  /** seconds to validate, build connectivity and lay out the arenas */
   buildSeconds = 0;
   /** steps run so far */
   step = 0;
   /** total spikes emitted per population so far */
   readonly spikeTotals: number[];
-  /** synaptic events (spikes × out-degree) delivered so far */
+  /** synaptic events (spike × synapse deliveries) so far */
   events = 0;
-  readonly arena: ArenaPlan;
-  private readonly pops: PopRuntime[] = [];
-  private readonly projs: ProjRuntime[] = [];
-  private readonly poissonInputs: PoissonInputRuntime[] = [];
-  private readonly currentInputs: CurrentInputRuntime[] = [];
+  readonly threads: number;
+  /** 'wasm' or 'js' */
+  backendName: BackendName = 'wasm';
+  /** bytes of every shard's arena, and per part */
+  arenaBytes = 0;
+  readonly arenaParts: { name: string; bytes: number }[] = [];
+  /** why fewer threads than asked for are used, if so */
+  readonly notes: string[] = [];
   private readonly spikeMonitors: SpikeMonitor[] = [];
   private readonly rateMonitors: RateMonitor[] = [];
   private readonly stateMonitors: StateMonitor[] = [];
-  private readonly checkEvery: number;
-  private f32!: Float32Array;
-  private i32!: Int32Array;
-  private u32!: Uint32Array;
+  private driver!: Driver;
   private disposed = false;
-  /** out-degree per source neuron of every projection, for counting synaptic events */
-  private readonly outDegree: Uint32Array[] = [];
+  private failed: Error | null = null;
+  private running = false;
 
   /**
-   * Validate and build a model, then lay it out in a new backend's arena. Nothing stays
-   * allocated when this throws.
+   * Validate and build a model, then lay it out in one arena per shard. Nothing stays allocated
+   * when this throws.
    */
   static async create(model: ModelSpec | BuiltNetwork, opts: SimulationOptions = {}): Promise<Simulation> {
     const t0 = performance.now();
-    // validate and build first: a bad model allocates nothing
+    await initPlatform();
+    let threads = resolveThreads(opts.threads, model as { threads?: number });
+    const notes: string[] = [];
+    if (threads > 1) {
+      const why = sharedMemoryUnavailable();
+      if (why) {
+        notes.push(`running on one thread instead of ${threads}: ${why}`);
+        if (typeof console !== 'undefined') console.warn(`axonal: ${notes[0]}`);
+        threads = 1;
+      }
+    }
+    // validate, estimate and build first: a bad or too large model allocates nothing
+    if (!('ringSlots' in model)) {
+      const issues = validateModel(model);
+      if (issues.length) throw new ModelError(issues);
+      checkFits(estimateNetwork(model as ModelSpec), threads);
+    }
     const net =
       'ringSlots' in model
         ? (model as BuiltNetwork)
-        : buildNetwork(model as ModelSpec, { seed: opts.seed, maxBytes: WASM_MAX_BYTES - WASM_ARENA_BASE });
-    const plan = Simulation.planArena(net);
-    if (plan.bytes > WASM_MAX_BYTES - WASM_ARENA_BASE)
-      throw new ModelError([{ path: '', message: arenaTooLarge(net, plan) }]);
-    const backend = await createBackend(opts.backend ?? 'wasm', { variant: opts.variant });
-    try {
-      const sim = new Simulation(net, backend, opts);
-      sim.buildSeconds = (performance.now() - t0) / 1000;
-      return sim;
-    } catch (e) {
-      backend.dispose();
-      throw e;
-    }
-  }
-
-  /** Arena plan (bytes per part) of a built network, without allocating. */
-  static planArena(net: BuiltNetwork, base = 0): ArenaPlan {
-    const l = new Layout(base);
-    Simulation.layout(net, l);
-    return { bytes: l.bytes, parts: l.parts };
-  }
-
-  private static layout(net: BuiltNetwork, l: Layout) {
-    const slots = net.ringSlots;
-    const popPtrs = net.populations.map((p) => {
-      const n = p.size;
-      const r = { v: 0, ie: 0, ii: 0, ref: 0, bias: 0, state: 0, spikes: 0, ring: [] as number[], params: 0, thr: 0 };
-      const nm = `population ${p.name}`;
-      r.spikes = l.alloc(nm, n * 4);
-      if (p.model === 'lif') {
-        r.v = l.alloc(nm, n * 4);
-        if (p.synapse !== 'delta') {
-          r.ie = l.alloc(nm, n * 4);
-          r.ii = l.alloc(nm, n * 4);
-        }
-        r.bias = l.alloc(nm, n * 4);
-        r.ref = l.alloc(nm, n * 4);
-        r.params = l.alloc(nm, p.params!.length * 4);
-      } else if (p.model === 'threshold') {
-        r.state = l.alloc(nm, n * 4);
-        r.params = l.alloc(nm, p.params!.length * 4);
-      } else if (p.model === 'poisson') {
-        r.thr = l.alloc(nm, p.poissonThreshold!.length * 4);
+        : buildNetwork(model as ModelSpec, { seed: opts.seed, maxBytes: Number.MAX_SAFE_INTEGER });
+    const sim = new Simulation(net, threads, notes);
+    const monitors = net.monitors.map((m) => sim.checkMonitor(m));
+    monitors.forEach((m) => sim.addMonitorStore(m));
+    const backendName = opts.backend ?? 'wasm';
+    sim.backendName = backendName;
+    if (threads === 1) {
+      const plan = Simulation.planShards(net, 1);
+      if (plan.shards[0].bytes > WASM_MAX_BYTES - WASM_ARENA_BASE)
+        throw new ModelError([{ path: '', message: tooLargeMessage(net, plan) }]);
+      const backend = await createBackend(backendName, { variant: opts.variant });
+      try {
+        const shard = new Shard(net, 0, 1, backend, monitors);
+        sim.arenaBytes = shard.arena.bytes;
+        sim.arenaParts.push(...shard.arena.parts);
+        sim.driver = new LocalDriver(shard, opts.checkEvery ?? 10, backend.features.variant);
+      } catch (e) {
+        backend.dispose();
+        throw e;
       }
-      for (let c = 0; c < p.channels; c++) r.ring.push(l.alloc(`ring buffers ${p.name}`, slots * n * 4));
-      return r;
-    });
-    const projPtrs = net.projections.map((pr) => {
-      const nm = `projection ${pr.name}`;
-      return {
-        rowPtr: l.alloc(nm, pr.rowPtr.length * 4),
-        targets: l.alloc(nm, pr.nSyn * 4),
-        weights: pr.weights ? l.alloc(nm, pr.nSyn * 4) : 0,
-        delays: pr.delays ? l.alloc(nm, pr.nSyn) : 0,
-      };
-    });
-    const inputPtrs = net.inputs.map((inp) =>
-      inp.type === 'poisson' ? l.alloc('inputs', inp.table.length * 4) : 0,
-    );
-    return { popPtrs, projPtrs, inputPtrs };
+    } else {
+      const plan = Simulation.planShards(net, threads);
+      if (plan.shards.some((s) => s.bytes > WASM_MAX_BYTES - WASM_ARENA_BASE))
+        throw new ModelError([{ path: '', message: tooLargeMessage(net, plan) }]);
+      const pool = await WorkerPool.create(net, threads, backendName, opts.variant, monitors, opts.checkEvery ?? 10);
+      sim.driver = pool;
+      sim.arenaBytes = pool.arenaBytes;
+      sim.arenaParts.push(...pool.parts);
+    }
+    sim.buildSeconds = (performance.now() - t0) / 1000;
+    return sim;
   }
 
-  private constructor(net: BuiltNetwork, backend: Backend, opts: SimulationOptions) {
+  /**
+   * What a model needs, per part and per shard, without allocating anything: for `--dry-run`.
+   * Synapse counts of random rules are their expected values.
+   */
+  static async plan(model: ModelSpec, opts: { threads?: number } = {}): Promise<PlanSummary> {
+    await initPlatform();
+    const threads = resolveThreads(opts.threads, model as { threads?: number });
+    const est = estimateNetwork(model);
+    const shards = [];
+    for (let k = 0; k < threads; k++) {
+      // populations and synapses split by target slices; a row pointer per source per projection in every shard
+      let neurons = 0;
+      for (const p of model.populations) {
+        const [b, e] = sliceOf(p.size, k, threads);
+        neurons += e - b;
+      }
+      shards.push({ index: k, neurons, synapses: Math.round(est.synapses / threads), bytes: Math.ceil(est.bytes / threads) });
+    }
+    return { neurons: est.neurons, synapses: est.synapses, threads, bytes: est.bytes, parts: est.parts, shards };
+  }
+
+  /** Bytes per shard of a built network (exact synapse counts). */
+  static planShards(net: BuiltNetwork, threads: number): PlanSummary {
+    const shards = [];
+    let total = 0;
+    for (let k = 0; k < threads; k++) {
+      let bytes = 0;
+      let neurons = 0;
+      let synapses = 0;
+      for (const p of net.populations) {
+        const [b, e] = sliceOf(p.size, k, threads);
+        const m = e - b;
+        neurons += m;
+        bytes += m * 4 * 6 + p.channels * net.ringSlots * m * 4 + (threads > 1 ? p.size * 4 : 0) + (p.params?.length ?? 0) * 4;
+      }
+      for (const pr of net.projections) {
+        const tgt = net.populations[pr.target];
+        const [b, e] = sliceOf(tgt.size, k, threads);
+        let c = 0;
+        for (let s = 0; s < pr.nSyn; s++) if (pr.targets[s] >= b && pr.targets[s] < e) c++;
+        synapses += c;
+        bytes += pr.rowPtr.length * 4 + c * (4 + (pr.weights ? 4 : 0) + (pr.delays ? 1 : 0));
+      }
+      total += bytes;
+      shards.push({ index: k, neurons, synapses, bytes });
+    }
+    return { neurons: net.neurons, synapses: net.synapses, threads, bytes: total, parts: [], shards };
+  }
+
+  private constructor(net: BuiltNetwork, threads: number, notes: string[]) {
     this.network = net;
-    this.backend = backend;
-    this.checkEvery = opts.checkEvery ?? 10;
-    const l = new Layout(backend.base);
-    const { popPtrs, projPtrs, inputPtrs } = Simulation.layout(net, l);
-    this.arena = { bytes: l.bytes, parts: l.parts };
-    if (backend.base + l.bytes > backend.maxBytes) {
-      throw new Error(
-        `network needs ${l.bytes} bytes of arena, more than the ${backend.name} backend can hold (${backend.maxBytes - backend.base} bytes): ` +
-          l.parts.map((p) => `${p.name} ${p.bytes}`).join(', '),
-      );
-    }
-    backend.reserve(l.bytes);
-    this.refreshViews();
-    const buf = backend.buffer;
-    const f32 = this.f32;
-
-    net.populations.forEach((p, k) => {
-      const ptr = popPtrs[k];
-      const rt: PopRuntime = {
-        pop: p, n: p.size, ...ptr, genPos: 0, count: 0, baseBias: null,
-      };
-      if (p.model === 'lif') {
-        f32.set(p.params!, ptr.params >> 2);
-        f32.set(p.bias!, ptr.bias >> 2);
-        const v = p.initial.v as Float32Array | undefined;
-        if (v) f32.set(v, ptr.v >> 2);
-        if (p.synapse !== 'delta') {
-          if (p.initial.ie) f32.set(p.initial.ie as Float32Array, ptr.ie >> 2);
-          if (p.initial.ii) f32.set(p.initial.ii as Float32Array, ptr.ii >> 2);
-        }
-      } else if (p.model === 'threshold') {
-        f32.set(p.params!, ptr.params >> 2);
-        if (p.initial.n) this.i32.set(p.initial.n as Int32Array, ptr.state >> 2);
-      } else if (p.model === 'poisson') {
-        this.u32.set(p.poissonThreshold!, ptr.thr >> 2);
-      }
-      this.pops.push(rt);
-    });
-    net.projections.forEach((pr, k) => {
-      const ptr = projPtrs[k];
-      this.u32.set(pr.rowPtr, ptr.rowPtr >> 2);
-      this.u32.set(pr.targets, ptr.targets >> 2);
-      if (pr.weights) f32.set(pr.weights, ptr.weights >> 2);
-      if (pr.delays) new Uint8Array(buf, ptr.delays, pr.nSyn).set(pr.delays);
-      const tgt = this.pops[pr.target];
-      this.projs.push({
-        source: pr.source, target: pr.target, rowPtr: ptr.rowPtr, targets: ptr.targets,
-        weights: ptr.weights, constWeight: pr.constWeight, delays: ptr.delays,
-        constDelay: pr.constDelay, ring: tgt.ring[pr.channel], nTarget: tgt.n,
-      });
-      const deg = new Uint32Array(pr.rowPtr.length - 1);
-      for (let s = 0; s < deg.length; s++) deg[s] = pr.rowPtr[s + 1] - pr.rowPtr[s];
-      this.outDegree.push(deg);
-    });
-    net.inputs.forEach((inp, k) => {
-      const tgt = this.pops[inp.target];
-      if (inp.type === 'poisson') {
-        this.u32.set(inp.table, inputPtrs[k] >> 2);
-        this.poissonInputs.push({
-          target: inp.target, table: inputPtrs[k], tableLen: inp.table.length, weight: inp.weight,
-          ring: tgt.ring[inp.channel], n: tgt.n, start: inp.startStep, stop: inp.stopStep, stream: inp.stream,
-        });
-      } else {
-        if (!tgt.baseBias) tgt.baseBias = Float32Array.from(tgt.pop.bias!);
-        this.currentInputs.push({
-          target: inp.target, amplitude: inp.amplitude, neurons: inp.neurons,
-          start: inp.startStep, stop: inp.stopStep,
-        });
-      }
-    });
+    this.threads = threads;
+    this.notes.push(...notes);
     this.spikeTotals = net.populations.map(() => 0);
-    for (const m of net.monitors) this.addMonitor(m);
-  }
-
-  private refreshViews() {
-    const buf = this.backend.buffer;
-    if (this.f32?.buffer !== buf) {
-      this.f32 = new Float32Array(buf);
-      this.i32 = new Int32Array(buf);
-      this.u32 = new Uint32Array(buf);
-    }
   }
 
   private popIndex(name: string): number {
@@ -322,23 +222,32 @@ export class Simulation {
     return k;
   }
 
-  /** Add a monitor (before or between runs). Returns its index among monitors of its type. */
-  addMonitor(m: MonitorSpec): number {
+  private checkMonitor(m: MonitorSpec): MonitorSpec {
     const k = this.popIndex(m.population);
     const p = this.network.populations[k];
-    if (m.type === 'spikes') {
-      if (m.neurons) for (const i of m.neurons) checkNeuron(i, p, 'neurons');
-      return this.spikeMonitors.push(new SpikeMonitor(k, p.name, p.size, m.neurons)) - 1;
+    const checkNeuron = (i: number) => {
+      if (!Number.isInteger(i) || i < 0 || i >= p.size)
+        throw new Error(`monitor on "${p.name}": neurons must hold integers in [0, ${p.size}), got ${i}`);
+    };
+    if (m.type === 'spikes') m.neurons?.forEach(checkNeuron);
+    if (m.type === 'state') {
+      const allowed = p.model === 'lif' ? (p.synapse === 'delta' ? ['v'] : ['v', 'ie', 'ii']) : p.model === 'threshold' ? ['n'] : [];
+      for (const v of m.variables)
+        if (!allowed.includes(v))
+          throw new Error(`state monitor on "${p.name}": unknown variable "${v}", expected one of ${allowed.join(', ') || '(none)'}`);
+      m.neurons.forEach(checkNeuron);
+      const every = m.every ?? 1;
+      if (!Number.isInteger(every) || every < 1) throw new Error(`state monitor on "${p.name}": every must be an integer >= 1`);
     }
-    if (m.type === 'rate') return this.rateMonitors.push(new RateMonitor(k, p.name, p.size)) - 1;
-    const allowed = p.model === 'lif' ? (p.synapse === 'delta' ? ['v'] : ['v', 'ie', 'ii']) : p.model === 'threshold' ? ['n'] : [];
-    for (const v of m.variables)
-      if (!allowed.includes(v))
-        throw new Error(`state monitor on "${p.name}": unknown variable "${v}", expected one of ${allowed.join(', ') || '(none)'}`);
-    for (const i of m.neurons) checkNeuron(i, p, 'neurons');
-    const every = m.every ?? 1;
-    if (!Number.isInteger(every) || every < 1) throw new Error(`state monitor on "${p.name}": every must be an integer >= 1`);
-    return this.stateMonitors.push(new StateMonitor(k, p.name, m.variables, m.neurons, every)) - 1;
+    return m;
+  }
+
+  private addMonitorStore(m: MonitorSpec): void {
+    const k = this.popIndex(m.population);
+    const p = this.network.populations[k];
+    if (m.type === 'spikes') this.spikeMonitors.push(new SpikeMonitor(k, p.name));
+    else if (m.type === 'rate') this.rateMonitors.push(new RateMonitor(k, p.name, p.size));
+    else this.stateMonitors.push(new StateMonitor(k, p.name, m.variables, m.neurons, m.every ?? 1));
   }
 
   get dt(): number {
@@ -350,12 +259,20 @@ export class Simulation {
     return this.step * this.network.dt;
   }
 
+  /** the compiled variant running: 'simd', 'scalar', 'debug' or 'js' */
+  get variant(): string {
+    return this.driver.variant;
+  }
+
   /**
    * Run for `durationMs` (default: the model's duration). May be called repeatedly; each call
-   * continues where the last one ended.
+   * continues where the last one ended. Rejects with a SimulationError on a NaN or infinite state,
+   * keeping everything recorded until then.
    */
-  run(durationMs?: number, opts: RunOptions = {}): RunResult {
+  async run(durationMs?: number, opts: RunOptions = {}): Promise<RunResult> {
     if (this.disposed) throw new Error('simulation was disposed');
+    if (this.failed) throw new Error(`simulation stopped after an error: ${this.failed.message}`);
+    if (this.running) throw new Error('a run is already in progress');
     const net = this.network;
     let steps: number;
     if (durationMs === undefined) steps = net.steps;
@@ -366,161 +283,58 @@ export class Simulation {
         throw new Error(`duration: ${durationMs} ms is not a whole number of steps of dt = ${net.dt} ms`);
     }
     const t0 = performance.now();
-    const end = this.step + steps;
-    const every = opts.progressEvery ?? Math.max(1, Math.round(100 / net.dt));
     const start = this.step;
-    let aborted = false;
-    while (this.step < end) {
-      if (opts.signal?.aborted) {
-        aborted = true;
-        break;
-      }
-      this.advance();
-      if (this.checkEvery > 0 && this.step % this.checkEvery === 0) this.checkFinite();
-      if (opts.onProgress && (this.step - start) % every === 0) opts.onProgress(this.step - start, steps);
-    }
-    this.checkFinite();
-    if (opts.onProgress) opts.onProgress(this.step - start, steps);
-    return { steps: this.step - start, seconds: (performance.now() - t0) / 1000, aborted };
-  }
-
-  /** One step of the schedule. */
-  private advance(): void {
-    const K = this.backend.kernels;
-    const t = this.step;
-    const net = this.network;
-    const slots = net.ringSlots;
-    const slot = t % slots;
-    const seed = net.seed;
-
-    // 0. state monitors sample the state at the start of the step (time t*dt), as Brian2's
-    //    StateMonitor does (when='start')
-    for (const m of this.stateMonitors) {
-      if (t % m.every !== 0) continue;
-      m.steps.push(t);
-      const r = this.pops[m.population];
-      m.variables.forEach((v, vi) => {
-        const ptr = v === 'v' ? r.v : v === 'ie' ? r.ie : v === 'ii' ? r.ii : r.state;
-        const arr = v === 'n' ? this.i32 : this.f32;
-        const base = ptr >> 2;
-        m.neurons.forEach((i, ni) => m.values[vi][ni].push(arr[base + i]));
-      });
-    }
-
-    // 1. inputs
-    if (this.currentInputs.length) this.applyCurrents(t);
-    for (const inp of this.poissonInputs) {
-      if (t >= inp.start && t < inp.stop)
-        K.poisson_input(inp.n, rngKey(seed, inp.stream, t), 0, inp.table, inp.tableLen, inp.weight, inp.ring + slot * inp.n * 4);
-    }
-
-    // 2. neuron update, threshold and reset
-    for (const r of this.pops) {
-      const p = r.pop;
-      const n = r.n;
-      const off = slot * n * 4;
-      let c = 0;
-      switch (p.model) {
-        case 'lif':
-          if (p.synapse === 'delta')
-            c = K.lif_delta_update(n, r.v, r.ref, r.bias, r.ring[0] + off, r.params, p.hetero ? 1 : 0, r.spikes);
-          else
-            c = K.lif_update(n, r.v, r.ie, r.ii, r.ref, r.bias, r.ring[0] + off, r.ring[1] + off, r.params, p.hetero ? 1 : 0, r.spikes);
-          break;
-        case 'threshold':
-          c = K.threshold_update(n, r.state, r.ring[0] + off, r.params, p.hetero ? 1 : 0, t === 0 ? 1 : 0, r.spikes);
-          break;
-        case 'poisson':
-          c = K.poisson_update(n, rngKey(seed, p.stream, t), 0, r.thr, p.hetero ? 1 : 0, r.spikes);
-          break;
-        case 'spike_generator': {
-          const steps = p.generatorSteps!;
-          const idx = p.generatorIndices!;
-          const i32 = this.i32;
-          const base = r.spikes >> 2;
-          let g = r.genPos;
-          while (g < steps.length && steps[g] < t) g++;
-          while (g < steps.length && steps[g] === t) {
-            // a neuron listed twice at one step spikes once
-            const i = idx[g++];
-            if (c === 0 || i32[base + c - 1] !== i) i32[base + c++] = i;
-          }
-          r.genPos = g;
-          break;
-        }
-      }
-      r.count = c;
-      this.spikeTotals[p.index] += c;
-    }
-
-    // 3. propagate
-    for (let k = 0; k < this.projs.length; k++) {
-      const pr = this.projs[k];
-      const src = this.pops[pr.source];
-      const c = src.count;
-      if (c === 0) continue;
-      K.propagate(c, src.spikes, pr.rowPtr, pr.targets, pr.weights, pr.constWeight, pr.delays, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
-      const deg = this.outDegree[k];
-      const base = src.spikes >> 2;
-      let ev = 0;
-      for (let s = 0; s < c; s++) ev += deg[this.i32[base + s]];
-      this.events += ev;
-    }
-
-    // 4. record
-    for (const m of this.spikeMonitors) {
-      const r = this.pops[m.population];
-      m.record(t, this.i32, r.spikes >> 2, r.count);
-    }
-    for (const m of this.rateMonitors) m.record(t, this.pops[m.population].count);
-    this.step = t + 1;
-  }
-
-  private applyCurrents(t: number): void {
-    // change bias only at steps where an input starts or stops
-    let changed = false;
-    for (const c of this.currentInputs) if (c.start === t || c.stop === t) changed = true;
-    if (!changed) return;
-    for (const r of this.pops) {
-      if (!r.baseBias) continue;
-      const b = Float32Array.from(r.baseBias);
-      for (const c of this.currentInputs) {
-        if (c.target !== r.pop.index || t < c.start || t >= c.stop) continue;
-        if (c.neurons) for (const i of c.neurons) b[i] = b[i] + c.amplitude;
-        else for (let i = 0; i < b.length; i++) b[i] = b[i] + c.amplitude;
-      }
-      this.f32.set(b, r.bias >> 2);
+    this.running = true;
+    try {
+      const r = await this.driver.run(start, steps, this, opts);
+      this.step = r.step;
+      opts.onProgress?.(this.step - start, steps);
+      return { steps: this.step - start, seconds: (performance.now() - t0) / 1000, aborted: r.aborted };
+    } catch (e) {
+      this.failed = e as Error;
+      throw e;
+    } finally {
+      this.running = false;
     }
   }
 
-  private checkFinite(): void {
-    const K = this.backend.kernels;
-    for (const r of this.pops) {
-      if (r.pop.model !== 'lif') continue;
-      const vars: [string, number][] = [['v', r.v]];
-      if (r.pop.synapse !== 'delta') vars.push(['ie', r.ie], ['ii', r.ii]);
-      for (const [name, ptr] of vars) {
-        const i = K.find_nonfinite(ptr, r.n);
-        if (i >= 0) {
-          const value = this.f32[(ptr >> 2) + i];
-          const since = Math.max(0, this.step - Math.max(1, this.checkEvery));
-          throw new SimulationError(
-            `population "${r.pop.name}", variable ${name}, neuron ${i}: value ${value} at step ${this.step - 1} ` +
-              `(t = ${((this.step - 1) * this.network.dt).toFixed(3)} ms; state was last checked finite after step ${since - 1}). ` +
-              `Check the parameters and weights of this population (units: mV, nA, nF, ms).`,
-            r.pop.name, name, i, this.step - 1,
-          );
-        }
+  /** @internal merge what the shards recorded (global indices) into the monitors */
+  absorb(parts: ShardRecords[], totals: number[][], events: number[], step: number): void {
+    this.spikeMonitors.forEach((m, k) => {
+      const merged = mergeShardSpikes(parts.map((p) => p.spikes[k]));
+      m.append(merged.steps, merged.indices);
+    });
+    this.rateMonitors.forEach((m, k) => {
+      const first = parts[0].rates[k];
+      const sum = Int32Array.from(first.counts);
+      for (const p of parts.slice(1)) {
+        const c = p.rates[k].counts;
+        for (let i = 0; i < sum.length; i++) sum[i] += c[i];
       }
-    }
+      m.append(first.firstStep, sum);
+    });
+    this.stateMonitors.forEach((m, k) => {
+      m.append(parts[0].states[k].steps, parts.map((p) => ({ neurons: p.states[k].neurons, values: p.states[k].values })));
+    });
+    for (let k = 0; k < this.spikeTotals.length; k++) this.spikeTotals[k] = totals.reduce((a, t) => a + t[k], 0);
+    this.events = events.reduce((a, b) => a + b, 0);
+    this.step = step;
   }
 
-  /** Spikes recorded by the spike monitors of a population (merged if several). */
+  /** All spikes recorded (and not yet taken) for a population: Brian2-style parallel arrays. */
   spikes(population: string): SpikeData {
     const k = this.popIndex(population);
     const m = this.spikeMonitors.find((m) => m.population === k);
     if (!m) throw new Error(`no spike monitor on population "${population}"`);
     return m.data(this.network.dt);
+  }
+
+  /** The spikes recorded since the last take, forgotten here: for streaming with bounded memory. */
+  takeSpikes(population: string): SpikeData {
+    const k = this.popIndex(population);
+    const m = this.spikeMonitors.find((m) => m.population === k);
+    if (!m) throw new Error(`no spike monitor on population "${population}"`);
+    return m.take(this.network.dt);
   }
 
   spikeMonitorList(): SpikeMonitor[] {
@@ -551,41 +365,344 @@ export class Simulation {
   }
 
   /** Current state of a variable for the whole population (a copy). */
-  getState(population: string, variable: string): Float32Array | Int32Array {
-    const r = this.pops[this.popIndex(population)];
-    switch (variable) {
-      case 'v': return this.f32.slice(r.v >> 2, (r.v >> 2) + r.n);
-      case 'ie': return this.f32.slice(r.ie >> 2, (r.ie >> 2) + r.n);
-      case 'ii': return this.f32.slice(r.ii >> 2, (r.ii >> 2) + r.n);
-      case 'n': return this.i32.slice(r.state >> 2, (r.state >> 2) + r.n);
-      default: throw new Error(`unknown variable "${variable}"`);
-    }
+  async getState(population: string, variable: string): Promise<Float32Array | Int32Array> {
+    return this.driver.getState(this.popIndex(population), variable);
   }
 
-  /** Free the arena. Safe to call twice. */
+  /** Change the rate (Hz) of inputs[index], a Poisson input; takes effect at the next step run. */
+  setPoissonRate(input: number, rateHz: number): void {
+    const inp = this.network.inputs[input];
+    if (!inp || inp.type !== 'poisson') throw new Error(`inputs[${input}] is not a Poisson input`);
+    if (!Number.isFinite(rateHz) || rateHz < 0) throw new Error(`rate: must be a finite number >= 0 Hz, got ${rateHz}`);
+    this.driver.setPoissonRate(input, rateHz);
+  }
+
+  /** Multiply the weights of a projection by `factor` from the next step on. */
+  scaleWeights(projection: string, factor: number): void {
+    const k = this.network.projections.findIndex((p) => p.name === projection);
+    if (k < 0) throw new Error(`unknown projection "${projection}"`);
+    if (!Number.isFinite(factor)) throw new Error(`factor: must be a finite number, got ${factor}`);
+    this.driver.scaleWeights(k, factor);
+  }
+
+  /** @internal test hook: make shard `index` throw in its next step */
+  failShard(index: number): void {
+    this.driver.failShard?.(index);
+  }
+
+  /** Free every arena and end the workers. Safe to call twice. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.backend.dispose();
+    this.driver?.dispose();
   }
 }
 
-function arenaTooLarge(net: BuiltNetwork, plan: ArenaPlan): string {
+/**
+ * Refuse, before anything is allocated, a network whose expected size does not fit: a shard over
+ * one WebAssembly memory, or the whole over this machine's memory. Names the numbers and the
+ * thread count that would fit.
+ */
+function checkFits(est: { neurons: number; synapses: number; bytes: number }, threads: number): void {
   const limit = WASM_MAX_BYTES - WASM_ARENA_BASE;
-  const top = plan.parts
-    .slice()
-    .sort((a, b) => b.bytes - a.bytes)
-    .slice(0, 5)
-    .map((p) => `${p.name} ${(p.bytes / 2 ** 20).toFixed(1)} MiB`)
-    .join(', ');
+  const mem = machineMemory();
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+  const head = `the network (${est.neurons} neurons, ${Math.round(est.synapses)} synapses) needs about ${est.bytes} bytes (${gib(est.bytes)})`;
+  if (mem && est.bytes > mem * 0.9)
+    throw new ModelError([{ path: '', message: `${head}, more than this machine's memory (${gib(mem)}) allows whatever the thread count` }]);
+  const perShard = est.bytes / threads;
+  if (perShard > limit) {
+    const need = Math.ceil(est.bytes / limit);
+    const hint = need <= Math.min(MAX_THREADS, 4 * availableCores()) ? `use threads: ${need} or more` : `no thread count available here fits`;
+    throw new ModelError([{
+      path: '',
+      message: `${head}: with ${threads} thread${threads > 1 ? 's' : ''} a shard needs about ${Math.ceil(perShard)} bytes, more than the ${limit} bytes one WebAssembly memory can hold; ${hint}`,
+    }]);
+  }
+}
+
+function tooLargeMessage(net: BuiltNetwork, plan: PlanSummary): string {
+  const limit = WASM_MAX_BYTES - WASM_ARENA_BASE;
+  const worst = Math.max(...plan.shards.map((s) => s.bytes));
+  const fit = Math.ceil(plan.bytes / limit);
   return (
     `the network (${net.neurons} neurons, ${net.synapses} synapses) needs ${plan.bytes} bytes ` +
-    `(${(plan.bytes / 2 ** 30).toFixed(2)} GiB) of arena, more than the ${limit} bytes one WebAssembly memory can hold; largest parts: ${top}`
+    `(${(plan.bytes / 2 ** 30).toFixed(2)} GiB); with ${plan.threads} thread${plan.threads > 1 ? 's' : ''} the largest shard needs ${worst} bytes, ` +
+    `more than the ${limit} bytes one WebAssembly memory can hold: use at least ${fit} threads`
   );
 }
 
-function checkNeuron(i: number, p: BuiltPopulation, field: string) {
-  if (!Number.isInteger(i) || i < 0 || i >= p.size)
-    throw new Error(`monitor on "${p.name}": ${field} must hold integers in [0, ${p.size}), got ${i}`);
+/** One shard in this thread. */
+class LocalDriver implements Driver {
+  private lastYield = 0;
+  constructor(
+    readonly shard: Shard,
+    readonly checkEvery: number,
+    readonly variant: string,
+  ) {}
+
+  async run(from: number, steps: number, sim: Simulation, opts: RunOptions) {
+    const shard = this.shard;
+    const end = from + steps;
+    const every = opts.progressEvery ?? Math.max(1, Math.round(100 / sim.dt));
+    let t = from;
+    let aborted = false;
+    let error: unknown = null;
+    this.lastYield = performance.now();
+    try {
+      while (t < end) {
+        if (opts.signal?.aborted) {
+          aborted = true;
+          break;
+        }
+        shard.step(t);
+        shard.deliverOwn(t);
+        t++;
+        if (this.checkEvery > 0 && t % this.checkEvery === 0) shard.checkFinite(t - 1, this.checkEvery);
+        if (opts.onProgress && (t - from) % every === 0 && t < end) opts.onProgress(t - from, steps);
+        if ((t & 255) === 0 && performance.now() - this.lastYield > 50) {
+          // let timers, signals and messages through (a long run stays stoppable)
+          await new Promise((r) => setTimeout(r, 0));
+          this.lastYield = performance.now();
+        }
+      }
+      if (t > from) shard.checkFinite(t - 1, this.checkEvery);
+    } catch (e) {
+      error = e;
+    }
+    sim.absorb([shard.takeRecords()], [shard.spikeTotals], [shard.events], t);
+    if (error) throw error;
+    return { step: t, aborted };
+  }
+
+  async getState(pop: number, variable: string) {
+    return this.shard.getState(pop, variable);
+  }
+  setPoissonRate(input: number, rate: number) {
+    this.shard.setPoissonRate(input, rate);
+  }
+  scaleWeights(projection: number, factor: number) {
+    this.shard.scaleWeights(projection, factor);
+  }
+  failShard(index: number) {
+    if (index === 0)
+      this.shard.step = () => {
+        throw new Error('injected failure in shard 0');
+      };
+  }
+  dispose() {
+    this.shard.dispose();
+  }
 }
 
+function rebuildError(e: any): Error {
+  if (e?.kind === 'simulation') return new SimulationError(e.message, e.population, e.variable, e.neuron, e.step);
+  const err = new Error(e?.message ?? 'shard worker failed');
+  if (e?.stack) err.stack = e.stack;
+  return err;
+}
+
+/** Shard workers in lock-step. */
+class WorkerPool implements Driver {
+  variant = '';
+  arenaBytes = 0;
+  parts: { name: string; bytes: number }[] = [];
+  private readonly ctl: Int32Array;
+  private pending: ((m: any) => void)[] = [];
+  private stateRequests = new Map<number, { parts: (Float32Array | Int32Array | null)[]; resolve: (x: any) => void; left: number }>();
+  private nextId = 1;
+  private dead: Error | null = null;
+  private onDead: ((e: Error) => void)[] = [];
+  private progress: ((done: number, total: number) => void) | null = null;
+  private disposed = false;
+
+  private constructor(
+    readonly workers: WorkerPort[],
+    readonly ctlBuf: SharedArrayBuffer,
+  ) {
+    this.ctl = new Int32Array(ctlBuf);
+    workers.forEach((w, i) => {
+      w.onMessage((m) => this.onMessage(i, m));
+      w.onError((e) => this.onWorkerDied(i, e));
+    });
+  }
+
+  static async create(
+    net: BuiltNetwork, T: number, backend: BackendName, variant: BackendOptions['variant'], monitors: MonitorSpec[], checkEvery: number,
+  ): Promise<WorkerPool> {
+    const D = minDelaySteps(net);
+    const ctlBuf = new SharedArrayBuffer(CTL_SIZE * 4);
+    const outboxes: SharedArrayBuffer[] = [];
+    for (let s = 0; s < T; s++) {
+      const offsets: number[] = [];
+      let o = 0;
+      for (const p of net.populations) {
+        offsets.push(o);
+        const [b, e] = sliceOf(p.size, s, T);
+        o += e - b;
+      }
+      outboxes.push(new SharedArrayBuffer(new OutboxLayout(D, net.populations.length, offsets, o).ints * 4));
+    }
+    const workers: WorkerPort[] = [];
+    let pool: WorkerPool | null = null;
+    try {
+      for (let s = 0; s < T; s++) workers.push(await spawnShardWorker());
+      pool = new WorkerPool(workers, ctlBuf);
+      const ready = await pool.all((i) => ({
+        type: 'init', net, index: i, count: T, backend, variant, monitors, checkEvery, interval: D, ctl: ctlBuf, outboxes,
+      }), 'ready');
+      pool.variant = ready[0].variant;
+      for (const r of ready) {
+        pool.arenaBytes += r.arenaBytes;
+        for (const p of r.parts as { name: string; bytes: number }[]) {
+          const q = pool.parts.find((x) => x.name === p.name);
+          if (q) q.bytes += p.bytes;
+          else pool.parts.push({ ...p });
+        }
+      }
+      return pool;
+    } catch (e) {
+      if (pool) pool.dispose();
+      else for (const w of workers) w.terminate();
+      throw e;
+    }
+  }
+
+  /** Send a message to every worker and wait for one reply of `type` from each (or the first error). */
+  private all(msg: (i: number) => unknown, type: string): Promise<any[]> {
+    return new Promise((resolve, reject) => {
+      const replies: any[] = new Array(this.workers.length);
+      let left = this.workers.length;
+      let failed = false;
+      const fail = (e: Error) => {
+        if (failed) return;
+        failed = true;
+        reject(e);
+      };
+      this.onDead.push(fail);
+      this.workers.forEach((w, i) => {
+        this.pending[i] = (m: any) => {
+          if (m.type === 'error') return fail(rebuildError(m.error));
+          if (m.type !== type) return;
+          replies[i] = m;
+          if (--left === 0 && !failed) {
+            this.onDead = this.onDead.filter((f) => f !== fail);
+            resolve(replies);
+          }
+        };
+        w.post(msg(i));
+      });
+      if (this.dead) fail(this.dead);
+    });
+  }
+
+  private onMessage(i: number, m: any) {
+    if (m.type === 'progress') {
+      this.progress?.(m.done, m.total);
+      return;
+    }
+    if (m.type === 'state') {
+      const req = this.stateRequests.get(m.id);
+      if (!req) return;
+      req.parts[i] = m.data;
+      if (--req.left === 0) {
+        this.stateRequests.delete(m.id);
+        const total = req.parts.reduce((a, p) => a + p!.length, 0);
+        const out = req.parts[0] instanceof Int32Array ? new Int32Array(total) : new Float32Array(total);
+        let o = 0;
+        for (const p of req.parts) {
+          out.set(p as any, o);
+          o += p!.length;
+        }
+        req.resolve(out);
+      }
+      return;
+    }
+    this.pending[i]?.(m);
+  }
+
+  private onWorkerDied(i: number, e: Error) {
+    if (this.disposed) return;
+    const err = new Error(`shard worker ${i} failed: ${e.message}`);
+    this.dead ??= err;
+    Atomics.store(this.ctl, CTL_DEAD, 1);
+    Atomics.add(this.ctl, CTL_GEN, 0);
+    Atomics.notify(this.ctl, CTL_GEN);
+    for (const f of this.onDead.splice(0)) f(err);
+  }
+
+  async run(from: number, steps: number, sim: Simulation, opts: RunOptions) {
+    if (this.dead) throw this.dead;
+    Atomics.store(this.ctl, CTL_ABORT, 0);
+    Atomics.store(this.ctl, CTL_ERROR, 0);
+    const onAbort = () => Atomics.store(this.ctl, CTL_ABORT, 1);
+    if (opts.signal?.aborted) return { step: from, aborted: true };
+    opts.signal?.addEventListener('abort', onAbort);
+    this.progress = opts.onProgress ?? null;
+    try {
+      // each worker answers 'done' (with its records, even after an error) or dies
+      const done: any[] = await new Promise((resolve) => {
+        const replies: any[] = new Array(this.workers.length).fill(undefined);
+        let left = this.workers.length;
+        const settle = (i: number, m: any) => {
+          if (replies[i] !== undefined) return;
+          replies[i] = m;
+          if (m?.error || m === null) {
+            // release the others if they wait at a barrier this shard will never reach
+            Atomics.store(this.ctl, CTL_DEAD, 1);
+            Atomics.notify(this.ctl, CTL_GEN);
+          }
+          if (--left === 0) resolve(replies);
+        };
+        this.onDead.push(() => this.workers.forEach((_, i) => settle(i, null)));
+        this.workers.forEach((w, i) => {
+          this.pending[i] = (m: any) => {
+            if (m.type === 'done') settle(i, m);
+            else if (m.type === 'error') settle(i, { error: m.error, records: null });
+          };
+          w.post({ type: 'run', from, steps });
+        });
+      });
+      const ok = done.filter((d) => d && d.records);
+      if (ok.length === done.length)
+        sim.absorb(ok.map((d) => d.records), ok.map((d) => d.spikeTotals), ok.map((d) => d.events), Math.min(...ok.map((d) => d.step)));
+      else if (ok.length) {
+        // a worker died: keep what the others recorded
+        sim.absorb(ok.map((d) => d.records), ok.map((d) => d.spikeTotals), ok.map((d) => d.events), Math.min(...ok.map((d) => d.step)));
+      }
+      if (this.dead) throw this.dead;
+      const failed = done.find((d) => d?.error);
+      if (failed) throw rebuildError(failed.error);
+      return { step: done[0].step, aborted: done.some((d) => d.aborted) };
+    } finally {
+      opts.signal?.removeEventListener('abort', onAbort);
+      this.progress = null;
+      this.onDead = [];
+    }
+  }
+
+  getState(pop: number, variable: string): Promise<Float32Array | Int32Array> {
+    return new Promise((resolve) => {
+      const id = this.nextId++;
+      this.stateRequests.set(id, { parts: this.workers.map(() => null), resolve, left: this.workers.length });
+      for (const w of this.workers) w.post({ type: 'getState', id, pop, variable });
+    });
+  }
+  setPoissonRate(input: number, rate: number) {
+    for (const w of this.workers) w.post({ type: 'setPoissonRate', input, rate });
+  }
+  scaleWeights(projection: number, factor: number) {
+    for (const w of this.workers) w.post({ type: 'scaleWeights', projection, factor });
+  }
+  failShard(index: number) {
+    for (const w of this.workers) w.post({ type: 'fail', index });
+  }
+  dispose() {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const w of this.workers) {
+      w.post({ type: 'dispose' });
+      w.terminate();
+    }
+  }
+}

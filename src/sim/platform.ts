@@ -1,0 +1,87 @@
+/**
+ * What differs between Node and a browser: starting a shard worker (worker_threads or a module
+ * Web Worker), the number of cores, and whether shared memory is available.
+ */
+
+export interface WorkerPort {
+  post(msg: unknown, transfer?: Transferable[]): void;
+  onMessage(cb: (msg: any) => void): void;
+  /** an uncaught error in the worker, or the worker exiting unexpectedly */
+  onError(cb: (err: Error) => void): void;
+  terminate(): void;
+}
+
+const isNode = typeof process !== 'undefined' && !!(process as any).versions?.node;
+
+export function availableCores(): number {
+  if (isNode) {
+    const os = (globalThis as any).__axonal_os;
+    if (os) return os.availableParallelism?.() ?? os.cpus().length;
+  }
+  const n = (globalThis as any).navigator?.hardwareConcurrency;
+  return typeof n === 'number' && n > 0 ? n : 1;
+}
+
+/** Physical memory of this machine in bytes (Node), or null where unknown. */
+export function machineMemory(): number | null {
+  const os = (globalThis as any).__axonal_os;
+  if (os) return os.totalmem();
+  const gb = (globalThis as any).navigator?.deviceMemory;
+  return typeof gb === 'number' ? gb * 2 ** 30 : null;
+}
+
+/** Load Node's os module once (kept out of browser bundles: the specifier is a variable). */
+export async function initPlatform(): Promise<void> {
+  if (isNode && !(globalThis as any).__axonal_os) {
+    const spec = 'node:os';
+    (globalThis as any).__axonal_os = await import(/* @vite-ignore */ spec);
+  }
+}
+
+/** Why threads cannot be used here, or null when they can. */
+export function sharedMemoryUnavailable(): string | null {
+  if (typeof SharedArrayBuffer === 'undefined')
+    return 'SharedArrayBuffer is not available in this environment' +
+      (isNode ? '' : ' (the page must be cross-origin isolated: serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)');
+  if (!isNode && (globalThis as any).crossOriginIsolated === false)
+    return 'this page is not cross-origin isolated, so SharedArrayBuffer cannot be shared with workers (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
+  if (typeof Atomics === 'undefined' || typeof Atomics.wait !== 'function') return 'Atomics.wait is not available in this environment';
+  return null;
+}
+
+/** URL of the bundled worker script (dist/worker.js), from the sources or from the bundle. */
+function workerUrl(): URL {
+  const here = import.meta.url;
+  if (/\/src\/sim\/[^/]+$/.test(here)) return new URL('../../dist/worker.js', here);
+  return new URL('./worker.js', here);
+}
+
+export async function spawnShardWorker(): Promise<WorkerPort> {
+  if (isNode) {
+    const spec = 'node:worker_threads';
+    const wt = await import(/* @vite-ignore */ spec);
+    const w = new wt.Worker(workerUrl());
+    let errorCb: ((e: Error) => void) | null = null;
+    let ended = false;
+    w.on('error', (e: Error) => errorCb?.(e));
+    w.on('exit', (code: number) => {
+      if (!ended) errorCb?.(new Error(`shard worker exited unexpectedly with code ${code}`));
+    });
+    return {
+      post: (m, t) => w.postMessage(m, t as any),
+      onMessage: (cb) => w.on('message', cb),
+      onError: (cb) => (errorCb = cb),
+      terminate: () => {
+        ended = true;
+        void w.terminate();
+      },
+    };
+  }
+  const w = new Worker(workerUrl(), { type: 'module' });
+  return {
+    post: (m, t) => w.postMessage(m, t ?? []),
+    onMessage: (cb) => w.addEventListener('message', (e) => cb((e as MessageEvent).data)),
+    onError: (cb) => w.addEventListener('error', (e) => cb(new Error((e as ErrorEvent).message || 'shard worker failed'))),
+    terminate: () => w.terminate(),
+  };
+}

@@ -1,0 +1,565 @@
+/**
+ * A shard: a contiguous slice of every population with the synapses that target it, its delay ring
+ * buffers and monitors, in one backend's arena. A single-threaded run is one shard; a threaded run
+ * has one shard per worker. Everything here is host code shared by the backends, so the order of
+ * every floating-point operation is the same on all of them and for every shard count:
+ *
+ * step t:  state monitors sample (time t*dt) → current inputs → Poisson/noise inputs into ring
+ *          slot t → neuron update, threshold, reset → spike/rate monitors record
+ * deliver: the spikes of step t (of all shards, in ascending global index) go through every
+ *          projection, in projection order, into ring slot t + delay of the local targets.
+ *
+ * Each target's ring cell therefore receives its additions in the order (emission step,
+ * projection, source index), whatever the number of shards and whenever delivery happens, as long
+ * as it happens before the arrival step: shards exchange spikes once per minimum delay.
+ */
+import type { Backend } from '../backend/types.ts';
+import type { BuiltNetwork, BuiltPopulation, MonitorSpec } from '../core/types.ts';
+import { ARENA_ALIGN, LIF_NPARAMS } from '../core/layout.ts';
+import { rngKey } from '../core/rng.ts';
+import { poissonTable } from '../network/values.ts';
+import { buildShardProjection, type ShardProjection } from './connectivity-host.ts';
+import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
+
+/** Slice k of a population of n neurons among T shards: [floor(k n / T), floor((k+1) n / T)). */
+export function sliceOf(n: number, k: number, T: number): [number, number] {
+  return [Math.floor((k * n) / T), Math.floor(((k + 1) * n) / T)];
+}
+
+/** Minimum delay in steps over all projections: shards exchange spikes once per this many steps. */
+export function minDelaySteps(net: BuiltNetwork): number {
+  let d = Infinity;
+  for (const p of net.projections) d = Math.min(d, p.minDelay);
+  return Number.isFinite(d) ? Math.max(1, d) : 1;
+}
+
+/** A NaN or infinite state during a run. */
+export class SimulationError extends Error {
+  constructor(
+    message: string,
+    readonly population: string,
+    readonly variable: string,
+    readonly neuron: number,
+    readonly step: number,
+  ) {
+    super(message);
+    this.name = 'SimulationError';
+  }
+}
+
+/** Arena allocator: 16-byte aligned offsets, growing the backend's arena as it goes. */
+export class ArenaAllocator {
+  offset: number;
+  readonly parts: { name: string; bytes: number }[] = [];
+  constructor(
+    readonly backend: Backend | null,
+    readonly base: number,
+  ) {
+    this.offset = base;
+  }
+  alloc = (name: string, bytes: number): number => {
+    const p = this.offset;
+    const b = Math.max(ARENA_ALIGN, Math.ceil(bytes / ARENA_ALIGN) * ARENA_ALIGN);
+    this.offset += b;
+    const part = this.parts.find((x) => x.name === name);
+    if (part) part.bytes += b;
+    else this.parts.push({ name, bytes: b });
+    if (this.backend) this.backend.reserve(this.offset - this.base);
+    return p;
+  };
+  get bytes(): number {
+    return this.offset - this.base;
+  }
+}
+
+interface PopRT {
+  pop: BuiltPopulation;
+  /** global index of the first neuron of the slice, and the slice size */
+  begin: number;
+  m: number;
+  v: number;
+  ie: number;
+  ii: number;
+  ref: number;
+  bias: number;
+  state: number;
+  spikes: number;
+  /** all shards' spikes of one step, global indices (only with more than one shard) */
+  gather: number;
+  ring: number[];
+  params: number;
+  thr: number;
+  hetero: number;
+  genSteps: Int32Array | null;
+  genIdx: Int32Array | null;
+  genPos: number;
+  count: number;
+  baseBias: Float32Array | null;
+}
+
+interface ProjRT extends ShardProjection {
+  name: string;
+  source: number;
+  target: number;
+  ring: number;
+  nTarget: number;
+}
+
+interface PoissonInputRT {
+  index: number;
+  target: number;
+  table: number;
+  tableLen: number;
+  tableCap: number;
+  weight: number;
+  ring: number;
+  m: number;
+  begin: number;
+  start: number;
+  stop: number;
+  stream: number;
+}
+
+interface CurrentInputRT {
+  target: number;
+  amplitude: number;
+  neurons: Int32Array | null;
+  start: number;
+  stop: number;
+}
+
+/** Recorded data of one shard, merged by the simulation (global neuron indices). */
+export interface ShardRecords {
+  /** per spike monitor: steps and global indices */
+  spikes: { steps: Int32Array; indices: Int32Array }[];
+  /** per rate monitor: first step and spike counts per step (this shard's slice) */
+  rates: { firstStep: number; counts: Int32Array }[];
+  /** per state monitor: sampled steps, and per (variable, local neuron) values */
+  states: { steps: Int32Array; neurons: number[]; values: Float32Array[][] }[];
+}
+
+class LocalSpikeMonitor {
+  readonly steps = new ChunkedInt32();
+  readonly indices = new ChunkedInt32();
+  constructor(
+    readonly pop: number,
+    readonly filter: Uint8Array | null,
+    readonly begin: number,
+  ) {}
+}
+
+class LocalStateMonitor {
+  readonly steps = new ChunkedInt32();
+  readonly values: ChunkedFloat32[][];
+  constructor(
+    readonly pop: number,
+    readonly variables: string[],
+    /** global neuron ids in this shard, and their local indices */
+    readonly neurons: number[],
+    readonly local: number[],
+    readonly every: number,
+  ) {
+    this.values = variables.map(() => neurons.map(() => new ChunkedFloat32()));
+  }
+}
+
+export class Shard {
+  readonly pops: PopRT[] = [];
+  readonly projs: ProjRT[] = [];
+  readonly poissonInputs: PoissonInputRT[] = [];
+  readonly currentInputs: CurrentInputRT[] = [];
+  readonly arena: ArenaAllocator;
+  private spikeMonitors: LocalSpikeMonitor[] = [];
+  private rateMonitors: { pop: number; firstStep: number; counts: ChunkedInt32 }[] = [];
+  private stateMonitors: LocalStateMonitor[] = [];
+  /** spikes emitted by this shard, per population */
+  readonly spikeTotals: number[];
+  /** synaptic events delivered into this shard */
+  events = 0;
+  private f32!: Float32Array;
+  private i32!: Int32Array;
+  private u32!: Uint32Array;
+
+  constructor(
+    readonly net: BuiltNetwork,
+    readonly index: number,
+    readonly count: number,
+    readonly backend: Backend,
+    monitors: MonitorSpec[],
+  ) {
+    const T = count;
+    const slots = net.ringSlots;
+    const a = new ArenaAllocator(backend, backend.base);
+    this.arena = a;
+    // populations: state, ring buffers, parameters of this slice
+    for (const p of net.populations) {
+      const [b, e] = sliceOf(p.size, index, T);
+      const m = e - b;
+      const nm = `population ${p.name}`;
+      const r: PopRT = {
+        pop: p, begin: b, m, v: 0, ie: 0, ii: 0, ref: 0, bias: 0, state: 0, spikes: 0, gather: 0, ring: [],
+        params: 0, thr: 0, hetero: p.hetero ? 1 : 0, genSteps: null, genIdx: null, genPos: 0, count: 0, baseBias: null,
+      };
+      r.spikes = a.alloc(nm, m * 4);
+      if (T > 1) r.gather = a.alloc(`spike exchange`, p.size * 4);
+      if (p.model === 'lif') {
+        r.v = a.alloc(nm, m * 4);
+        if (p.synapse !== 'delta') {
+          r.ie = a.alloc(nm, m * 4);
+          r.ii = a.alloc(nm, m * 4);
+        }
+        r.bias = a.alloc(nm, m * 4);
+        r.ref = a.alloc(nm, m * 4);
+        r.params = a.alloc(nm, (p.hetero ? LIF_NPARAMS * m : LIF_NPARAMS) * 4);
+      } else if (p.model === 'threshold') {
+        r.state = a.alloc(nm, m * 4);
+        r.params = a.alloc(nm, (p.hetero ? m : 1) * 4);
+      } else if (p.model === 'poisson') {
+        r.thr = a.alloc(nm, (p.hetero ? m : 1) * 4);
+      } else if (p.model === 'spike_generator') {
+        const steps = p.generatorSteps!, idx = p.generatorIndices!;
+        let c = 0;
+        for (let k = 0; k < idx.length; k++) if (idx[k] >= b && idx[k] < e) c++;
+        r.genSteps = new Int32Array(c);
+        r.genIdx = new Int32Array(c);
+        c = 0;
+        for (let k = 0; k < idx.length; k++)
+          if (idx[k] >= b && idx[k] < e) {
+            r.genSteps[c] = steps[k];
+            r.genIdx[c++] = idx[k] - b;
+          }
+      }
+      for (let c = 0; c < p.channels; c++) r.ring.push(a.alloc(`ring buffers`, slots * m * 4));
+      this.pops.push(r);
+    }
+    this.refreshViews();
+    for (const r of this.pops) this.writePopulation(r);
+    // projections: the synapses onto this shard's slice of the target
+    net.projections.forEach((pr, k) => {
+      const tgt = this.pops[pr.target];
+      const built = buildShardProjection(backend, a.alloc, net, k, tgt.begin, tgt.begin + tgt.m);
+      this.projs.push({
+        ...built, name: pr.name, source: pr.source, target: pr.target, ring: tgt.ring[pr.channel], nTarget: tgt.m,
+      });
+    });
+    // inputs
+    net.inputs.forEach((inp, k) => {
+      const tgt = this.pops[inp.target];
+      if (inp.type === 'poisson') {
+        const cap = inp.table.length;
+        const table = a.alloc('inputs', cap * 4);
+        this.poissonInputs.push({
+          index: k, target: inp.target, table, tableLen: inp.table.length, tableCap: cap, weight: inp.weight,
+          ring: tgt.ring[inp.channel], m: tgt.m, begin: tgt.begin, start: inp.startStep, stop: inp.stopStep, stream: inp.stream,
+        });
+      } else {
+        if (!tgt.baseBias) tgt.baseBias = tgt.pop.bias!.slice(tgt.begin, tgt.begin + tgt.m);
+        let neurons: Int32Array | null = null;
+        if (inp.neurons) {
+          neurons = Int32Array.from(Array.from(inp.neurons).filter((i) => i >= tgt.begin && i < tgt.begin + tgt.m).map((i) => i - tgt.begin));
+        }
+        this.currentInputs.push({ target: inp.target, amplitude: inp.amplitude, neurons, start: inp.startStep, stop: inp.stopStep });
+      }
+    });
+    this.refreshViews();
+    net.inputs.forEach((inp, k) => {
+      if (inp.type !== 'poisson') return;
+      const rt = this.poissonInputs.find((x) => x.index === k)!;
+      this.u32.set(inp.table, rt.table >> 2);
+    });
+    this.spikeTotals = net.populations.map(() => 0);
+    for (const mspec of monitors) this.addMonitor(mspec);
+  }
+
+  /** Re-read the typed-array views (after the arena grew). */
+  refreshViews(): void {
+    const buf = this.backend.buffer;
+    if (this.f32?.buffer !== buf) {
+      this.f32 = new Float32Array(buf);
+      this.i32 = new Int32Array(buf);
+      this.u32 = new Uint32Array(buf);
+    }
+  }
+
+  private writePopulation(r: PopRT): void {
+    const p = r.pop;
+    const { begin: b, m } = r;
+    const f32 = this.f32;
+    const slice = <T extends Float32Array | Int32Array | Uint32Array>(x: T) => x.subarray(b, b + m) as T;
+    if (p.model === 'lif') {
+      if (p.hetero) {
+        const n = p.size;
+        for (let k = 0; k < LIF_NPARAMS; k++) f32.set(p.params!.subarray(k * n + b, k * n + b + m), (r.params >> 2) + k * m);
+      } else f32.set(p.params!, r.params >> 2);
+      f32.set(slice(p.bias!), r.bias >> 2);
+      if (p.initial.v) f32.set(slice(p.initial.v as Float32Array), r.v >> 2);
+      if (p.synapse !== 'delta') {
+        if (p.initial.ie) f32.set(slice(p.initial.ie as Float32Array), r.ie >> 2);
+        if (p.initial.ii) f32.set(slice(p.initial.ii as Float32Array), r.ii >> 2);
+      }
+    } else if (p.model === 'threshold') {
+      f32.set(p.hetero ? slice(p.params!) : p.params!, r.params >> 2);
+      if (p.initial.n) this.i32.set(slice(p.initial.n as Int32Array), r.state >> 2);
+    } else if (p.model === 'poisson') {
+      this.u32.set(p.hetero ? slice(p.poissonThreshold!) : p.poissonThreshold!, r.thr >> 2);
+    }
+  }
+
+  addMonitor(m: MonitorSpec): void {
+    const k = this.net.populations.findIndex((p) => p.name === m.population);
+    const r = this.pops[k];
+    if (m.type === 'spikes') {
+      let filter: Uint8Array | null = null;
+      if (m.neurons) {
+        filter = new Uint8Array(r.m);
+        for (const i of m.neurons) if (i >= r.begin && i < r.begin + r.m) filter[i - r.begin] = 1;
+      }
+      this.spikeMonitors.push(new LocalSpikeMonitor(k, filter, r.begin));
+    } else if (m.type === 'rate') {
+      this.rateMonitors.push({ pop: k, firstStep: -1, counts: new ChunkedInt32() });
+    } else {
+      const mine = m.neurons.filter((i) => i >= r.begin && i < r.begin + r.m);
+      this.stateMonitors.push(new LocalStateMonitor(k, m.variables, mine, mine.map((i) => i - r.begin), m.every ?? 1));
+    }
+  }
+
+  /** Phase A of step t: inputs, neuron update, local recording. Spikes stay in each population's spike buffer. */
+  step(t: number): void {
+    const K = this.backend.kernels;
+    const net = this.net;
+    const slot = t % net.ringSlots;
+    const seed = net.seed;
+
+    for (const sm of this.stateMonitors) {
+      if (t % sm.every !== 0) continue;
+      sm.steps.push(t);
+      const r = this.pops[sm.pop];
+      sm.variables.forEach((v, vi) => {
+        const ptr = v === 'v' ? r.v : v === 'ie' ? r.ie : v === 'ii' ? r.ii : r.state;
+        const arr = v === 'n' ? this.i32 : this.f32;
+        const base = ptr >> 2;
+        sm.local.forEach((i, ni) => sm.values[vi][ni].push(arr[base + i]));
+      });
+    }
+
+    if (this.currentInputs.length) this.applyCurrents(t);
+    for (const inp of this.poissonInputs) {
+      if (t >= inp.start && t < inp.stop && inp.m > 0)
+        K.poisson_input(inp.m, rngKey(seed, inp.stream, t), inp.begin, inp.table, inp.tableLen, inp.weight, inp.ring + slot * inp.m * 4);
+    }
+
+    for (const r of this.pops) {
+      const p = r.pop;
+      const m = r.m;
+      let c = 0;
+      if (m > 0) {
+        const off = slot * m * 4;
+        switch (p.model) {
+          case 'lif':
+            if (p.synapse === 'delta') c = K.lif_delta_update(m, r.v, r.ref, r.bias, r.ring[0] + off, r.params, r.hetero, r.spikes);
+            else c = K.lif_update(m, r.v, r.ie, r.ii, r.ref, r.bias, r.ring[0] + off, r.ring[1] + off, r.params, r.hetero, r.spikes);
+            break;
+          case 'threshold':
+            c = K.threshold_update(m, r.state, r.ring[0] + off, r.params, r.hetero, t === 0 ? 1 : 0, r.spikes);
+            break;
+          case 'poisson':
+            c = K.poisson_update(m, rngKey(seed, p.stream, t), r.begin, r.thr, r.hetero, r.spikes);
+            break;
+          case 'spike_generator': {
+            const steps = r.genSteps!, idx = r.genIdx!;
+            const i32 = this.i32;
+            const base = r.spikes >> 2;
+            let g = r.genPos;
+            while (g < steps.length && steps[g] < t) g++;
+            while (g < steps.length && steps[g] === t) {
+              const i = idx[g++]; // a neuron listed twice at one step spikes once
+              if (c === 0 || i32[base + c - 1] !== i) i32[base + c++] = i;
+            }
+            r.genPos = g;
+            break;
+          }
+        }
+      }
+      r.count = c;
+      this.spikeTotals[p.index] += c;
+    }
+
+    for (const sm of this.spikeMonitors) {
+      const r = this.pops[sm.pop];
+      const c = r.count;
+      if (c === 0) continue;
+      const base = r.spikes >> 2;
+      if (sm.filter === null) {
+        for (let k = 0; k < c; k++) sm.indices.push(this.i32[base + k] + r.begin);
+        sm.steps.fill(t, c);
+      } else {
+        for (let k = 0; k < c; k++) {
+          const i = this.i32[base + k];
+          if (sm.filter[i]) {
+            sm.indices.push(i + r.begin);
+            sm.steps.push(t);
+          }
+        }
+      }
+    }
+    for (const rm of this.rateMonitors) {
+      if (rm.firstStep < 0) rm.firstStep = t;
+      rm.counts.push(this.pops[rm.pop].count);
+    }
+  }
+
+  /** Deliver this shard's own spikes of the step just computed (single shard: local = global). */
+  deliverOwn(t: number): void {
+    const K = this.backend.kernels;
+    const slots = this.net.ringSlots;
+    const slot = t % slots;
+    for (const pr of this.projs) {
+      const src = this.pops[pr.source];
+      if (src.count === 0) continue;
+      this.events += (K.propagate(src.count, src.spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot) as number | undefined) ?? 0;
+    }
+  }
+
+  /**
+   * Copy the spikes of the step just computed into an outbox (global indices): counts at
+   * out[countBase + pop], indices at out[idxBase + popOffset(pop)...].
+   */
+  exportSpikes(out: Int32Array, countBase: number, idxBase: number): void {
+    let off = idxBase;
+    for (let k = 0; k < this.pops.length; k++) {
+      const r = this.pops[k];
+      out[countBase + k] = r.count;
+      const base = r.spikes >> 2;
+      for (let j = 0; j < r.count; j++) out[off + j] = this.i32[base + j] + r.begin;
+      off += r.m;
+    }
+  }
+
+  /** Per population, its offset in an outbox step block (the sum of the slice sizes before it). */
+  outboxLayout(): { offsets: number[]; total: number } {
+    const offsets: number[] = [];
+    let o = 0;
+    for (const r of this.pops) {
+      offsets.push(o);
+      o += r.m;
+    }
+    return { offsets, total: o };
+  }
+
+  /**
+   * Phase B for step t: gather the spikes of every shard (in shard order = ascending global
+   * index) and propagate them through every projection into this shard's rings.
+   * `spikesOf(shard, pop)` returns [array, start, count] of global indices.
+   */
+  deliverAll(t: number, shards: number, spikesOf: (shard: number, pop: number) => [Int32Array, number, number]): void {
+    const K = this.backend.kernels;
+    const slots = this.net.ringSlots;
+    const slot = t % slots;
+    const gathered = new Array<number>(this.pops.length).fill(-1);
+    for (const pr of this.projs) {
+      let c = gathered[pr.source];
+      const src = this.pops[pr.source];
+      if (c < 0) {
+        c = 0;
+        const g = src.gather >> 2;
+        for (let s = 0; s < shards; s++) {
+          const [arr, start, n] = spikesOf(s, pr.source);
+          if (n > 0) this.i32.set(arr.subarray(start, start + n), g + c);
+          c += n;
+        }
+        gathered[pr.source] = c;
+      }
+      if (c === 0) continue;
+      this.events += (K.propagate(c, src.gather, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot) as number | undefined) ?? 0;
+    }
+  }
+
+  private applyCurrents(t: number): void {
+    let changed = false;
+    for (const c of this.currentInputs) if (c.start === t || c.stop === t) changed = true;
+    if (!changed) return;
+    for (const r of this.pops) {
+      if (!r.baseBias) continue;
+      const b = Float32Array.from(r.baseBias);
+      for (const c of this.currentInputs) {
+        if (c.target !== r.pop.index || t < c.start || t >= c.stop) continue;
+        if (c.neurons) for (const i of c.neurons) b[i] = b[i] + c.amplitude;
+        else for (let i = 0; i < b.length; i++) b[i] = b[i] + c.amplitude;
+      }
+      this.f32.set(b, r.bias >> 2);
+    }
+  }
+
+  /** Throws a SimulationError for the first non-finite state variable (step = the last step run). */
+  checkFinite(lastStep: number, checkEvery: number): void {
+    const K = this.backend.kernels;
+    for (const r of this.pops) {
+      if (r.pop.model !== 'lif' || r.m === 0) continue;
+      const vars: [string, number][] = [['v', r.v]];
+      if (r.pop.synapse !== 'delta') vars.push(['ie', r.ie], ['ii', r.ii]);
+      for (const [name, ptr] of vars) {
+        const i = K.find_nonfinite(ptr, r.m);
+        if (i >= 0) {
+          const value = this.f32[(ptr >> 2) + i];
+          const since = Math.max(0, lastStep + 1 - Math.max(1, checkEvery));
+          throw new SimulationError(
+            `population "${r.pop.name}", variable ${name}, neuron ${i + r.begin}: value ${value} at step ${lastStep} ` +
+              `(t = ${(lastStep * this.net.dt).toFixed(3)} ms; state was last checked finite after step ${since - 1}). ` +
+              `Check the parameters and weights of this population (units: mV, nA, nF, ms).`,
+            r.pop.name, name, i + r.begin, lastStep,
+          );
+        }
+      }
+    }
+  }
+
+  /** Hand over everything recorded since the last call (and forget it here). */
+  takeRecords(): ShardRecords {
+    const rec: ShardRecords = {
+      spikes: this.spikeMonitors.map((m) => ({ steps: m.steps.toArray(), indices: m.indices.toArray() })),
+      rates: this.rateMonitors.map((m) => ({ firstStep: m.firstStep, counts: m.counts.toArray() })),
+      states: this.stateMonitors.map((m) => ({ steps: m.steps.toArray(), neurons: m.neurons, values: m.values.map((vs) => vs.map((c) => c.toArray())) })),
+    };
+    this.spikeMonitors = this.spikeMonitors.map((m) => new LocalSpikeMonitor(m.pop, m.filter, m.begin));
+    this.rateMonitors = this.rateMonitors.map((m) => ({ pop: m.pop, firstStep: -1, counts: new ChunkedInt32() }));
+    this.stateMonitors = this.stateMonitors.map((m) => new LocalStateMonitor(m.pop, m.variables, m.neurons, m.local, m.every));
+    return rec;
+  }
+
+  /** This shard's slice of a state variable. */
+  getState(pop: number, variable: string): Float32Array | Int32Array {
+    const r = this.pops[pop];
+    const ptr = variable === 'v' ? r.v : variable === 'ie' ? r.ie : variable === 'ii' ? r.ii : r.state;
+    return variable === 'n' ? this.i32.slice(ptr >> 2, (ptr >> 2) + r.m) : this.f32.slice(ptr >> 2, (ptr >> 2) + r.m);
+  }
+
+  /** Change the rate of a Poisson input (Hz); takes effect from the next step. */
+  setPoissonRate(input: number, rateHz: number): void {
+    const rt = this.poissonInputs.find((x) => x.index === input);
+    if (!rt) return;
+    const table = poissonTable((rateHz * this.net.dt) / 1000);
+    if (table.length > rt.tableCap) {
+      rt.tableCap = table.length * 2;
+      rt.table = this.arena.alloc('inputs', rt.tableCap * 4);
+      this.refreshViews();
+    }
+    this.u32.set(table, rt.table >> 2);
+    rt.tableLen = table.length;
+  }
+
+  /** Multiply the weights of a projection by factor (float32, from now on). */
+  scaleWeights(projection: number, factor: number): void {
+    const pr = this.projs[projection];
+    if (pr.weights === 0) pr.constWeight = Math.fround(pr.constWeight * factor);
+    else {
+      const f32 = this.f32;
+      const b = pr.weights >> 2;
+      const f = Math.fround(factor);
+      for (let k = 0; k < pr.nSyn; k++) f32[b + k] = f32[b + k] * f;
+    }
+  }
+
+  dispose(): void {
+    this.backend.dispose();
+  }
+}

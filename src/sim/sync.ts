@@ -1,0 +1,75 @@
+/**
+ * Shared-memory coordination of shard workers: a control block (Int32Array over a
+ * SharedArrayBuffer) with a reusable barrier, and the spike outboxes through which shards exchange
+ * spikes once per minimum-delay interval (double-buffered by interval parity).
+ */
+
+export const CTL_ARRIVE = 0;
+export const CTL_GEN = 1;
+export const CTL_DECISION = 2;
+/** set by the main thread: stop at the next interval boundary (after delivering its spikes) */
+export const CTL_ABORT = 3;
+/** set by a worker whose shard failed: stop now */
+export const CTL_ERROR = 4;
+/** set by the main thread when a worker died: waiting workers give up */
+export const CTL_DEAD = 5;
+/** steps completed (written by shard 0 after each interval) */
+export const CTL_PROGRESS = 6;
+export const CTL_SIZE = 8;
+
+export const DECISION_GO = 0;
+export const DECISION_ABORT = 1;
+export const DECISION_ERROR = 2;
+
+export class WorkerDiedError extends Error {}
+
+/**
+ * Wait until all `parties` workers arrived; returns the decision taken by the last one to arrive
+ * (go, abort: finish the interval and stop, error: stop now). Spins briefly, then sleeps with
+ * Atomics.wait, so that more workers than cores still progress.
+ */
+export function barrier(ctl: Int32Array, parties: number): number {
+  const gen = Atomics.load(ctl, CTL_GEN);
+  if (Atomics.add(ctl, CTL_ARRIVE, 1) === parties - 1) {
+    Atomics.store(ctl, CTL_ARRIVE, 0);
+    const d = Atomics.load(ctl, CTL_ERROR) ? DECISION_ERROR : Atomics.load(ctl, CTL_ABORT) ? DECISION_ABORT : DECISION_GO;
+    Atomics.store(ctl, CTL_DECISION, d);
+    Atomics.add(ctl, CTL_GEN, 1);
+    Atomics.notify(ctl, CTL_GEN);
+  } else {
+    let spins = 0;
+    while (Atomics.load(ctl, CTL_GEN) === gen) {
+      if (spins < 4000) {
+        spins++;
+        continue;
+      }
+      Atomics.wait(ctl, CTL_GEN, gen, 20);
+      if (Atomics.load(ctl, CTL_DEAD)) throw new WorkerDiedError('another shard worker died');
+    }
+  }
+  return Atomics.load(ctl, CTL_DECISION);
+}
+
+/** Layout of one shard's outbox: two parities × (D steps × P counts, then D steps × slice indices). */
+export class OutboxLayout {
+  readonly block: number;
+  constructor(
+    readonly interval: number,
+    readonly pops: number,
+    /** per population, the offset of its slice in a step's index block */
+    readonly offsets: number[],
+    /** sum of the slice sizes */
+    readonly total: number,
+  ) {
+    this.block = interval * pops + interval * total;
+  }
+  get ints(): number {
+    return 2 * this.block;
+  }
+  countBase(parity: number, j: number): number {
+    return parity * this.block + j * this.pops;
+  }
+  idxBase(parity: number, j: number): number {
+    return parity * this.block + this.interval * this.pops + j * this.total;
+  }
+}
