@@ -3,7 +3,10 @@
 // the boundary. Built three ways by scripts/build-wasm.js (simd, scalar, debug).
 
 export { lif_update, lif_delta_update } from "./lif";
+export { izhikevich_update, izhikevich_delta_update } from "./izhikevich";
+export { noise_input } from "./noise";
 export { threshold_update } from "./threshold";
 export { poisson_update, poisson_input } from "./inputs";
 export { propagate } from "./propagate";
+export { connect_count, connect_fill } from "./connect";
 export { find_nonfinite, rng_fill, rng_fill_normal } from "./util";

@@ -15,9 +15,117 @@ export const LIF_VRESET: i32 = 8; //   mV
 export const LIF_REFSTEPS: i32 = 9; // refractory steps, as a float holding an integer
 export const LIF_NPARAMS: i32 = 10;
 
+/** Izhikevich parameter block (see src/core/layout.ts). */
+export const IZH_A: i32 = 0; //       recovery time scale, 1/ms
+export const IZH_B: i32 = 1; //       sensitivity of u to v
+export const IZH_C: i32 = 2; //       reset of v, mV
+export const IZH_D: i32 = 3; //       increment of u at a spike
+export const IZH_VPEAK: i32 = 4; //   spike cut-off, mV
+export const IZH_P11E: i32 = 5; //    exp(-dt/tau_syn_e) ('exp' synapses; 0 for 'delta')
+export const IZH_P11I: i32 = 6; //    exp(-dt/tau_syn_i)
+export const IZH_NPARAMS: i32 = 7;
+/** Izhikevich integration schemes (argument `scheme` of izhikevich_update). */
+export const IZH_SCHEME_2003: i32 = 0; //  the 2003 paper's code: two half steps of v, then u (dt = 1 ms)
+export const IZH_SCHEME_EULER: i32 = 1; // forward Euler with step dt
+
 /** Alignment of every buffer in an arena, bytes. */
 export const ARENA_ALIGN: i32 = 16;
 /** First usable byte of a WASM arena (page 0 is left to static data). */
 export const WASM_ARENA_BASE: i32 = 65536;
 /** Largest delay in steps (delays are stored as uint8). */
 export const MAX_DELAY_STEPS: i32 = 255;
+
+// ---------------------------------------------------------------------------------------------
+// Connectivity descriptor (connect_count / connect_fill): a block of CONN_DESC_BYTES in the arena,
+// 8-byte aligned. Byte offsets; u32 fields unless marked f64. MUST MATCH src/core/layout.ts.
+// ---------------------------------------------------------------------------------------------
+
+export const CONN_RULE: i32 = 0; //        rule code (RULE_*)
+export const CONN_FLAGS: i32 = 4; //       CONN_F_* bits
+export const CONN_NSRC: i32 = 8; //        size of the source population
+export const CONN_NTGT: i32 = 12; //       size of the target population (all shards)
+export const CONN_TGT_BEGIN: i32 = 16; //  first target of this shard (index in the target population)
+export const CONN_TGT_END: i32 = 20; //    one past the last target of this shard
+export const CONN_K: i32 = 24; //          fixed_indegree / fixed_outdegree: K
+export const CONN_SEED: i32 = 28; //       model seed
+export const CONN_STREAM: i32 = 32; //     connectivity stream (connStream(p))
+export const CONN_WSTREAM: i32 = 36; //    weight stream (weightStream(p))
+export const CONN_DSTREAM: i32 = 40; //    delay stream (delayStream(p))
+export const CONN_ROWPTR: i32 = 44; //     ptr: u32[nSrc + 1] row pointers (written by both passes)
+export const CONN_SYN: i32 = 48; //        ptr: u32[nSyn] target | delay << 24 (connect_fill)
+export const CONN_WEIGHTS: i32 = 52; //    ptr: f32[nSyn] or 0 (connect_fill)
+export const CONN_COUNTS: i32 = 56; //     ptr: u32 per target of the shard (fixed_total_number)
+export const CONN_EXPL_PTR: i32 = 60; //   ptr: u32[nLocal + 1] explicit: first pair of each target of the shard (from 0)
+export const CONN_EXPL_SRC: i32 = 64; //   ptr: u32 explicit: source of each pair of the shard, target-major
+export const CONN_MARKS: i32 = 68; //      ptr: u32 per pool element (sampling without replacement)
+export const CONN_SORT_TMP: i32 = 72; //   ptr: u32[2K] (fixed_outdegree fill: merge-sort scratch)
+export const CONN_W_KIND: i32 = 76; //     value kind of the weights (VAL_*)
+export const CONN_D_KIND: i32 = 80; //     value kind of the delays (VAL_*)
+export const CONN_W_ARR: i32 = 84; //      ptr: f32 per-synapse weights (VAL_ARRAY)
+export const CONN_D_ARR: i32 = 88; //      ptr: u8 per-synapse delays in steps (VAL_ARRAY)
+export const CONN_D_MAX: i32 = 92; //      largest delay in steps allowed (the plan's maxDelay, <= 255)
+export const CONN_NSYN: i32 = 96; //       out: synapses of the shard (connect_count)
+export const CONN_ERR_INDEX: i32 = 100; // out: target (source for fixed_outdegree) of a failed draw
+export const CONN_P: i32 = 104; //         f64: pairwise_bernoulli p
+export const CONN_DEG_LO: i32 = 112; //    pairwise_bernoulli: smallest in-degree of the degree table
+export const CONN_DEG_LEN: i32 = 116; //   pairwise_bernoulli: entries of the degree table
+export const CONN_DT: i32 = 120; //        f64: time step, ms
+export const CONN_W_A: i32 = 128; //       f64: weights: uniform low / normal mean / bernoulli p
+export const CONN_W_B: i32 = 136; //       f64: weights: uniform high - low / normal std
+export const CONN_W_LO: i32 = 144; //      f64: weights: normal min (-Infinity when none)
+export const CONN_W_HI: i32 = 152; //      f64: weights: normal max (Infinity when none)
+export const CONN_D_A: i32 = 160; //       f64: delays (ms), as CONN_W_A
+export const CONN_D_B: i32 = 168; //       f64
+export const CONN_D_LO: i32 = 176; //      f64
+export const CONN_D_HI: i32 = 184; //      f64
+export const CONN_ERR_VALUE: i32 = 192; // out f64: the value of a failed draw (ms for delays)
+export const CONN_BUCKETS: i32 = 200; //    ptr: connect_fill placement buckets (0: place directly), see assembly/connect.ts
+export const CONN_BUCKET_CAP: i32 = 204; // entries per bucket
+export const CONN_BUCKET_SHIFT: i32 = 208; // bucket of source s: s >>> shift
+export const CONN_DEG_TABLE: i32 = 212; // ptr: f64[CONN_DEG_LEN] pairwise_bernoulli: P(K <= lo + j), the last 1
+export const CONN_PHASE: i32 = 216; //       CONN_PHASE_* bits; 0 = one call for the whole range (FIRST | LAST)
+export const CONN_CHUNK_BEGIN: i32 = 220; // with CONN_PHASE_CHUNK: the targets (sources for fixed_outdegree) of this call
+export const CONN_CHUNK_END: i32 = 224;
+export const CONN_IDX: i32 = 228; //         connect_fill state between chunks: synapses placed so far (array index)
+export const CONN_HASH_BITS: i32 = 232; //   sampling without replacement: 0 = CONN_MARKS is a u32 tag per pool element,
+//                                           else a hash set of 2^bits (tag, value) u32 pairs (same result)
+export const CONN_DESC_BYTES: i32 = 240;
+
+/** CONN_FLAGS bits */
+export const CONN_F_NO_AUTAPSES: i32 = 1; //  source and target are one population and autapses are excluded
+export const CONN_F_NO_MULTAPSES: i32 = 2; // sample without replacement
+export const CONN_F_PACKED: i32 = 4; //       delays vary: syn = delay << 24 | target
+export const CONN_F_W_REDRAW: i32 = 8; //     weights: normal with bound 'redraw'
+export const CONN_F_D_REDRAW: i32 = 16; //    delays: normal with bound 'redraw'
+
+/** CONN_PHASE bits: a pass may be split into calls over consecutive chunks of the outer loop */
+export const CONN_PHASE_FIRST: i32 = 1; // initialise (rowPtr / marks / buckets)
+export const CONN_PHASE_LAST: i32 = 2; //  finish (prefix sums / flush and shift) and return the count
+export const CONN_PHASE_CHUNK: i32 = 4; // only [CONN_CHUNK_BEGIN, CONN_CHUNK_END) of the outer loop
+
+/** Rule codes */
+export const RULE_ALL_TO_ALL: i32 = 0;
+export const RULE_ONE_TO_ONE: i32 = 1;
+export const RULE_PAIRWISE_BERNOULLI: i32 = 2;
+export const RULE_FIXED_INDEGREE: i32 = 3;
+export const RULE_FIXED_OUTDEGREE: i32 = 4;
+export const RULE_FIXED_TOTAL_NUMBER: i32 = 5;
+export const RULE_EXPLICIT: i32 = 6;
+
+/** Value kinds of per-synapse weights and delays (as src/network/values.ts V_*) */
+export const VAL_CONST: i32 = 0;
+export const VAL_ARRAY: i32 = 1;
+export const VAL_UNIFORM: i32 = 2;
+export const VAL_NORMAL: i32 = 3;
+export const VAL_BERNOULLI: i32 = 4;
+
+/** Error codes returned by connect_count / connect_fill (negative; >= 0 is a synapse count) */
+export const CONN_ERR_DELAY_RANGE: i32 = -1; //  a drawn delay above CONN_D_MAX steps
+export const CONN_ERR_W_REDRAW: i32 = -2; //     a 'redraw' normal weight found no value within bounds
+export const CONN_ERR_D_REDRAW: i32 = -3; //     a 'redraw' normal delay found no value within bounds
+export const CONN_ERR_TOO_MANY: i32 = -4; //     more than 2^31 - 1 synapses in one shard
+/** Largest shard-local target index + 1 when delays are packed into the high byte. */
+export const PACKED_MAX_TARGETS: i32 = 16777216;
+/** Attempts of a 'redraw' normal before the build fails (values.ts MAX_REDRAW). */
+export const CONN_MAX_REDRAW: i32 = 1000;
+

@@ -6,41 +6,45 @@ import { inBounds } from "./util";
 
 /**
  * for each spike s (in the order given), for k in rowPtr[s]..rowPtr[s+1]:
- *   d = delays ? delays[k] : constDelay; slot = slotNow + d, minus slots if >= slots
- *   ring[slot*nTarget + targets[k]] += (weights ? weights[k] : constWeight)
- * spikes: i32; rowPtr, targets: u32; weights: f32 or 0; delays: u8 or 0 (pointer 0 = constant).
+ *   packed:  t = syn[k] & 0xffffff, d = syn[k] >>> 24;  else t = syn[k], d = constDelay
+ *   slot = slotNow + d, minus slots if >= slots
+ *   ring[slot*nTarget + t] += (weights ? weights[k] : constWeight)
+ * spikes: i32; rowPtr, syn: u32; weights: f32 or 0 (pointer 0 = constant). Returns the number of
+ * synapses delivered (the sum of the spikes' row lengths).
  */
 export function propagate(
-  nSpikes: i32, spikes: usize, rowPtr: usize, targets: usize, weights: usize,
-  constWeight: f32, delays: usize, constDelay: i32, ring: usize, nTarget: i32,
+  nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, weights: usize,
+  constWeight: f32, packed: i32, constDelay: i32, ring: usize, nTarget: i32,
   slots: i32, slotNow: i32,
-): void {
+): i32 {
   if (!ASC_NO_ASSERT) {
     assert(nSpikes >= 0 && nTarget >= 0, "propagate: nSpikes < 0 or nTarget < 0");
     assert(slots > 0 && slotNow >= 0 && slotNow < slots, "propagate: slotNow outside [0, slots)");
     assert(inBounds(spikes, <u64>nSpikes << 2, 4), "propagate: spikes out of bounds or misaligned");
     assert(inBounds(ring, (<u64>slots * <u64>nTarget) << 2, 4), "propagate: ring out of bounds or misaligned");
     assert(inBounds(rowPtr, 4, 4), "propagate: rowPtr out of bounds or misaligned");
-    assert((targets & 3) == 0 && (weights & 3) == 0, "propagate: targets/weights misaligned");
-    assert(delays != 0 || (constDelay >= 0 && constDelay <= slots), "propagate: constDelay outside [0, slots]");
+    assert((syn & 3) == 0 && (weights & 3) == 0, "propagate: syn/weights misaligned");
+    assert(packed != 0 || (constDelay >= 0 && constDelay <= slots), "propagate: constDelay outside [0, slots]");
+    assert(packed == 0 || nTarget <= 0x1000000, "propagate: packed delays with nTarget > 2^24");
     for (let s: i32 = 0; s < nSpikes; s++) {
       const src = load<u32>(spikes + (<usize>s << 2));
       const b = load<u32>(rowPtr + (<usize>src << 2));
       const e = load<u32>(rowPtr + (<usize>src << 2), 4);
       assert(b <= e, "propagate: rowPtr not ascending");
-      assert(inBounds(targets, <u64>e << 2, 4), "propagate: targets out of bounds");
+      assert(inBounds(syn, <u64>e << 2, 4), "propagate: syn out of bounds");
       assert(weights == 0 || inBounds(weights, <u64>e << 2, 4), "propagate: weights out of bounds");
-      assert(delays == 0 || inBounds(delays, <u64>e, 1), "propagate: delays out of bounds");
       for (let k = b; k < e; k++) {
-        assert(load<u32>(targets + (<usize>k << 2)) < <u32>nTarget, "propagate: target index >= nTarget");
-        if (delays != 0) assert(<i32>load<u8>(delays + <usize>k) <= slots, "propagate: delay > slots");
+        const v = load<u32>(syn + (<usize>k << 2));
+        assert((packed != 0 ? v & 0xffffff : v) < <u32>nTarget, "propagate: target index >= nTarget");
+        if (packed != 0) assert(<i32>(v >>> 24) <= slots, "propagate: delay > slots");
       }
     }
   }
   const sp = spikes;
   const rp = rowPtr;
   const rowBytes = <usize>nTarget << 2;
-  if (delays == 0) {
+  let events: u32 = 0;
+  if (packed == 0) {
     let slot = slotNow + constDelay;
     if (slot >= slots) slot -= slots;
     const base = ring + <usize>slot * rowBytes;
@@ -49,10 +53,11 @@ export function propagate(
         const rowAddr = rp + (<usize>load<u32>(sp + (<usize>s << 2)) << 2);
         let k = <usize>load<u32>(rowAddr);
         const e = <usize>load<u32>(rowAddr, 4);
+        events += <u32>(e - k);
         // 4-way unrolled; sequential read-modify-write keeps the order (targets may repeat)
         const e4 = k + ((e - k) & ~(<usize>3));
         for (; k < e4; k += 4) {
-          const tp = targets + (k << 2);
+          const tp = syn + (k << 2);
           const a0 = base + (<usize>load<u32>(tp) << 2);
           store<f32>(a0, load<f32>(a0) + constWeight);
           const a1 = base + (<usize>load<u32>(tp, 4) << 2);
@@ -63,7 +68,7 @@ export function propagate(
           store<f32>(a3, load<f32>(a3) + constWeight);
         }
         for (; k < e; k++) {
-          const a = base + (<usize>load<u32>(targets + (k << 2)) << 2);
+          const a = base + (<usize>load<u32>(syn + (k << 2)) << 2);
           store<f32>(a, load<f32>(a) + constWeight);
         }
       }
@@ -72,9 +77,10 @@ export function propagate(
         const rowAddr = rp + (<usize>load<u32>(sp + (<usize>s << 2)) << 2);
         let k = <usize>load<u32>(rowAddr);
         const e = <usize>load<u32>(rowAddr, 4);
+        events += <u32>(e - k);
         const e4 = k + ((e - k) & ~(<usize>3));
         for (; k < e4; k += 4) {
-          const tp = targets + (k << 2);
+          const tp = syn + (k << 2);
           const wp = weights + (k << 2);
           const a0 = base + (<usize>load<u32>(tp) << 2);
           store<f32>(a0, load<f32>(a0) + load<f32>(wp));
@@ -86,13 +92,13 @@ export function propagate(
           store<f32>(a3, load<f32>(a3) + load<f32>(wp, 12));
         }
         for (; k < e; k++) {
-          const a = base + (<usize>load<u32>(targets + (k << 2)) << 2);
+          const a = base + (<usize>load<u32>(syn + (k << 2)) << 2);
           store<f32>(a, load<f32>(a) + load<f32>(weights + (k << 2)));
         }
       }
     }
   } else {
-    // per-synapse delays: ring row of slot (slotNow + d) mod slots
+    // per-synapse delays in the high byte: ring row of slot (slotNow + d) mod slots
     // byte offsets relative to the ring (no address wrap-around even at the top of memory)
     const wrap = <usize>slots * rowBytes;
     const now = <usize>slotNow * rowBytes;
@@ -101,10 +107,12 @@ export function propagate(
         const rowAddr = rp + (<usize>load<u32>(sp + (<usize>s << 2)) << 2);
         const b = <usize>load<u32>(rowAddr);
         const e = <usize>load<u32>(rowAddr, 4);
+        events += <u32>(e - b);
         for (let k = b; k < e; k++) {
-          let off = now + <usize>load<u8>(delays + k) * rowBytes;
+          const v = load<u32>(syn + (k << 2));
+          let off = now + <usize>(v >>> 24) * rowBytes;
           off = select<usize>(off - wrap, off, off >= wrap);
-          const a = ring + off + (<usize>load<u32>(targets + (k << 2)) << 2);
+          const a = ring + off + (<usize>(v & 0xffffff) << 2);
           store<f32>(a, load<f32>(a) + constWeight);
         }
       }
@@ -113,13 +121,16 @@ export function propagate(
         const rowAddr = rp + (<usize>load<u32>(sp + (<usize>s << 2)) << 2);
         const b = <usize>load<u32>(rowAddr);
         const e = <usize>load<u32>(rowAddr, 4);
+        events += <u32>(e - b);
         for (let k = b; k < e; k++) {
-          let off = now + <usize>load<u8>(delays + k) * rowBytes;
+          const v = load<u32>(syn + (k << 2));
+          let off = now + <usize>(v >>> 24) * rowBytes;
           off = select<usize>(off - wrap, off, off >= wrap);
-          const a = ring + off + (<usize>load<u32>(targets + (k << 2)) << 2);
+          const a = ring + off + (<usize>(v & 0xffffff) << 2);
           store<f32>(a, load<f32>(a) + load<f32>(weights + (k << 2)));
         }
       }
     }
   }
+  return <i32>events;
 }

@@ -1,10 +1,12 @@
 /**
- * buildNetwork: LIF propagators against closed forms (and an independent ODE integration),
+ * planNetwork: LIF propagators against closed forms (and an independent ODE integration),
  * heterogeneity detection, initial values, Poisson thresholds and tables, the delay rounding rule,
  * receptor defaults, spike generators, and the memory estimate against the simulator's arena plan.
  */
 import { describe, it, expect } from 'vitest';
-import { buildNetwork, estimateNetwork, lifP21, ModelError, poissonTable, streams } from '../src/network/index.ts';
+import { planNetwork, estimateNetwork, estimateShards, lifP21, ModelError, poissonTable, streams } from '../src/network/index.ts';
+import { JsBackend } from '../src/backend/js/index.ts';
+import { buildShard } from './connectivity-util.ts';
 import {
   LIF_A, LIF_B, LIF_NPARAMS, LIF_P11E, LIF_P11I, LIF_P21E, LIF_P21I, LIF_REFSTEPS, LIF_VREST, LIF_VRESET, LIF_VTH,
 } from '../src/core/layout.ts';
@@ -42,7 +44,7 @@ function integrateP21(dt: number, tauM: number, tauS: number, cm: number) {
 describe('LIF parameter block', () => {
   const dt = 0.1;
   const p = { tau_m: 12, cm: 0.3, v_rest: -63, v_thresh: -51, v_reset: -68, tau_refrac: 2.5, tau_syn_e: 4, tau_syn_i: 9, i_offset: 0.2 };
-  const net = buildNetwork(model([{ name: 'n', size: 3, model: 'lif', params: p }]));
+  const net = planNetwork(model([{ name: 'n', size: 3, model: 'lif', params: p }]));
   const pop = net.populations[0];
 
   it('matches the closed forms (float32 of the double-precision value)', () => {
@@ -84,7 +86,7 @@ describe('LIF parameter block', () => {
   });
 
   it('defaults are those of PyNN IF_curr_exp', () => {
-    const d = buildNetwork(model([{ name: 'n', size: 1, model: 'lif' }])).populations[0];
+    const d = planNetwork(model([{ name: 'n', size: 1, model: 'lif' }])).populations[0];
     const P = d.params!;
     expect(P[LIF_VREST]).toBe(-65);
     expect(P[LIF_VTH]).toBe(-50);
@@ -99,7 +101,7 @@ describe('LIF parameter block', () => {
   });
 
   it('delta synapses: one channel, only v as state', () => {
-    const d = buildNetwork(model([{ name: 'n', size: 2, model: 'lif', synapse: 'delta' }])).populations[0];
+    const d = planNetwork(model([{ name: 'n', size: 2, model: 'lif', synapse: 'delta' }])).populations[0];
     expect(d.channels).toBe(1);
     expect(Object.keys(d.initial)).toEqual(['v']);
   });
@@ -107,7 +109,7 @@ describe('LIF parameter block', () => {
 
 describe('heterogeneity', () => {
   it('numbers and arrays of equal values are homogeneous; i_offset alone does not make params hetero', () => {
-    const a = buildNetwork(model([{ name: 'n', size: 4, model: 'lif', params: { tau_m: [15, 15, 15, 15], i_offset: [0, 0.1, 0.2, 0.3] } }])).populations[0];
+    const a = planNetwork(model([{ name: 'n', size: 4, model: 'lif', params: { tau_m: [15, 15, 15, 15], i_offset: [0, 0.1, 0.2, 0.3] } }])).populations[0];
     expect(a.hetero).toBe(false);
     expect(a.params!.length).toBe(LIF_NPARAMS);
     expect(Array.from(a.bias!)).toEqual([0, 0.1, 0.2, 0.3].map(f32));
@@ -115,7 +117,7 @@ describe('heterogeneity', () => {
 
   it('per-neuron values give a parameter-major block of 10*n', () => {
     const tau = [10, 20, 40];
-    const b = buildNetwork(model([{ name: 'n', size: 3, model: 'lif', params: { tau_m: tau, v_thresh: [-50, -49, -48] } }])).populations[0];
+    const b = planNetwork(model([{ name: 'n', size: 3, model: 'lif', params: { tau_m: tau, v_thresh: [-50, -49, -48] } }])).populations[0];
     expect(b.hetero).toBe(true);
     expect(b.params!.length).toBe(LIF_NPARAMS * 3);
     for (let i = 0; i < 3; i++) {
@@ -127,7 +129,7 @@ describe('heterogeneity', () => {
 
   it('a distribution makes the block hetero, drawn per neuron independently of the population size', () => {
     const mk = (n: number) =>
-      buildNetwork(model([{ name: 'n', size: n, model: 'lif', params: { tau_m: { dist: 'uniform', low: 10, high: 30 } } }])).populations[0];
+      planNetwork(model([{ name: 'n', size: n, model: 'lif', params: { tau_m: { dist: 'uniform', low: 10, high: 30 } } }])).populations[0];
     const small = mk(50);
     const large = mk(120);
     expect(small.hetero).toBe(true);
@@ -139,7 +141,7 @@ describe('heterogeneity', () => {
   });
 
   it('threshold mu and poisson rates: 1 value when homogeneous, n otherwise', () => {
-    const net = buildNetwork(
+    const net = planNetwork(
       model([
         { name: 't1', size: 5, model: 'threshold' },
         { name: 't2', size: 5, model: 'threshold', params: { mu: [1, 2, 3, 4, 5] } },
@@ -164,7 +166,7 @@ describe('heterogeneity', () => {
 describe('initial values', () => {
   const n = 20000;
   it('uniform: within [low, high), mean within 5 SE', () => {
-    const pop = buildNetwork(model([{ name: 'n', size: n, model: 'lif', initial: { v: { dist: 'uniform', low: -70, high: -50 } } }])).populations[0];
+    const pop = planNetwork(model([{ name: 'n', size: n, model: 'lif', initial: { v: { dist: 'uniform', low: -70, high: -50 } } }])).populations[0];
     const v = pop.initial.v;
     let m = 0;
     let lo = Infinity;
@@ -183,8 +185,8 @@ describe('initial values', () => {
   });
 
   it('normal with clip and with redraw stays within [min, max]; clip piles up at the bounds, redraw does not', () => {
-    const clip = buildNetwork(model([{ name: 'n', size: n, model: 'lif', initial: { v: { dist: 'normal', mean: -60, std: 5, min: -62, max: -55 } } }])).populations[0].initial.v;
-    const redraw = buildNetwork(model([{ name: 'n', size: n, model: 'lif', initial: { v: { dist: 'normal', mean: -60, std: 5, min: -62, max: -55, bound: 'redraw' } } }])).populations[0].initial.v;
+    const clip = planNetwork(model([{ name: 'n', size: n, model: 'lif', initial: { v: { dist: 'normal', mean: -60, std: 5, min: -62, max: -55 } } }])).populations[0].initial.v;
+    const redraw = planNetwork(model([{ name: 'n', size: n, model: 'lif', initial: { v: { dist: 'normal', mean: -60, std: 5, min: -62, max: -55, bound: 'redraw' } } }])).populations[0].initial.v;
     for (const arr of [clip, redraw]) {
       expect(Math.min(...arr)).toBeGreaterThanOrEqual(-62);
       expect(Math.max(...arr)).toBeLessThanOrEqual(-55);
@@ -196,7 +198,7 @@ describe('initial values', () => {
   });
 
   it('normal: mean and SD within 5 SE', () => {
-    const v = buildNetwork(model([{ name: 'n', size: n, model: 'lif', initial: { ie: { dist: 'normal', mean: 0.5, std: 0.2 } } }])).populations[0].initial.ie;
+    const v = planNetwork(model([{ name: 'n', size: n, model: 'lif', initial: { ie: { dist: 'normal', mean: 0.5, std: 0.2 } } }])).populations[0].initial.ie;
     let m = 0;
     for (const x of v) m += x;
     m /= n;
@@ -209,7 +211,7 @@ describe('initial values', () => {
   });
 
   it('v defaults to each neuron\'s v_rest; threshold n from arrays and bernoulli', () => {
-    const net = buildNetwork(
+    const net = planNetwork(
       model([
         { name: 'a', size: 3, model: 'lif', params: { v_rest: [-70, -65, -60], v_thresh: -50 } },
         { name: 'b', size: 4, model: 'threshold', initial: { n: [1, 0, 0, 1] } },
@@ -230,14 +232,14 @@ describe('initial values', () => {
 
   it('a redraw that cannot succeed fails the build naming the field', () => {
     const spec = model([{ name: 'n', size: 3, model: 'lif', initial: { v: { dist: 'normal', mean: 0, std: 1, min: 40, max: 41, bound: 'redraw' } } }]);
-    expect(() => buildNetwork(spec)).toThrow(ModelError);
-    expect(() => buildNetwork(spec)).toThrow(/populations\[0\]\.initial\.v: .*redraw/);
+    expect(() => planNetwork(spec)).toThrow(ModelError);
+    expect(() => planNetwork(spec)).toThrow(/populations\[0\]\.initial\.v: .*redraw/);
   });
 });
 
 describe('Poisson sources and inputs', () => {
   it('source thresholds: floor((1 - exp(-rate dt)) 2^32), 0 for rate 0, capped at 2^32-1', () => {
-    const net = buildNetwork(
+    const net = planNetwork(
       model([
         { name: 'a', size: 1, model: 'poisson', params: { rate: 20 } },
         { name: 'b', size: 1, model: 'poisson', params: { rate: 0 } },
@@ -294,7 +296,7 @@ describe('Poisson sources and inputs', () => {
       { type: 'poisson', target: 'E', rate: 8000, weight: 0.1, receptor: 'inhibitory' },
       { type: 'current', target: 'E', amplitude: 0.5, neurons: [1, 3] },
     ];
-    const net = buildNetwork(model([{ name: 'E', size: 4, model: 'lif' }], { inputs }));
+    const net = planNetwork(model([{ name: 'E', size: 4, model: 'lif' }], { inputs }));
     const [a, b, c, d] = net.inputs;
     if (a.type !== 'poisson' || b.type !== 'poisson' || c.type !== 'poisson' || d.type !== 'current') throw new Error('types');
     expect(a.table).toEqual(poissonTable(0.8));
@@ -307,8 +309,18 @@ describe('Poisson sources and inputs', () => {
 });
 
 describe('delays', () => {
+  /** the synapses of a plan's first projection, built in one shard (js backend) */
+  function built(net: ReturnType<typeof planNetwork>) {
+    const be = new JsBackend();
+    try {
+      return buildShard(be, net, 0);
+    } finally {
+      be.dispose();
+    }
+  }
+
   function delayNet(delay: ProjectionSpec['delay'], nSrc = 200, nTgt = 100, seed = 1) {
-    return buildNetwork(
+    return planNetwork(
       model(
         [
           { name: 'S', size: nSrc, model: 'threshold' },
@@ -321,7 +333,8 @@ describe('delays', () => {
 
   it('constants on the grid: steps = round(delay/dt); the default is one step', () => {
     expect(delayNet(0.3, 2, 2).projections[0].constDelay).toBe(3);
-    expect(delayNet(0.3, 2, 2).projections[0].delays).toBeNull();
+    expect(built(delayNet(0.3, 2, 2)).delays).toBeNull();
+    expect(built(delayNet(0.3, 2, 2)).constDelay).toBe(3);
     expect(delayNet(undefined, 2, 2).projections[0].constDelay).toBe(1);
     const top = delayNet(25.5, 2, 2);
     expect(top.projections[0].constDelay).toBe(255);
@@ -332,7 +345,7 @@ describe('delays', () => {
   it('distributions: each value rounded by round(x/dt) and clipped below at 1 step (histogram)', () => {
     // x ~ U[0, 1) ms at dt = 0.1: step 1 gets x < 0.15 (P = 0.15, including the clipped 0),
     // steps 2..9 get 0.1 each, step 10 gets x >= 0.95 (P = 0.05)
-    const p = delayNet({ dist: 'uniform', low: 0, high: 1 }).projections[0];
+    const p = built(delayNet({ dist: 'uniform', low: 0, high: 1 }));
     const n = p.nSyn;
     const h = new Array(12).fill(0);
     for (const d of p.delays!) h[d]++;
@@ -346,7 +359,7 @@ describe('delays', () => {
     const seed = 9;
     const nSrc = 5;
     const net = delayNet({ dist: 'uniform', low: 0.1, high: 3 }, nSrc, 4, seed);
-    const p = net.projections[0];
+    const p = built(net);
     const ks = new KeyStream(seed, streams.delayStream(0), 0);
     for (let t = 0; t < 4; t++) {
       ks.reset(seed, streams.delayStream(0), t);
@@ -372,7 +385,7 @@ describe('receptor channel defaults (lif exp targets)', () => {
     source, target, connect: { rule: 'one_to_one' }, weight, ...(receptor ? { receptor } : {}),
   });
   it('from the source type, else the sign of the weight; explicit receptor wins; delta/threshold have channel 0', () => {
-    const net = buildNetwork(
+    const net = planNetwork(
       model(pops, {
         projections: [
           proj('E', 'E', 0), //                             excitatory source → 0
@@ -393,7 +406,7 @@ describe('receptor channel defaults (lif exp targets)', () => {
 
 describe('spike generators and the network', () => {
   it('spike times are sorted by step then index, on the grid', () => {
-    const net = buildNetwork(
+    const net = planNetwork(
       model([{ name: 'G', size: 3, model: 'spike_generator', params: { spike_times: [[2, 0.5], [], [0.5, 0, 7.3]] } }], { duration: 10 }),
     );
     const g = net.populations[0];
@@ -417,13 +430,13 @@ describe('spike generators and the network', () => {
         monitors: [{ type: 'state', population: 'A', variables: ['n'], neurons: [0] }],
       },
     );
-    const net = buildNetwork(spec);
+    const net = planNetwork(spec);
     expect(net.neurons).toBe(15);
     expect(net.synapses).toBe(50 + 20);
     expect(net.steps).toBe(10000); // default duration 1000 ms
     expect(net.seed).toBe(1);
-    expect(buildNetwork({ ...spec, seed: 5 }).seed).toBe(5);
-    expect(buildNetwork({ ...spec, seed: 5 }, { seed: 6 }).seed).toBe(6);
+    expect(planNetwork({ ...spec, seed: 5 }).seed).toBe(5);
+    expect(planNetwork({ ...spec, seed: 5 }, { seed: 6 }).seed).toBe(6);
     expect(net.ringSlots).toBe(6);
     expect(net.projections.map((p) => p.name)).toEqual(['A->B', 'back']);
     expect(net.monitors).toEqual([{ type: 'state', population: 'A', variables: ['n'], neurons: [0], every: 1 }]);
@@ -449,7 +462,7 @@ describe('memory estimate', () => {
       inputs: [{ type: 'poisson', target: 'E', rate: 3000, weight: 0.1 }],
     };
     const est = estimateNetwork(spec);
-    const net = buildNetwork(spec);
+    const net = planNetwork(spec);
     expect(est.neurons).toBe(net.neurons);
     expect(est.synapses).toBe(net.synapses);
     expect(est.ringSlots).toBe(net.ringSlots); // the uniform reaches 12 steps
@@ -468,13 +481,58 @@ describe('memory estimate', () => {
     expect(estimateNetwork(b).bytes).toBe(r16(4000) * 2 + 16 + r16(2 * 4000) + r16(1001 * 4) + r16(99900 * 4));
   });
 
-  it('buildNetwork refuses a model above maxBytes before generating', () => {
+  it('estimateShards: per-shard bytes of the simulator\'s arenas (exact for fixed rules, from the plan or the description)', async () => {
+    const spec: ModelSpec = {
+      dt: 0.1,
+      populations: [
+        { name: 'E', size: 101, model: 'lif', params: { tau_m: { dist: 'uniform', low: 10, high: 20 } } },
+        { name: 'T', size: 17, model: 'threshold', params: { mu: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17] } },
+        { name: 'P', size: 20, model: 'poisson', params: { rate: 5 } },
+      ],
+      projections: [
+        { source: 'P', target: 'E', connect: { rule: 'fixed_indegree', indegree: 7 }, weight: 0.1, delay: { dist: 'uniform', low: 0.1, high: 1.2 } },
+        { source: 'E', target: 'T', connect: { rule: 'all_to_all' }, weight: { dist: 'normal', mean: 1, std: 0.1 }, delay: 1.2 },
+        { source: 'T', target: 'T', connect: { rule: 'fixed_total_number', n: 90 }, weight: 1 },
+        { source: 'E', target: 'E', connect: { rule: 'explicit', sources: [0, 5, 7, 100], targets: [3, 50, 99, 100] }, weight: 0.5 },
+      ],
+      inputs: [{ type: 'poisson', target: 'E', rate: 3000, weight: 0.1 }],
+    };
+    const plan = planNetwork(spec);
+    for (const T of [1, 3]) {
+      const fromPlan = estimateShards(plan, T);
+      const fromSpec = estimateShards(spec, T);
+      expect(fromPlan.shards.length).toBe(T);
+      // synapse counts per shard are exact from the plan (fixed_total_number's counts are drawn)
+      const sim = await Simulation.create(spec, { backend: 'js', threads: T });
+      expect(fromPlan.bytes, `${T} threads`).toBe(sim.arenaBytes);
+      expect(fromPlan.synapses).toBe(plan.synapses);
+      sim.dispose();
+      // from the description every rule but fixed_total_number is exact per shard
+      expect(fromSpec.neurons).toBe(fromPlan.neurons);
+      expect(fromSpec.shards.map((x) => x.neurons)).toEqual(fromPlan.shards.map((x) => x.neurons));
+      if (T === 1) expect(fromSpec.bytes).toBe(fromPlan.bytes);
+      // slices [floor(k n / T), floor((k+1) n / T)): the shards' neurons add up
+      expect(fromPlan.shards.reduce((a, x) => a + x.neurons, 0)).toBe(101 + 17 + 20);
+      expect(fromPlan.maxShardBytes).toBe(Math.max(...fromPlan.shards.map((x) => x.bytes)));
+    }
+    // per projection: row pointers over all sources in every shard, syn 4 bytes, weights 4 when they vary
+    const e3 = estimateShards(plan, 3);
+    for (const sh of e3.shards) {
+      const pe = sh.projections[1]; // E -> T, all_to_all, normal weights
+      expect(pe.rowPtrBytes).toBe(Math.ceil((101 + 1) * 4 / 16) * 16);
+      expect(pe.synBytes).toBe(Math.max(16, Math.ceil((pe.synapses * 4) / 16) * 16));
+      expect(pe.weightBytes).toBe(pe.synBytes);
+      expect(sh.projections[2].weightBytes).toBe(0);
+    }
+  });
+
+  it('planNetwork refuses a model above maxBytes before generating', () => {
     const spec: ModelSpec = {
       dt: 0.1,
       populations: [{ name: 'A', size: 1000, model: 'threshold' }],
       projections: [{ source: 'A', target: 'A', connect: { rule: 'all_to_all' }, weight: 1 }],
     };
-    expect(() => buildNetwork(spec, { maxBytes: 1e6 })).toThrow(/1000 neurons and 1000000 synapses need \d+ bytes .* limit of 1000000 bytes/);
-    expect(buildNetwork(spec, { maxBytes: 5e6 }).synapses).toBe(1e6);
+    expect(() => planNetwork(spec, { maxBytes: 1e6 })).toThrow(/1000 neurons and 1000000 synapses need \d+ bytes .* limit of 1000000 bytes/);
+    expect(planNetwork(spec, { maxBytes: 5e6 }).synapses).toBe(1e6);
   });
 });

@@ -553,7 +553,7 @@ for (const B of BACKENDS) {
     });
 
     // ---------------------------------------------------------------- propagate
-    interface Csr { rowPtr: Uint32Array; targets: Uint32Array; weights: Float32Array; delays: Uint8Array }
+    interface Csr { rowPtr: Uint32Array; targets: Uint32Array; weights: Float32Array; delays: Uint8Array; packed: Uint32Array }
 
     function makeCsr(nSource: number, nTarget: number, maxRow: number, slots: number, rnd: () => number): Csr {
       const rows: number[][] = [];
@@ -570,7 +570,9 @@ for (const B of BACKENDS) {
       // magnitudes from 1e-6 to 1e3, both signs: the result depends on the order of addition
       const weights = Float32Array.from({ length: m }, () => (rnd() < 0.5 ? -1 : 1) * 10 ** (-6 + 9 * rnd()));
       const delays = Uint8Array.from({ length: m }, () => 1 + Math.floor(rnd() * slots)); // 1..slots
-      return { rowPtr, targets, weights, delays };
+      // syn words with the delay in the high byte (packed = 1)
+      const packed = Uint32Array.from({ length: m }, (_, k) => ((delays[k] << 24) | targets[k]) >>> 0);
+      return { rowPtr, targets, weights, delays, packed };
     }
 
     function propagateSpec(ring: Float32Array, csr: Csr, spikes: number[], useW: boolean, useD: boolean, cw: number, cd: number, nTarget: number, slots: number, now: number): void {
@@ -585,7 +587,7 @@ for (const B of BACKENDS) {
       }
     }
 
-    it('propagate: constant/per-synapse weights and delays, wrap-around, fixed order == spec and js', () => {
+    it('propagate: constant/per-synapse weights, constant or packed delays, wrap-around, fixed order == spec and js; returns the events', () => {
       const configs = [
         { nSource: 60, nTarget: 37, maxRow: 9, slots: 8 },
         { nSource: 300, nTarget: 1001, maxRow: 150, slots: 17 },
@@ -604,17 +606,21 @@ for (const B of BACKENDS) {
             for (const now of [0, cfg.slots - 1, Math.floor(cfg.slots / 2)]) {
               for (const cd of useD ? [0] : [1, cfg.slots - 1, cfg.slots].filter((d) => d >= 1)) {
                 const cw = -0.0371; // rounded to float32 by the kernel ABI
+                let events = -1;
                 const run = (ar: Arena): Float32Array => {
                   ar.reset();
                   const pRing = ar.f32(ring0);
-                  ar.be.kernels.propagate(
-                    spikes.length, ar.i32(spikes), ar.u32(csr.rowPtr), ar.u32(csr.targets),
-                    useW ? ar.f32(csr.weights) : 0, cw, useD ? ar.u8(csr.delays) : 0, cd,
+                  events = ar.be.kernels.propagate(
+                    spikes.length, ar.i32(spikes), ar.u32(csr.rowPtr), ar.u32(useD ? csr.packed : csr.targets),
+                    useW ? ar.f32(csr.weights) : 0, cw, useD ? 1 : 0, cd,
                     pRing, cfg.nTarget, cfg.slots, now,
                   );
                   return ar.getF32(pRing, ringLen);
                 };
                 const got = run(a);
+                let wantEvents = 0;
+                for (const sp of spikes) wantEvents += csr.rowPtr[sp + 1] - csr.rowPtr[sp];
+                expect(events, 'events').toBe(wantEvents);
                 const want = ring0.slice();
                 propagateSpec(want, csr, spikes, useW, useD, cw, cd, cfg.nTarget, cfg.slots, now);
                 const what = `propagate ${JSON.stringify(cfg)} weights=${useW} delays=${useD} now=${now} cd=${cd}`;
@@ -638,8 +644,9 @@ for (const B of BACKENDS) {
       a.reset();
       const ring = a.f32([1, 2, 3, 4]);
       const rowPtr = a.u32([0, 0, 0]);
-      be.kernels.propagate(0, a.i32([]), rowPtr, a.u32([]), 0, 5, 0, 1, ring, 2, 2, 0);
-      be.kernels.propagate(2, a.i32([1, 0]), rowPtr, a.u32([]), 0, 5, 0, 1, ring, 2, 2, 1);
+      expect(be.kernels.propagate(0, a.i32([]), rowPtr, a.u32([]), 0, 5, 0, 1, ring, 2, 2, 0)).toBe(0);
+      expect(be.kernels.propagate(2, a.i32([1, 0]), rowPtr, a.u32([]), 0, 5, 0, 1, ring, 2, 2, 1)).toBe(0);
+      expect(be.kernels.propagate(2, a.i32([1, 0]), rowPtr, a.u32([]), 0, 5, 1, 0, ring, 2, 2, 1)).toBe(0);
       expect(Array.from(a.getF32(ring, 4))).toEqual([1, 2, 3, 4]);
     });
 
@@ -723,10 +730,11 @@ describe('backend selection and build', () => {
   it('assembly/layout.ts mirrors src/core/layout.ts', () => {
     const src = readFileSync(new URL('../assembly/layout.ts', import.meta.url), 'utf8');
     const as = new Map<string, number>();
-    for (const m of src.matchAll(/export const (\w+): i32 = (\d+);/g)) as.set(m[1], Number(m[2]));
+    for (const m of src.matchAll(/export const (\w+): i32 = (-?\d+);/g)) as.set(m[1], Number(m[2]));
     expect(as.size).toBeGreaterThan(10);
     for (const [k, v] of as) expect((L as Record<string, unknown>)[k], k).toBe(v);
-    for (const k of Object.keys(L)) if (k.startsWith('LIF_') || k === 'WASM_ARENA_BASE') expect(as.get(k), k).toBe((L as Record<string, unknown>)[k]);
+    const mirrored = /^(LIF_|CONN_|RULE_|VAL_|PACKED_)|^WASM_ARENA_BASE$|^MAX_DELAY_STEPS$/;
+    for (const k of Object.keys(L)) if (mirrored.test(k)) expect(as.get(k), k).toBe((L as Record<string, unknown>)[k]);
   });
 
   it('debug build aborts on a bad pointer with a decoded message', async () => {
@@ -741,8 +749,28 @@ describe('backend selection and build', () => {
     new Uint32Array(b.buffer, tg, 1)[0] = 5; // target 5 >= nTarget 4
     expect(() => b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, 1, ring, 4, 2, 0)).toThrow(/target index >= nTarget/);
     new Uint32Array(b.buffer, tg, 1)[0] = 3;
-    b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, 1, ring, 4, 2, 0);
+    expect(b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, 1, ring, 4, 2, 0)).toBe(1);
     expect(new Float32Array(b.buffer, ring, 8)[4 + 3]).toBe(1);
+    // packed: target in the low 24 bits, delay in the high byte (here 3 > slots = 2)
+    new Uint32Array(b.buffer, tg, 1)[0] = (3 << 24) | 1;
+    expect(() => b.kernels.propagate(1, sp, rp, tg, 0, 1, 1, 0, ring, 4, 2, 0)).toThrow(/delay > slots/);
+    // connectivity: a chunk outside the target range of the descriptor
+    const desc = b.base + 1024;
+    new Uint8Array(b.buffer, desc, L.CONN_DESC_BYTES).fill(0);
+    const d = new Uint32Array(b.buffer, desc, L.CONN_DESC_BYTES / 4);
+    d[L.CONN_RULE / 4] = L.RULE_ONE_TO_ONE;
+    d[L.CONN_NSRC / 4] = 4;
+    d[L.CONN_NTGT / 4] = 4;
+    d[L.CONN_TGT_END / 4] = 4;
+    d[L.CONN_ROWPTR / 4] = b.base + 2048;
+    d[L.CONN_PHASE / 4] = L.CONN_PHASE_CHUNK | L.CONN_PHASE_FIRST | L.CONN_PHASE_LAST;
+    d[L.CONN_CHUNK_BEGIN / 4] = 2;
+    d[L.CONN_CHUNK_END / 4] = 9;
+    expect(() => b.kernels.connect_count(desc)).toThrow(/connect: chunk outside the loop's range/);
+    d[L.CONN_CHUNK_END / 4] = 4;
+    expect(b.kernels.connect_count(desc)).toBe(2);
+    d[L.CONN_ROWPTR / 4] = b.buffer.byteLength - 8;
+    expect(() => b.kernels.connect_count(desc)).toThrow(/connect: rowPtr out of bounds/);
     b.dispose();
   });
 });

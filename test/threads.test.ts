@@ -18,6 +18,7 @@ const examples: [string, ModelSpec, number][] = [
   ['a network with delays, Poisson inputs, delta/exp synapses, threshold units', mixedModel, 300],
   ['examples/threshold-gates.json', withSpikes(load('threshold-gates.json')), 20],
   ['examples/threshold-random.json', withSpikes(load('threshold-random.json')), 100],
+  ['examples/izhikevich2003.json (noise input, Izhikevich neurons)', withSpikes(load('izhikevich2003.json')), 300],
 ];
 
 async function trains(spec: ModelSpec, opts: { backend: 'wasm' | 'js'; threads: number }, ms: number) {

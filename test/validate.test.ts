@@ -4,7 +4,11 @@
  */
 import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
-import { buildNetwork, estimateNetwork, ModelError, validateModel } from '../src/network/index.ts';
+import { planNetwork, estimateNetwork, ModelError, validateModel } from '../src/network/index.ts';
+import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../src/core/layout.ts';
+
+/** One WebAssembly memory: the limit of a single-shard arena. */
+const ONE_MEMORY = { maxBytes: WASM_MAX_BYTES - WASM_ARENA_BASE };
 import type { ModelSpec } from '../src/core/types.ts';
 
 /** A valid model touching every section; tests break one thing at a time. */
@@ -71,7 +75,7 @@ describe('valid models', () => {
     expect(blocks.length).toBe(2);
     for (const spec of blocks) {
       expect(validateModel(spec)).toEqual([]);
-      expect(buildNetwork(spec).neurons).toBeGreaterThan(0);
+      expect(planNetwork(spec).neurons).toBeGreaterThan(0);
     }
   });
 });
@@ -287,7 +291,7 @@ describe('all problems at once', () => {
     expect(issues.map((i) => i.path)).toEqual(['dt', 'populations[0].size', 'projections[1].weight', 'monitors[1].every']);
     let err: unknown;
     try {
-      buildNetwork(m as ModelSpec);
+      planNetwork(m as ModelSpec);
     } catch (e) {
       err = e;
     }
@@ -306,7 +310,7 @@ describe('all problems at once', () => {
   });
 
   it('the seed option is checked', () => {
-    expect(() => buildNetwork(base(), { seed: -3 })).toThrow(/seed: the seed option must be an integer/);
+    expect(() => planNetwork(base(), { seed: -3 })).toThrow(/seed: the seed option must be an integer/);
   });
 });
 
@@ -320,7 +324,7 @@ describe('networks too large for one WebAssembly memory', () => {
     const t0 = performance.now();
     let err: unknown;
     try {
-      buildNetwork(spec);
+      planNetwork(spec, ONE_MEMORY);
     } catch (e) {
       err = e;
     }
@@ -341,7 +345,7 @@ describe('networks too large for one WebAssembly memory', () => {
       projections: [{ source: 'A', target: 'A', connect: { rule: 'pairwise_bernoulli', p: 0.01 }, weight: 1, delay: { dist: 'uniform', low: 0.1, high: 5 } }],
     };
     const t0 = performance.now();
-    expect(() => buildNetwork(spec)).toThrow(/1000000 neurons and 10000000000 synapses/);
+    expect(() => planNetwork(spec, ONE_MEMORY)).toThrow(/1000000 neurons and 10000000000 synapses/);
     expect(performance.now() - t0).toBeLessThan(200);
   });
 });

@@ -58,15 +58,78 @@ export interface Kernels {
   /**
    * Deliver the spikes of a source population through one projection (CSR by source) into the
    * target ring: for each spike s (in the order given), for k in rowPtr[s]..rowPtr[s+1]:
-   *   d = delays ? delays[k] : constDelay; slot = slotNow + d, minus slots if >= slots
-   *   ring[slot*nTarget + targets[k]] += (weights ? weights[k] : constWeight)
-   * spikes: i32; rowPtr, targets: u32; weights: f32 or 0; delays: u8 or 0 (pointer 0 means constant).
+   *   packed = 1: t = syn[k] & 0xffffff, d = syn[k] >>> 24 (delay in steps in the high byte)
+   *   packed = 0: t = syn[k], d = constDelay
+   *   slot = slotNow + d, minus slots if >= slots
+   *   ring[slot*nTarget + t] += (weights ? weights[k] : constWeight)
+   * spikes: i32 (source indices); rowPtr, syn: u32; weights: f32, or 0 when every weight is
+   * constWeight. t is the target's index in the shard (< 2^24 when packed). Returns the number
+   * of synapses delivered (synaptic events: the sum of the spikes' row lengths, < 2^31).
    */
   propagate(
-    nSpikes: number, spikes: number, rowPtr: number, targets: number, weights: number,
-    constWeight: number, delays: number, constDelay: number, ring: number, nTarget: number,
+    nSpikes: number, spikes: number, rowPtr: number, syn: number, weights: number,
+    constWeight: number, packed: number, constDelay: number, ring: number, nTarget: number,
     slots: number, slotNow: number,
-  ): void;
+  ): number;
+
+  /**
+   * Connectivity, pass 1, for one projection onto the targets [tgtBegin, tgtEnd) of a shard.
+   * desc points to a CONN_DESC_BYTES block (8-byte aligned; layout and flags in src/core/layout.ts
+   * CONN_*): rule, sizes, target range, flags, K / p, seed and streams, pointers. Every synapse
+   * onto the range is generated from the counter-based generator (per target key; per source for
+   * fixed_outdegree) and counted per source into rowPtr (u32[nSrc + 1]), which is then prefix-summed
+   * (rowPtr[s] = first synapse of row s). Returns the number of synapses (also stored at
+   * CONN_NSYN) or a negative CONN_ERR_* code. Scratch: marks (u32 per source, or per target for
+   * fixed_outdegree) when sampling without replacement.
+   */
+  connect_count(desc: number): number;
+
+  /**
+   * Connectivity, pass 2: with rowPtr as left by connect_count and syn (u32[nSyn]), weights
+   * (f32[nSyn], when the weight kind is not constant) and, for fixed_outdegree, a sort scratch of
+   * 2K u32 allocated, regenerates the same synapses with the same draws and places each at
+   * rowPtr[s]++: syn = local target | delay << 24 when CONN_F_PACKED (delays drawn, steps =
+   * round(delay/dt) clipped below at 1, at most CONN_D_MAX), else the local target; weights
+   * drawn per target key (weight stream) in generation order. Rows end with ascending targets.
+   * rowPtr is then shifted back to row pointers. Returns the number of synapses or a negative
+   * CONN_ERR_* code (CONN_ERR_INDEX and CONN_ERR_VALUE say where and what).
+   */
+  connect_fill(desc: number): number;
+
+  /**
+   * Izhikevich (2003) neurons, current-based exponential synapses, one step
+   * (assembly/izhikevich.ts gives the exact float32 order):
+   *   I = ie + ii + bias                                  (currents at the start of the step)
+   *   f = 0.04 v^2 + 5 v + 140 - u + I,  g = a (b v - u)
+   *   scheme 0 (IZH_SCHEME_2003, dt = 1 ms): v += 0.5 f; v += 0.5 f (f at the new v); u += g (new v)
+   *   scheme 1 (IZH_SCHEME_EULER):            v += dt f; u += dt g   (both at the old v, u)
+   *   if v >= v_peak: v = c; u += d; spikes[count++] = i
+   *   ie = ie*P11e + inE; ii = ii*P11i + inI; inE[i] = inI[i] = 0
+   * params: IZH_NPARAMS f32 (hetero = 0) or IZH_NPARAMS arrays of n f32, parameter-major (hetero = 1).
+   * v, u, ie, ii, bias: f32[n]; inE, inI: f32[n] (the current ring slot); spikes: i32[n]; dt: f32 (ms).
+   * Returns the number of spikes, written in ascending index order.
+   */
+  izhikevich_update(
+    n: number, v: number, u: number, ie: number, ii: number, bias: number, inE: number, inI: number,
+    params: number, hetero: number, scheme: number, dt: number, spikes: number,
+  ): number;
+
+  /**
+   * Izhikevich neurons with delta synapses: as izhikevich_update with I = bias + in[i] (the ring
+   * slot of this step is a current lasting one step, the 2003 paper's I) and no synaptic state;
+   * in[i] = 0 afterwards. Same params block (P11e, P11i unused).
+   */
+  izhikevich_delta_update(
+    n: number, v: number, u: number, bias: number, inp: number, params: number, hetero: number,
+    scheme: number, dt: number, spikes: number,
+  ): number;
+
+  /**
+   * Gaussian noise current: out[i] += f32(f32(std * f32(z)) + mean), z = rngNormal(key, offset + i)
+   * (float64, src/core/rng.ts). key = rngKey(seed, stream, step) from the host; offset = global
+   * index of the first neuron (shards draw the same numbers). mean, std: f32; out: f32[n].
+   */
+  noise_input(n: number, key: number, offset: number, mean: number, std: number, out: number): void;
 
   /** Index of the first non-finite f32 in ptr[0..n), or -1. */
   find_nonfinite(ptr: number, n: number): number;

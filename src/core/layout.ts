@@ -14,6 +14,22 @@ export const LIF_VRESET = 8; //   mV
 export const LIF_REFSTEPS = 9; // refractory steps, as a float holding an integer
 export const LIF_NPARAMS = 10;
 
+/**
+ * Izhikevich parameter block (kernels assembly/izhikevich.ts; built by src/network/izhikevich.ts).
+ * MUST MATCH assembly/layout.ts.
+ */
+export const IZH_A = 0; //       recovery time scale, 1/ms
+export const IZH_B = 1; //       sensitivity of u to v
+export const IZH_C = 2; //       reset of v, mV
+export const IZH_D = 3; //       increment of u at a spike
+export const IZH_VPEAK = 4; //   spike cut-off, mV
+export const IZH_P11E = 5; //    exp(-dt/tau_syn_e) ('exp' synapses; 0 for 'delta')
+export const IZH_P11I = 6; //    exp(-dt/tau_syn_i)
+export const IZH_NPARAMS = 7;
+/** Izhikevich integration schemes (argument `scheme` of izhikevich_update). MUST MATCH assembly/layout.ts. */
+export const IZH_SCHEME_2003 = 0; //  the 2003 paper's code: two half steps of v, then u (dt = 1 ms)
+export const IZH_SCHEME_EULER = 1; // forward Euler with step dt
+
 /** Alignment of every buffer in an arena, bytes. */
 export const ARENA_ALIGN = 16;
 /** First usable byte of a WASM arena (page 0 is left to the AssemblyScript runtime's static data). */
@@ -22,3 +38,97 @@ export const WASM_ARENA_BASE = 65536;
 export const WASM_MAX_BYTES = 4 * 1024 * 1024 * 1024;
 /** Largest delay in steps (delays are stored as uint8). */
 export const MAX_DELAY_STEPS = 255;
+
+// ---------------------------------------------------------------------------------------------
+// Connectivity descriptor (connect_count / connect_fill): a block of CONN_DESC_BYTES in the arena,
+// 8-byte aligned. Byte offsets; u32 fields unless marked f64. MUST MATCH assembly/layout.ts.
+// ---------------------------------------------------------------------------------------------
+
+export const CONN_RULE = 0; //        rule code (RULE_*)
+export const CONN_FLAGS = 4; //       CONN_F_* bits
+export const CONN_NSRC = 8; //        size of the source population
+export const CONN_NTGT = 12; //       size of the target population (all shards)
+export const CONN_TGT_BEGIN = 16; //  first target of this shard (index in the target population)
+export const CONN_TGT_END = 20; //    one past the last target of this shard
+export const CONN_K = 24; //          fixed_indegree / fixed_outdegree: K
+export const CONN_SEED = 28; //       model seed
+export const CONN_STREAM = 32; //     connectivity stream (connStream(p))
+export const CONN_WSTREAM = 36; //    weight stream (weightStream(p))
+export const CONN_DSTREAM = 40; //    delay stream (delayStream(p))
+export const CONN_ROWPTR = 44; //     ptr: u32[nSrc + 1] row pointers (written by both passes)
+export const CONN_SYN = 48; //        ptr: u32[nSyn] target | delay << 24 (connect_fill)
+export const CONN_WEIGHTS = 52; //    ptr: f32[nSyn] or 0 (connect_fill)
+export const CONN_COUNTS = 56; //     ptr: u32 per target of the shard (fixed_total_number)
+export const CONN_EXPL_PTR = 60; //   ptr: u32[nLocal + 1] explicit: first pair of each target of the shard (from 0)
+export const CONN_EXPL_SRC = 64; //   ptr: u32 explicit: source of each pair of the shard, target-major
+export const CONN_MARKS = 68; //      ptr: u32 per pool element (sampling without replacement)
+export const CONN_SORT_TMP = 72; //   ptr: u32[2K] (fixed_outdegree fill: merge-sort scratch)
+export const CONN_W_KIND = 76; //     value kind of the weights (VAL_*)
+export const CONN_D_KIND = 80; //     value kind of the delays (VAL_*)
+export const CONN_W_ARR = 84; //      ptr: f32 per-synapse weights (VAL_ARRAY)
+export const CONN_D_ARR = 88; //      ptr: u8 per-synapse delays in steps (VAL_ARRAY)
+export const CONN_D_MAX = 92; //      largest delay in steps allowed (the plan's maxDelay, <= 255)
+export const CONN_NSYN = 96; //       out: synapses of the shard (connect_count)
+export const CONN_ERR_INDEX = 100; // out: target (source for fixed_outdegree) of a failed draw
+export const CONN_P = 104; //         f64: pairwise_bernoulli p
+export const CONN_DEG_LO = 112; //    pairwise_bernoulli: smallest in-degree of the degree table
+export const CONN_DEG_LEN = 116; //   pairwise_bernoulli: entries of the degree table
+export const CONN_DT = 120; //        f64: time step, ms
+export const CONN_W_A = 128; //       f64: weights: uniform low / normal mean / bernoulli p
+export const CONN_W_B = 136; //       f64: weights: uniform high - low / normal std
+export const CONN_W_LO = 144; //      f64: weights: normal min (-Infinity when none)
+export const CONN_W_HI = 152; //      f64: weights: normal max (Infinity when none)
+export const CONN_D_A = 160; //       f64: delays (ms), as CONN_W_A
+export const CONN_D_B = 168; //       f64
+export const CONN_D_LO = 176; //      f64
+export const CONN_D_HI = 184; //      f64
+export const CONN_ERR_VALUE = 192; // out f64: the value of a failed draw (ms for delays)
+export const CONN_BUCKETS = 200; //    ptr: connect_fill placement buckets (0: place directly), see assembly/connect.ts
+export const CONN_BUCKET_CAP = 204; // entries per bucket
+export const CONN_BUCKET_SHIFT = 208; // bucket of source s: s >>> shift
+export const CONN_DEG_TABLE = 212; // ptr: f64[CONN_DEG_LEN] pairwise_bernoulli: P(K <= lo + j), the last 1
+export const CONN_PHASE = 216; //       CONN_PHASE_* bits; 0 = one call for the whole range (FIRST | LAST)
+export const CONN_CHUNK_BEGIN = 220; // with CONN_PHASE_CHUNK: the targets (sources for fixed_outdegree) of this call
+export const CONN_CHUNK_END = 224;
+export const CONN_IDX = 228; //         connect_fill state between chunks: synapses placed so far (array index)
+export const CONN_HASH_BITS = 232; //   sampling without replacement: 0 = CONN_MARKS is a u32 tag per pool element,
+//                                           else a hash set of 2^bits (tag, value) u32 pairs (same result)
+export const CONN_DESC_BYTES = 240;
+
+/** CONN_FLAGS bits */
+export const CONN_F_NO_AUTAPSES = 1; //  source and target are one population and autapses are excluded
+export const CONN_F_NO_MULTAPSES = 2; // sample without replacement
+export const CONN_F_PACKED = 4; //       delays vary: syn = delay << 24 | target
+export const CONN_F_W_REDRAW = 8; //     weights: normal with bound 'redraw'
+export const CONN_F_D_REDRAW = 16; //    delays: normal with bound 'redraw'
+
+/** CONN_PHASE bits: a pass may be split into calls over consecutive chunks of the outer loop */
+export const CONN_PHASE_FIRST = 1; // initialise (rowPtr / marks / buckets)
+export const CONN_PHASE_LAST = 2; //  finish (prefix sums / flush and shift) and return the count
+export const CONN_PHASE_CHUNK = 4; // only [CONN_CHUNK_BEGIN, CONN_CHUNK_END) of the outer loop
+
+/** Rule codes */
+export const RULE_ALL_TO_ALL = 0;
+export const RULE_ONE_TO_ONE = 1;
+export const RULE_PAIRWISE_BERNOULLI = 2;
+export const RULE_FIXED_INDEGREE = 3;
+export const RULE_FIXED_OUTDEGREE = 4;
+export const RULE_FIXED_TOTAL_NUMBER = 5;
+export const RULE_EXPLICIT = 6;
+
+/** Value kinds of per-synapse weights and delays (as src/network/values.ts V_*) */
+export const VAL_CONST = 0;
+export const VAL_ARRAY = 1;
+export const VAL_UNIFORM = 2;
+export const VAL_NORMAL = 3;
+export const VAL_BERNOULLI = 4;
+
+/** Error codes returned by connect_count / connect_fill (negative; >= 0 is a synapse count) */
+export const CONN_ERR_DELAY_RANGE = -1; //  a drawn delay above CONN_D_MAX steps
+export const CONN_ERR_W_REDRAW = -2; //     a 'redraw' normal weight found no value within bounds
+export const CONN_ERR_D_REDRAW = -3; //     a 'redraw' normal delay found no value within bounds
+export const CONN_ERR_TOO_MANY = -4; //     more than 2^31 - 1 synapses in one shard
+/** Largest shard-local target index + 1 when delays are packed into the high byte. */
+export const PACKED_MAX_TARGETS = 16777216;
+/** Attempts of a 'redraw' normal before the build fails (values.ts MAX_REDRAW). */
+export const CONN_MAX_REDRAW = 1000;

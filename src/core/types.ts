@@ -23,9 +23,14 @@ export type ValueSpec =
       bound?: 'clip' | 'redraw';
     }
   /** 1 with probability p, else 0 (e.g. initial state n of threshold units) */
-  | { dist: 'bernoulli'; p: number };
+  | { dist: 'bernoulli'; p: number }
+  /**
+   * per-neuron expression over the population's `random` variables, e.g. "-65 + 15*r^2"
+   * (+ - * / ^, parentheses, numbers, variable names; src/network/expr.ts)
+   */
+  | { expr: string; dist?: undefined };
 
-export type NeuronModelName = 'lif' | 'threshold' | 'poisson' | 'spike_generator';
+export type NeuronModelName = 'lif' | 'threshold' | 'poisson' | 'spike_generator' | 'izhikevich';
 export type NeuronKind = 'excitatory' | 'inhibitory';
 
 export interface LifParamsSpec {
@@ -62,8 +67,10 @@ export interface PopulationSpec {
    * spike_generator: { spike_times: number[][] } (ms, one list per neuron)
    */
   params?: Record<string, unknown>;
-  /** initial state: lif { v, ie, ii } (mV, nA); threshold { n } (0/1) */
+  /** initial state: lif { v, ie, ii } (mV, nA); threshold { n } (0/1); izhikevich { v, u, ie, ii } */
   initial?: Record<string, ValueSpec>;
+  /** named per-neuron values (numbers, arrays, distributions) that `{ expr }` values may use */
+  random?: Record<string, ValueSpec>;
 }
 
 export type ConnectSpec =
@@ -107,6 +114,17 @@ export type InputSpec =
       start?: number;
       stop?: number;
       neurons?: number[];
+    }
+  | {
+      /** Gaussian current drawn every step for every target neuron: mean + std * N(0, 1) */
+      type: 'noise';
+      target: string;
+      /** default 0; unit of the target's input (lif exp: nA, lif delta: mV, izhikevich: its I) */
+      mean?: number;
+      std: number;
+      receptor?: NeuronKind;
+      start?: number;
+      stop?: number;
     };
 
 export type MonitorSpec =
@@ -129,8 +147,8 @@ export interface ModelSpec {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Built network (src/network output, src/sim input). Host typed arrays; the simulator lays them
-// out in the backend's arena.
+// Network plan (src/network output, src/sim input): populations and inputs as host typed arrays,
+// projections as plans from which every shard generates its own synapses in its arena.
 // ---------------------------------------------------------------------------------------------
 
 export interface BuiltPopulation {
@@ -160,27 +178,73 @@ export interface BuiltPopulation {
   generatorIndices?: Int32Array;
   /** stream id for per-step random numbers */
   stream: number;
+  /** izhikevich: integration scheme, kernel argument (IZH_SCHEME_2003 or IZH_SCHEME_EULER of layout.ts) */
+  scheme?: number;
 }
 
-export interface BuiltProjection {
+/** A per-synapse weight or delay as the connectivity kernels draw it (plain numbers). */
+export interface SynapseValuePlan {
+  /** const: one value; array: per synapse (ProjectionPlan.weightArray / delayArray); else a distribution */
+  kind: 'const' | 'array' | 'uniform' | 'normal' | 'bernoulli';
+  /** const: the value (weights: float32, delays: steps); uniform: low; normal: mean; bernoulli: p */
+  a: number;
+  /** uniform: high - low; normal: std; else 0 */
+  b: number;
+  /** normal bounds (-Infinity / Infinity when absent) */
+  min: number;
+  max: number;
+  /** normal with bound 'redraw' (else clip) */
+  redraw: boolean;
+}
+
+/**
+ * A projection as planned before any synapse exists: everything a shard needs to generate its own
+ * incoming synapses (src/sim/connectivity.ts buildShardProjection). Plain structured-cloneable data.
+ */
+export interface ProjectionPlan {
   name: string;
   index: number;
+  /** population indices */
   source: number;
   target: number;
   /** ring channel at the target: 0 = excitatory (or the only channel), 1 = inhibitory */
   channel: number;
-  nSyn: number;
-  /** CSR by source: rowPtr[s]..rowPtr[s+1] index the synapses of source s; targets ascending in a row */
-  rowPtr: Uint32Array;
-  targets: Uint32Array;
-  /** null when every weight equals constWeight */
-  weights: Float32Array | null;
-  constWeight: number;
-  /** delays in steps (1..255); null when every delay equals constDelay */
-  delays: Uint8Array | null;
-  constDelay: number;
+  /** population sizes */
+  nSrc: number;
+  nTgt: number;
+  rule: ConnectSpec['rule'];
+  /** pairwise_bernoulli: p, else 0 */
+  p: number;
+  /** fixed_indegree / fixed_outdegree: K; fixed_total_number: n; else 0 */
+  k: number;
+  /** autapses excluded (source and target are one population and allow_autapses is false) */
+  noAutapses: boolean;
+  /** sampling without replacement (allow_multapses false) */
+  noMultapses: boolean;
+  /** number of synapses of the whole projection: exact when `exact`, else expected (pairwise_bernoulli) */
+  synapses: number;
+  exact: boolean;
+  /** float32 weight of every synapse, or null when weights vary (then stored per synapse) */
+  constWeight: number | null;
+  /** delay of every synapse in steps, or null when delays vary (then packed into the high byte of syn) */
+  constDelay: number | null;
+  weight: SynapseValuePlan;
+  /** delays: distributions in ms (rounded per synapse: steps = round(x/dt), at least 1); const in steps */
+  delay: SynapseValuePlan;
+  /** bounds of the delays in steps (from the spec: a drawn delay above maxDelay fails the build) */
   minDelay: number;
   maxDelay: number;
+  /** per-synapse arrays in generation order (explicit: target-major, as explicitPtr) */
+  weightArray: Float32Array | null;
+  /** per-synapse delays in steps */
+  delayArray: Uint8Array | null;
+  /** fixed_total_number: synapses of every target (sequential conditional binomials, all targets) */
+  totalCounts: Uint32Array | null;
+  /** explicit: the pairs sorted by target (stably): explicitPtr[t]..explicitPtr[t+1] index explicitSources */
+  explicitPtr: Uint32Array | null;
+  explicitSources: Uint32Array | null;
+  /** random streams (src/network/streams.ts) */
+  streams: { connect: number; weight: number; delay: number; totalCount: number };
 }
 
 export type BuiltInput =
@@ -202,20 +266,42 @@ export type BuiltInput =
       neurons: Int32Array | null;
       startStep: number;
       stopStep: number;
+    }
+  | {
+      /** kernel noise_input(n, rngKey(seed, stream, step), firstNeuron, mean, std, ring slot of channel) */
+      type: 'noise';
+      target: number;
+      channel: number;
+      /** float32 values */
+      mean: number;
+      std: number;
+      startStep: number;
+      stopStep: number;
+      stream: number;
     };
 
-export interface BuiltNetwork {
+/**
+ * A network planned by planNetwork: validated, with populations, inputs and every projection's
+ * plan, but no synapses yet (each shard builds its own). Plain structured-cloneable data.
+ */
+export interface NetworkPlan {
   name: string;
   dt: number;
   seed: number;
   /** default number of steps of a run (duration / dt) */
   steps: number;
   populations: BuiltPopulation[];
-  projections: BuiltProjection[];
+  projections: ProjectionPlan[];
   inputs: BuiltInput[];
   monitors: MonitorSpec[];
   /** slots of every ring buffer: max delay over all projections + 1 */
   ringSlots: number;
   neurons: number;
+  /** exact for the fixed rules, expected for pairwise_bernoulli */
   synapses: number;
+  /** smallest delay in steps over all projections (ringSlots - 1 when there are none) */
+  minDelay: number;
 }
+
+/** @deprecated the former name of NetworkPlan (kept while src/sim moves over) */
+export type BuiltNetwork = NetworkPlan;

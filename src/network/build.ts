@@ -1,47 +1,50 @@
 /**
- * buildNetwork: validate, estimate (refuse what cannot fit before generating anything), then
- * generate parameters, initial state, connectivity (CSR by source), delays and input tables.
- * Transcendental constants are computed here once, in double precision, and stored as float32.
+ * planNetwork: validate, then compute everything but the synapses: parameters, initial state, input
+ * tables, and every projection's plan (src/network/plan.ts), from which each shard generates its own
+ * incoming synapses in its arena (src/sim/connectivity.ts). Transcendental constants are computed
+ * here once, in double precision, and stored as float32.
  */
 import type {
-  BuiltInput, BuiltNetwork, BuiltPopulation, BuiltProjection, ConnectSpec, InputSpec, ModelSpec,
-  MonitorSpec, PopulationSpec, ProjectionSpec, ValueSpec,
+  BuiltInput, BuiltPopulation, InputSpec, ModelSpec, MonitorSpec, NetworkPlan, PopulationSpec, ValueSpec,
 } from '../core/types.ts';
 import {
   LIF_A, LIF_B, LIF_NPARAMS, LIF_P11E, LIF_P11I, LIF_P21E, LIF_P21I, LIF_REFSTEPS, LIF_VREST, LIF_VRESET, LIF_VTH,
-  MAX_DELAY_STEPS, WASM_ARENA_BASE, WASM_MAX_BYTES,
 } from '../core/layout.ts';
-import { KeyStream } from '../core/rng.ts';
 import { ModelError } from './errors.ts';
 import {
   checkModel, DEFAULT_DURATION, DEFAULT_SEED, LIF_DEFAULTS, MAX_STEP, THRESHOLD_DEFAULT_MU,
-  type CheckedPopulation, type CheckedProjection,
+  type CheckedPopulation,
 } from './validate.ts';
 import { estimateChecked, tooLargeMessage } from './estimate.ts';
 import {
-  compileValue, drawValue, isArrayLike, isUniformValue, poissonTable, poissonThreshold, RedrawError,
-  sampleNeuronValues, toSteps, V_ARRAY,
+  isArrayLike, isUniformValue, poissonTable, poissonThreshold, RedrawError, sampleNeuronValues, toSteps,
 } from './values.ts';
-import { generateIncoming, incomingToCSR } from './connect.ts';
+import { planProjection } from './plan.ts';
+import { resolveNeuronValues } from './expr.ts';
+import { buildIzhikevich, buildNoiseInput } from './izhikevich.ts';
 import {
-  connStream, delayStream, initialStream, LIF_PARAM_NAMES, paramStream, poissonInputStream, populationStream,
-  totalCountStream, weightStream, LIF_EXP_VARS,
+  initialStream, LIF_PARAM_NAMES, paramStream, poissonInputStream, populationStream, LIF_EXP_VARS,
 } from './streams.ts';
 
-export interface BuildOptions {
+export interface PlanOptions {
   /** overrides the model's seed (integer 0..2^32-1); default spec.seed, else 1 */
   seed?: number;
-  /** largest arena in bytes (default: one WebAssembly memory, WASM_MAX_BYTES - WASM_ARENA_BASE) */
+  /**
+   * refuse (ModelError, before computing anything per neuron) a network whose single-shard arena
+   * estimate exceeds this many bytes; default: no limit (the simulator checks every shard against
+   * one WebAssembly memory with estimateShards)
+   */
   maxBytes?: number;
 }
 
 const MAX_U32 = 0xffffffff;
 
 /**
- * Validate and build a model. Throws ModelError listing every issue of the description, or (before
- * any connectivity is generated) the sizes when the network would not fit in opts.maxBytes.
+ * Validate and plan a model: everything but the synapses. Throws ModelError listing every issue of
+ * the description, or the sizes when the network would not fit in opts.maxBytes. The plan is plain
+ * structured-cloneable data (posted to worker threads); each shard then builds its own synapses.
  */
-export function buildNetwork(spec: ModelSpec, opts: BuildOptions = {}): BuiltNetwork {
+export function planNetwork(spec: ModelSpec, opts: PlanOptions = {}): NetworkPlan {
   const checked = checkModel(spec);
   const issues = checked.issues.slice();
   if (opts.seed !== undefined && !(Number.isInteger(opts.seed) && opts.seed >= 0 && opts.seed <= MAX_U32))
@@ -50,9 +53,10 @@ export function buildNetwork(spec: ModelSpec, opts: BuildOptions = {}): BuiltNet
   if ([...checked.populations, ...checked.projections, ...checked.inputs].some((x) => !x))
     throw new Error('internal error: a model without issues was not fully resolved');
 
-  const est = estimateChecked(spec, checked);
-  const limit = opts.maxBytes ?? WASM_MAX_BYTES - WASM_ARENA_BASE;
-  if (est.bytes > limit) throw new ModelError([{ path: '', message: tooLargeMessage(est, limit) }]);
+  if (opts.maxBytes !== undefined) {
+    const est = estimateChecked(spec, checked);
+    if (est.bytes > opts.maxBytes) throw new ModelError([{ path: '', message: tooLargeMessage(est, opts.maxBytes) }]);
+  }
   for (const cp of checked.projections) {
     if (cp.count > MAX_U32)
       throw new ModelError([{ path: `projections[${cp.index}].connect`, message: `${cp.count} synapses, more than ${MAX_U32} in one projection` }]);
@@ -61,16 +65,17 @@ export function buildNetwork(spec: ModelSpec, opts: BuildOptions = {}): BuiltNet
   const dt = spec.dt;
   const seed = opts.seed ?? spec.seed ?? DEFAULT_SEED;
   const populations = checked.populations.map((cp) => buildPopulation(spec.populations[cp.index], cp, dt, seed));
-  const projections = checked.projections.map((cp) =>
-    buildProjection(spec.projections![cp.index], cp, checked.populations, dt, seed),
-  );
+  const projections = checked.projections.map((cp) => planProjection(spec.projections![cp.index], cp, checked.populations, dt, seed));
   const inputs: BuiltInput[] = (spec.inputs ?? []).map((inp, i) => buildInput(inp, i, checked.inputs[i].target, checked.inputs[i].channel, dt));
   let maxDelay = 1;
+  let minDelay = Infinity;
   let synapses = 0;
   for (const p of projections) {
     maxDelay = Math.max(maxDelay, p.maxDelay);
-    synapses += p.nSyn;
+    minDelay = Math.min(minDelay, p.minDelay);
+    synapses += p.synapses;
   }
+  const ringSlots = Math.max(2, maxDelay + 1);
   return {
     name: spec.name ?? 'model',
     dt,
@@ -80,9 +85,10 @@ export function buildNetwork(spec: ModelSpec, opts: BuildOptions = {}): BuiltNet
     projections,
     inputs,
     monitors: (spec.monitors ?? []).map(copyMonitor),
-    ringSlots: Math.max(2, maxDelay + 1),
+    ringSlots,
     neurons: populations.reduce((s, p) => s + p.size, 0),
     synapses,
+    minDelay: Number.isFinite(minDelay) ? minDelay : ringSlots - 1,
   };
 }
 
@@ -150,8 +156,8 @@ function buildPopulation(ps: PopulationSpec, cp: CheckedPopulation, dt: number, 
   const n = cp.size;
   const k = cp.index;
   const path = `populations[${k}]`;
-  const params = (ps.params ?? {}) as Record<string, ValueSpec | undefined>;
-  const init = (ps.initial ?? {}) as Record<string, ValueSpec | undefined>;
+  // { expr } values become per-neuron arrays over the population's `random` variables (expr.ts)
+  const { params, init } = resolveNeuronValues(ps, k, seed, n, path);
   const pop: BuiltPopulation = {
     name: cp.name, index: k, size: n, model: cp.model, channels: cp.channels, hetero: false, initial: {}, stream: populationStream(k),
   };
@@ -196,6 +202,9 @@ function buildPopulation(ps: PopulationSpec, cp: CheckedPopulation, dt: number, 
       const x = init[name] === undefined ? dflt : perNeuron(init[name], 0, seed, initialStream(k, j), n, `${path}.initial.${name}`);
       pop.initial[name] = toF32(x, n);
     });
+  } else if (cp.model === 'izhikevich') {
+    pop.synapse = cp.synapse;
+    buildIzhikevich(pop, params, init, dt, seed, path);
   } else if (cp.model === 'threshold') {
     const mu = perNeuron(params.mu, THRESHOLD_DEFAULT_MU, seed, paramStream(k, 0), n, `${path}.params.mu`);
     pop.params = typeof mu === 'number' ? Float32Array.of(mu) : Float32Array.from(mu);
@@ -242,115 +251,6 @@ function buildPopulation(ps: PopulationSpec, cp: CheckedPopulation, dt: number, 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Projections
-// ---------------------------------------------------------------------------------------------
-
-function buildProjection(ps: ProjectionSpec, cp: CheckedProjection, pops: CheckedPopulation[], dt: number, seed: number): BuiltProjection {
-  const i = cp.index;
-  const path = `projections[${i}]`;
-  const nSrc = pops[cp.source].size;
-  const nTgt = pops[cp.target].size;
-  const wSpec = ps.weight;
-  const dSpec: ValueSpec = ps.delay ?? dt;
-  const wConst = isUniformValue(wSpec);
-  const dConst = isUniformValue(dSpec);
-  const wArr = !wConst && isArrayLike(wSpec);
-  const dArr = !dConst && isArrayLike(dSpec);
-  const inc = generateIncoming(ps.connect as ConnectSpec, {
-    nSrc, nTgt, same: cp.same, seed, stream: connStream(i), countStream: totalCountStream(i), needGenIndex: wArr || dArr,
-  });
-  const nSyn = inc.nSyn;
-  const csr = incomingToCSR(inc, nSrc, nTgt, !wConst || !dConst);
-  const { inPtr } = inc;
-  const gen = inc.genIndex;
-  const perm = csr.perm!;
-
-  // weights
-  let weights: Float32Array | null = null;
-  let constWeight = 0;
-  if (wConst) {
-    constWeight = Math.fround(typeof wSpec === 'number' ? wSpec : ((wSpec as number[])[0] ?? 0));
-  } else {
-    weights = new Float32Array(nSyn);
-    const s = compileValue(wSpec);
-    if (s.kind === V_ARRAY) {
-      const a = s.arr!;
-      for (let k = 0; k < nSyn; k++) weights[perm[k]] = a[gen ? gen[k] : k];
-    } else {
-      const stream = weightStream(i);
-      const ks = new KeyStream(seed, stream, 0);
-      for (let t = 0; t < nTgt; t++) {
-        const end = inPtr[t + 1];
-        if (inPtr[t] === end) continue;
-        ks.reset(seed, stream, t);
-        for (let k = inPtr[t]; k < end; k++) {
-          const x = drawValue(s, ks);
-          if (x !== x) throw new ModelError([{ path: `${path}.weight`, message: `${redrawMsg} (target neuron ${t})` }]);
-          weights[perm[k]] = x;
-        }
-      }
-    }
-  }
-
-  // delays: steps = round(delay / dt); drawn values are clipped below at 1 step
-  let delays: Uint8Array | null = null;
-  let constDelay = 1;
-  let minDelay = 1;
-  let maxDelay = 1;
-  if (dConst) {
-    const d = typeof dSpec === 'number' ? dSpec : ((dSpec as number[])[0] ?? dt);
-    constDelay = minDelay = maxDelay = toSteps(d, dt);
-  } else {
-    delays = new Uint8Array(nSyn);
-    const s = compileValue(dSpec);
-    let lo = MAX_DELAY_STEPS;
-    let hi = 1;
-    if (s.kind === V_ARRAY) {
-      const a = s.arr!;
-      for (let k = 0; k < nSyn; k++) {
-        const st = toSteps(a[gen ? gen[k] : k], dt);
-        delays[perm[k]] = st;
-        if (st < lo) lo = st;
-        if (st > hi) hi = st;
-      }
-    } else {
-      const stream = delayStream(i);
-      const ks = new KeyStream(seed, stream, 0);
-      for (let t = 0; t < nTgt; t++) {
-        const end = inPtr[t + 1];
-        if (inPtr[t] === end) continue;
-        ks.reset(seed, stream, t);
-        for (let k = inPtr[t]; k < end; k++) {
-          const x = drawValue(s, ks);
-          if (x !== x) throw new ModelError([{ path: `${path}.delay`, message: `${redrawMsg} (target neuron ${t})` }]);
-          let st = Math.round(x / dt);
-          if (st < 1) st = 1;
-          if (st > MAX_DELAY_STEPS)
-            throw new ModelError([{ path: `${path}.delay`, message: `drew a delay of ${x} ms = ${st} steps (target neuron ${t}), more than ${MAX_DELAY_STEPS} steps; set max` }]);
-          delays[perm[k]] = st;
-          if (st < lo) lo = st;
-          if (st > hi) hi = st;
-        }
-      }
-    }
-    if (nSyn === 0) {
-      delays = null;
-      lo = hi = 1;
-    }
-    minDelay = lo;
-    maxDelay = hi;
-    constDelay = lo;
-  }
-
-  return {
-    name: cp.name, index: i, source: cp.source, target: cp.target, channel: cp.channel, nSyn,
-    rowPtr: csr.rowPtr, targets: csr.targets, weights, constWeight, delays, constDelay, minDelay, maxDelay,
-  };
-}
-
-const redrawMsg = "a normal distribution with bound 'redraw' found no value within [min, max] in 1000 attempts";
-
-// ---------------------------------------------------------------------------------------------
 // Inputs and monitors
 // ---------------------------------------------------------------------------------------------
 
@@ -363,6 +263,7 @@ function buildInput(inp: InputSpec, i: number, target: number, channel: number, 
       startStep, stopStep, stream: poissonInputStream(i),
     };
   }
+  if (inp.type === 'noise') return buildNoiseInput(inp, i, target, channel, dt, MAX_STEP);
   return {
     type: 'current', target, amplitude: inp.amplitude,
     neurons: inp.neurons ? Int32Array.from(inp.neurons) : null, startStep, stopStep,

@@ -6,7 +6,7 @@ export interface ModelIssue {
   message: string;
 }
 
-/** Thrown by buildNetwork / estimateNetwork: lists every issue as `path: message`, one per line. */
+/** Thrown by planNetwork / estimateNetwork / buildShardProjection: lists every issue as `path: message`, one per line. */
 export class ModelError extends Error {
   readonly issues: ModelIssue[];
   constructor(issues: ModelIssue[]) {

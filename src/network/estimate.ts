@@ -1,28 +1,46 @@
 /**
  * Memory estimate of a model, computed from the description alone (no connectivity generated), so
- * that a network too large for one WebAssembly memory is refused in microseconds.
+ * that a network too large for one WebAssembly memory is refused in microseconds; per shard with
+ * estimateShards (from the description, or exactly from a NetworkPlan).
  *
- * The byte formula mirrors the arena plan of src/sim/simulation.ts (every buffer rounded up to
- * ARENA_ALIGN = 16 bytes, an empty buffer still taking 16):
- *   every population      spikes n*4
- *   lif 'exp'             v, ie, ii, bias, ref: 5 * n*4; params 10*4 (or 10*n*4 heterogeneous);
- *                         2 ring channels of ringSlots*n*4
- *   lif 'delta'           v, bias, ref: 3 * n*4; params; 1 ring channel
- *   threshold             state n*4; mu 4 (or n*4); 1 ring channel
- *   poisson               thresholds 4 (or n*4)
+ * The byte formula mirrors the arena of a shard (src/sim/shard.ts; every buffer rounded up to
+ * ARENA_ALIGN = 16 bytes, an empty buffer still taking 16), for a slice of m neurons of a population:
+ *   every population      spikes m*4; with more than one shard a spike exchange buffer of n*4
+ *   lif 'exp'             v, ie, ii, bias, ref: 5 * m*4; params 10*4 (or 10*m*4 heterogeneous);
+ *                         2 ring channels of ringSlots*m*4
+ *   lif 'delta'           v, bias, ref: 3 * m*4; params; 1 ring channel
+ *   threshold             state m*4; mu 4 (or m*4); 1 ring channel
+ *   izhikevich            v, u, bias (+ ie, ii for 'exp'): 3 (5) * m*4; params 7*4 (or 7*m*4
+ *                         heterogeneous); 1 (2 for 'exp') ring channels
+ *   poisson               thresholds 4 (or m*4)
  *   spike_generator       nothing more (its events stay on the host)
- *   projection            rowPtr (nSrc+1)*4, targets nSyn*4, weights nSyn*4 if per synapse,
- *                         delays nSyn*1 if per synapse
- *   Poisson input         table length*4
+ *   projection            rowPtr (nSrc+1)*4 over all sources, syn nSyn*4 (target | delay << 24
+ *                         when delays vary), weights nSyn*4 when they vary: at most 8 bytes per
+ *                         synapse plus the row pointers
+ *   Poisson input         table length*4 (in every shard)
  * ringSlots = largest delay in steps + 1 (at least 2). nSyn is exact for the fixed rules and the
- * expectation N_src*N_tgt*p (rounded) for pairwise_bernoulli.
+ * expectation (rounded) for pairwise_bernoulli, and per shard for fixed_outdegree (and
+ * fixed_total_number from a description; exact from a plan).
  */
-import type { ModelSpec, PopulationSpec, InputSpec } from '../core/types.ts';
+import type { ConnectSpec, InputSpec, ModelSpec, NetworkPlan, PopulationSpec } from '../core/types.ts';
 import { ARENA_ALIGN, LIF_NPARAMS } from '../core/layout.ts';
 import { ModelError } from './errors.ts';
 import { checkModel, type CheckedModel } from './validate.ts';
 import { isUniformValue, poissonTable } from './values.ts';
 import { LIF_PARAM_NAMES } from './streams.ts';
+import { izhikevichStateBytes } from './izhikevich.ts';
+
+/** Bytes of one projection in one arena. */
+export interface ProjectionEstimate {
+  name: string;
+  /** synapses onto the arena's targets (exact when `exact`, else expected, rounded) */
+  synapses: number;
+  exact: boolean;
+  rowPtrBytes: number;
+  synBytes: number;
+  weightBytes: number;
+  bytes: number;
+}
 
 export interface NetworkEstimate {
   neurons: number;
@@ -32,6 +50,31 @@ export interface NetworkEstimate {
   bytes: number;
   ringSlots: number;
   parts: { name: string; bytes: number }[];
+  /** per projection: synapses and bytes of row pointers, syn and weights */
+  projections: ProjectionEstimate[];
+}
+
+export interface ShardEstimate {
+  index: number;
+  /** neurons of the shard's slices */
+  neurons: number;
+  synapses: number;
+  /** arena bytes of the shard */
+  bytes: number;
+  parts: { name: string; bytes: number }[];
+  projections: ProjectionEstimate[];
+}
+
+export interface ShardsEstimate {
+  threads: number;
+  neurons: number;
+  synapses: number;
+  /** sum over shards */
+  bytes: number;
+  /** the largest shard's bytes */
+  maxShardBytes: number;
+  ringSlots: number;
+  shards: ShardEstimate[];
 }
 
 function buf(bytes: number): number {
@@ -45,48 +88,200 @@ export function estimateNetwork(spec: ModelSpec): NetworkEstimate {
   return estimateChecked(spec, checked);
 }
 
-/** Estimate of a model already checked without issues. */
+/** Estimate of a model already checked without issues (one shard). */
 export function estimateChecked(spec: ModelSpec, checked: CheckedModel): NetworkEstimate {
+  const sh = shardEstimate(fromSpec(spec, checked), 0, 1);
+  return { neurons: sh.neurons, synapses: sh.synapses, bytes: sh.bytes, ringSlots: sh.ringSlots, parts: sh.parts, projections: sh.projections };
+}
+
+/**
+ * Bytes per shard when populations are split into `threads` contiguous slices (slice k of n
+ * neurons: [floor(k n / T), floor((k+1) n / T))): each shard holds the state and ring buffers of its
+ * slices, the synapses onto them with a row pointer per source of every projection, and the input
+ * tables. From a description (validated; expected counts for the random rules) or from a
+ * NetworkPlan (exact but for pairwise_bernoulli and fixed_outdegree).
+ */
+export function estimateShards(model: ModelSpec | NetworkPlan, threads: number): ShardsEstimate {
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`estimateShards: threads must be an integer >= 1, got ${threads}`);
+  let src: EstSource;
+  if ('ringSlots' in model) src = fromPlan(model);
+  else {
+    const checked = checkModel(model);
+    if (checked.issues.length) throw new ModelError(checked.issues);
+    src = fromSpec(model, checked);
+  }
+  const shards: ShardEstimate[] = [];
+  for (let k = 0; k < threads; k++) {
+    const { ringSlots: _r, ...sh } = shardEstimate(src, k, threads);
+    shards.push(sh);
+  }
+  return {
+    threads,
+    neurons: src.pops.reduce((a, p) => a + p.size, 0),
+    synapses: shards.reduce((a, s) => a + s.synapses, 0),
+    bytes: shards.reduce((a, s) => a + s.bytes, 0),
+    maxShardBytes: Math.max(...shards.map((s) => s.bytes)),
+    ringSlots: src.ringSlots,
+    shards,
+  };
+}
+
+/** Slice k of a population of n neurons among T shards. */
+function slice(n: number, k: number, T: number): [number, number] {
+  return [Math.floor((k * n) / T), Math.floor(((k + 1) * n) / T)];
+}
+
+interface PopEst {
+  name: string;
+  size: number;
+  channels: number;
+  /** bytes of the state of a slice of m neurons (spikes included, rings excluded) */
+  bytes(m: number): number;
+}
+interface ProjEst {
+  name: string;
+  nSrc: number;
+  target: number;
+  weightsVary: boolean;
+  /** synapses onto targets [b, e) */
+  synapses(b: number, e: number): { count: number; exact: boolean };
+}
+interface EstSource {
+  pops: PopEst[];
+  projs: ProjEst[];
+  ringSlots: number;
+  inputBytes: number;
+}
+
+function shardEstimate(src: EstSource, k: number, T: number): ShardEstimate & { ringSlots: number } {
   const parts: { name: string; bytes: number }[] = [];
+  const ranges: [number, number][] = [];
+  let neurons = 0;
+  let exchange = 0;
+  for (const p of src.pops) {
+    const [b, e] = slice(p.size, k, T);
+    ranges.push([b, e]);
+    const m = e - b;
+    neurons += m;
+    parts.push({ name: `population ${p.name}`, bytes: p.bytes(m) });
+    if (p.channels > 0) parts.push({ name: `ring buffers ${p.name}`, bytes: p.channels * buf(src.ringSlots * m * 4) });
+    if (T > 1) exchange += buf(p.size * 4);
+  }
+  if (exchange) parts.push({ name: 'spike exchange', bytes: exchange });
+  let synapses = 0;
+  const projections: ProjectionEstimate[] = [];
+  for (const pr of src.projs) {
+    const [b, e] = ranges[pr.target];
+    const c = pr.synapses(b, e);
+    const nSyn = Math.round(c.count);
+    synapses += nSyn;
+    const rowPtrBytes = buf((pr.nSrc + 1) * 4);
+    const synBytes = buf(nSyn * 4);
+    const weightBytes = pr.weightsVary ? buf(nSyn * 4) : 0;
+    const bytes = rowPtrBytes + synBytes + weightBytes;
+    projections.push({ name: pr.name, synapses: nSyn, exact: c.exact, rowPtrBytes, synBytes, weightBytes, bytes });
+    parts.push({ name: `projection ${pr.name}`, bytes });
+  }
+  if (src.inputBytes) parts.push({ name: 'inputs', bytes: src.inputBytes });
+  const bytes = parts.reduce((s, p) => s + p.bytes, 0);
+  return { index: k, neurons, synapses, bytes, ringSlots: src.ringSlots, parts, projections };
+}
+
+/** Synapses onto targets [b, e) of a rule from its description. */
+function ruleSynapses(conn: ConnectSpec, nSrc: number, nTgt: number, same: boolean, b: number, e: number): { count: number; exact: boolean } {
+  const m = e - b;
+  const allowed = same && 'allow_autapses' in conn && conn.allow_autapses === false ? nSrc - 1 : nSrc;
+  switch (conn.rule) {
+    case 'one_to_one':
+      return { count: m, exact: true };
+    case 'all_to_all':
+      return { count: allowed * m, exact: true };
+    case 'pairwise_bernoulli':
+      return { count: conn.p >= 1 ? allowed * m : allowed * m * conn.p, exact: conn.p >= 1 || conn.p <= 0 || m === 0 };
+    case 'fixed_indegree':
+      return { count: conn.indegree * m, exact: true };
+    case 'fixed_outdegree':
+      return { count: m === nTgt ? conn.outdegree * nSrc : (conn.outdegree * nSrc * m) / nTgt, exact: m === nTgt || m === 0 };
+    case 'fixed_total_number':
+      return { count: m === nTgt ? conn.n : (conn.n * m) / nTgt, exact: m === nTgt || m === 0 };
+    case 'explicit': {
+      if (m === nTgt) return { count: conn.targets.length, exact: true };
+      let c = 0;
+      for (let j = 0; j < conn.targets.length; j++) if (conn.targets[j] >= b && conn.targets[j] < e) c++;
+      return { count: c, exact: true };
+    }
+  }
+}
+
+function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
   let ringSlots = 2;
   for (const p of checked.projections) ringSlots = Math.max(ringSlots, p.maxDelaySteps + 1);
-  let neurons = 0;
-  checked.populations.forEach((cp, k) => {
+  const pops: PopEst[] = checked.populations.map((cp, k) => {
     const ps = spec.populations[k] as PopulationSpec;
-    const n = cp.size;
-    neurons += n;
-    const params = (ps.params ?? {}) as Record<string, unknown>;
-    let b = buf(n * 4); // spikes
-    if (cp.model === 'lif') {
-      b += (cp.synapse === 'delta' ? 3 : 5) * buf(n * 4);
-      const hetero = LIF_PARAM_NAMES.some((name) => name !== 'i_offset' && params[name] !== undefined && !isUniformValue(params[name] as never));
-      b += buf(LIF_NPARAMS * (hetero ? n : 1) * 4);
-    } else if (cp.model === 'threshold') {
-      b += buf(n * 4);
-      b += buf((params.mu === undefined || isUniformValue(params.mu as never) ? 1 : n) * 4);
-    } else if (cp.model === 'poisson') {
-      b += buf((isUniformValue(params.rate as never) ? 1 : n) * 4);
-    }
-    parts.push({ name: `population ${cp.name}`, bytes: b });
-    if (cp.channels > 0) parts.push({ name: `ring buffers ${cp.name}`, bytes: cp.channels * buf(ringSlots * n * 4) });
+    return {
+      name: cp.name, size: cp.size, channels: cp.channels,
+      bytes: (m: number): number => {
+        const params = (ps.params ?? {}) as Record<string, unknown>;
+        let b = buf(m * 4); // spikes
+        if (cp.model === 'lif') {
+          b += (cp.synapse === 'delta' ? 3 : 5) * buf(m * 4);
+          const hetero = LIF_PARAM_NAMES.some((name) => name !== 'i_offset' && params[name] !== undefined && !isUniformValue(params[name] as never));
+          b += buf(LIF_NPARAMS * (hetero ? m : 1) * 4);
+        } else if (cp.model === 'izhikevich') {
+          b += izhikevichStateBytes(m, cp.synapse, params, buf);
+        } else if (cp.model === 'threshold') {
+          b += buf(m * 4);
+          b += buf((params.mu === undefined || isUniformValue(params.mu as never) ? 1 : m) * 4);
+        } else if (cp.model === 'poisson') {
+          b += buf((isUniformValue(params.rate as never) ? 1 : m) * 4);
+        }
+        return b;
+      },
+    };
   });
-  let synapses = 0;
-  for (const cp of checked.projections) {
+  const projs: ProjEst[] = checked.projections.map((cp) => {
     const nSrc = checked.populations[cp.source].size;
-    const nSyn = Math.round(cp.count);
-    synapses += nSyn;
-    let b = buf((nSrc + 1) * 4) + buf(nSyn * 4);
-    if (cp.weightPerSynapse) b += buf(nSyn * 4);
-    if (cp.delayPerSynapse) b += buf(nSyn);
-    parts.push({ name: `projection ${cp.name}`, bytes: b });
-  }
+    const nTgt = checked.populations[cp.target].size;
+    const conn = spec.projections![cp.index].connect as ConnectSpec;
+    return {
+      name: cp.name, nSrc, target: cp.target, weightsVary: cp.weightPerSynapse,
+      synapses: (b: number, e: number) => ruleSynapses(conn, nSrc, nTgt, cp.same, b, e),
+    };
+  });
   let inputBytes = 0;
   (spec.inputs ?? []).forEach((inp: InputSpec) => {
     if (inp.type === 'poisson') inputBytes += buf(poissonTable((inp.rate * checked.dt) / 1000).length * 4);
   });
-  if (inputBytes) parts.push({ name: 'inputs', bytes: inputBytes });
-  const bytes = parts.reduce((s, p) => s + p.bytes, 0);
-  return { neurons, synapses, bytes, ringSlots, parts };
+  return { pops, projs, ringSlots, inputBytes };
+}
+
+function fromPlan(plan: NetworkPlan): EstSource {
+  const pops: PopEst[] = plan.populations.map((p) => {
+    // per-neuron 4-byte state arrays besides spikes, and the parameter block (per neuron if hetero)
+    const state = p.model === 'lif' || p.model === 'izhikevich' ? (p.synapse === 'delta' ? 3 : 5) : p.model === 'threshold' ? 1 : 0;
+    const block = p.model === 'poisson' ? p.poissonThreshold! : p.params;
+    const perNeuron = block ? (p.hetero ? block.length / p.size : block.length) : 0;
+    return {
+      name: p.name, size: p.size, channels: p.channels,
+      bytes: (m: number) => buf(m * 4) + state * buf(m * 4) + (block ? buf(perNeuron * (p.hetero ? m : 1) * 4) : 0),
+    };
+  });
+  const projs: ProjEst[] = plan.projections.map((pr) => ({
+    name: pr.name, nSrc: pr.nSrc, target: pr.target, weightsVary: pr.constWeight === null,
+    synapses: (b: number, e: number) => {
+      if (pr.totalCounts) {
+        let c = 0;
+        for (let t = b; t < e; t++) c += pr.totalCounts[t];
+        return { count: c, exact: true };
+      }
+      if (pr.explicitPtr) return { count: pr.explicitPtr[e] - pr.explicitPtr[b], exact: true };
+      const conn = { rule: pr.rule, p: pr.p, indegree: pr.k, outdegree: pr.k, n: pr.k, allow_autapses: !pr.noAutapses, sources: [], targets: [] } as unknown as ConnectSpec;
+      return ruleSynapses(conn, pr.nSrc, pr.nTgt, pr.noAutapses, b, e);
+    },
+  }));
+  let inputBytes = 0;
+  for (const inp of plan.inputs) if (inp.type === 'poisson') inputBytes += buf(inp.table.length * 4);
+  return { pops, projs, ringSlots: plan.ringSlots, inputBytes };
 }
 
 /** The message of a model too large for `limit` bytes. */

@@ -4,10 +4,18 @@ export {
   validateModel, checkModel, stateVariables, channelsOf, LIF_DEFAULTS, THRESHOLD_DEFAULT_MU, DEFAULT_DURATION,
   DEFAULT_SEED, type CheckedModel,
 } from './validate.ts';
-export { buildNetwork, lifP21, lifBlock, type BuildOptions } from './build.ts';
-export { estimateNetwork, type NetworkEstimate } from './estimate.ts';
+export { planNetwork, lifP21, lifBlock, type PlanOptions } from './build.ts';
+export { planProjection } from './plan.ts';
+export {
+  estimateNetwork, estimateShards, type NetworkEstimate, type ShardsEstimate, type ShardEstimate, type ProjectionEstimate,
+} from './estimate.ts';
 export {
   toSteps, onGrid, GRID_TOL, poissonTable, poissonThreshold, sampleNeuronValues, compileValue, drawValue,
 } from './values.ts';
-export { generateIncoming, incomingToCSR, binomial, hypergeometric, detLog1m, type Incoming, type CSR } from './connect.ts';
+export { binomial, binomialCdf, hypergeometric, totalNumberCounts, explicitByTarget, synapseCount } from './connect.ts';
 export * as streams from './streams.ts';
+export {
+  buildIzhikevich, izhikevichBlock, IZHIKEVICH_DEFAULTS, IZHIKEVICH_DEFAULT_V, IZHIKEVICH_SCHEMES, izhikevichStateVariables,
+  schemeCode,
+} from './izhikevich.ts';
+export { parseExpr, evalExpr, exprBounds, exprVariables, resolveNeuronValues, ExprSyntaxError, type ExprNode } from './expr.ts';

@@ -5,12 +5,15 @@
  *
  *   0x10000 + p             connectivity of projection p      index: target neuron (source for fixed_outdegree)
  *   0x20000 + p             per-synapse weights of p          index: target neuron, counter over its synapses
+ *                                                              (fixed_outdegree: source, a sub-key per draw)
  *   0x30000 + p             per-synapse delays of p           index: target neuron, counter over its synapses
  *   0x40000 + pop*64 + v    initial value v of population pop index: neuron
  *   0x50000 + pop           per-step draws of population pop  index: step (Poisson sources)
  *   0x60000 + i             Poisson input i                   index: step
  *   0x70000 + pop*64 + k    parameter k of population pop     index: neuron
  *   0x80000 + p             fixed_total_number: synapse counts per target of p (one key, index 0)
+ *   0x90000 + i             noise input i                     index: step, counter: target neuron (global)
+ *   0xA0000 + pop*64 + k    variable k of population pop's `random` (names sorted)   index: neuron
  *
  * Hence at most MAX_POPULATIONS populations and MAX_PROJECTIONS projections / inputs (checked by
  * validateModel), so that no two streams coincide.
@@ -52,3 +55,14 @@ export const SPIKE_GENERATOR_PARAM_NAMES = ['spike_times'] as const;
 export const LIF_EXP_VARS = ['v', 'ie', 'ii'] as const;
 export const LIF_DELTA_VARS = ['v'] as const;
 export const THRESHOLD_VARS = ['n'] as const;
+
+// Izhikevich neurons, noise inputs and per-neuron variables (src/network/izhikevich.ts, expr.ts)
+export const STREAM_NOISE_INPUT = 0x90000;
+export const STREAM_RANDOM_VAR = 0xa0000;
+export const noiseInputStream = (input: number): number => STREAM_NOISE_INPUT + input;
+export const randomVarStream = (population: number, k: number): number => STREAM_RANDOM_VAR + population * MAX_VARS + k;
+/** Izhikevich parameters in the order of their stream index (paramStream(pop, k)). */
+export const IZHIKEVICH_PARAM_NAMES = ['a', 'b', 'c', 'd', 'v_peak', 'i_offset', 'tau_syn_e', 'tau_syn_i'] as const;
+/** Izhikevich initial-state variables in the order of their stream index (initialStream(pop, v)). */
+export const IZHIKEVICH_EXP_VARS = ['v', 'u', 'ie', 'ii'] as const;
+export const IZHIKEVICH_DELTA_VARS = ['v', 'u'] as const;

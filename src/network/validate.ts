@@ -15,6 +15,10 @@ import {
   LIF_PARAM_NAMES, MAX_INPUTS, MAX_POPULATIONS, MAX_PROJECTIONS, THRESHOLD_PARAM_NAMES,
   POISSON_PARAM_NAMES, SPIKE_GENERATOR_PARAM_NAMES,
 } from './streams.ts';
+import { checkExprValue, checkRandomVars, isExprSpec, type Interval } from './expr.ts';
+import {
+  checkIzhikevichParams, checkNoiseInput, currentUnit, IZHIKEVICH_DEFAULT_SYNAPSE, izhikevichStateVariables, NOISE_INPUT_FIELDS,
+} from './izhikevich.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Defaults (documented in docs/model-format.md)
@@ -45,7 +49,7 @@ export const MAX_STEP = 2 ** 31 - 1;
 const MAX_SIZE = 2 ** 31 - 1;
 const MAX_U32 = 0xffffffff;
 
-const MODELS: readonly NeuronModelName[] = ['lif', 'threshold', 'poisson', 'spike_generator'];
+const MODELS: readonly NeuronModelName[] = ['lif', 'threshold', 'poisson', 'spike_generator', 'izhikevich'];
 const KINDS: readonly NeuronKind[] = ['excitatory', 'inhibitory'];
 const RULES = ['all_to_all', 'one_to_one', 'pairwise_bernoulli', 'fixed_indegree', 'fixed_outdegree', 'fixed_total_number', 'explicit'] as const;
 const RULE_FIELDS: Record<string, readonly string[]> = {
@@ -59,7 +63,7 @@ const RULE_FIELDS: Record<string, readonly string[]> = {
 };
 const FIXED_RULES = 'explicit, one_to_one, all_to_all, fixed_indegree, fixed_outdegree or fixed_total_number';
 const TOP_FIELDS = ['name', 'description', 'dt', 'duration', 'seed', 'populations', 'projections', 'inputs', 'monitors'];
-const POP_FIELDS = ['name', 'size', 'model', 'type', 'synapse', 'params', 'initial'];
+const POP_FIELDS = ['name', 'size', 'model', 'type', 'synapse', 'params', 'initial', 'random'];
 const PROJ_FIELDS = ['name', 'source', 'target', 'connect', 'weight', 'delay', 'receptor'];
 const POISSON_INPUT_FIELDS = ['type', 'target', 'rate', 'weight', 'receptor', 'start', 'stop'];
 const CURRENT_INPUT_FIELDS = ['type', 'target', 'amplitude', 'start', 'stop', 'neurons'];
@@ -77,6 +81,7 @@ const MAX_ARRAY_ISSUES = 3;
 /** State variables of a model (initial values and state monitors). */
 export function stateVariables(model: NeuronModelName, synapse: 'exp' | 'delta' | undefined): string[] {
   if (model === 'lif') return synapse === 'delta' ? ['v'] : ['v', 'ie', 'ii'];
+  if (model === 'izhikevich') return izhikevichStateVariables(synapse);
   if (model === 'threshold') return ['n'];
   return [];
 }
@@ -84,6 +89,7 @@ export function stateVariables(model: NeuronModelName, synapse: 'exp' | 'delta' 
 /** Number of ring-buffer channels of a population. */
 export function channelsOf(model: NeuronModelName, synapse: 'exp' | 'delta' | undefined): number {
   if (model === 'lif') return synapse === 'delta' ? 1 : 2;
+  if (model === 'izhikevich') return synapse === 'exp' ? 2 : 1; // default synapse 'delta'
   if (model === 'threshold') return 1;
   return 0;
 }
@@ -206,15 +212,19 @@ function suggest(key: string, allowed: readonly string[]): string | undefined {
 }
 
 /** Parsed ValueSpec. */
-interface PV {
-  kind: 'const' | 'array' | 'uniform' | 'normal' | 'bernoulli';
+export interface PV {
+  kind: 'const' | 'array' | 'uniform' | 'normal' | 'bernoulli' | 'expr';
   spec: ValueSpec;
   lo: number;
   hi: number;
 }
 
-interface ValueOpts {
+export interface ValueOpts {
   unit: string;
+  /** per-neuron values: bounds of the population's `random` variables, which { expr } may use */
+  vars?: ReadonlyMap<string, Interval>;
+  /** e.g. `population "E"` */
+  varsOf?: string;
   /** required array length; null: arrays not allowed (arrayReason says why); undefined: unknown */
   count: number | null | undefined;
   /** e.g. `one value per neuron of population "E" (100)` */
@@ -364,6 +374,7 @@ class Checker {
       return { kind: 'array', spec, lo: s.lo, hi: s.hi };
     }
     if (isObj(x)) {
+      if (isExprSpec(x)) return checkExprValue(this, x, path, o);
       if (o.noDist) {
         this.err(path, `distributions are not allowed here: ${o.noDist}`);
         return undefined;
@@ -448,6 +459,11 @@ class Checker {
       case 'bernoulli': {
         if (ok(pv.lo) && ok(pv.hi)) return true;
         this.err(path, `${need}, but the bernoulli distribution gives ${pv.lo === pv.hi ? pv.lo : '0 and 1'}`);
+        return false;
+      }
+      case 'expr': {
+        if (ok(pv.lo) && ok(pv.hi)) return true;
+        this.err(path, `${need}, but the expression can give values in [${pv.lo}, ${pv.hi}]`);
         return false;
       }
     }
@@ -557,6 +573,7 @@ class Checker {
     if (MODELS.includes(p.model as NeuronModelName)) info.model = p.model as NeuronModelName;
     if (KINDS.includes(p.type as NeuronKind)) info.type = p.type as NeuronKind;
     if (info.model === 'lif') info.synapse = p.synapse === 'delta' ? 'delta' : 'exp';
+    if (info.model === 'izhikevich') info.synapse = p.synapse === 'exp' || p.synapse === 'delta' ? p.synapse : IZHIKEVICH_DEFAULT_SYNAPSE;
   }
 
   population(p: unknown, i: number): void {
@@ -589,12 +606,15 @@ class Checker {
     if (p.type !== undefined && !info.type) this.err(`${path}.type`, `must be 'excitatory' or 'inhibitory', got ${describe(p.type)}`);
     if (p.synapse !== undefined) {
       if (p.synapse !== 'exp' && p.synapse !== 'delta') this.err(`${path}.synapse`, `must be 'exp' or 'delta', got ${describe(p.synapse)}`);
-      else if (info.model && info.model !== 'lif') this.err(`${path}.synapse`, `only applies to model 'lif' (this population is '${info.model}')`);
+      else if (info.model && info.model !== 'lif' && info.model !== 'izhikevich')
+        this.err(`${path}.synapse`, `only applies to model 'lif' or 'izhikevich' (this population is '${info.model}')`);
     }
     const model = info.model;
     const size = info.size;
     const who = `population "${info.name ?? i}"`;
-    const perNeuron = (unit: string): ValueOpts => ({ unit, count: size, countWhat: `one value per neuron of ${who} (${size})` });
+    const perNeuronBase = (unit: string): ValueOpts => ({ unit, count: size, countWhat: `one value per neuron of ${who} (${size})` });
+    const vars = checkRandomVars(this, p.random, `${path}.random`, perNeuronBase(''));
+    const perNeuron = (unit: string): ValueOpts => ({ ...perNeuronBase(unit), vars, varsOf: who });
 
     // params
     const params = p.params;
@@ -627,6 +647,8 @@ class Checker {
       const vr = pr.v_reset === undefined ? constPV(LIF_DEFAULTS.v_reset) : pv.v_reset;
       const vt = pr.v_thresh === undefined ? constPV(LIF_DEFAULTS.v_thresh) : pv.v_thresh;
       if (vr && vt) this.resetBelowThreshold(vr, vt, `${ppath}.v_reset`);
+    } else if (model === 'izhikevich') {
+      checkIzhikevichParams(this, pr, ppath, info.synapse, perNeuron);
     } else if (model === 'threshold') {
       this.fields(pr, THRESHOLD_PARAM_NAMES, ppath, "a 'threshold' population's params");
       if (pr.mu !== undefined) this.value(pr.mu, `${ppath}.mu`, perNeuron(''));
@@ -651,15 +673,15 @@ class Checker {
         const vars = stateVariables(model, info.synapse);
         if (vars.length === 0)
           for (const k of Object.keys(init)) this.err(`${path}.initial.${k}`, `a '${model}' population has no state variables to initialise`);
-        else this.fields(init, vars, `${path}.initial`, `the initial state of a '${model}'${model === 'lif' ? ` (synapse '${info.synapse}')` : ''} population`);
+        else this.fields(init, vars, `${path}.initial`, `the initial state of a '${model}'${info.synapse ? ` (synapse '${info.synapse}')` : ''} population`);
         for (const k of vars) {
           if (init[k] === undefined) continue;
           const ipath = `${path}.initial.${k}`;
           if (k === 'n') {
             const v = this.value(init[k], ipath, { ...perNeuron(''), noDist: undefined });
-            if (v && (v.kind === 'uniform' || v.kind === 'normal')) this.err(ipath, "must be 0 or 1: a number, an array or {dist: 'bernoulli', p}");
+            if (v && (v.kind === 'uniform' || v.kind === 'normal' || v.kind === 'expr')) this.err(ipath, "must be 0 or 1: a number, an array or {dist: 'bernoulli', p}");
             else if (v) this.constrain(v, ipath, (x) => x === 0 || x === 1, 'must be 0 or 1', '');
-          } else this.value(init[k], ipath, perNeuron(k === 'v' ? 'mV' : 'nA'));
+          } else this.value(init[k], ipath, perNeuron(k === 'v' ? 'mV' : currentUnit(model, info.synapse)));
         }
       }
     }
@@ -756,7 +778,7 @@ class Checker {
     const src = p.source === undefined ? (this.err(`${path}.source`, 'is required (a population name)'), undefined) : this.popRef(p.source, `${path}.source`);
     const tgt = p.target === undefined ? (this.err(`${path}.target`, 'is required (a population name)'), undefined) : this.popRef(p.target, `${path}.target`);
     if (tgt?.model === 'poisson' || tgt?.model === 'spike_generator')
-      this.err(`${path}.target`, `population "${tgt.name}" is a ${tgt.model === 'poisson' ? 'Poisson source' : 'spike generator'} and cannot receive synapses (targets must be 'lif' or 'threshold')`);
+      this.err(`${path}.target`, `population "${tgt.name}" is a ${tgt.model === 'poisson' ? 'Poisson source' : 'spike generator'} and cannot receive synapses (targets must be 'lif', 'izhikevich' or 'threshold')`);
     const label = typeof p.name === 'string' && p.name ? `"${p.name}"` : `${typeof p.source === 'string' ? p.source : '?'} -> ${typeof p.target === 'string' ? p.target : '?'}`;
     const name = typeof p.name === 'string' && p.name ? p.name : `${p.source}->${p.target}`;
 
@@ -799,7 +821,7 @@ class Checker {
     let channel = 0;
     if (p.receptor !== undefined && !KINDS.includes(p.receptor as NeuronKind))
       this.err(`${path}.receptor`, `must be 'excitatory' or 'inhibitory', got ${describe(p.receptor)}`);
-    else if (tgt?.model === 'lif' && tgt.synapse === 'exp') {
+    else if ((tgt?.model === 'lif' || tgt?.model === 'izhikevich') && tgt.synapse === 'exp') {
       const r = (p.receptor as NeuronKind | undefined) ?? src?.type ?? (w ? signKind(w) : undefined);
       if (r) channel = r === 'inhibitory' ? 1 : 0;
       else if (w && src)
@@ -948,16 +970,16 @@ class Checker {
       return;
     }
     const before = this.issues.length;
-    if (x.type !== 'poisson' && x.type !== 'current') {
-      this.err(`${path}.type`, `must be 'poisson' or 'current', got ${describe(x.type)}`);
+    if (x.type !== 'poisson' && x.type !== 'current' && x.type !== 'noise') {
+      this.err(`${path}.type`, `must be 'poisson' or 'current' or 'noise', got ${describe(x.type)}`);
       return;
     }
-    this.fields(x, x.type === 'poisson' ? POISSON_INPUT_FIELDS : CURRENT_INPUT_FIELDS, path, `a '${x.type}' input`);
+    this.fields(x, x.type === 'poisson' ? POISSON_INPUT_FIELDS : x.type === 'noise' ? NOISE_INPUT_FIELDS : CURRENT_INPUT_FIELDS, path, `a '${x.type}' input`);
     const tgt = x.target === undefined ? (this.err(`${path}.target`, 'is required (a population name)'), undefined) : this.popRef(x.target, `${path}.target`);
     let channel = 0;
     if (x.type === 'poisson') {
-      if (tgt && tgt.model !== undefined && tgt.model !== 'lif' && tgt.model !== 'threshold')
-        this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) cannot receive input: targets must be 'lif' or 'threshold'`);
+      if (tgt && tgt.model !== undefined && tgt.model !== 'lif' && tgt.model !== 'izhikevich' && tgt.model !== 'threshold')
+        this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) cannot receive input: targets must be 'lif', 'izhikevich' or 'threshold'`);
       let rate: number | undefined;
       if (x.rate === undefined) this.err(`${path}.rate`, 'is required (total rate of input spikes per target neuron, Hz)');
       else {
@@ -972,13 +994,15 @@ class Checker {
       else weight = this.num(x.weight, `${path}.weight`, `a number${unit ? ` (${unit})` : ''}`);
       if (x.receptor !== undefined && !KINDS.includes(x.receptor as NeuronKind))
         this.err(`${path}.receptor`, `must be 'excitatory' or 'inhibitory', got ${describe(x.receptor)}`);
-      else if (tgt?.model === 'lif' && tgt.synapse === 'exp') {
+      else if ((tgt?.model === 'lif' || tgt?.model === 'izhikevich') && tgt.synapse === 'exp') {
         const r = (x.receptor as NeuronKind | undefined) ?? (weight !== undefined ? (weight < 0 ? 'inhibitory' : 'excitatory') : undefined);
         channel = r === 'inhibitory' ? 1 : 0;
       }
+    } else if (x.type === 'noise') {
+      channel = checkNoiseInput(this, x, path, tgt);
     } else {
-      if (tgt && tgt.model !== undefined && tgt.model !== 'lif')
-        this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) has no input current: current inputs target 'lif' populations`);
+      if (tgt && tgt.model !== undefined && tgt.model !== 'lif' && tgt.model !== 'izhikevich')
+        this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) has no input current: current inputs target 'lif' populations (or 'izhikevich')`);
       if (x.amplitude === undefined) this.err(`${path}.amplitude`, 'is required (nA)');
       else this.num(x.amplitude, `${path}.amplitude`, 'a number (nA)');
       if (x.neurons !== undefined && x.neurons !== null) this.indices(x.neurons, `${path}.neurons`, tgt?.size, `neurons of "${tgt?.name}"`);

@@ -10,8 +10,9 @@
  *
  * Per-neuron values: neuron i uses its own key rngKey(seed, stream, i) (counter from 0), so a
  * value does not depend on the population size or on other neurons.
- * Per-synapse values: the caller resets one KeyStream per target neuron and draws the synapses of
- * that target in generation order (see build.ts).
+ * Per-synapse values are drawn by the connectivity kernels with the same operations (drawValue in
+ * assembly/connect.ts and src/backend/js/connect.ts): one key per target neuron, its synapses in
+ * generation order (docs/model-format.md, per-synapse arrays).
  */
 import type { ValueSpec } from '../core/types.ts';
 import { KeyStream } from '../core/rng.ts';
@@ -77,9 +78,12 @@ export function compileValue(spec: ValueSpec): Sampler {
     if (spec.min !== undefined) s.min = spec.min;
     if (spec.max !== undefined) s.max = spec.max;
     s.redraw = spec.bound === 'redraw';
-  } else {
+  } else if (spec.dist === 'bernoulli') {
     s.kind = V_BERNOULLI;
     s.a = spec.p;
+  } else {
+    // { expr }: evaluated per population by src/network/expr.ts (resolveNeuronValues), never here
+    throw new Error('compileValue: an expression must be resolved to per-neuron values first');
   }
   return s;
 }
@@ -177,6 +181,8 @@ export function supportOf(spec: ValueSpec): { lo: number; hi: number } {
       return { lo: spec.min ?? -Infinity, hi: spec.max ?? Infinity };
     case 'bernoulli':
       return { lo: spec.p >= 1 ? 1 : 0, hi: spec.p <= 0 ? 0 : 1 };
+    default:
+      return { lo: -Infinity, hi: Infinity }; // { expr }: bounds need the population's variables (expr.ts)
   }
 }
 

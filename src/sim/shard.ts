@@ -15,10 +15,10 @@
  */
 import type { Backend } from '../backend/types.ts';
 import type { BuiltNetwork, BuiltPopulation, MonitorSpec } from '../core/types.ts';
-import { ARENA_ALIGN, LIF_NPARAMS } from '../core/layout.ts';
+import { ARENA_ALIGN, IZH_NPARAMS, LIF_NPARAMS } from '../core/layout.ts';
 import { rngKey } from '../core/rng.ts';
 import { poissonTable } from '../network/values.ts';
-import { buildShardProjection, type ShardProjection } from './connectivity-host.ts';
+import { buildShardProjection, type ShardProjection } from './connectivity.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
 
 /** Slice k of a population of n neurons among T shards: [floor(k n / T), floor((k+1) n / T)). */
@@ -78,6 +78,8 @@ interface PopRT {
   begin: number;
   m: number;
   v: number;
+  /** izhikevich recovery variable */
+  u: number;
   ie: number;
   ii: number;
   ref: number;
@@ -168,6 +170,7 @@ export class Shard {
   readonly projs: ProjRT[] = [];
   readonly poissonInputs: PoissonInputRT[] = [];
   readonly currentInputs: CurrentInputRT[] = [];
+  readonly noiseInputs: { target: number; ring: number; m: number; begin: number; mean: number; std: number; start: number; stop: number; stream: number }[] = [];
   readonly arena: ArenaAllocator;
   private spikeMonitors: LocalSpikeMonitor[] = [];
   private rateMonitors: { pop: number; firstStep: number; counts: ChunkedInt32 }[] = [];
@@ -197,7 +200,7 @@ export class Shard {
       const m = e - b;
       const nm = `population ${p.name}`;
       const r: PopRT = {
-        pop: p, begin: b, m, v: 0, ie: 0, ii: 0, ref: 0, bias: 0, state: 0, spikes: 0, gather: 0, ring: [],
+        pop: p, begin: b, m, v: 0, u: 0, ie: 0, ii: 0, ref: 0, bias: 0, state: 0, spikes: 0, gather: 0, ring: [],
         params: 0, thr: 0, hetero: p.hetero ? 1 : 0, genSteps: null, genIdx: null, genPos: 0, count: 0, baseBias: null,
       };
       r.spikes = a.alloc(nm, m * 4);
@@ -211,6 +214,15 @@ export class Shard {
         r.bias = a.alloc(nm, m * 4);
         r.ref = a.alloc(nm, m * 4);
         r.params = a.alloc(nm, (p.hetero ? LIF_NPARAMS * m : LIF_NPARAMS) * 4);
+      } else if (p.model === 'izhikevich') {
+        r.v = a.alloc(nm, m * 4);
+        r.u = a.alloc(nm, m * 4);
+        if (p.synapse === 'exp') {
+          r.ie = a.alloc(nm, m * 4);
+          r.ii = a.alloc(nm, m * 4);
+        }
+        r.bias = a.alloc(nm, m * 4);
+        r.params = a.alloc(nm, (p.hetero ? IZH_NPARAMS * m : IZH_NPARAMS) * 4);
       } else if (p.model === 'threshold') {
         r.state = a.alloc(nm, m * 4);
         r.params = a.alloc(nm, (p.hetero ? m : 1) * 4);
@@ -251,6 +263,11 @@ export class Shard {
         this.poissonInputs.push({
           index: k, target: inp.target, table, tableLen: inp.table.length, tableCap: cap, weight: inp.weight,
           ring: tgt.ring[inp.channel], m: tgt.m, begin: tgt.begin, start: inp.startStep, stop: inp.stopStep, stream: inp.stream,
+        });
+      } else if (inp.type === 'noise') {
+        this.noiseInputs.push({
+          target: inp.target, ring: tgt.ring[inp.channel], m: tgt.m, begin: tgt.begin, mean: inp.mean, std: inp.std,
+          start: inp.startStep, stop: inp.stopStep, stream: inp.stream,
         });
       } else {
         if (!tgt.baseBias) tgt.baseBias = tgt.pop.bias!.slice(tgt.begin, tgt.begin + tgt.m);
@@ -297,6 +314,18 @@ export class Shard {
         if (p.initial.ie) f32.set(slice(p.initial.ie as Float32Array), r.ie >> 2);
         if (p.initial.ii) f32.set(slice(p.initial.ii as Float32Array), r.ii >> 2);
       }
+    } else if (p.model === 'izhikevich') {
+      if (p.hetero) {
+        const n = p.size;
+        for (let k = 0; k < IZH_NPARAMS; k++) f32.set(p.params!.subarray(k * n + b, k * n + b + m), (r.params >> 2) + k * m);
+      } else f32.set(p.params!, r.params >> 2);
+      f32.set(slice(p.bias!), r.bias >> 2);
+      if (p.initial.v) f32.set(slice(p.initial.v as Float32Array), r.v >> 2);
+      if (p.initial.u) f32.set(slice(p.initial.u as Float32Array), r.u >> 2);
+      if (p.synapse === 'exp') {
+        if (p.initial.ie) f32.set(slice(p.initial.ie as Float32Array), r.ie >> 2);
+        if (p.initial.ii) f32.set(slice(p.initial.ii as Float32Array), r.ii >> 2);
+      }
     } else if (p.model === 'threshold') {
       f32.set(p.hetero ? slice(p.params!) : p.params!, r.params >> 2);
       if (p.initial.n) this.i32.set(slice(p.initial.n as Int32Array), r.state >> 2);
@@ -335,7 +364,7 @@ export class Shard {
       sm.steps.push(t);
       const r = this.pops[sm.pop];
       sm.variables.forEach((v, vi) => {
-        const ptr = v === 'v' ? r.v : v === 'ie' ? r.ie : v === 'ii' ? r.ii : r.state;
+        const ptr = this.varPtr(r, v);
         const arr = v === 'n' ? this.i32 : this.f32;
         const base = ptr >> 2;
         sm.local.forEach((i, ni) => sm.values[vi][ni].push(arr[base + i]));
@@ -346,6 +375,10 @@ export class Shard {
     for (const inp of this.poissonInputs) {
       if (t >= inp.start && t < inp.stop && inp.m > 0)
         K.poisson_input(inp.m, rngKey(seed, inp.stream, t), inp.begin, inp.table, inp.tableLen, inp.weight, inp.ring + slot * inp.m * 4);
+    }
+    for (const inp of this.noiseInputs) {
+      if (t >= inp.start && t < inp.stop && inp.m > 0)
+        K.noise_input(inp.m, rngKey(seed, inp.stream, t), inp.begin, inp.mean, inp.std, inp.ring + slot * inp.m * 4);
     }
 
     for (const r of this.pops) {
@@ -358,6 +391,11 @@ export class Shard {
           case 'lif':
             if (p.synapse === 'delta') c = K.lif_delta_update(m, r.v, r.ref, r.bias, r.ring[0] + off, r.params, r.hetero, r.spikes);
             else c = K.lif_update(m, r.v, r.ie, r.ii, r.ref, r.bias, r.ring[0] + off, r.ring[1] + off, r.params, r.hetero, r.spikes);
+            break;
+          case 'izhikevich':
+            if (p.synapse === 'exp')
+              c = K.izhikevich_update(m, r.v, r.u, r.ie, r.ii, r.bias, r.ring[0] + off, r.ring[1] + off, r.params, r.hetero, p.scheme!, net.dt, r.spikes);
+            else c = K.izhikevich_delta_update(m, r.v, r.u, r.bias, r.ring[0] + off, r.params, r.hetero, p.scheme!, net.dt, r.spikes);
             break;
           case 'threshold':
             c = K.threshold_update(m, r.state, r.ring[0] + off, r.params, r.hetero, t === 0 ? 1 : 0, r.spikes);
@@ -416,7 +454,7 @@ export class Shard {
     for (const pr of this.projs) {
       const src = this.pops[pr.source];
       if (src.count === 0) continue;
-      this.events += (K.propagate(src.count, src.spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot) as number | undefined) ?? 0;
+      this.events += K.propagate(src.count, src.spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
     }
   }
 
@@ -470,7 +508,7 @@ export class Shard {
         gathered[pr.source] = c;
       }
       if (c === 0) continue;
-      this.events += (K.propagate(c, src.gather, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot) as number | undefined) ?? 0;
+      this.events += K.propagate(c, src.gather, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
     }
   }
 
@@ -494,9 +532,10 @@ export class Shard {
   checkFinite(lastStep: number, checkEvery: number): void {
     const K = this.backend.kernels;
     for (const r of this.pops) {
-      if (r.pop.model !== 'lif' || r.m === 0) continue;
+      if ((r.pop.model !== 'lif' && r.pop.model !== 'izhikevich') || r.m === 0) continue;
       const vars: [string, number][] = [['v', r.v]];
-      if (r.pop.synapse !== 'delta') vars.push(['ie', r.ie], ['ii', r.ii]);
+      if (r.pop.model === 'izhikevich') vars.push(['u', r.u]);
+      if (r.pop.synapse === 'exp') vars.push(['ie', r.ie], ['ii', r.ii]);
       for (const [name, ptr] of vars) {
         const i = K.find_nonfinite(ptr, r.m);
         if (i >= 0) {
@@ -526,10 +565,21 @@ export class Shard {
     return rec;
   }
 
+  private varPtr(r: PopRT, v: string): number {
+    switch (v) {
+      case 'v': return r.v;
+      case 'u': return r.u;
+      case 'ie': return r.ie;
+      case 'ii': return r.ii;
+      case 'n': return r.state;
+      default: throw new Error(`population "${r.pop.name}" has no state variable "${v}"`);
+    }
+  }
+
   /** This shard's slice of a state variable. */
   getState(pop: number, variable: string): Float32Array | Int32Array {
     const r = this.pops[pop];
-    const ptr = variable === 'v' ? r.v : variable === 'ie' ? r.ie : variable === 'ii' ? r.ii : r.state;
+    const ptr = this.varPtr(r, variable);
     return variable === 'n' ? this.i32.slice(ptr >> 2, (ptr >> 2) + r.m) : this.f32.slice(ptr >> 2, (ptr >> 2) + r.m);
   }
 

@@ -6,7 +6,7 @@
  */
 import { createBackend } from '../backend/index.ts';
 import type { BackendName, BackendOptions } from '../backend/types.ts';
-import { buildNetwork, estimateNetwork, ModelError, validateModel } from '../network/index.ts';
+import { estimateNetwork, estimateShards, ModelError, planNetwork, validateModel } from '../network/index.ts';
 import type { BuiltNetwork, ModelSpec, MonitorSpec } from '../core/types.ts';
 import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../core/layout.ts';
 import { mergeShardSpikes, RateMonitor, SpikeMonitor, StateMonitor, type SpikeData } from './monitors.ts';
@@ -127,7 +127,7 @@ export class Simulation {
     const net =
       'ringSlots' in model
         ? (model as BuiltNetwork)
-        : buildNetwork(model as ModelSpec, { seed: opts.seed, maxBytes: Number.MAX_SAFE_INTEGER });
+        : planNetwork(model as ModelSpec, { seed: opts.seed });
     const sim = new Simulation(net, threads, notes);
     const monitors = net.monitors.map((m) => sim.checkMonitor(m));
     monitors.forEach((m) => sim.addMonitorStore(m));
@@ -181,32 +181,11 @@ export class Simulation {
     return { neurons: est.neurons, synapses: est.synapses, threads, bytes: est.bytes, parts: est.parts, shards };
   }
 
-  /** Bytes per shard of a built network (exact synapse counts). */
+  /** Bytes per shard of a planned network (exact synapse counts but for pairwise_bernoulli and fixed_outdegree). */
   static planShards(net: BuiltNetwork, threads: number): PlanSummary {
-    const shards = [];
-    let total = 0;
-    for (let k = 0; k < threads; k++) {
-      let bytes = 0;
-      let neurons = 0;
-      let synapses = 0;
-      for (const p of net.populations) {
-        const [b, e] = sliceOf(p.size, k, threads);
-        const m = e - b;
-        neurons += m;
-        bytes += m * 4 * 6 + p.channels * net.ringSlots * m * 4 + (threads > 1 ? p.size * 4 : 0) + (p.params?.length ?? 0) * 4;
-      }
-      for (const pr of net.projections) {
-        const tgt = net.populations[pr.target];
-        const [b, e] = sliceOf(tgt.size, k, threads);
-        let c = 0;
-        for (let s = 0; s < pr.nSyn; s++) if (pr.targets[s] >= b && pr.targets[s] < e) c++;
-        synapses += c;
-        bytes += pr.rowPtr.length * 4 + c * (4 + (pr.weights ? 4 : 0) + (pr.delays ? 1 : 0));
-      }
-      total += bytes;
-      shards.push({ index: k, neurons, synapses, bytes });
-    }
-    return { neurons: net.neurons, synapses: net.synapses, threads, bytes: total, parts: [], shards };
+    const est = estimateShards(net, threads);
+    const shards = est.shards.map((s) => ({ index: s.index, neurons: s.neurons, synapses: s.synapses, bytes: s.bytes }));
+    return { neurons: est.neurons, synapses: est.synapses, threads, bytes: est.bytes, parts: [], shards };
   }
 
   private constructor(net: BuiltNetwork, threads: number, notes: string[]) {
@@ -231,7 +210,10 @@ export class Simulation {
     };
     if (m.type === 'spikes') m.neurons?.forEach(checkNeuron);
     if (m.type === 'state') {
-      const allowed = p.model === 'lif' ? (p.synapse === 'delta' ? ['v'] : ['v', 'ie', 'ii']) : p.model === 'threshold' ? ['n'] : [];
+      const allowed =
+        p.model === 'lif' ? (p.synapse === 'delta' ? ['v'] : ['v', 'ie', 'ii'])
+        : p.model === 'izhikevich' ? (p.synapse === 'exp' ? ['v', 'u', 'ie', 'ii'] : ['v', 'u'])
+        : p.model === 'threshold' ? ['n'] : [];
       for (const v of m.variables)
         if (!allowed.includes(v))
           throw new Error(`state monitor on "${p.name}": unknown variable "${v}", expected one of ${allowed.join(', ') || '(none)'}`);

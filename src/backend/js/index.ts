@@ -5,8 +5,11 @@
  */
 import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../../core/layout.ts';
 import type { Backend, BackendFeatures, Kernels } from '../types.ts';
+import { connectKernels } from './connect.ts';
 import { inputKernels } from './inputs.ts';
+import { izhikevichKernels } from './izhikevich.ts';
 import { lifKernels } from './lif.ts';
+import { noiseKernels } from './noise.ts';
 import { propagateKernels } from './propagate.ts';
 import { thresholdKernels } from './threshold.ts';
 import { utilKernels } from './util.ts';
@@ -20,9 +23,12 @@ const PAGE = 65536;
 export function createJsKernels(views: Views): Kernels {
   return {
     ...lifKernels(views),
+    ...izhikevichKernels(views),
+    ...noiseKernels(views),
     ...thresholdKernels(views),
     ...inputKernels(views),
     ...propagateKernels(views),
+    ...connectKernels(views),
     ...utilKernels(views),
   };
 }

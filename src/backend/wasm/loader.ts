@@ -27,9 +27,14 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   'poisson_update',
   'poisson_input',
   'propagate',
+  'connect_count',
+  'connect_fill',
   'find_nonfinite',
   'rng_fill',
   'rng_fill_normal',
+  'izhikevich_update',
+  'izhikevich_delta_update',
+  'noise_input',
 ];
 
 /** Where to get a .wasm file: a URL/path string, a URL, or the bytes themselves. */

@@ -1,0 +1,130 @@
+/**
+ * Projection plans: everything about a projection that can be known before its synapses exist,
+ * as plain data a worker thread can receive (ProjectionPlan, src/core/types.ts). The synapses are
+ * generated later, by every shard for its own targets (src/sim/connectivity.ts).
+ *
+ * Computed here once per projection: the rule's parameters, fixed_total_number's per-target counts
+ * over all targets, explicit pairs sorted by target, per-synapse arrays (weights as float32, delays
+ * in steps), the value descriptors of distributions, and the delay bounds in steps. (The table of
+ * pairwise_bernoulli's in-degree distribution is computed by each shard builder: binomialCdf.)
+ */
+import type { ConnectSpec, ProjectionPlan, ProjectionSpec, SynapseValuePlan, ValueSpec } from '../core/types.ts';
+import type { CheckedPopulation, CheckedProjection } from './validate.ts';
+import { compileValue, isUniformValue, supportOf, toSteps, V_ARRAY, V_BERNOULLI, V_NORMAL, V_UNIFORM } from './values.ts';
+import { explicitByTarget, totalNumberCounts } from './connect.ts';
+import { connStream, delayStream, totalCountStream, weightStream } from './streams.ts';
+
+const KIND: Record<number, SynapseValuePlan['kind']> = {
+  [V_UNIFORM]: 'uniform',
+  [V_NORMAL]: 'normal',
+  [V_BERNOULLI]: 'bernoulli',
+};
+
+function constValue(a: number): SynapseValuePlan {
+  return { kind: 'const', a, b: 0, min: -Infinity, max: Infinity, redraw: false };
+}
+
+/** Plan of a validated projection (cp: its checked form; pops: the checked populations). */
+export function planProjection(ps: ProjectionSpec, cp: CheckedProjection, pops: CheckedPopulation[], dt: number, seed: number): ProjectionPlan {
+  const i = cp.index;
+  const nSrc = pops[cp.source].size;
+  const nTgt = pops[cp.target].size;
+  const conn = ps.connect as ConnectSpec;
+  const aut = 'allow_autapses' in conn ? conn.allow_autapses !== false : true;
+  const mult = 'allow_multapses' in conn ? conn.allow_multapses !== false : true;
+  const noAutapses = cp.same && !aut;
+  const allowed = noAutapses ? nSrc - 1 : nSrc;
+  const streams = { connect: connStream(i), weight: weightStream(i), delay: delayStream(i), totalCount: totalCountStream(i) };
+
+  let p = 0;
+  let k = 0;
+  let totalCounts: Uint32Array | null = null;
+  let explicitPtr: Uint32Array | null = null;
+  let explicitSources: Uint32Array | null = null;
+  let order: Uint32Array | null = null;
+  switch (conn.rule) {
+    case 'pairwise_bernoulli':
+      p = conn.p;
+      break;
+    case 'fixed_indegree':
+      k = conn.indegree;
+      break;
+    case 'fixed_outdegree':
+      k = conn.outdegree;
+      break;
+    case 'fixed_total_number':
+      k = conn.n;
+      totalCounts = totalNumberCounts(conn.n, nTgt, allowed, mult, seed, streams.totalCount);
+      break;
+    case 'explicit': {
+      const e = explicitByTarget(conn.sources, conn.targets, nTgt);
+      explicitPtr = e.ptr;
+      explicitSources = e.sources;
+      order = e.order;
+      break;
+    }
+    default:
+      break;
+  }
+
+  // weights: one float32 value, a per-synapse array (generation order), or a distribution
+  const wSpec = ps.weight;
+  let weight: SynapseValuePlan;
+  let constWeight: number | null = null;
+  let weightArray: Float32Array | null = null;
+  if (isUniformValue(wSpec)) {
+    constWeight = Math.fround(typeof wSpec === 'number' ? wSpec : ((wSpec as number[])[0] ?? 0));
+    weight = constValue(constWeight);
+  } else {
+    const s = compileValue(wSpec);
+    if (s.kind === V_ARRAY) {
+      const a = s.arr!;
+      weightArray = new Float32Array(a.length);
+      for (let j = 0; j < a.length; j++) weightArray[j] = a[order ? order[j] : j];
+      weight = { kind: 'array', a: 0, b: 0, min: -Infinity, max: Infinity, redraw: false };
+    } else weight = { kind: KIND[s.kind], a: s.a, b: s.b, min: s.min, max: s.max, redraw: s.redraw };
+  }
+
+  // delays: steps = round(delay / dt); constants and arrays are on the grid (validated), drawn
+  // values are rounded and clipped below at 1 step, and must not exceed the spec's bound
+  const dSpec: ValueSpec = ps.delay ?? dt;
+  let delay: SynapseValuePlan;
+  let constDelay: number | null = null;
+  let delayArray: Uint8Array | null = null;
+  let minDelay: number;
+  let maxDelay: number;
+  if (isUniformValue(dSpec)) {
+    const d = typeof dSpec === 'number' ? dSpec : ((dSpec as number[])[0] ?? dt);
+    constDelay = minDelay = maxDelay = toSteps(d, dt);
+    delay = constValue(constDelay);
+  } else {
+    const s = compileValue(dSpec);
+    if (s.kind === V_ARRAY) {
+      const a = s.arr!;
+      delayArray = new Uint8Array(a.length);
+      minDelay = Infinity;
+      maxDelay = 1;
+      for (let j = 0; j < a.length; j++) {
+        const st = toSteps(a[order ? order[j] : j], dt);
+        delayArray[j] = st;
+        if (st < minDelay) minDelay = st;
+        if (st > maxDelay) maxDelay = st;
+      }
+      delay = { kind: 'array', a: 0, b: 0, min: -Infinity, max: Infinity, redraw: false };
+    } else {
+      delay = { kind: KIND[s.kind], a: s.a, b: s.b, min: s.min, max: s.max, redraw: s.redraw };
+      const lo = supportOf(dSpec).lo;
+      minDelay = Number.isFinite(lo) ? Math.max(1, toSteps(lo, dt)) : 1;
+      maxDelay = Math.max(1, cp.maxDelaySteps);
+    }
+    minDelay = Math.min(minDelay, maxDelay);
+  }
+
+  return {
+    name: cp.name, index: i, source: cp.source, target: cp.target, channel: cp.channel, nSrc, nTgt,
+    rule: conn.rule, p, k, noAutapses, noMultapses: !mult,
+    synapses: Math.round(cp.count), exact: cp.countFixed,
+    constWeight, constDelay, weight, delay, minDelay, maxDelay, weightArray, delayArray,
+    totalCounts, explicitPtr, explicitSources, streams,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Helpers for connectivity tests: build one projection's synapses onto a range of targets in a
+ * backend's arena (src/sim/connectivity.ts) and copy them out as host arrays, decoded.
+ */
+import { createBackend, type Backend } from '../src/backend/index.ts';
+import type { NetworkPlan } from '../src/core/types.ts';
+import { buildShardProjection, type ShardProjection } from '../src/sim/connectivity.ts';
+
+/** Every backend and WASM variant. */
+export const BUILD_BACKENDS: { label: string; make: () => Promise<Backend> }[] = [
+  { label: 'js', make: () => createBackend('js') },
+  { label: 'wasm-simd', make: () => createBackend('wasm', { variant: 'simd' }) },
+  { label: 'wasm-scalar', make: () => createBackend('wasm', { variant: 'scalar' }) },
+  { label: 'wasm-debug', make: () => createBackend('wasm', { variant: 'debug' }) },
+];
+
+/** A shard's synapses on the host: CSR by source with global target indices. */
+export interface HostProjection {
+  nSyn: number;
+  rowPtr: Uint32Array;
+  /** target indices in the target population (shard-local + tgtBegin) */
+  targets: Uint32Array;
+  /** the syn words as stored */
+  syn: Uint32Array;
+  /** null when every weight is constWeight */
+  weights: Float32Array | null;
+  /** delays in steps, null when every delay is constDelay (not packed) */
+  delays: Uint8Array | null;
+  constWeight: number;
+  constDelay: number;
+  packed: number;
+  /** bytes reported by buildShardProjection, and bytes handed out by alloc */
+  bytes: number;
+  allocated: number;
+  minDelay: number;
+  maxDelay: number;
+  shard: ShardProjection;
+}
+
+/**
+ * Build projection p of a plan onto targets [b, e) in `be` (its arena is reused from `be.base`)
+ * and copy the result out.
+ */
+export function buildShard(be: Backend, plan: NetworkPlan, p: number, b?: number, e?: number): HostProjection {
+  const pr = plan.projections[p];
+  const tb = b ?? 0;
+  const te = e ?? pr.nTgt;
+  let off = be.base;
+  let allocated = 0;
+  const alloc = (_name: string, bytes: number) => {
+    const at = off;
+    const sz = Math.max(16, Math.ceil(bytes / 16) * 16);
+    off += sz;
+    allocated += sz;
+    be.reserve(off - be.base);
+    return at;
+  };
+  const r = buildShardProjection(be, alloc, plan, p, tb, te);
+  const buf = be.buffer;
+  const rowPtr = new Uint32Array(buf, r.rowPtr, pr.nSrc + 1).slice();
+  const syn = new Uint32Array(buf, r.syn, r.nSyn).slice();
+  const weights = r.weights ? new Float32Array(buf, r.weights, r.nSyn).slice() : null;
+  const targets = new Uint32Array(r.nSyn);
+  const delays = r.packed ? new Uint8Array(r.nSyn) : null;
+  for (let k = 0; k < r.nSyn; k++) {
+    targets[k] = (r.packed ? syn[k] & 0xffffff : syn[k]) + tb;
+    if (delays) delays[k] = syn[k] >>> 24;
+  }
+  return {
+    nSyn: r.nSyn, rowPtr, targets, syn, weights, delays, constWeight: r.constWeight, constDelay: r.constDelay,
+    packed: r.packed, bytes: r.bytes, allocated, minDelay: pr.minDelay, maxDelay: pr.maxDelay, shard: r,
+  };
+}
+
+/** Bit patterns of a float32 array (to compare NaN payloads and -0 exactly). */
+export function bits(a: Float32Array | null): number[] | null {
+  return a ? Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length)) : null;
+}
