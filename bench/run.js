@@ -13,6 +13,12 @@ if (process.argv.includes('--kernels')) {
   await import('./kernels.js');
   process.exit(0);
 }
+if (process.argv.includes('--scale')) {
+  const { runScale } = await import('./scale.js');
+  const t = process.argv.indexOf('--threads');
+  await runScale(t > 0 ? { threads: Number(process.argv[t + 1]) } : {});
+  process.exit(0);
+}
 
 const program = new Command()
   .name('npm run bench --')
@@ -24,6 +30,7 @@ const program = new Command()
   .option('--no-peers', 'skip Brian2 and the C ceiling')
   .option('--json <file>', 'also write the results as JSON')
   .option('--kernels', 'run the kernel micro-benchmarks (benny) instead')
+  .option('--scale', 'run the scale benchmark instead: CUBA with 1 M neurons, 100 M and 500 M synapses')
   .parse(process.argv);
 const o = program.opts();
 const sizes = o.sizes.split(',').map(Number);

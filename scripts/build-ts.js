@@ -1,4 +1,8 @@
 // Bundles the TypeScript sources into dist/ (ESM, Node). Dependencies stay external.
+// Also: dist/browser.js (the same API bundled for browsers: platform browser, no dependencies,
+// the .wasm files fetched from ../build/ relative to the bundle unless setWasmLocator says
+// otherwise) and the type declarations in dist/types/ (tsc -p tsconfig.build.json; relative
+// `.ts` specifiers rewritten to `.js`, so that they resolve to the emitted .d.ts files).
 import { build } from 'esbuild';
 
 await build({
@@ -12,3 +16,37 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+await build({
+  entryPoints: { browser: 'src/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022', 'chrome110', 'firefox115', 'safari16'],
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
+// type declarations
+{
+  const { execFileSync } = await import('node:child_process');
+  const { createRequire } = await import('node:module');
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const require = createRequire(import.meta.url);
+  fs.rmSync('dist/types', { recursive: true, force: true });
+  try {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  } catch {
+    // tsc emits the declarations even with type errors; `npm run typecheck` is the gate for those
+    console.error('build-ts: warning: tsc reported type errors (declarations were emitted anyway; see `npm run typecheck`)');
+  }
+  const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  for (const f of walk('dist/types')) {
+    if (!f.endsWith('.d.ts')) continue;
+    const src = fs.readFileSync(f, 'utf8');
+    const out = src.replace(/(['"])(\.{1,2}\/[^'"]*?)\.ts\1/g, '$1$2.js$1');
+    if (out !== src) fs.writeFileSync(f, out);
+  }
+}

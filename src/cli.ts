@@ -1,25 +1,37 @@
 /**
  * axonal command line.
- *   axonal run <model.json> [--backend wasm|js] [--duration ms] [--seed n] [--out dir]
+ *   axonal run <model.json> [--backend wasm|js] [--duration ms] [--seed n] [--threads n] [--out dir]
+ *                           [--stream] [--plot] [--dry-run] [--quiet] ...
  *   axonal validate <model.json>
- *   axonal info
- * Exit codes: 0 success, 1 model or run error, 2 usage error.
+ *   axonal info [--json]
+ * Exit codes: 0 success, 1 model or run error, 2 usage error; a run stopped by SIGINT (Ctrl-C) or
+ * SIGTERM writes what it recorded (summary.json "completed": false) and exits 130 or 143.
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { availableParallelism, freemem, totalmem, platform, arch } from 'node:os';
 import { join } from 'node:path';
-import { Simulation, SimulationError } from './sim/simulation.ts';
-import { ModelError, validateModel } from './network/index.ts';
+import { getHeapStatistics } from 'node:v8';
+import { Simulation, SimulationError, type PlanSummary } from './sim/simulation.ts';
+import { ModelError, validateModel, DEFAULT_DURATION } from './network/index.ts';
 import { readModelFile, ModelFileError } from './io/model-file.ts';
-import { summarize, writeSpikesCsv } from './io/output.ts';
+import { summarize, timeDecimals, writeSpikesCsv } from './io/output.ts';
 import { detectFeatures } from './backend/index.ts';
 import { VERSION } from './version.ts';
+import type { ModelSpec, MonitorSpec } from './core/types.ts';
+import { csvRows, type SpikeChunk } from './plot/spikes.ts';
+import { RasterCollector, rasterSvg } from './plot/raster.ts';
 
-function parseNumber(name: string, integer = false) {
+/** Bytes one WebAssembly memory can address (4 GiB): the limit of one shard's arena. */
+const WASM_MEMORY_BYTES = 2 ** 32;
+
+function parseNumber(name: string, integer = false, min = -Infinity) {
   return (v: string) => {
     const x = Number(v);
     if (v.trim() === '' || !Number.isFinite(x) || (integer && !Number.isInteger(x)))
       throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a finite number'}, got "${v}"`);
+    if (x < min) throw new InvalidArgumentError(`${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got ${v}`);
     return x;
   };
 }
@@ -33,54 +45,86 @@ function fail(e: unknown): never {
   process.exit(1);
 }
 
+function usage(msg: string): never {
+  process.stderr.write(`axonal: ${msg}\n`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+// ---------------------------------------------------------------------------------------------
+
+const group = (n: number) => Math.round(n).toLocaleString('en-US');
+
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const u = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let k = 0;
+  while (v >= 1024 && k < u.length - 1) {
+    v /= 1024;
+    k++;
+  }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${u[k]}`;
+}
+
+function wall(s: number): string {
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m} min ${String(Math.floor(s - m * 60)).padStart(2, '0')} s`;
+}
+
+function speed(modelMs: number, wallS: number): string {
+  if (wallS <= 0 || modelMs <= 0) return '-';
+  const x = modelMs / 1000 / wallS;
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+// ---------------------------------------------------------------------------------------------
+
 export async function main(argv: string[]): Promise<void> {
+  const cores = availableParallelism();
   const program = new Command();
   program
     .name('axonal')
     .description('Spiking neural network engine: WebAssembly hot loop, bit-identical pure-JS backend')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .addHelpText('after', '\nExit codes: 0 success, 1 model or run error, 2 usage error, 130/143 stopped by SIGINT/SIGTERM.');
 
   program
     .command('run')
-    .description('run a model file; writes <out>/summary.json and <out>/spikes.csv')
+    .description('run a model file; writes <out>/summary.json and <out>/spikes.csv (and the raster figure with --plot)')
     .argument('<model>', 'model file (JSON), see docs/model-format.md')
-    .option('-b, --backend <name>', 'wasm or js', 'wasm')
-    .option('-d, --duration <ms>', 'model time to simulate, ms (default: the model\'s duration)', parseNumber('--duration'))
-    .option('-s, --seed <n>', 'random seed, integer 0..2^32-1 (default: the model\'s seed)', parseNumber('--seed', true))
+    .addOption(new Option('-b, --backend <name>', 'wasm or js').default('wasm'))
+    .option('-d, --duration <ms>', "model time to simulate, ms (default: the model's duration)", parseNumber('--duration', false, 0))
+    .option('-s, --seed <n>', "random seed, integer 0..2^32-1 (default: the model's seed)", parseNumber('--seed', true))
+    .option('-t, --threads <n>', `worker threads (one shard each), integer >= 1 (default: the model's "threads", else the number of cores, ${cores})`, parseNumber('--threads', true, 1))
     .option('-o, --out <dir>', 'output directory', 'out')
     .option('--variant <name>', 'wasm build: simd, scalar or debug (default: simd when supported)')
     .option('--no-spikes', 'do not write spikes.csv')
-    .option('-q, --quiet', 'print nothing but errors')
+    .option('--stream', 'write spikes.csv during the run, chunk by chunk, so memory stays bounded; a stopped run keeps what it wrote')
+    .option('--chunk <ms>', 'with --stream: model time per chunk written, ms', parseNumber('--chunk', false), 100)
+    .option('--plot', 'also write <out>/raster.svg and <out>/raster.png: spike raster over binned population rates')
+    .option('--dry-run', 'print the memory plan per part and per shard, then exit without running')
+    .option('-q, --quiet', 'print nothing but errors (no progress bar, no summary)')
+    .addHelpText(
+      'after',
+      '\nA progress bar (model time, wall time, speed relative to real time) is shown when stdout is a terminal.\n' +
+        'Ctrl-C stops the run cleanly: what was recorded is written and summary.json says "completed": false.',
+    )
     .action(async (modelPath: string, o) => {
       if (o.backend !== 'wasm' && o.backend !== 'js') usage(`--backend must be wasm or js, got "${o.backend}"`);
       if (o.variant && !['simd', 'scalar', 'debug'].includes(o.variant)) usage(`--variant must be simd, scalar or debug, got "${o.variant}"`);
+      if (o.variant && o.backend === 'js') usage('--variant applies to --backend wasm only');
       if (o.seed !== undefined && (o.seed < 0 || o.seed > 0xffffffff)) usage(`--seed must be an integer in 0..4294967295, got ${o.seed}`);
-      if (o.duration !== undefined && o.duration < 0) usage(`--duration must be >= 0 ms, got ${o.duration}`);
-      let sim: Simulation | undefined;
-      try {
-        const spec = readModelFile(modelPath);
-        // record every population's spikes for spikes.csv (the model's own monitors are kept)
-        const monitors = [...(spec.monitors ?? [])];
-        if (o.spikes && Array.isArray(spec.populations)) {
-          for (const p of spec.populations) {
-            const has = monitors.some((m) => m.type === 'spikes' && m.population === p?.name && !m.neurons);
-            if (!has && p && typeof p.name === 'string') monitors.push({ type: 'spikes', population: p.name });
-          }
-        }
-        sim = await Simulation.create({ ...spec, monitors }, { backend: o.backend, seed: o.seed, variant: o.variant });
-        const res = await sim.run(o.duration);
-        mkdirSync(o.out, { recursive: true });
-        const summary = summarize(sim, res.seconds);
-        writeFileSync(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-        if (o.spikes) await writeSpikesCsv(sim, join(o.out, 'spikes.csv'));
-        if (!o.quiet) printSummary(summary, o.out, o.spikes);
-      } catch (e) {
-        fail(e);
-      } finally {
-        sim?.dispose();
-      }
+      if (!(o.chunk > 0)) usage(`--chunk must be > 0 ms, got ${o.chunk}`);
+      if (o.stream && !o.spikes) usage('--stream writes spikes.csv; it cannot be combined with --no-spikes');
+      await runCommand(modelPath, o);
     });
 
   program
@@ -104,12 +148,28 @@ export async function main(argv: string[]): Promise<void> {
 
   program
     .command('info')
-    .description('print version, backend features and limits')
-    .action(() => {
-      const f = detectFeatures();
+    .description('print version, backend features (SIMD, threads) and memory limits')
+    .option('--json', 'print the same as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const info = await collectInfo();
+      if (o.json) {
+        process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+        return;
+      }
+      const t = info.threads;
       process.stdout.write(
-        `axonal ${VERSION}\nnode ${process.version}\nwasm simd: ${f.simd ? 'yes' : 'no'}\n` +
-          `wasm memory limit: 4 GiB per arena\nthreads: 1 (multi-threaded shards are not implemented yet)\n`,
+        [
+          `axonal ${info.version}`,
+          `node ${info.node} (${info.platform})`,
+          `backends: wasm (${info.wasm.variant ?? 'unavailable'}), js`,
+          `wasm: ${info.wasm.available ? 'yes' : 'no'}, simd: ${info.wasm.simd ? 'yes' : 'no'}`,
+          `threads: ${t.available ? 'available' : 'not available'} (worker_threads: ${t.worker_threads ? 'yes' : 'no'}, ` +
+            `SharedArrayBuffer: ${t.shared_array_buffer ? 'yes' : 'no'}), ${t.cores} cores; run --threads defaults to ${t.cores} (or the model's "threads")`,
+          `memory: ${bytes(info.memory.wasm_memory_bytes)} per WebAssembly memory (one arena per shard, one shard per thread); ` +
+            `machine ${bytes(info.memory.total_bytes)} total, ${bytes(info.memory.free_bytes)} free; ` +
+            `JS heap limit ${bytes(info.memory.js_heap_limit_bytes)}`,
+          '',
+        ].join('\n'),
       );
     });
 
@@ -124,21 +184,317 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-function usage(msg: string): never {
-  process.stderr.write(`axonal: ${msg}\n`);
-  process.exit(2);
+async function collectInfo() {
+  const f = detectFeatures();
+  let workerThreads = false;
+  try {
+    const wt = await import('node:worker_threads');
+    workerThreads = typeof wt.Worker === 'function';
+  } catch {
+    workerThreads = false;
+  }
+  const sab = typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
+  const cores = availableParallelism();
+  return {
+    version: VERSION,
+    node: process.version,
+    platform: `${platform()} ${arch()}`,
+    wasm: { available: f.wasm, simd: f.simd, variant: f.wasmVariant },
+    threads: { available: workerThreads && sab, worker_threads: workerThreads, shared_array_buffer: sab, cores },
+    memory: {
+      wasm_memory_bytes: WASM_MEMORY_BYTES,
+      total_bytes: totalmem(),
+      free_bytes: freemem(),
+      js_heap_limit_bytes: getHeapStatistics().heap_size_limit,
+    },
+  };
 }
 
-function printSummary(s: ReturnType<typeof summarize>, out: string, spikes: boolean) {
+interface RunOpts {
+  backend: 'wasm' | 'js';
+  duration?: number;
+  seed?: number;
+  /** undefined: the model's `threads`, else the number of cores (Simulation's default) */
+  threads?: number;
+  out: string;
+  variant?: 'simd' | 'scalar' | 'debug';
+  spikes: boolean;
+  stream?: boolean;
+  chunk: number;
+  plot?: boolean;
+  dryRun?: boolean;
+  quiet?: boolean;
+}
+
+async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
+  let spec: ModelSpec;
+  try {
+    spec = readModelFile(modelPath);
+  } catch (e) {
+    fail(e);
+  }
+  if (o.dryRun) {
+    await dryRun(spec, o);
+    return;
+  }
+
+  // spikes.csv and the raster need every spike of every population: one unfiltered spike
+  // monitor per population replaces the model's own spike monitors (rate and state monitors stay)
+  const wantSpikes = o.spikes || o.plot;
+  let monitors: MonitorSpec[] | undefined = spec.monitors;
+  if (wantSpikes && Array.isArray(spec.populations)) {
+    monitors = [
+      ...(Array.isArray(spec.monitors) ? spec.monitors.filter((m) => m?.type !== 'spikes') : []),
+      ...spec.populations.filter((p) => p && typeof p.name === 'string').map((p) => ({ type: 'spikes' as const, population: p.name })),
+    ];
+  }
+
+  let sim: Simulation | undefined;
+  const controller = new AbortController();
+  let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null;
+  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
+    if (stoppedBy) process.exit(sig === 'SIGINT' ? 130 : 143); // second signal: stop now
+    stoppedBy = sig;
+    controller.abort();
+  };
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+
+  const durationMs = o.duration ?? (typeof spec.duration === 'number' ? spec.duration : DEFAULT_DURATION);
+  const offGrid = (dt: number) => {
+    const steps = Math.round(durationMs / dt);
+    return Math.abs(steps * dt - durationMs) > 1e-6 * Math.max(1, durationMs);
+  };
+  const gridError = (dt: number) => new ModelFileError(`--duration: ${durationMs} ms is not a whole number of steps of dt = ${dt} ms`);
+  // before building anything when the model's dt is usable (else Simulation.create reports it)
+  if (o.duration !== undefined && typeof spec.dt === 'number' && spec.dt > 0 && offGrid(spec.dt)) fail(gridError(spec.dt));
+
+  try {
+    sim = await Simulation.create({ ...spec, monitors }, { backend: o.backend, seed: o.seed, variant: o.variant, threads: o.threads });
+  } catch (e) {
+    fail(e);
+  }
+
+  const dt = sim.dt;
+  const totalSteps = Math.round(durationMs / dt);
+  if (offGrid(dt)) {
+    sim.dispose();
+    fail(gridError(dt));
+  }
+  // --stream runs chunk by chunk, taking the spikes of each; otherwise one run (still stoppable: the signal)
+  const chunkSteps = o.stream ? Math.max(1, Math.round(o.chunk / dt)) : Math.max(1, totalSteps);
+  const pops = sim.network.populations.map((p) => ({ name: p.name, size: p.size }));
+  mkdirSync(o.out, { recursive: true });
+
+  const raster = o.plot ? new RasterCollector(pops, { dt, durationMs: totalSteps * dt }) : null;
+  const decimals = timeDecimals(dt);
+  let csv: WriteStream | null = null;
+  let csvError: Error | null = null;
+  const csvPath = join(o.out, 'spikes.csv');
+  if (o.stream) {
+    csv = createWriteStream(csvPath);
+    csv.on('error', (e) => (csvError = e));
+    csv.write('t_ms,population,index\n');
+  }
+  const drain = async () => {
+    if (!o.stream) return;
+    const chunks: SpikeChunk[] = pops.map((p) => sim!.takeSpikes(p.name));
+    if (raster) chunks.forEach((c, k) => raster.add(k, c.steps, c.i, c.count));
+    const rows = csvRows(chunks, dt, decimals);
+    if (csvError) throw csvError;
+    if (rows && !csv!.write(rows)) await once(csv!, 'drain');
+  };
+
+  const showBar = !o.quiet && process.stdout.isTTY === true;
+  const bar = showBar ? await makeBar(sim.network.name || modelPath, totalSteps, dt) : null;
+
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  const startStep = sim.step;
+  let runSeconds = 0;
+  let runError: unknown = null;
+  try {
+    let done = 0;
+    bar?.start(totalSteps, 0);
+    while (done < totalSteps && !controller.signal.aborted) {
+      const n = Math.min(chunkSteps, totalSteps - done);
+      const before = done;
+      const res = await sim.run(n * dt, {
+        signal: controller.signal,
+        progressEvery: bar ? Math.max(1, Math.round(n / 8)) : undefined,
+        onProgress: bar ? (d) => bar.update(before + d) : undefined,
+      });
+      runSeconds += res.seconds;
+      done = sim.step - startStep;
+      bar?.update(done);
+      await drain();
+      if (res.aborted) break;
+      // let signal handlers and stream writes run between chunks
+      await new Promise((r) => setImmediate(r));
+    }
+  } catch (e) {
+    runError = e;
+  } finally {
+    bar?.stop();
+  }
+
+  const completed = runError === null && sim.step - startStep === totalSteps;
+  try {
+    try {
+      await drain(); // what the last (failed or stopped) chunk recorded
+    } catch (e) {
+      runError ??= e;
+    }
+    if (csv) {
+      csv.end();
+      await once(csv, 'finish').catch(() => undefined);
+      if (csvError) throw csvError;
+    } else if (o.spikes) {
+      await writeSpikesCsv(sim, csvPath);
+    }
+    const base = summarize(sim, runSeconds);
+    const summary = {
+      ...base,
+      threads: sim.threads,
+      threads_requested: o.threads ?? modelThreads(spec) ?? availableParallelism(),
+      completed,
+      ...(stoppedBy ? { stopped_by: stoppedBy } : {}),
+      ...(runError ? { error: (runError as Error)?.message ?? String(runError) } : {}),
+      streamed: !!o.stream,
+    };
+    writeFileSync(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    const written = [join(o.out, 'summary.json')];
+    if (o.spikes) written.push(csvPath);
+    if (raster) {
+      if (!o.stream) {
+        // spikes of the whole run, from the monitors
+        pops.forEach((p, k) => {
+          const d = sim!.spikes(p.name);
+          raster.add(k, d.steps, d.i, d.count);
+        });
+      }
+      raster.finish(sim.step);
+      const svg = rasterSvg(raster, {
+        title: `${base.model || modelPath}: ${group(base.neurons)} neurons, ${group(base.synapses)} synapses`,
+        subtitle:
+          `${+base.duration_ms.toFixed(6)} ms of model time (dt ${base.dt_ms} ms) in ${runSeconds.toFixed(2)} s, ` +
+          `${speed(base.duration_ms, runSeconds)}x real time; backend ${base.backend} (${base.variant}), ` +
+          `${summary.threads} thread${summary.threads > 1 ? 's' : ''}, seed ${base.seed}${completed ? '' : '; run stopped early'}`,
+      });
+      writeFileSync(join(o.out, 'raster.svg'), svg);
+      const { svgToPng } = await import('./plot/png.ts');
+      writeFileSync(join(o.out, 'raster.png'), await svgToPng(svg));
+      written.push(join(o.out, 'raster.svg'), join(o.out, 'raster.png'));
+    }
+    if (!o.quiet && runError === null) printSummary(summary, written, completed);
+    if (stoppedBy)
+      process.stderr.write(
+        `axonal: stopped by ${stoppedBy} at t = ${+sim.time.toFixed(6)} ms of ${+(totalSteps * dt).toFixed(6)} ms; ` +
+          `wrote what was recorded until then (summary.json "completed": false)\n`,
+      );
+  } catch (e) {
+    runError ??= e;
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    sim.dispose();
+  }
+  if (runError) {
+    if (!(runError instanceof SimulationError || runError instanceof ModelError)) fail(runError);
+    process.stderr.write(`axonal: ${(runError as Error).message}\n`);
+    process.stderr.write(`axonal: the run stopped early; wrote what was recorded until then to ${o.out} (summary.json "completed": false)\n`);
+    process.exit(1);
+  }
+  if (stoppedBy) process.exit(stoppedBy === 'SIGINT' ? 130 : 143);
+}
+
+/** The model's own `threads` (a field the simulator reads when no option is given). */
+function modelThreads(spec: ModelSpec): number | undefined {
+  const t = (spec as { threads?: unknown }).threads;
+  return typeof t === 'number' ? t : undefined;
+}
+
+async function makeBar(name: string, totalSteps: number, dt: number) {
+  const { default: cliProgress } = await import('cli-progress');
+  const totalMs = +(totalSteps * dt).toFixed(6);
+  const b = new cliProgress.SingleBar(
+    {
+      format: `${name} {bar} {percentage}% | {model} / ${totalMs} ms model time | {wall} wall | {speed}x real time | ETA {eta_formatted}`,
+      barCompleteChar: '\u2588',
+      barIncompleteChar: '\u2591',
+      barsize: 24,
+      hideCursor: true,
+      stream: process.stdout,
+      clearOnComplete: false,
+      etaBuffer: 30,
+      fps: 10,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const payload = (steps: number, seconds: number) => ({
+    model: +(steps * dt).toFixed(6),
+    wall: wall(seconds),
+    speed: speed(steps * dt, seconds),
+  });
+  let t0 = 0;
+  return {
+    start(total: number, v: number) {
+      t0 = performance.now();
+      b.start(total, v, payload(0, 0));
+    },
+    /** steps done so far; wall time is counted from start() */
+    update(steps: number) {
+      b.update(steps, payload(steps, (performance.now() - t0) / 1000));
+    },
+    stop() {
+      b.stop();
+    },
+  };
+}
+
+async function dryRun(spec: ModelSpec, o: RunOpts): Promise<void> {
+  let plan: PlanSummary;
+  try {
+    plan = await Simulation.plan(spec, { threads: o.threads });
+  } catch (e) {
+    fail(e);
+  }
+  const name = (typeof spec.name === 'string' && spec.name) || 'model';
+  const lines: string[] = [];
+  lines.push(
+    `${name}: ${group(plan.neurons)} neurons, ${group(plan.synapses)} synapses, ${bytes(plan.bytes)} (${group(plan.bytes)} bytes) of arena ` +
+      `in ${plan.shards.length} shard${plan.shards.length > 1 ? 's' : ''} (${plan.threads} thread${plan.threads > 1 ? 's' : ''})`,
+  );
+  const w = Math.max(4, ...plan.parts.map((p) => p.name.length));
+  lines.push('', `${'part'.padEnd(w)}  ${'bytes'.padStart(15)}  ${''.padStart(10)}`);
+  for (const p of plan.parts) lines.push(`${p.name.padEnd(w)}  ${group(p.bytes).padStart(15)}  ${bytes(p.bytes).padStart(10)}`);
+  lines.push('', `${'shard'.padEnd(5)}  ${'neurons'.padStart(13)}  ${'synapses'.padStart(15)}  ${'bytes'.padStart(15)}  ${''.padStart(10)}`);
+  const over: number[] = [];
+  for (const s of plan.shards) {
+    lines.push(
+      `${String(s.index).padEnd(5)}  ${group(s.neurons).padStart(13)}  ${group(s.synapses).padStart(15)}  ${group(s.bytes).padStart(15)}  ${bytes(s.bytes).padStart(10)}`,
+    );
+    if (s.bytes > WASM_MEMORY_BYTES) over.push(s.index);
+  }
+  lines.push('', `limit: ${bytes(WASM_MEMORY_BYTES)} per shard (one WebAssembly memory each); machine memory ${bytes(totalmem())}`);
+  lines.push('dry run: nothing was allocated or run');
+  process.stdout.write(lines.join('\n') + '\n');
+  if (over.length) {
+    process.stderr.write(`axonal: shard${over.length > 1 ? 's' : ''} ${over.join(', ')} exceed the 4 GiB of one WebAssembly memory; use more --threads\n`);
+    process.exit(1);
+  }
+}
+
+function printSummary(s: ReturnType<typeof summarize> & { threads: number }, written: string[], completed: boolean) {
   const rates = Object.entries(s.rates_hz)
     .map(([k, v]) => `${k} ${v.toFixed(2)} Hz`)
     .join(', ');
-  const rt = s.duration_ms / 1000 / s.run_seconds;
   process.stdout.write(
-    `${s.model}: ${s.neurons} neurons, ${s.synapses} synapses, ${s.steps} steps of ${s.dt_ms} ms\n` +
+    `${s.model}: ${s.neurons} neurons, ${s.synapses} synapses, ${s.steps} steps of ${s.dt_ms} ms${completed ? '' : ' (stopped early)'}\n` +
       `spikes ${s.spikes} (${rates})\n` +
       `build ${s.build_seconds.toFixed(3)} s, run ${s.run_seconds.toFixed(3)} s ` +
-      `(${rt.toFixed(1)}x real time, ${(s.synaptic_events / s.run_seconds / 1e6).toFixed(1)} M synaptic events/s), backend ${s.backend} (${s.variant})\n` +
-      `wrote ${join(out, 'summary.json')}${spikes ? ` and ${join(out, 'spikes.csv')}` : ''}\n`,
+      `(${speed(s.duration_ms, s.run_seconds)}x real time, ${(s.synaptic_events / Math.max(s.run_seconds, 1e-9) / 1e6).toFixed(1)} M synaptic events/s), ` +
+      `backend ${s.backend} (${s.variant}), ${s.threads} thread${s.threads > 1 ? 's' : ''}\n` +
+      `wrote ${written.join(', ')}\n`,
   );
 }

@@ -1,4 +1,4 @@
-// Builds what the tests run out of the source tree: the Node bundles in dist/ (shard workers are
+// Builds what the tests run out of the source tree: the Node and browser bundles in dist/ (shard workers are
 // started from dist/worker.js, the CLI tests run bin/axonal.js → dist/cli.js), with the same esbuild
 // options as scripts/build-ts.js but without the type declarations, and the WASM binaries when
 // they are missing. Takes well under a second when the WASM is built.
@@ -18,6 +18,18 @@ export default async function setup() {
     platform: 'node',
     target: 'node20',
     packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  // the browser bundle (test/browser.test.ts, test/package.test.ts), as scripts/build-ts.js builds it
+  await build({
+    absWorkingDir: root,
+    entryPoints: { browser: 'src/index.ts' },
+    outdir: 'dist',
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022', 'chrome110', 'firefox115', 'safari16'],
     sourcemap: true,
     logLevel: 'warning',
   });

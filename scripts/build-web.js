@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Builds the browser demo into a static folder that any static server can host:
+//   web-dist/index.html, style.css
+//   web-dist/app/main.js        the page (web/main.ts), esbuild, platform browser
+//   web-dist/app/sim-worker.js  the simulation worker (web/sim-worker.ts)
+//   web-dist/app/worker.js      the engine's shard worker (src/sim/worker.ts), for threads > 1
+//   web-dist/build/*.wasm       the kernels (from build/, built first if missing), where the engine's
+//                               loader looks by default: ../build/ relative to the bundles in app/
+//   web-dist/models/            the example models and index.json listing them
+// Models: CUBA (examples/cuba.json with a Poisson input added to both populations, for the input
+// rate slider), the random threshold-unit network (examples/threshold-random.json with a Poisson
+// input at 0 Hz: noise to perturb its deterministic cycle), and the Izhikevich network
+// (examples/izhikevich2003.json) when that file exists.
+//
+// Usage: node scripts/build-web.js [--out dir] [--no-minify]
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const args = process.argv.slice(2);
+const outIdx = args.indexOf('--out');
+const out = path.resolve(outIdx >= 0 ? args[outIdx + 1] : 'web-dist');
+const minify = !args.includes('--no-minify');
+
+const WASM = ['simd', 'scalar'].map((v) => `axonal.${v}.wasm`);
+if (WASM.some((f) => !existsSync(path.join('build', f)))) {
+  console.log('build-web: building the WebAssembly kernels first');
+  execFileSync(process.execPath, ['scripts/build-wasm.js'], { stdio: 'inherit' });
+}
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(path.join(out, 'app'), { recursive: true });
+mkdirSync(path.join(out, 'build'), { recursive: true });
+mkdirSync(path.join(out, 'models'), { recursive: true });
+
+const t0 = performance.now();
+await build({
+  entryPoints: {
+    main: 'web/main.ts',
+    'sim-worker': 'web/sim-worker.ts',
+    ...(existsSync('src/sim/worker.ts') ? { worker: 'src/sim/worker.ts' } : {}),
+  },
+  outdir: path.join(out, 'app'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022', 'chrome110', 'firefox115', 'safari16'],
+  minify,
+  sourcemap: true,
+  logLevel: 'warning',
+});
+
+for (const f of ['index.html', 'style.css']) copyFileSync(path.join('web', f), path.join(out, f));
+for (const f of WASM) copyFileSync(path.join('build', f), path.join(out, 'build', f));
+
+// --- models
+const readJson = (f) => JSON.parse(readFileSync(f, 'utf8'));
+const models = [];
+function addModel(id, title, spec, description, extra = {}) {
+  writeFileSync(path.join(out, 'models', `${id}.json`), JSON.stringify(spec, null, 2) + '\n');
+  models.push({ id, title, description, file: `models/${id}.json`, ...extra });
+}
+
+{
+  const cuba = readJson('examples/cuba.json');
+  cuba.name = 'cuba-poisson';
+  cuba.description =
+    (cuba.description ?? '') +
+    ' For the browser demo: plus an independent Poisson input to every neuron (200 Hz, 0.081 nA per input spike, as one excitatory synapse), whose rate the slider changes while it runs.';
+  cuba.inputs = [
+    ...(cuba.inputs ?? []),
+    { type: 'poisson', target: 'E', rate: 200, weight: 0.081 },
+    { type: 'poisson', target: 'I', rate: 200, weight: 0.081 },
+  ];
+  addModel(
+    'cuba',
+    'CUBA: 4,000 LIF neurons (Brette et al. 2007)',
+    cuba,
+    '3,200 excitatory and 800 inhibitory leaky integrate-and-fire neurons, 2% random connectivity, current-based exponential synapses; plus a Poisson input to every neuron.',
+    { inputRateMax: 5000 },
+  );
+}
+{
+  const thr = readJson('examples/threshold-random.json');
+  thr.inputs = [...(thr.inputs ?? []), { type: 'poisson', target: thr.populations[0].name, rate: 0, weight: 1 }];
+  addModel(
+    'threshold',
+    'Threshold units: 1,000 McCulloch–Pitts neurons',
+    thr,
+    'A random recurrent network of threshold units in discrete time (dt = 1 ms): it settles onto a cycle. Raise the Poisson input (noise, weight 1) to knock it off.',
+    { inputRateMax: 500 },
+  );
+}
+if (existsSync('examples/izhikevich2003.json')) {
+  const iz = readJson('examples/izhikevich2003.json');
+  addModel(
+    'izhikevich',
+    'Izhikevich (2003): 1,000 spiking neurons',
+    iz,
+    iz.description ?? 'The network of Izhikevich (2003), "Simple model of spiking neurons": 800 excitatory and 200 inhibitory neurons.',
+    { inputRateMax: 5000 },
+  );
+}
+writeFileSync(path.join(out, 'models', 'index.json'), JSON.stringify(models, null, 2) + '\n');
+
+console.log(
+  `build-web: ${path.relative(root, out) || out}/ (${models.map((m) => m.id).join(', ')}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` +
+    'serve it with `node scripts/serve.js` (or any static server; cross-origin isolation headers enable threads)',
+);

@@ -1,0 +1,47 @@
+/**
+ * SVG → PNG in Node with resvg compiled to WebAssembly (@resvg/resvg-wasm: nothing to compile or
+ * download at install, the same pixels on every platform) and the DejaVu Sans TrueType fonts from
+ * the dejavu-fonts-ttf package (resvg-wasm cannot see system fonts; shipping the font makes the
+ * text of the figure identical everywhere). Both are loaded on first use only.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+type ResvgModule = typeof import('@resvg/resvg-wasm');
+
+let ready: Promise<{ resvg: ResvgModule; fonts: Uint8Array[] }> | null = null;
+
+function load() {
+  ready ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const resvg: ResvgModule = await import('@resvg/resvg-wasm');
+    await resvg.initWasm(readFileSync(require.resolve('@resvg/resvg-wasm/index_bg.wasm')));
+    const fonts = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map(
+      (f) => new Uint8Array(readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${f}`))),
+    );
+    return { resvg, fonts };
+  })();
+  return ready;
+}
+
+/** Render an SVG document to PNG bytes, `scale` device pixels per SVG unit (default 1.5). */
+export async function svgToPng(svg: string, scale = 1.5): Promise<Uint8Array> {
+  const { resvg, fonts } = await load();
+  const r = new resvg.Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: '#ffffff',
+    font: { fontBuffers: fonts, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+    shapeRendering: 2,
+    textRendering: 1,
+  });
+  try {
+    const img = r.render();
+    try {
+      return img.asPng();
+    } finally {
+      img.free();
+    }
+  } finally {
+    r.free();
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * The browser demo in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core;
+ * no browser download): build web-dist, serve it with scripts/serve.js (cross-origin isolated),
+ * run CUBA for 1 s of model time, check that spikes were drawn and counted, move the input-rate
+ * slider and see the rate follow, check that an invalid or too-large model leaves the running
+ * network alone, and save screenshots under test-output/. Also runs the README's "Embedding in a
+ * page" snippet against dist/browser.js.
+ *
+ * Skipped where /usr/bin/chromium is missing (install it with `apt-get install -y chromium`),
+ * except in CI (CI=true), where a missing browser fails the suite.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+
+const root = new URL('..', import.meta.url).pathname;
+const CHROMIUM = process.env.AXONAL_CHROMIUM ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const inCI = process.env.CI === 'true';
+const outDir = join(root, 'test-output');
+const webDist = join(outDir, 'web-dist');
+
+if (!haveChromium && !inCI)
+  console.warn(`browser tests skipped: ${CHROMIUM} not found; install it with \`apt-get update && apt-get install -y chromium\``);
+
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+type Served = { url: string; close: () => Promise<void> };
+
+describe.skipIf(!haveChromium && !inCI)(`browser demo in headless Chromium (${CHROMIUM})`, () => {
+  let ctx: BrowserContext;
+  let page: Page;
+  let server: Served;
+  let embedServer: Served;
+  const pageErrors: string[] = [];
+  let profile = '';
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`${CHROMIUM} is missing in CI: .ci/run must install it (apt-get install -y chromium)`);
+    mkdirSync(outDir, { recursive: true });
+    if (!existsSync(join(root, 'dist/browser.js')) || !existsSync(join(root, 'build/axonal.simd.wasm')))
+      execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+    execFileSync(process.execPath, ['scripts/build-web.js', '--out', webDist], { cwd: root, stdio: 'inherit' });
+    const { serve } = await import('../scripts/serve.js');
+    server = await serve(webDist, { port: 0 });
+    const { chromium } = await import('playwright-core');
+    profile = mkdtempSync(join(tmpdir(), 'axonal-chromium-'));
+    ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1320, height: 860 },
+    });
+    page = ctx.pages()[0] ?? (await ctx.newPage());
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await ctx?.close();
+    await server?.close();
+    await embedServer?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  const num = async (sel: string, attr: string) => Number(await page.locator(sel).getAttribute(attr));
+  const setRange = (sel: string, v: number) =>
+    page.locator(sel).evaluate((el, value) => {
+      (el as HTMLInputElement).value = String(value);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, v);
+  const modelTime = async () => Number(await page.locator('#model-time').textContent());
+
+  it('is served cross-origin isolated, with .wasm as application/wasm', async () => {
+    const res = await fetch(server.url);
+    expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(res.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    const w = await fetch(new URL('build/axonal.simd.wasm', server.url));
+    expect(w.headers.get('content-type')).toBe('application/wasm');
+    expect((await fetch(new URL('../../etc/passwd', server.url))).status).not.toBe(200);
+  });
+
+  it('runs CUBA for 1 s of model time, draws and counts its spikes', async () => {
+    await page.goto(server.url);
+    await expect.poll(() => page.locator('#model option').count()).toBeGreaterThan(1);
+    await expect.poll(() => page.locator('#env').textContent()).toMatch(/WebAssembly yes/);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.locator('#model').inputValue()).toBe('cuba');
+    await page.locator('#duration').fill('1000');
+    await page.locator('#pace').selectOption('0');
+    await page.locator('#run').click();
+    await expect.poll(() => page.locator('#state').getAttribute('data-state'), { timeout: 60_000 }).toBe('completed');
+    expect(await modelTime()).toBe(1000);
+    const count = await num('#spike-count', 'data-count');
+    expect(count).toBeGreaterThan(1000);
+    await expect.poll(() => page.locator('#backend-info').textContent()).toMatch(/^wasm \((simd|scalar)\)/);
+    expect(Number(await page.locator('#speed').getAttribute('data-speed'))).toBeGreaterThan(0);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    // the canvas holds marks in the population colours (E blue, I red), not just axes
+    const coloured = await page.locator('#raster').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let blue = 0, red = 0;
+      for (let k = 0; k < d.length; k += 4) {
+        const [r, g, b] = [d[k], d[k + 1], d[k + 2]];
+        if (b > 150 && r < 100 && g < 160) blue++;
+        if (r > 170 && g < 80 && b < 80) red++;
+      }
+      return { blue, red };
+    });
+    expect(coloured.blue).toBeGreaterThan(2000);
+    expect(coloured.red).toBeGreaterThan(300);
+    await page.screenshot({ path: join(outDir, 'browser-demo-cuba.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the input-rate slider changes the rate while the network runs', async () => {
+    await page.locator('#duration').fill('0');
+    await page.locator('#pace').selectOption('1');
+    await page.locator('#run').click();
+    await expect.poll(() => page.locator('#state').getAttribute('data-state')).toBe('running');
+    await expect.poll(modelTime, { timeout: 20_000 }).toBeGreaterThan(600);
+    const before = await num('#rates [data-pop="E"]', 'data-rate');
+    expect(before).toBeGreaterThan(2);
+    expect(before).toBeLessThan(15);
+    await setRange('#input-rate', 4000);
+    expect(await page.locator('#input-rate-value').textContent()).toBe('4000');
+    const t1 = await modelTime();
+    await expect.poll(modelTime, { timeout: 20_000 }).toBeGreaterThan(t1 + 500);
+    const after = await num('#rates [data-pop="E"]', 'data-rate');
+    expect(after).toBeGreaterThan(2 * before);
+    expect(after).toBeGreaterThan(20);
+    // inhibitory weights up: the excitatory rate comes down again
+    await setRange('#weights-inhibitory', 3);
+    const t2 = await modelTime();
+    await expect.poll(modelTime, { timeout: 20_000 }).toBeGreaterThan(t2 + 500);
+    expect(await num('#rates [data-pop="E"]', 'data-rate')).toBeLessThan(after);
+    await page.screenshot({ path: join(outDir, 'browser-demo-slider.png') });
+  });
+
+  it('an invalid model shows every error with its path and leaves the running network alone', async () => {
+    expect(await page.locator('#state').getAttribute('data-state')).toBe('running');
+    const bad = JSON.parse(readFileSync(join(root, 'examples/cuba.json'), 'utf8'));
+    bad.dt = -0.1;
+    bad.populations[1].size = 0;
+    bad.projections[2].weight = 0.45; // inhibitory source, positive weight
+    await page.locator('#custom summary').click();
+    await page.locator('#model-json').fill(JSON.stringify(bad, null, 2));
+    await page.locator('#load-custom').click();
+    await expect.poll(() => page.locator('#errors').isVisible()).toBe(true);
+    const items = await page.locator('#error-list li').allTextContents();
+    expect(items.length).toBeGreaterThanOrEqual(3);
+    expect(items.join('\n')).toMatch(/^dt: /m);
+    expect(items.join('\n')).toMatch(/populations\[1\]\.size/);
+    expect(items.join('\n')).toMatch(/projections\[2\]\.weight/);
+    expect(await page.locator('#errors-title').textContent()).toMatch(/keeps running/);
+    const t = await modelTime();
+    await expect.poll(modelTime).toBeGreaterThan(t + 100);
+    expect(await page.locator('#state').getAttribute('data-state')).toBe('running');
+  });
+
+  it('a model too large for one WebAssembly memory is refused with the numbers, before allocation', async () => {
+    const huge = {
+      name: 'huge', dt: 0.1,
+      populations: [{ name: 'A', size: 2_000_000, model: 'lif' }],
+      projections: [{ source: 'A', target: 'A', connect: { rule: 'fixed_indegree', indegree: 1000 }, weight: 0.01 }],
+    };
+    await page.locator('#model-json').fill(JSON.stringify(huge));
+    const t0 = Date.now();
+    await page.locator('#load-custom').click();
+    await expect.poll(() => page.locator('#errors-title').textContent()).toMatch(/ModelError/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const msg = (await page.locator('#error-list').textContent()) ?? '';
+    expect(msg).toMatch(/2000000 neurons/);
+    expect(msg).toMatch(/bytes/);
+    const t = await modelTime();
+    await expect.poll(modelTime).toBeGreaterThan(t + 100);
+    await page.screenshot({ path: join(outDir, 'browser-demo-errors.png') });
+    await page.locator('#stop').click();
+    await expect.poll(() => page.locator('#state').getAttribute('data-state')).toBe('stopped');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('lists the threshold-unit example and runs it on the js backend', async () => {
+    await page.locator('#model').selectOption('threshold');
+    await page.locator('#backend').selectOption('js');
+    await page.locator('#duration').fill('200');
+    await page.locator('#pace').selectOption('0');
+    await page.locator('#run').click();
+    await expect.poll(() => page.locator('#state').getAttribute('data-state'), { timeout: 30_000 }).toBe('completed');
+    expect(await page.locator('#backend-info').textContent()).toBe('js');
+    expect(await num('#spike-count', 'data-count')).toBeGreaterThan(0);
+    const izh = existsSync(join(root, 'examples/izhikevich2003.json'));
+    expect(await page.locator('#model option[value=izhikevich]').count()).toBe(izh ? 1 : 0);
+  });
+
+  it("the README's 'Embedding in a page' snippet runs against dist/browser.js", async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.split(/^### Embedding in a page$/m)[1];
+    expect(section, 'README section "Embedding in a page"').toBeTruthy();
+    const html = /```html\n([\s\S]*?)```/.exec(section)![1];
+    const dir = join(outDir, 'embed-page');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'index.html'), html);
+    const { serve } = await import('../scripts/serve.js');
+    embedServer = await serve(dir, { port: 0, mounts: { '/node_modules/axonal/': root } });
+    const p = await ctx.newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    await p.goto(embedServer.url);
+    await expect.poll(() => p.locator('body').textContent(), { timeout: 30_000 }).toMatch(/E fires at [\d.]+ Hz/);
+    expect(errors).toEqual([]);
+    await p.close();
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * The package as a consumer sees it: the `exports` map (node and browser conditions), the type
+ * declarations (checked by tsc from a consumer project without allowImportingTsExtensions), the
+ * browser bundle (no eval, no new Function), and the README's "Embedding in Node" script, run as is.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+// inside the package, so that `import 'axonal'` resolves through the exports map (self-reference)
+const work = join(root, 'test-output', 'package');
+const require = createRequire(import.meta.url);
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist/types/index.d.ts')) || !existsSync(join(root, 'dist/browser.js')) || !existsSync(join(root, 'build/axonal.simd.wasm')))
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+  mkdirSync(work, { recursive: true });
+});
+
+describe('package', () => {
+  it("the README's 'Embedding in Node' script runs", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const section = readme.split(/^### Embedding in Node$/m)[1];
+    expect(section, 'README section "Embedding in Node"').toBeTruthy();
+    const code = /```js\n([\s\S]*?)```/.exec(section)![1];
+    expect(code.split('\n').length).toBeLessThan(25);
+    const file = join(work, 'embed-node.mjs');
+    writeFileSync(file, code);
+    const r = spawnSync(process.execPath, [file], { cwd: work, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/5000\/5000 steps/);
+    expect(r.stdout).toMatch(/\d+ E spikes, the first at [\d.]+ ms by neuron \d+/);
+    expect(r.stdout).toMatch(/E: [\d.]+/);
+    expect(r.stdout).toMatch(/2 threads, wasm \((simd|scalar)\)/);
+  });
+
+  it('resolves to dist/index.js under node and dist/browser.js under browser', async () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('axonal'))"], { cwd: work, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(`file://${join(root, 'dist/index.js')}`);
+    expect(require.resolve('axonal/examples/cuba.json', { paths: [work] })).toBe(join(root, 'examples/cuba.json'));
+    const { build } = await import('esbuild');
+    const out = await build({
+      stdin: { contents: "import { Simulation } from 'axonal'; console.log(Simulation);", resolveDir: work, loader: 'js' },
+      bundle: true, write: false, platform: 'browser', format: 'esm', metafile: true, logLevel: 'silent',
+    });
+    expect(Object.keys(out.metafile.inputs)).toContain('dist/browser.js');
+  });
+
+  it('the browser bundle has no eval and no new Function, and imports nothing', () => {
+    const js = readFileSync(join(root, 'dist/browser.js'), 'utf8');
+    expect(js).not.toMatch(/\beval\s*\(/);
+    expect(js).not.toMatch(/new\s+Function\s*\(/);
+    expect(js).not.toMatch(/^import .* from ['"]/m);
+  });
+
+  it('the type declarations type-check a consumer (moduleResolution node16, no .ts imports)', () => {
+    const dir = join(work, 'types');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'consumer.ts'),
+      `import { Simulation, ModelError, validateModel, setWasmLocator, type ModelSpec, type RunResult } from 'axonal';
+const model: ModelSpec = { dt: 0.1, populations: [{ name: 'n', size: 10, model: 'lif' }] };
+const issues: { path: string; message: string }[] = validateModel(model);
+setWasmLocator(null);
+export async function main(): Promise<number> {
+  const sim = await Simulation.create(model, { backend: 'js', threads: 1 });
+  const r: RunResult = await sim.run(10, { signal: new AbortController().signal });
+  const s = sim.takeSpikes('n');
+  const n: number = s.count + s.i.length + r.steps + issues.length;
+  sim.setPoissonRate(0, 10);
+  sim.scaleWeights('x', 2);
+  sim.dispose();
+  return n + (ModelError.name.length as number);
+}
+`,
+    );
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'node16', moduleResolution: 'node16', strict: true, noEmit: true, skipLibCheck: false, types: [], lib: ['ES2022', 'DOM'] },
+        files: ['consumer.ts'],
+      }),
+    );
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
+    // a consumer package inside ours: point its `axonal` at the package root
+    mkdirSync(join(dir, 'node_modules'), { recursive: true });
+    const link = join(dir, 'node_modules', 'axonal');
+    rmSync(link, { force: true });
+    symlinkSync(root, link);
+    try {
+      const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', dir], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+    } finally {
+      rmSync(link, { force: true }); // no link back into the repository left behind
+    }
+  });
+});

@@ -1,0 +1,222 @@
+/**
+ * The demo's simulation worker: builds and runs a Simulation off the page's thread, in chunks of
+ * about 30 ms of wall time, posting each chunk's spikes (sim.takeSpikes, transferred) to the page;
+ * applies the live controls (sim.setPoissonRate, sim.scaleWeights) between steps. A new model is
+ * validated and built before the running one is stopped, so an invalid or too-large model leaves
+ * the previous network running.
+ */
+import { Simulation, ModelError, validateModel, detectFeatures } from '../src/index.ts';
+import type { ModelSpec, MonitorSpec } from '../src/core/types.ts';
+import type { FromWorker, ModelInfo, StartMessage, ToWorker } from './protocol.ts';
+
+// The .wasm files are in web-dist/build/, where the engine looks by default (`../build/` relative to
+// the bundle, here app/): this worker and the shard workers of a threaded run (app/worker.js) find
+// them without a setWasmLocator, which would not reach the shard workers anyway.
+
+const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
+
+interface Run {
+  sim: Simulation;
+  info: ModelInfo;
+  durationSteps: number;
+  stopped: boolean;
+  done: Promise<void>;
+  pace: number;
+  /** pacing anchor: model ms and wall ms when the pace last changed (or the run fell behind) */
+  anchorModel: number;
+  anchorWall: number;
+  wall0: number;
+  runSeconds: number;
+  /** current absolute weight factor per projection */
+  factors: Map<string, number>;
+}
+
+let current: Run | null = null;
+let generation = 0;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const running = () => !!current && !current.stopped;
+
+function describeError(e: unknown): { name: string; message: string } {
+  if (e instanceof ModelError) return { name: 'ModelError', message: e.message };
+  if (e instanceof Error) return { name: e.name, message: e.message };
+  return { name: 'Error', message: String(e) };
+}
+
+async function start(m: StartMessage): Promise<void> {
+  const gen = ++generation;
+  const issues = validateModel(m.model);
+  if (issues.length) {
+    post({ type: 'invalid', issues, running: running() });
+    return;
+  }
+  const spec = m.model as ModelSpec;
+  // the demo draws every spike of every population; it needs no other monitor
+  const monitors: MonitorSpec[] = spec.populations.map((p) => ({ type: 'spikes', population: p.name }));
+  let sim: Simulation;
+  try {
+    sim = await Simulation.create({ ...spec, monitors }, { backend: m.backend, variant: m.backend === 'wasm' ? m.variant : undefined, threads: m.threads });
+  } catch (e) {
+    post({ type: 'error', ...describeError(e), running: running() });
+    return;
+  }
+  if (gen !== generation) {
+    sim.dispose(); // a newer start came in while this one was building
+    return;
+  }
+  // the new network is built: stop the old one
+  if (current) {
+    current.stopped = true;
+    await current.done;
+    current.sim.dispose();
+    current = null;
+  }
+  if (gen !== generation) {
+    sim.dispose();
+    return;
+  }
+  const net = sim.network;
+  const popType = new Map(spec.populations.map((p) => [p.name, p.type]));
+  const info: ModelInfo = {
+    name: net.name || spec.name || 'model',
+    neurons: net.neurons,
+    synapses: net.synapses,
+    dt: sim.dt,
+    populations: net.populations.map((p) => ({ name: p.name, size: p.size, type: popType.get(p.name) })),
+    poissonInputs: (spec.inputs ?? []).flatMap((inp, index) => (inp.type === 'poisson' ? [{ index, target: inp.target, rateHz: inp.rate }] : [])),
+    projections: net.projections.map((p) => ({
+      name: p.name,
+      source: net.populations[p.source].name,
+      target: net.populations[p.target].name,
+      sourceType: popType.get(net.populations[p.source].name),
+    })),
+    backend: sim.backendName,
+    variant: sim.variant,
+    threads: sim.threads,
+    buildSeconds: sim.buildSeconds,
+    durationMs: m.durationMs,
+    arenaBytes: sim.arenaBytes,
+  };
+  const now = performance.now();
+  const run: Run = {
+    sim, info, durationSteps: Math.round(m.durationMs / sim.dt), stopped: false, done: Promise.resolve(), pace: m.pace,
+    anchorModel: 0, anchorWall: now, wall0: now, runSeconds: 0, factors: new Map(info.projections.map((p) => [p.name, 1])),
+  };
+  current = run;
+  try {
+    if (m.inputRateHz !== undefined) setInputRate(run, m.inputRateHz);
+    if (m.weightFactors) setWeights(run, m.weightFactors);
+  } catch (e) {
+    post({ type: 'error', ...describeError(e), running: true });
+  }
+  post({ type: 'started', info });
+  run.done = loop(run);
+}
+
+function setInputRate(run: Run, rateHz: number) {
+  for (const inp of run.info.poissonInputs) run.sim.setPoissonRate(inp.index, rateHz);
+}
+
+/** Weight group of a projection: by the type of its source population. */
+function weightGroup(sourceType: string | undefined): 'excitatory' | 'inhibitory' | 'all' {
+  return sourceType === 'excitatory' ? 'excitatory' : sourceType === 'inhibitory' ? 'inhibitory' : 'all';
+}
+
+/** Set the weight factor (relative to the model's weights) of every projection of each group. */
+function setWeights(run: Run, factors: Record<string, number>) {
+  for (const p of run.info.projections) {
+    const f = factors[weightGroup(p.sourceType)];
+    const cur = run.factors.get(p.name)!;
+    if (f === undefined || !(f > 0) || f === cur) continue;
+    run.sim.scaleWeights(p.name, f / cur); // scaleWeights multiplies the current weights
+    run.factors.set(p.name, f);
+  }
+}
+
+async function loop(run: Run): Promise<void> {
+  const sim = run.sim;
+  const dt = sim.dt;
+  let n = Math.max(1, Math.round(10 / dt)); // first chunk: 10 ms of model time
+  try {
+    while (!run.stopped && (run.durationSteps === 0 || sim.step < run.durationSteps)) {
+      const steps = run.durationSteps ? Math.min(n, run.durationSteps - sim.step) : n;
+      const res = await sim.run(steps * dt);
+      run.runSeconds += res.seconds;
+      const spikes = run.info.populations.map((p) => {
+        const d = sim.takeSpikes(p.name);
+        return { steps: d.steps, i: d.i };
+      });
+      post(
+        {
+          type: 'chunk', t: sim.time, step: sim.step, runSeconds: run.runSeconds, wallSeconds: (performance.now() - run.wall0) / 1000,
+          spikes, totals: sim.spikeTotals.slice(),
+        },
+        spikes.flatMap((s) => [s.steps.buffer, s.i.buffer]) as Transferable[],
+      );
+      // next chunk: about 30 ms of wall time, at most 1 s of model time
+      const perStep = res.seconds / Math.max(1, res.steps);
+      n = Math.max(1, Math.min(Math.round(1000 / dt), Math.round(0.03 / Math.max(perStep, 1e-8))));
+      if (run.pace > 0) {
+        n = Math.min(n, Math.max(1, Math.round((30 * run.pace) / dt)));
+        const due = run.anchorWall + (sim.time - run.anchorModel) / run.pace;
+        const ahead = due - performance.now();
+        if (ahead > 0) await sleep(ahead);
+        else if (ahead < -250) {
+          run.anchorModel = sim.time; // fell behind (a slow machine): do not try to catch up
+          run.anchorWall = performance.now();
+        } else await sleep(0);
+      } else await sleep(0); // let control messages in
+    }
+    post({ type: 'done', reason: run.stopped ? 'stopped' : 'completed', t: sim.time });
+  } catch (e) {
+    run.stopped = true;
+    post({ type: 'done', reason: 'error', message: describeError(e).message, t: sim.time });
+  }
+}
+
+self.onmessage = (e: MessageEvent<ToWorker>) => {
+  const m = e.data;
+  try {
+    switch (m.type) {
+      case 'start':
+        void start(m).catch((err) => post({ type: 'error', ...describeError(err), running: running() }));
+        break;
+      case 'stop':
+        if (current) current.stopped = true;
+        break;
+      case 'setInputRate':
+        if (current && !current.stopped) {
+          setInputRate(current, m.rateHz);
+          post({ type: 'applied', what: `input rate ${m.rateHz} Hz` });
+        }
+        break;
+      case 'setWeights':
+        if (current && !current.stopped) {
+          setWeights(current, m.factors);
+          post({ type: 'applied', what: 'weights' });
+        }
+        break;
+      case 'pace':
+        if (current) {
+          current.pace = m.pace;
+          current.anchorModel = current.sim.time;
+          current.anchorWall = performance.now();
+        }
+        break;
+    }
+  } catch (err) {
+    post({ type: 'error', ...describeError(err), running: running() });
+  }
+};
+
+const f = detectFeatures();
+post({
+  type: 'ready',
+  features: {
+    wasm: f.wasm,
+    simd: f.simd,
+    crossOriginIsolated: (self as unknown as { crossOriginIsolated?: boolean }).crossOriginIsolated === true,
+    sharedArrayBuffer: typeof SharedArrayBuffer === 'function',
+    cores: navigator.hardwareConcurrency || 1,
+  },
+});
