@@ -13,6 +13,16 @@ if (process.argv.includes('--kernels')) {
   await import('./kernels.js');
   process.exit(0);
 }
+if (process.argv.includes('--microcircuit')) {
+  const { runMicrocircuit } = await import('./microcircuit.js');
+  const t = process.argv.indexOf('--threads');
+  await runMicrocircuit(t > 0 ? { threads: Number(process.argv[t + 1]) } : {});
+  process.exit(0);
+}
+if (process.argv.includes('--build')) {
+  await import('./build.js');
+  process.exit(0);
+}
 if (process.argv.includes('--scale')) {
   const { runScale } = await import('./scale.js');
   const t = process.argv.indexOf('--threads');
@@ -31,6 +41,8 @@ const program = new Command()
   .option('--json <file>', 'also write the results as JSON')
   .option('--kernels', 'run the kernel micro-benchmarks (benny) instead')
   .option('--scale', 'run the scale benchmark instead: CUBA with 1 M neurons, 100 M and 500 M synapses')
+  .option('--microcircuit', 'run the Potjans-Diesmann microcircuit benchmark instead (full scale, 1 and 2 threads)')
+  .option('--build', 'run the connectivity construction benchmark instead (synapses per second)')
   .parse(process.argv);
 const o = program.opts();
 const sizes = o.sizes.split(',').map(Number);
