@@ -532,6 +532,7 @@ class WorkerPool implements Driver {
       pool = new WorkerPool(workers, ctlBuf);
       const ready = await pool.all((i) => ({
         type: 'init', net, index: i, count: T, backend, variant, monitors, checkEvery, interval: D, ctl: ctlBuf, outboxes,
+        spin: T <= availableCores() ? 200_000 : 2000,
       }), 'ready');
       pool.variant = ready[0].variant;
       for (const r of ready) {

@@ -25,10 +25,11 @@ export class WorkerDiedError extends Error {}
 
 /**
  * Wait until all `parties` workers arrived; returns the decision taken by the last one to arrive
- * (go, abort: finish the interval and stop, error: stop now). Spins briefly, then sleeps with
- * Atomics.wait, so that more workers than cores still progress.
+ * (go, abort: finish the interval and stop, error: stop now). Spins up to `spin` checks (long when
+ * every worker has a core of its own: waking from Atomics.wait costs tens of microseconds), then
+ * sleeps with Atomics.wait, so that more workers than cores still progress.
  */
-export function barrier(ctl: Int32Array, parties: number): number {
+export function barrier(ctl: Int32Array, parties: number, spin = 4000): number {
   const gen = Atomics.load(ctl, CTL_GEN);
   if (Atomics.add(ctl, CTL_ARRIVE, 1) === parties - 1) {
     Atomics.store(ctl, CTL_ARRIVE, 0);
@@ -39,7 +40,7 @@ export function barrier(ctl: Int32Array, parties: number): number {
   } else {
     let spins = 0;
     while (Atomics.load(ctl, CTL_GEN) === gen) {
-      if (spins < 4000) {
+      if (spins < spin) {
         spins++;
         continue;
       }

@@ -22,6 +22,8 @@ export interface InitMessage {
   monitors: MonitorSpec[];
   checkEvery: number;
   interval: number;
+  /** barrier spin count: long when every worker has its own core */
+  spin: number;
   ctl: SharedArrayBuffer;
   outboxes: SharedArrayBuffer[];
 }
@@ -62,6 +64,7 @@ class ShardWorker {
   T = 1;
   D = 1;
   checkEvery = 10;
+  spin = 4000;
   intervals = 0;
 
   constructor(readonly port: Port) {}
@@ -77,6 +80,7 @@ class ShardWorker {
     }
     this.T = m.count;
     this.D = m.interval;
+    this.spin = m.spin;
     this.checkEvery = m.checkEvery;
     this.ctl = new Int32Array(m.ctl);
     this.outboxes = m.outboxes.map((b) => new Int32Array(b));
@@ -124,7 +128,7 @@ class ShardWorker {
       }
       let d: number;
       try {
-        d = barrier(this.ctl, this.T);
+        d = barrier(this.ctl, this.T, this.spin);
       } catch (e) {
         if (e instanceof WorkerDiedError) {
           error ??= e;
