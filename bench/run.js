@@ -68,7 +68,7 @@ async function runAxonal(n, label) {
     const res = await sim.run(duration);
     times.push(res.seconds);
     const spikes = sim.spikeTotals.reduce((a, b) => a + b, 0);
-    last = { build: sim.buildSeconds, synapses: sim.network.synapses, spikes, events: sim.events, variant: sim.variant, rate: (spikes * 1000) / (n * duration) };
+    last = { build: sim.buildSeconds, synapses: sim.synapses, spikes, events: sim.events, variant: sim.variant, rate: (spikes * 1000) / (n * duration) };
     sim.dispose();
   }
   const run = median(times);

@@ -32,7 +32,7 @@ if (process.argv[2] === '--child') {
   const res = await sim.run(durationMs);
   const spikes = sim.spikeTotals.reduce((a, b) => a + b, 0);
   const row = {
-    k, neurons, threads, synapses: sim.network.synapses ?? 0, build: sim.buildSeconds, run: res.seconds, events: sim.events,
+    k, neurons, threads, synapses: sim.synapses, build: sim.buildSeconds, run: res.seconds, events: sim.events,
     rate: (spikes * 1000) / (neurons * durationMs), peakRss: process.resourceUsage().maxRSS * 1024, arena: sim.arenaBytes,
   };
   sim.dispose();
