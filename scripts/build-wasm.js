@@ -21,7 +21,7 @@ process.chdir(root); // asc resolves entries and asconfig.json relative to the w
 const KERNELS = [
   'lif_update', 'lif_delta_update', 'threshold_update', 'poisson_update', 'poisson_input',
   'propagate', 'connect_count', 'connect_fill', 'find_nonfinite', 'rng_fill', 'rng_fill_normal',
-  'izhikevich_update', 'izhikevich_delta_update', 'noise_input',
+  'izhikevich_update', 'izhikevich_delta_update', 'noise_input', 'stdp_pre', 'stdp_post', 'trace_decay',
 ];
 const VARIANTS = ['simd', 'scalar', 'debug'];
 

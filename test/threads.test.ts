@@ -62,6 +62,15 @@ describe('identical results for every thread count', () => {
 });
 
 describe('thread faults and bad thread counts', () => {
+  it('threads in the model file is honoured, and the option overrides it', async () => {
+    const a = await Simulation.create({ ...load('cuba.json'), threads: 2 });
+    expect(a.threads).toBe(2);
+    a.dispose();
+    const b = await Simulation.create({ ...load('cuba.json'), threads: 2 }, { threads: 1 });
+    expect(b.threads).toBe(1);
+    b.dispose();
+  });
+
   for (const threads of [0, -1, 1.5, 100000]) {
     it(`threads: ${threads} is refused with a clear error`, async () => {
       const err = await Simulation.create(load('cuba.json'), { threads }).catch((e) => e);

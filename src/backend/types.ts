@@ -73,6 +73,31 @@ export interface Kernels {
   ): number;
 
   /**
+   * STDP, pre-synaptic spikes of one step (assembly/plasticity.ts gives the exact float32 order):
+   * for each source s in spikes, for k in its row: t = target of syn[k];
+   *   w[k] = clip(w[k] - aMinus * (mult ? w[k] - wMin : wMax) * yPost[t], wMin, wMax);
+   * then xPre[s] = nearest ? 1 : xPre[s] + 1. Returns the number of synapses updated.
+   */
+  stdp_pre(
+    nSpikes: number, spikes: number, rowPtr: number, syn: number, weights: number, packed: number,
+    xPre: number, yPost: number, aMinus: number, wMin: number, wMax: number, mult: number, nearest: number,
+  ): number;
+
+  /**
+   * STDP, post-synaptic spikes of one step: for each local target t in spikes, for j in
+   * revPtr[t]..revPtr[t+1]: k = revPos[j],
+   *   w[k] = clip(w[k] + aPlus * (mult ? wMax - w[k] : wMax) * xPre[revSrc[j]], wMin, wMax);
+   * then yPost[t] = nearest ? 1 : yPost[t] + 1. Returns the number of synapses updated.
+   */
+  stdp_post(
+    nSpikes: number, spikes: number, revPtr: number, revPos: number, revSrc: number, weights: number,
+    xPre: number, yPost: number, aPlus: number, wMin: number, wMax: number, mult: number, nearest: number,
+  ): number;
+
+  /** trace[i] *= factor (float32) for i < n. */
+  trace_decay(n: number, trace: number, factor: number): void;
+
+  /**
    * Connectivity, pass 1, for one projection onto the targets [tgtBegin, tgtEnd) of a shard.
    * desc points to a CONN_DESC_BYTES block (8-byte aligned; layout and flags in src/core/layout.ts
    * CONN_*): rule, sizes, target range, flags, K / p, seed and streams, pointers. Every synapse

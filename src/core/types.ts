@@ -93,6 +93,48 @@ export interface ProjectionSpec {
   delay?: ValueSpec;
   /** receptor channel of the target: excitatory or inhibitory current (lif 'exp' only) */
   receptor?: NeuronKind;
+  /** spike-timing-dependent plasticity of the weights (docs/model-format.md#plasticity) */
+  plasticity?: PlasticitySpec;
+  /** removal of weak synapses during the run (docs/model-format.md#pruning) */
+  pruning?: PruningSpec;
+}
+
+/** Remove the synapses whose weight is below threshold, every every_ms (default 100 ms) of simulated time. */
+export interface PruningSpec {
+  rule: 'weight_below';
+  threshold: number;
+  every_ms?: number;
+}
+
+/** Pair-based STDP with exponential traces (NEST-like, see docs/model-format.md#plasticity). */
+export interface PlasticitySpec {
+  rule: 'stdp';
+  /** ms, > 0; default 20 */
+  tau_plus?: number;
+  tau_minus?: number;
+  /** >= 0; defaults 0.01 and 0.012 */
+  a_plus?: number;
+  a_minus?: number;
+  /** weight bounds (the weight's unit); w_min defaults to 0, w_max is required */
+  w_min?: number;
+  w_max: number;
+  /** default 'additive' */
+  weight_dependence?: 'additive' | 'multiplicative';
+  /** default 'all_to_all' */
+  pairing?: 'all_to_all' | 'nearest';
+}
+
+/** STDP of a projection as the kernels use it: float32 constants, trace decay factors exp(-dt/tau) */
+export interface PlasticityPlan {
+  aPlus: number;
+  aMinus: number;
+  wMin: number;
+  wMax: number;
+  /** float32 exp(-dt/tau_plus) (pre trace) and exp(-dt/tau_minus) (post trace) */
+  decayPre: number;
+  decayPost: number;
+  multiplicative: boolean;
+  nearest: boolean;
 }
 
 export type InputSpec =
@@ -140,6 +182,8 @@ export interface ModelSpec {
   /** default duration of a run, ms */
   duration?: number;
   seed?: number;
+  /** worker threads (shards); default: the number of cores; the API option and --threads override it */
+  threads?: number;
   populations: PopulationSpec[];
   projections?: ProjectionSpec[];
   inputs?: InputSpec[];
@@ -245,6 +289,10 @@ export interface ProjectionPlan {
   explicitSources: Uint32Array | null;
   /** random streams (src/network/streams.ts) */
   streams: { connect: number; weight: number; delay: number; totalCount: number };
+  /** STDP (then weights are always stored per synapse: constWeight is null), or null */
+  plasticity: PlasticityPlan | null;
+  /** pruning: float32 threshold and interval in steps, or null (then weights are stored per synapse) */
+  pruning: { threshold: number; everySteps: number } | null;
 }
 
 export type BuiltInput =

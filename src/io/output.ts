@@ -75,7 +75,7 @@ export function summarize(sim: Simulation, runSeconds: number): Summary {
   return {
     model: net.name,
     neurons: net.neurons,
-    synapses: net.synapses,
+    synapses: sim.synapses,
     steps: sim.step,
     dt_ms: net.dt,
     duration_ms: sim.time,

@@ -143,6 +143,8 @@ interface ProjEst {
   nSrc: number;
   target: number;
   weightsVary: boolean;
+  /** STDP: traces, reverse index and a spike buffer (src/sim/shard.ts setupStdp) */
+  plastic: boolean;
   /** synapses onto targets [b, e) */
   synapses(b: number, e: number): { count: number; exact: boolean };
 }
@@ -181,6 +183,11 @@ function shardEstimate(src: EstSource, k: number, T: number): ShardEstimate & { 
     const bytes = rowPtrBytes + synBytes + weightBytes;
     projections.push({ name: pr.name, synapses: nSyn, exact: c.exact, rowPtrBytes, synBytes, weightBytes, bytes });
     parts.push({ name: `projection ${pr.name}`, bytes });
+    if (pr.plastic) {
+      // xPre[nSrc], yPost[m], revPtr[m + 1], revPos[nSyn], revSrc[nSyn], post spikes[m]
+      const m = e - b;
+      parts.push({ name: `plasticity ${pr.name}`, bytes: buf(pr.nSrc * 4) + 2 * buf(m * 4) + buf((m + 1) * 4) + 2 * buf(nSyn * 4) });
+    }
   }
   if (src.inputBytes) parts.push({ name: 'inputs', bytes: src.inputBytes });
   const bytes = parts.reduce((s, p) => s + p.bytes, 0);
@@ -244,7 +251,7 @@ function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
     const nTgt = checked.populations[cp.target].size;
     const conn = spec.projections![cp.index].connect as ConnectSpec;
     return {
-      name: cp.name, nSrc, target: cp.target, weightsVary: cp.weightPerSynapse,
+      name: cp.name, nSrc, target: cp.target, weightsVary: cp.weightPerSynapse, plastic: spec.projections![cp.index].plasticity !== undefined,
       synapses: (b: number, e: number) => ruleSynapses(conn, nSrc, nTgt, cp.same, b, e),
     };
   });
@@ -267,7 +274,7 @@ function fromPlan(plan: NetworkPlan): EstSource {
     };
   });
   const projs: ProjEst[] = plan.projections.map((pr) => ({
-    name: pr.name, nSrc: pr.nSrc, target: pr.target, weightsVary: pr.constWeight === null,
+    name: pr.name, nSrc: pr.nSrc, target: pr.target, weightsVary: pr.constWeight === null, plastic: pr.plasticity !== null,
     synapses: (b: number, e: number) => {
       if (pr.totalCounts) {
         let c = 0;

@@ -8,7 +8,7 @@
  * in steps), the value descriptors of distributions, and the delay bounds in steps. (The table of
  * pairwise_bernoulli's in-degree distribution is computed by each shard builder: binomialCdf.)
  */
-import type { ConnectSpec, ProjectionPlan, ProjectionSpec, SynapseValuePlan, ValueSpec } from '../core/types.ts';
+import type { ConnectSpec, PlasticityPlan, ProjectionPlan, ProjectionSpec, SynapseValuePlan, ValueSpec } from '../core/types.ts';
 import type { CheckedPopulation, CheckedProjection } from './validate.ts';
 import { compileValue, isUniformValue, supportOf, toSteps, V_ARRAY, V_BERNOULLI, V_NORMAL, V_UNIFORM } from './values.ts';
 import { explicitByTarget, totalNumberCounts } from './connect.ts';
@@ -75,6 +75,12 @@ export function planProjection(ps: ProjectionSpec, cp: CheckedProjection, pops: 
   if (isUniformValue(wSpec)) {
     constWeight = Math.fround(typeof wSpec === 'number' ? wSpec : ((wSpec as number[])[0] ?? 0));
     weight = constValue(constWeight);
+    if (ps.plasticity || ps.pruning) {
+      // a plastic (or pruned) projection stores its weights per synapse: the constant as the degenerate
+      // distribution uniform(w, w) (w + 0 u = w exactly), drawn by connect_fill
+      weight = { kind: 'uniform', a: constWeight, b: 0, min: -Infinity, max: Infinity, redraw: false };
+      constWeight = null;
+    }
   } else {
     const s = compileValue(wSpec);
     if (s.kind === V_ARRAY) {
@@ -125,6 +131,24 @@ export function planProjection(ps: ProjectionSpec, cp: CheckedProjection, pops: 
     rule: conn.rule, p, k, noAutapses, noMultapses: !mult,
     synapses: Math.round(cp.count), exact: cp.countFixed,
     constWeight, constDelay, weight, delay, minDelay, maxDelay, weightArray, delayArray,
-    totalCounts, explicitPtr, explicitSources, streams,
+    totalCounts, explicitPtr, explicitSources, streams, plasticity: planPlasticity(ps, dt),
+    pruning: ps.pruning ? { threshold: Math.fround(ps.pruning.threshold), everySteps: toSteps(ps.pruning.every_ms ?? 100, dt) } : null,
+  };
+}
+
+/** STDP constants: float32 rates and bounds, trace decay factors exp(-dt/tau) computed here in double precision. */
+function planPlasticity(ps: ProjectionSpec, dt: number): PlasticityPlan | null {
+  const s = ps.plasticity;
+  if (!s) return null;
+  const f = Math.fround;
+  return {
+    aPlus: f(s.a_plus ?? 0.01),
+    aMinus: f(s.a_minus ?? 0.012),
+    wMin: f(s.w_min ?? 0),
+    wMax: f(s.w_max),
+    decayPre: f(Math.exp(-dt / (s.tau_plus ?? 20))),
+    decayPost: f(Math.exp(-dt / (s.tau_minus ?? 20))),
+    multiplicative: s.weight_dependence === 'multiplicative',
+    nearest: s.pairing === 'nearest',
   };
 }

@@ -62,9 +62,11 @@ const RULE_FIELDS: Record<string, readonly string[]> = {
   explicit: ['rule', 'sources', 'targets'],
 };
 const FIXED_RULES = 'explicit, one_to_one, all_to_all, fixed_indegree, fixed_outdegree or fixed_total_number';
-const TOP_FIELDS = ['name', 'description', 'dt', 'duration', 'seed', 'populations', 'projections', 'inputs', 'monitors'];
+const TOP_FIELDS = ['name', 'description', 'dt', 'duration', 'seed', 'threads', 'populations', 'projections', 'inputs', 'monitors'];
 const POP_FIELDS = ['name', 'size', 'model', 'type', 'synapse', 'params', 'initial', 'random'];
-const PROJ_FIELDS = ['name', 'source', 'target', 'connect', 'weight', 'delay', 'receptor'];
+const PROJ_FIELDS = ['name', 'source', 'target', 'connect', 'weight', 'delay', 'receptor', 'plasticity', 'pruning'];
+const PRUNING_FIELDS = ['rule', 'threshold', 'every_ms'];
+const STDP_FIELDS = ['rule', 'tau_plus', 'tau_minus', 'a_plus', 'a_minus', 'w_min', 'w_max', 'weight_dependence', 'pairing'];
 const POISSON_INPUT_FIELDS = ['type', 'target', 'rate', 'weight', 'receptor', 'start', 'stop'];
 const CURRENT_INPUT_FIELDS = ['type', 'target', 'amplitude', 'start', 'stop', 'neurons'];
 const MONITOR_FIELDS: Record<string, readonly string[]> = {
@@ -530,6 +532,10 @@ class Checker {
     if (spec.seed !== undefined) {
       const s = this.num(spec.seed, 'seed', 'an integer in 0..4294967295');
       if (s !== undefined && (!Number.isInteger(s) || s < 0 || s > MAX_U32)) this.err('seed', `must be an integer in 0..4294967295, got ${s}`);
+      if (spec.threads !== undefined) {
+        const th = this.num(spec.threads, 'threads', 'an integer >= 1 (worker threads; the upper limit depends on the machine)');
+        if (th !== undefined && (!Number.isInteger(th) || th < 1)) this.err('threads', `must be an integer >= 1, got ${th}`);
+      }
     }
 
     // populations first: the other sections refer to them
@@ -831,11 +837,68 @@ class Checker {
         );
     }
 
+    // plasticity
+    if (p.plasticity !== undefined) this.plasticity(p.plasticity, `${path}.plasticity`, src, wUnit);
+    if (p.pruning !== undefined) this.pruning(p.pruning, `${path}.pruning`, wUnit);
+
     if (this.issues.length === before && src && tgt && count && w && src.size !== undefined && tgt.size !== undefined) {
       this.projs[i] = {
         index: i, name, source: src.index, target: tgt.index, same, channel, count: count.count, countFixed: count.fixed,
-        weightPerSynapse: !isUniformValue(w.spec), delayPerSynapse, maxDelaySteps,
+        weightPerSynapse: !isUniformValue(w.spec) || p.plasticity !== undefined || p.pruning !== undefined, delayPerSynapse, maxDelaySteps,
       };
+    }
+  }
+
+  /** projections[i].plasticity: STDP parameters (bounds ordered, time constants > 0, Dale's principle). */
+  plasticity(x: unknown, path: string, src: Pop | undefined, wUnit: string): void {
+    if (!isObj(x)) {
+      this.err(path, `must be an object {rule: 'stdp', tau_plus, tau_minus, a_plus, a_minus, w_min, w_max, ...}, got ${describe(x)}`);
+      return;
+    }
+    this.fields(x, STDP_FIELDS, path, "an 'stdp' plasticity rule");
+    if (x.rule !== 'stdp') this.err(`${path}.rule`, `must be 'stdp', got ${describe(x.rule)}`);
+    for (const k of ['tau_plus', 'tau_minus']) {
+      if (x[k] === undefined) continue;
+      const v = this.num(x[k], `${path}.${k}`, 'a time constant (number, ms)');
+      if (v !== undefined && !(v > 0)) this.err(`${path}.${k}`, `must be > 0 ms, got ${v}`);
+    }
+    for (const k of ['a_plus', 'a_minus']) {
+      if (x[k] === undefined) continue;
+      const v = this.num(x[k], `${path}.${k}`, 'a learning rate (number >= 0)');
+      if (v !== undefined && !(v >= 0)) this.err(`${path}.${k}`, `must be >= 0, got ${v}`);
+    }
+    const u = wUnit ? ` ${wUnit}` : '';
+    let wMin: number | undefined = 0;
+    if (x.w_min !== undefined) wMin = this.num(x.w_min, `${path}.w_min`, `the lower weight bound (number${u})`);
+    let wMax: number | undefined;
+    if (x.w_max === undefined) this.err(`${path}.w_max`, `is required (the upper weight bound${u})`);
+    else wMax = this.num(x.w_max, `${path}.w_max`, `the upper weight bound (number${u})`);
+    if (wMin !== undefined && wMax !== undefined && wMin > wMax) this.err(`${path}.w_min`, `must be <= w_max (${wMax}${u}), got ${wMin}${u}: the weight bounds are reversed`);
+    if (src?.type === 'excitatory' && wMin !== undefined && wMin < 0)
+      this.err(`${path}.w_min`, `must be >= 0, the source population "${src.name}" is excitatory (Dale's principle): weights would become negative, got ${wMin}${u}`);
+    if (src?.type === 'inhibitory' && wMax !== undefined && wMax > 0)
+      this.err(`${path}.w_max`, `must be <= 0, the source population "${src.name}" is inhibitory (Dale's principle): weights would become positive, got ${wMax}${u}`);
+    if (x.weight_dependence !== undefined && x.weight_dependence !== 'additive' && x.weight_dependence !== 'multiplicative')
+      this.err(`${path}.weight_dependence`, `must be 'additive' or 'multiplicative', got ${describe(x.weight_dependence)}`);
+    if (x.pairing !== undefined && x.pairing !== 'all_to_all' && x.pairing !== 'nearest')
+      this.err(`${path}.pairing`, `must be 'all_to_all' or 'nearest', got ${describe(x.pairing)}`);
+  }
+
+  /** projections[i].pruning: { rule: 'weight_below', threshold, every_ms? } */
+  pruning(x: unknown, path: string, wUnit: string): void {
+    if (!isObj(x)) {
+      this.err(path, `must be an object {rule: 'weight_below', threshold, every_ms?}, got ${describe(x)}`);
+      return;
+    }
+    this.fields(x, PRUNING_FIELDS, path, "a 'weight_below' pruning rule");
+    if (x.rule !== 'weight_below') this.err(`${path}.rule`, `must be 'weight_below', got ${describe(x.rule)}`);
+    if (x.threshold === undefined) this.err(`${path}.threshold`, `is required (a weight${wUnit ? `, ${wUnit}` : ''})`);
+    else this.num(x.threshold, `${path}.threshold`, `a weight (number${wUnit ? `, ${wUnit}` : ''})`);
+    if (x.every_ms !== undefined) {
+      const v = this.num(x.every_ms, `${path}.every_ms`, 'an interval (number, ms)');
+      if (v !== undefined && !(v > 0)) this.err(`${path}.every_ms`, `must be > 0 ms, got ${v}`);
+      else if (v !== undefined && this.dt !== undefined && !onGrid(v, this.dt))
+        this.err(`${path}.every_ms`, `${v} ms is not a whole number of time steps (dt = ${this.dt} ms)`);
     }
   }
 

@@ -8,13 +8,26 @@
  *          slot t → neuron update, threshold, reset → spike/rate monitors record
  * deliver: the spikes of step t (of all shards, in ascending global index) go through every
  *          projection, in projection order, into ring slot t + delay of the local targets.
+ *          A plastic (STDP) projection first updates its weights, in this fixed order, with the
+ *          spikes of step t (so after the neuron update of step t and before its delivery):
+ *            1. stdp_pre: pre spikes (all shards', ascending global index): depression from the
+ *               post trace of each synapse's target, then the pre trace of the source (+1 or =1);
+ *            2. stdp_post: this shard's target spikes (ascending): potentiation of every incoming
+ *               synapse (reverse index, ascending CSR position) from the source's pre trace,
+ *               then the post trace;
+ *            3. trace_decay of all pre traces (every source, kept whole in every shard) and of
+ *               the post traces: x *= exp(-dt/tau_plus), y *= exp(-dt/tau_minus) (float32).
+ *          A pre and a post spike in the same step thus pair as potentiation (Δt = 0 counts as
+ *          pre before post). The propagation of step t then uses the updated weights. Every
+ *          update touches one synapse from values the shard holds whatever the shard count, so
+ *          the weights are identical for 1..N shards.
  *
  * Each target's ring cell therefore receives its additions in the order (emission step,
  * projection, source index), whatever the number of shards and whenever delivery happens, as long
  * as it happens before the arrival step: shards exchange spikes once per minimum delay.
  */
 import type { Backend } from '../backend/types.ts';
-import type { BuiltNetwork, BuiltPopulation, MonitorSpec } from '../core/types.ts';
+import type { BuiltNetwork, BuiltPopulation, MonitorSpec, PlasticityPlan } from '../core/types.ts';
 import { ARENA_ALIGN, IZH_NPARAMS, LIF_NPARAMS } from '../core/layout.ts';
 import { rngKey } from '../core/rng.ts';
 import { poissonTable } from '../network/values.ts';
@@ -105,6 +118,25 @@ interface ProjRT extends ShardProjection {
   target: number;
   ring: number;
   nTarget: number;
+  /** STDP state (plastic projections only) */
+  stdp: StdpRT | null;
+  /** pruning: float32 threshold and interval in steps, or null */
+  pruning: { threshold: number; everySteps: number } | null;
+}
+
+interface StdpRT {
+  pl: PlasticityPlan;
+  /** f32[nSrc]: the pre trace of every source of the projection (all shards' sources) */
+  xPre: number;
+  /** f32[nTarget]: the post trace of this shard's targets */
+  yPost: number;
+  /** reverse index: u32[nTarget + 1], and per synapse u32 CSR position and u32 source */
+  revPtr: number;
+  revPos: number;
+  revSrc: number;
+  /** u32[nTarget]: this shard's target spikes of one step (local indices), copied from the exchange */
+  post: number;
+  nSrc: number;
 }
 
 interface PoissonInputRT {
@@ -251,8 +283,9 @@ export class Shard {
       const tgt = this.pops[pr.target];
       const built = buildShardProjection(backend, a.alloc, net, k, tgt.begin, tgt.begin + tgt.m);
       this.projs.push({
-        ...built, name: pr.name, source: pr.source, target: pr.target, ring: tgt.ring[pr.channel], nTarget: tgt.m,
+        ...built, name: pr.name, source: pr.source, target: pr.target, ring: tgt.ring[pr.channel], nTarget: tgt.m, stdp: null, pruning: pr.pruning,
       });
+      if (pr.plasticity) this.setupStdp(this.projs[k], pr.plasticity, pr.nSrc);
     });
     // inputs
     net.inputs.forEach((inp, k) => {
@@ -446,6 +479,57 @@ export class Shard {
     }
   }
 
+  /** STDP state of a plastic projection: traces and the reverse index (by target) of its synapses. */
+  private setupStdp(pr: ProjRT, pl: PlasticityPlan, nSrc: number): void {
+    const a = this.arena;
+    const nm = `plasticity ${pr.name}`;
+    const m = pr.nTarget;
+    const st: StdpRT = {
+      pl, nSrc, xPre: a.alloc(nm, nSrc * 4), yPost: a.alloc(nm, m * 4), revPtr: a.alloc(nm, (m + 1) * 4),
+      revPos: a.alloc(nm, pr.nSyn * 4), revSrc: a.alloc(nm, pr.nSyn * 4), post: a.alloc(nm, m * 4),
+    };
+    pr.stdp = st;
+    this.refreshViews();
+    // the space may have held a connectivity build's temporaries
+    this.f32.fill(0, st.xPre >> 2, (st.xPre >> 2) + nSrc);
+    this.f32.fill(0, st.yPost >> 2, (st.yPost >> 2) + m);
+    this.buildReverseIndex(pr);
+  }
+
+  /** revPtr/revPos/revSrc of a plastic projection from its CSR (counting sort by target, positions ascending). */
+  private buildReverseIndex(pr: ProjRT): void {
+    const st = pr.stdp!;
+    const u32 = this.u32;
+    const m = pr.nTarget;
+    const rp = pr.rowPtr >> 2, so = pr.syn >> 2, ptr = st.revPtr >> 2, pos = st.revPos >> 2, srcs = st.revSrc >> 2;
+    const mask = pr.packed ? 0xffffff : 0xffffffff;
+    u32.fill(0, ptr, ptr + m + 1);
+    for (let k = 0; k < pr.nSyn; k++) u32[ptr + 1 + ((u32[so + k] & mask) >>> 0)]++;
+    for (let t = 0; t < m; t++) u32[ptr + t + 1] += u32[ptr + t];
+    const cur = u32.slice(ptr, ptr + m);
+    for (let s = 0; s < st.nSrc; s++) {
+      for (let k = u32[rp + s]; k < u32[rp + s + 1]; k++) {
+        const t = (u32[so + k] & mask) >>> 0;
+        const j = cur[t]++;
+        u32[pos + j] = k;
+        u32[srcs + j] = s;
+      }
+    }
+  }
+
+  /** STDP updates of a plastic projection for one step (see the order at the top of this file). */
+  private plasticity(pr: ProjRT, nPre: number, pre: number, nPost: number, post: number): void {
+    const K = this.backend.kernels;
+    const st = pr.stdp!;
+    const pl = st.pl;
+    const mult = pl.multiplicative ? 1 : 0;
+    const nearest = pl.nearest ? 1 : 0;
+    if (nPre > 0) K.stdp_pre(nPre, pre, pr.rowPtr, pr.syn, pr.weights, pr.packed, st.xPre, st.yPost, pl.aMinus, pl.wMin, pl.wMax, mult, nearest);
+    if (nPost > 0) K.stdp_post(nPost, post, st.revPtr, st.revPos, st.revSrc, pr.weights, st.xPre, st.yPost, pl.aPlus, pl.wMin, pl.wMax, mult, nearest);
+    K.trace_decay(st.nSrc, st.xPre, pl.decayPre);
+    K.trace_decay(pr.nTarget, st.yPost, pl.decayPost);
+  }
+
   /** Deliver this shard's own spikes of the step just computed (single shard: local = global). */
   deliverOwn(t: number): void {
     const K = this.backend.kernels;
@@ -453,9 +537,14 @@ export class Shard {
     const slot = t % slots;
     for (const pr of this.projs) {
       const src = this.pops[pr.source];
+      if (pr.stdp) {
+        const tgt = this.pops[pr.target];
+        this.plasticity(pr, src.count, src.spikes, tgt.count, tgt.spikes);
+      }
       if (src.count === 0) continue;
       this.events += K.propagate(src.count, src.spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
     }
+    this.pruneAt(t);
   }
 
   /**
@@ -507,9 +596,62 @@ export class Shard {
         }
         gathered[pr.source] = c;
       }
+      const st = pr.stdp;
+      if (st) {
+        // this shard's target spikes of step t, from its own outbox (the spike buffer holds a later step)
+        const [arr, start, n] = spikesOf(this.index, pr.target);
+        const tb = this.pops[pr.target].begin;
+        const i32 = this.i32;
+        const o = st.post >> 2;
+        for (let j = 0; j < n; j++) i32[o + j] = arr[start + j] - tb;
+        this.plasticity(pr, c, src.gather, n, st.post);
+      }
       if (c === 0) continue;
       this.events += K.propagate(c, src.gather, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
     }
+    this.pruneAt(t);
+  }
+
+  /**
+   * Pruning after the delivery of step t, when t + 1 is a multiple of a projection's interval:
+   * the synapses with weight < threshold are removed and every row is compacted in place (order
+   * kept; rowPtr, nSyn and the reverse index updated). Spikes already delivered into the ring
+   * buffers arrive as scheduled; later spikes no longer reach the removed synapses.
+   */
+  private pruneAt(t: number): void {
+    for (const pr of this.projs) {
+      if (pr.pruning === null || (t + 1) % pr.pruning.everySteps !== 0) continue;
+      this.prune(pr, pr.pruning.threshold);
+    }
+  }
+
+  private prune(pr: ProjRT, threshold: number): void {
+    const u32 = this.u32, f32 = this.f32;
+    const rp = pr.rowPtr >> 2, so = pr.syn >> 2, wo = pr.weights >> 2;
+    const nSrc = this.net.projections[this.projs.indexOf(pr)].nSrc;
+    let j = 0;
+    let b = u32[rp];
+    for (let s = 0; s < nSrc; s++) {
+      const e = u32[rp + s + 1];
+      u32[rp + s] = j;
+      for (let k = b; k < e; k++) {
+        const w = f32[wo + k];
+        if (w < threshold) continue;
+        u32[so + j] = u32[so + k];
+        f32[wo + j] = w;
+        j++;
+      }
+      b = e;
+    }
+    u32[rp + nSrc] = j;
+    if (j === pr.nSyn) return;
+    pr.nSyn = j;
+    if (pr.stdp) this.buildReverseIndex(pr);
+  }
+
+  /** Current number of synapses of every projection in this shard. */
+  synapseCounts(): number[] {
+    return this.projs.map((p) => p.nSyn);
   }
 
   private applyCurrents(t: number): void {
@@ -607,6 +749,35 @@ export class Shard {
       const f = Math.fround(factor);
       for (let k = 0; k < pr.nSyn; k++) f32[b + k] = f32[b + k] * f;
     }
+  }
+
+  /**
+   * This shard's weights of a projection, sorted by (local target, CSR position = source, then
+   * generation order for multapses), with the targets' global indices and the sources.
+   */
+  getWeights(projection: number): { weights: Float32Array; targets: Int32Array; sources: Int32Array } {
+    const pr = this.projs[projection];
+    const u32 = this.u32, f32 = this.f32;
+    const n = pr.nSyn;
+    const weights = new Float32Array(n), targets = new Int32Array(n), sources = new Int32Array(n);
+    const mask = pr.packed ? 0xffffff : 0xffffffff;
+    const rp = pr.rowPtr >> 2, so = pr.syn >> 2, wo = pr.weights >> 2;
+    const m = pr.nTarget;
+    const nSrc = this.net.projections[projection].nSrc;
+    const cur = new Uint32Array(m + 1);
+    for (let k = 0; k < n; k++) cur[1 + ((u32[so + k] & mask) >>> 0)]++;
+    for (let t = 0; t < m; t++) cur[t + 1] += cur[t];
+    const tb = this.pops[pr.target].begin;
+    for (let s = 0; s < nSrc; s++) {
+      for (let k = u32[rp + s]; k < u32[rp + s + 1]; k++) {
+        const t = (u32[so + k] & mask) >>> 0;
+        const j = cur[t]++;
+        weights[j] = pr.weights ? f32[wo + k] : pr.constWeight;
+        targets[j] = t + tb;
+        sources[j] = s;
+      }
+    }
+    return { weights, targets, sources };
   }
 
   dispose(): void {

@@ -64,6 +64,9 @@ function resolveThreads(opt: number | undefined, spec: { threads?: number } | un
   return t;
 }
 
+/** One shard's weights of a projection (Shard.getWeights). */
+type ShardWeights = { weights: Float32Array; targets: Int32Array; sources: Int32Array };
+
 /** The driver of one in-thread shard, or of a pool of shard workers. */
 interface Driver {
   readonly variant: string;
@@ -71,6 +74,8 @@ interface Driver {
   getState(pop: number, variable: string): Promise<Float32Array | Int32Array>;
   setPoissonRate(input: number, rate: number): void;
   scaleWeights(projection: number, factor: number): void;
+  getWeights(projection: number): Promise<ShardWeights[]>;
+  synapseCounts(): Promise<number[][]>;
   failShard?(index: number): void;
   dispose(): void;
 }
@@ -88,6 +93,8 @@ export class Simulation {
   readonly threads: number;
   /** 'wasm' or 'js' */
   backendName: BackendName = 'wasm';
+  /** synapses built (the plan's network.synapses is the expected count for random rules) */
+  synapses = 0;
   /** bytes of every shard's arena, and per part */
   arenaBytes = 0;
   readonly arenaParts: { name: string; bytes: number }[] = [];
@@ -141,6 +148,7 @@ export class Simulation {
       try {
         const shard = new Shard(net, 0, 1, backend, monitors);
         sim.arenaBytes = shard.arena.bytes;
+        sim.synapses = shard.projs.reduce((a, p) => a + p.nSyn, 0);
         sim.arenaParts.push(...shard.arena.parts);
         sim.driver = new LocalDriver(shard, opts.checkEvery ?? 10, backend.features.variant);
       } catch (e) {
@@ -154,6 +162,7 @@ export class Simulation {
       const pool = await WorkerPool.create(net, threads, backendName, opts.variant, monitors, opts.checkEvery ?? 10);
       sim.driver = pool;
       sim.arenaBytes = pool.arenaBytes;
+      sim.synapses = pool.synapses;
       sim.arenaParts.push(...pool.parts);
     }
     sim.buildSeconds = (performance.now() - t0) / 1000;
@@ -351,6 +360,35 @@ export class Simulation {
     return this.driver.getState(this.popIndex(population), variable);
   }
 
+  /**
+   * Current weights of a projection (a copy), sorted by (target, source) — for multapses in
+   * generation order — with the target and source of each synapse (indices in their populations).
+   * The order and values do not depend on the backend or the thread count.
+   */
+  async getWeights(projection: string): Promise<{ weights: Float32Array; targets: Int32Array; sources: Int32Array }> {
+    const k = this.network.projections.findIndex((p) => p.name === projection);
+    if (k < 0) throw new Error(`unknown projection "${projection}"`);
+    const parts = await this.driver.getWeights(k);
+    const n = parts.reduce((a, p) => a + p.weights.length, 0);
+    const out = { weights: new Float32Array(n), targets: new Int32Array(n), sources: new Int32Array(n) };
+    let o = 0;
+    for (const p of parts) {
+      out.weights.set(p.weights, o);
+      out.targets.set(p.targets, o);
+      out.sources.set(p.sources, o);
+      o += p.weights.length;
+    }
+    return out;
+  }
+
+  /** Current number of synapses of every projection (by name): fewer than built once pruning removed some. */
+  async synapseCounts(): Promise<Record<string, number>> {
+    const parts = await this.driver.synapseCounts();
+    const out: Record<string, number> = {};
+    this.network.projections.forEach((p, k) => (out[p.name] = parts.reduce((a, c) => a + c[k], 0)));
+    return out;
+  }
+
   /** Change the rate (Hz) of inputs[index], a Poisson input; takes effect at the next step run. */
   setPoissonRate(input: number, rateHz: number): void {
     const inp = this.network.inputs[input];
@@ -466,6 +504,12 @@ class LocalDriver implements Driver {
   scaleWeights(projection: number, factor: number) {
     this.shard.scaleWeights(projection, factor);
   }
+  async getWeights(projection: number) {
+    return [this.shard.getWeights(projection)];
+  }
+  async synapseCounts() {
+    return [this.shard.synapseCounts()];
+  }
   failShard(index: number) {
     if (index === 0)
       this.shard.step = () => {
@@ -488,9 +532,12 @@ function rebuildError(e: any): Error {
 class WorkerPool implements Driver {
   variant = '';
   arenaBytes = 0;
+  synapses = 0;
   parts: { name: string; bytes: number }[] = [];
   private readonly ctl: Int32Array;
   private pending: ((m: any) => void)[] = [];
+  /** getWeights and synapseCounts requests: one reply per worker, in worker order */
+  private weightRequests = new Map<number, { parts: unknown[]; resolve: (x: any[]) => void; left: number }>();
   private stateRequests = new Map<number, { parts: (Float32Array | Int32Array | null)[]; resolve: (x: any) => void; left: number }>();
   private nextId = 1;
   private dead: Error | null = null;
@@ -537,6 +584,7 @@ class WorkerPool implements Driver {
       pool.variant = ready[0].variant;
       for (const r of ready) {
         pool.arenaBytes += r.arenaBytes;
+        pool.synapses += r.synapses;
         for (const p of r.parts as { name: string; bytes: number }[]) {
           const q = pool.parts.find((x) => x.name === p.name);
           if (q) q.bytes += p.bytes;
@@ -582,6 +630,16 @@ class WorkerPool implements Driver {
   private onMessage(i: number, m: any) {
     if (m.type === 'progress') {
       this.progress?.(m.done, m.total);
+      return;
+    }
+    if (m.type === 'weights') {
+      const req = this.weightRequests.get(m.id);
+      if (!req) return;
+      req.parts[i] = m.data;
+      if (--req.left === 0) {
+        this.weightRequests.delete(m.id);
+        req.resolve(req.parts);
+      }
       return;
     }
     if (m.type === 'state') {
@@ -676,6 +734,20 @@ class WorkerPool implements Driver {
   }
   scaleWeights(projection: number, factor: number) {
     for (const w of this.workers) w.post({ type: 'scaleWeights', projection, factor });
+  }
+  getWeights(projection: number): Promise<ShardWeights[]> {
+    return new Promise((resolve) => {
+      const id = this.nextId++;
+      this.weightRequests.set(id, { parts: this.workers.map(() => null), resolve, left: this.workers.length });
+      for (const w of this.workers) w.post({ type: 'getWeights', id, projection });
+    });
+  }
+  synapseCounts(): Promise<number[][]> {
+    return new Promise((resolve) => {
+      const id = this.nextId++;
+      this.weightRequests.set(id, { parts: this.workers.map(() => null), resolve: resolve as (x: unknown[]) => void, left: this.workers.length });
+      for (const w of this.workers) w.post({ type: 'synapseCounts', id });
+    });
   }
   failShard(index: number) {
     for (const w of this.workers) w.post({ type: 'fail', index });

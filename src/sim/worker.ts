@@ -201,6 +201,12 @@ port.on(async (m: any) => {
       case 'getState':
         port.post({ type: 'state', id: m.id, data: worker.shard.getState(m.pop, m.variable) });
         break;
+      case 'getWeights':
+        port.post({ type: 'weights', id: m.id, data: worker.shard.getWeights(m.projection) });
+        break;
+      case 'synapseCounts':
+        port.post({ type: 'weights', id: m.id, data: worker.shard.synapseCounts() });
+        break;
       case 'setPoissonRate':
         worker.shard.setPoissonRate(m.input, m.rate);
         break;

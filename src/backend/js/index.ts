@@ -10,6 +10,7 @@ import { inputKernels } from './inputs.ts';
 import { izhikevichKernels } from './izhikevich.ts';
 import { lifKernels } from './lif.ts';
 import { noiseKernels } from './noise.ts';
+import { plasticityKernels } from './plasticity.ts';
 import { propagateKernels } from './propagate.ts';
 import { thresholdKernels } from './threshold.ts';
 import { utilKernels } from './util.ts';
@@ -28,6 +29,7 @@ export function createJsKernels(views: Views): Kernels {
     ...thresholdKernels(views),
     ...inputKernels(views),
     ...propagateKernels(views),
+    ...plasticityKernels(views),
     ...connectKernels(views),
     ...utilKernels(views),
   };

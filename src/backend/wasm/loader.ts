@@ -35,6 +35,9 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   'izhikevich_update',
   'izhikevich_delta_update',
   'noise_input',
+  'stdp_pre',
+  'stdp_post',
+  'trace_decay',
 ];
 
 /** Where to get a .wasm file: a URL/path string, a URL, or the bytes themselves. */
