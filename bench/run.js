@@ -19,6 +19,11 @@ if (process.argv.includes('--microcircuit')) {
   await runMicrocircuit(t > 0 ? { threads: Number(process.argv[t + 1]) } : {});
   process.exit(0);
 }
+if (process.argv.includes('--izhikevich')) {
+  const { runIzhikevich } = await import('./izhikevich.js');
+  await runIzhikevich();
+  process.exit(0);
+}
 if (process.argv.includes('--build')) {
   await import('./build.js');
   process.exit(0);
@@ -42,6 +47,7 @@ const program = new Command()
   .option('--kernels', 'run the kernel micro-benchmarks (benny) instead')
   .option('--scale', 'run the scale benchmark instead: CUBA with 1 M neurons, 100 M and 500 M synapses')
   .option('--microcircuit', 'run the Potjans-Diesmann microcircuit benchmark instead (full scale, 1 and 2 threads)')
+  .option('--izhikevich', 'run the Izhikevich (2003) network benchmark instead (10 s of model time, wasm and js, 1 thread)')
   .option('--build', 'run the connectivity construction benchmark instead (synapses per second)')
   .parse(process.argv);
 const o = program.opts();
