@@ -4,29 +4,10 @@
 // otherwise) and the type declarations in dist/types/ (tsc -p tsconfig.build.json; relative
 // `.ts` specifiers rewritten to `.js`, so that they resolve to the emitted .d.ts files).
 import { build } from 'esbuild';
+import { browserBundle, nodeBundle } from './bundles.js';
 
-await build({
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', worker: 'src/sim/worker.ts' },
-  outdir: 'dist',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: true,
-  logLevel: 'warning',
-});
-
-await build({
-  entryPoints: { browser: 'src/index.ts' },
-  outdir: 'dist',
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: ['es2022', 'chrome110', 'firefox115', 'safari16'],
-  sourcemap: true,
-  logLevel: 'warning',
-});
+await build(nodeBundle);
+await build(browserBundle);
 
 // type declarations
 {

@@ -12,79 +12,8 @@ import { createBackend, type Backend } from '../src/backend/index.ts';
 import * as L from '../src/core/layout.ts';
 import { rngKey, rngNormal } from '../src/core/rng.ts';
 
-interface Maker {
-  label: string;
-  make: () => Promise<Backend>;
-}
+import { ARENA, Arena, BACKENDS, expectBits, fr, prng, SIZES } from './kernel-harness.ts';
 
-const BACKENDS: Maker[] = [
-  { label: 'js', make: () => createBackend('js') },
-  { label: 'wasm-simd', make: () => createBackend('wasm', { variant: 'simd' }) },
-  { label: 'wasm-scalar', make: () => createBackend('wasm', { variant: 'scalar' }) },
-  { label: 'wasm-debug', make: () => createBackend('wasm', { variant: 'debug' }) },
-];
-
-const ARENA = 4 << 20;
-const SIZES = [1, 3, 4, 5, 17, 1000];
-const fr = Math.fround;
-
-/** Deterministic test data (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Bump allocator over a backend's arena. */
-class Arena {
-  next: number;
-  constructor(readonly be: Backend) {
-    this.next = be.base;
-  }
-  reset(): this {
-    new Uint8Array(this.be.buffer, this.be.base, ARENA).fill(0);
-    this.next = this.be.base;
-    return this;
-  }
-  alloc(bytes: number): number {
-    const p = this.next;
-    this.next = p + Math.ceil(Math.max(bytes, 1) / 16) * 16;
-    if (this.next > this.be.base + ARENA) throw new Error('test arena exhausted');
-    return p;
-  }
-  f32(src: ArrayLike<number>): number {
-    const p = this.alloc(src.length * 4);
-    new Float32Array(this.be.buffer, p, src.length).set(src);
-    return p;
-  }
-  getF32(p: number, n: number): Float32Array {
-    return new Float32Array(this.be.buffer, p, n).slice();
-  }
-  getI32(p: number, n: number): Int32Array {
-    return new Int32Array(this.be.buffer, p, n).slice();
-  }
-  setF32(p: number, src: ArrayLike<number>): void {
-    new Float32Array(this.be.buffer, p, src.length).set(src);
-  }
-}
-
-function firstDiff(a: Float32Array | Int32Array, b: Float32Array | Int32Array): number {
-  if (a.length !== b.length) return -2;
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
-  return -1;
-}
-
-function expectBits(got: Float32Array | Int32Array, want: Float32Array | Int32Array, what: string): void {
-  const d = firstDiff(got, want);
-  expect(d, `${what}: first differing element ${d}${d >= 0 ? ` (got ${got[d]}, want ${want[d]})` : ''}`).toBe(-1);
-}
 
 // ------------------------------------------------------------------------------------------------
 // Izhikevich: parameters, state, and an independent float32 specification

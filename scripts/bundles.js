@@ -1,0 +1,27 @@
+// The esbuild options of dist/: used by scripts/build-ts.js and by the test setup, so that the
+// bundles the tests run are the ones `npm run build` makes.
+
+/** Node bundles: the API, the command line and the shard worker. Dependencies stay external. */
+export const nodeBundle = {
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', worker: 'src/sim/worker.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+/** The same API bundled for browsers (no dependencies; .wasm fetched relative to the bundle). */
+export const browserBundle = {
+  entryPoints: { browser: 'src/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022', 'chrome110', 'firefox115', 'safari16'],
+  sourcemap: true,
+  logLevel: 'warning',
+};
