@@ -11,6 +11,7 @@
  * capacitances are divided by 1000 when written into the spec — every derivation below is done
  * in the reference's units first, exactly as the reference computes it.
  */
+import { STREAM_GENERATORS } from '../network/streams.ts';
 import type { ModelSpec, PopulationSpec, ProjectionSpec, InputSpec, MonitorSpec } from '../core/types.ts';
 import { rngKey, rngU32 } from '../core/rng.ts';
 
@@ -106,7 +107,7 @@ export const THALAMUS = {
  * key rngKey(seed, STREAM_THALAMUS, neuron), counter = step. Chosen outside the ranges of
  * src/network/streams.ts (0x10000 … 0xaffff + index), so it never repeats a simulator stream.
  */
-export const STREAM_THALAMUS = 0xf0000;
+export const STREAM_THALAMUS = STREAM_GENERATORS;
 
 // ---------------------------------------------------------------------------------------------
 // The reference's derivations (helpers.py, network.py), in the reference's units
