@@ -237,24 +237,19 @@ export class Shard {
       };
       r.spikes = a.alloc(nm, m * 4);
       if (T > 1) r.gather = a.alloc(`spike exchange`, p.size * 4);
-      if (p.model === 'lif') {
+      if (p.model === 'lif' || p.model === 'izhikevich') {
+        // lif: v, ref; izhikevich: v, u; both: ie and ii with exp synapses, bias, a parameter block
+        const lif = p.model === 'lif';
         r.v = a.alloc(nm, m * 4);
-        if (p.synapse !== 'delta') {
-          r.ie = a.alloc(nm, m * 4);
-          r.ii = a.alloc(nm, m * 4);
-        }
-        r.bias = a.alloc(nm, m * 4);
-        r.ref = a.alloc(nm, m * 4);
-        r.params = a.alloc(nm, (p.hetero ? LIF_NPARAMS * m : LIF_NPARAMS) * 4);
-      } else if (p.model === 'izhikevich') {
-        r.v = a.alloc(nm, m * 4);
-        r.u = a.alloc(nm, m * 4);
+        if (!lif) r.u = a.alloc(nm, m * 4);
         if (p.synapse === 'exp') {
           r.ie = a.alloc(nm, m * 4);
           r.ii = a.alloc(nm, m * 4);
         }
         r.bias = a.alloc(nm, m * 4);
-        r.params = a.alloc(nm, (p.hetero ? IZH_NPARAMS * m : IZH_NPARAMS) * 4);
+        if (lif) r.ref = a.alloc(nm, m * 4);
+        const np = lif ? LIF_NPARAMS : IZH_NPARAMS;
+        r.params = a.alloc(nm, (p.hetero ? np * m : np) * 4);
       } else if (p.model === 'threshold') {
         r.state = a.alloc(nm, m * 4);
         r.params = a.alloc(nm, (p.hetero ? m : 1) * 4);
@@ -336,21 +331,12 @@ export class Shard {
     const { begin: b, m } = r;
     const f32 = this.f32;
     const slice = <T extends Float32Array | Int32Array | Uint32Array>(x: T) => x.subarray(b, b + m) as T;
-    if (p.model === 'lif') {
+    if (p.model === 'lif' || p.model === 'izhikevich') {
+      const np = p.model === 'lif' ? LIF_NPARAMS : IZH_NPARAMS;
       if (p.hetero) {
+        // parameter-major: parameter k of the slice at params + k*m
         const n = p.size;
-        for (let k = 0; k < LIF_NPARAMS; k++) f32.set(p.params!.subarray(k * n + b, k * n + b + m), (r.params >> 2) + k * m);
-      } else f32.set(p.params!, r.params >> 2);
-      f32.set(slice(p.bias!), r.bias >> 2);
-      if (p.initial.v) f32.set(slice(p.initial.v as Float32Array), r.v >> 2);
-      if (p.synapse !== 'delta') {
-        if (p.initial.ie) f32.set(slice(p.initial.ie as Float32Array), r.ie >> 2);
-        if (p.initial.ii) f32.set(slice(p.initial.ii as Float32Array), r.ii >> 2);
-      }
-    } else if (p.model === 'izhikevich') {
-      if (p.hetero) {
-        const n = p.size;
-        for (let k = 0; k < IZH_NPARAMS; k++) f32.set(p.params!.subarray(k * n + b, k * n + b + m), (r.params >> 2) + k * m);
+        for (let k = 0; k < np; k++) f32.set(p.params!.subarray(k * n + b, k * n + b + m), (r.params >> 2) + k * m);
       } else f32.set(p.params!, r.params >> 2);
       f32.set(slice(p.bias!), r.bias >> 2);
       if (p.initial.v) f32.set(slice(p.initial.v as Float32Array), r.v >> 2);
