@@ -7,12 +7,12 @@
  *  - rngNormal of src/core/rng.ts for every noise draw.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../src/backend/index.ts';
 import * as L from '../src/core/layout.ts';
 import { rngKey, rngNormal } from '../src/core/rng.ts';
 
-import { ARENA, Arena, BACKENDS, expectBits, fr, prng, SIZES } from './kernel-harness.ts';
+import { ARENA, Arena, BACKENDS, expectBits, fr, prng, SIZES, lockstepBackends } from './kernel-harness.ts';
 
 
 // ------------------------------------------------------------------------------------------------
@@ -191,19 +191,8 @@ for (const B of BACKENDS) {
     let ref: Backend;
     let a: Arena;
     let r: Arena;
-
-    beforeAll(async () => {
-      be = await B.make();
-      ref = await createBackend('js');
-      be.reserve(ARENA);
-      ref.reserve(ARENA);
-      a = new Arena(be);
-      r = new Arena(ref);
-    });
-    afterAll(() => {
-      be.dispose();
-      ref.dispose();
-    });
+    const ctx = lockstepBackends(B);
+    beforeAll(() => ({ be, ref, a, r } = ctx));
 
     /*
      * Forward Euler at dt = 0.1 ms, I = 10, 1 s. Tolerance: float32 rounds every operation to a

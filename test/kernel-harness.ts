@@ -2,7 +2,7 @@
  * Shared harness of the kernel-level tests: every backend and WASM variant, a bump allocator over a
  * backend's arena, deterministic test data, and bitwise comparison.
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createBackend, type Backend } from '../src/backend/index.ts';
 
 export interface Maker {
@@ -105,4 +105,25 @@ export function firstDiff(a: Float32Array | Int32Array | Uint32Array, b: Float32
 export function expectBits(got: Float32Array | Int32Array | Uint32Array, want: Float32Array | Int32Array | Uint32Array, what: string): void {
   const d = firstDiff(got, want);
   expect(d, `${what}: first differing element ${d}${d >= 0 ? ` (got ${got[d]}, want ${want[d]})` : ''}`).toBe(-1);
+}
+
+/**
+ * A backend under test and a js reference run in lockstep, each with an arena of ARENA bytes:
+ * created before the suite's tests, disposed after them. Fields are set once beforeAll has run.
+ */
+export function lockstepBackends(B: Maker): { be: Backend; ref: Backend; a: Arena; r: Arena } {
+  const ctx = {} as { be: Backend; ref: Backend; a: Arena; r: Arena };
+  beforeAll(async () => {
+    ctx.be = await B.make();
+    ctx.ref = await createBackend('js');
+    ctx.be.reserve(ARENA);
+    ctx.ref.reserve(ARENA);
+    ctx.a = new Arena(ctx.be);
+    ctx.r = new Arena(ctx.ref);
+  });
+  afterAll(() => {
+    ctx.be.dispose();
+    ctx.ref.dispose();
+  });
+  return ctx;
 }

@@ -7,12 +7,12 @@
  *  - src/core/rng.ts for every random number.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, detectFeatures, KERNEL_NAMES, type Backend } from '../src/backend/index.ts';
 import * as L from '../src/core/layout.ts';
 import { rngKey, rngNormal, rngU32 } from '../src/core/rng.ts';
 
-import { ARENA, Arena, BACKENDS, bits, expectBits, firstDiff, fr, prng, SIZES } from './kernel-harness.ts';
+import { ARENA, Arena, BACKENDS, bits, expectBits, firstDiff, fr, prng, SIZES, lockstepBackends } from './kernel-harness.ts';
 
 
 function expectAscending(sp: Int32Array, n: number, what: string): void {
@@ -168,19 +168,8 @@ for (const B of BACKENDS) {
     let ref: Backend; // js reference, run in lockstep
     let a: Arena;
     let r: Arena;
-
-    beforeAll(async () => {
-      be = await B.make();
-      ref = await createBackend('js');
-      be.reserve(ARENA);
-      ref.reserve(ARENA);
-      a = new Arena(be);
-      r = new Arena(ref);
-    });
-    afterAll(() => {
-      be.dispose();
-      ref.dispose();
-    });
+    const ctx = lockstepBackends(B);
+    beforeAll(() => ({ be, ref, a, r } = ctx));
 
     it('reports its variant and arena geometry', () => {
       expect(be.features.variant).toBe(B.variant);
