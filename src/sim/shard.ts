@@ -33,10 +33,27 @@ import { rngKey } from '../core/rng.ts';
 import { poissonTable } from '../network/values.ts';
 import { buildShardProjection, type ShardProjection } from './connectivity.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
+import { OutboxLayout } from './sync.ts';
 
 /** Slice k of a population of n neurons among T shards: [floor(k n / T), floor((k+1) n / T)). */
 export function sliceOf(n: number, k: number, T: number): [number, number] {
   return [Math.floor((k * n) / T), Math.floor(((k + 1) * n) / T)];
+}
+
+/** The outbox layout of every shard: per population, the offset of its slice in a step block. */
+export function outboxLayouts(net: BuiltNetwork, T: number, interval: number): OutboxLayout[] {
+  const layouts: OutboxLayout[] = [];
+  for (let s = 0; s < T; s++) {
+    const offsets: number[] = [];
+    let o = 0;
+    for (const p of net.populations) {
+      offsets.push(o);
+      const [b, e] = sliceOf(p.size, s, T);
+      o += e - b;
+    }
+    layouts.push(new OutboxLayout(interval, net.populations.length, offsets, o));
+  }
+  return layouts;
 }
 
 /** Minimum delay in steps over all projections: shards exchange spikes once per this many steps. */
@@ -211,6 +228,8 @@ export class Shard {
   readonly spikeTotals: number[];
   /** synaptic events delivered into this shard */
   events = 0;
+  /** per population, the number of spikes gathered in the step being delivered (-1: not yet) */
+  private readonly gathered: Int32Array;
   private f32!: Float32Array;
   private i32!: Int32Array;
   private u32!: Uint32Array;
@@ -313,6 +332,7 @@ export class Shard {
       this.u32.set(inp.table, rt.table >> 2);
     });
     this.spikeTotals = net.populations.map(() => 0);
+    this.gathered = new Int32Array(net.populations.length);
     for (const mspec of monitors) this.addMonitor(mspec);
   }
 
@@ -548,27 +568,19 @@ export class Shard {
     }
   }
 
-  /** Per population, its offset in an outbox step block (the sum of the slice sizes before it). */
-  outboxLayout(): { offsets: number[]; total: number } {
-    const offsets: number[] = [];
-    let o = 0;
-    for (const r of this.pops) {
-      offsets.push(o);
-      o += r.m;
-    }
-    return { offsets, total: o };
-  }
 
   /**
    * Phase B for step t: gather the spikes of every shard (in shard order = ascending global
    * index) and propagate them through every projection into this shard's rings.
-   * `spikesOf(shard, pop)` returns [array, start, count] of global indices.
+   * The spikes of step t are slot j of every shard's outbox (global indices), of the given parity.
    */
-  deliverAll(t: number, shards: number, spikesOf: (shard: number, pop: number) => [Int32Array, number, number]): void {
+  deliverAll(t: number, outboxes: Int32Array[], layouts: OutboxLayout[], parity: number, j: number): void {
     const K = this.backend.kernels;
     const slots = this.net.ringSlots;
     const slot = t % slots;
-    const gathered = new Array<number>(this.pops.length).fill(-1);
+    const shards = outboxes.length;
+    const gathered = this.gathered;
+    gathered.fill(-1);
     for (const pr of this.projs) {
       let c = gathered[pr.source];
       const src = this.pops[pr.source];
@@ -576,8 +588,10 @@ export class Shard {
         c = 0;
         const g = src.gather >> 2;
         for (let s = 0; s < shards; s++) {
-          const [arr, start, n] = spikesOf(s, pr.source);
-          if (n > 0) this.i32.set(arr.subarray(start, start + n), g + c);
+          const ob = outboxes[s], L = layouts[s];
+          const n = ob[L.countBase(parity, j) + pr.source];
+          const start = L.idxBase(parity, j) + L.offsets[pr.source];
+          if (n > 0) this.i32.set(ob.subarray(start, start + n), g + c);
           c += n;
         }
         gathered[pr.source] = c;
@@ -585,7 +599,9 @@ export class Shard {
       const st = pr.stdp;
       if (st) {
         // this shard's target spikes of step t, from its own outbox (the spike buffer holds a later step)
-        const [arr, start, n] = spikesOf(this.index, pr.target);
+        const arr = outboxes[this.index], L = layouts[this.index];
+        const n = arr[L.countBase(parity, j) + pr.target];
+        const start = L.idxBase(parity, j) + L.offsets[pr.target];
         const tb = this.pops[pr.target].begin;
         const i32 = this.i32;
         const o = st.post >> 2;

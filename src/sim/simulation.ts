@@ -10,9 +10,9 @@ import { estimateNetwork, estimateShards, ModelError, planNetwork, validateModel
 import type { BuiltNetwork, ModelSpec, MonitorSpec } from '../core/types.ts';
 import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../core/layout.ts';
 import { mergeShardSpikes, RateMonitor, SpikeMonitor, StateMonitor, type SpikeData } from './monitors.ts';
-import { minDelaySteps, Shard, SimulationError, type ShardRecords, sliceOf } from './shard.ts';
+import { minDelaySteps, outboxLayouts, Shard, SimulationError, type ShardRecords, sliceOf } from './shard.ts';
 import { availableCores, initPlatform, machineMemory, sharedMemoryUnavailable, spawnShardWorker, type WorkerPort } from './platform.ts';
-import { CTL_ABORT, CTL_DEAD, CTL_ERROR, CTL_GEN, CTL_SIZE, OutboxLayout } from './sync.ts';
+import { CTL_ABORT, CTL_DEAD, CTL_ERROR, CTL_GEN, CTL_SIZE } from './sync.ts';
 
 export { SimulationError };
 
@@ -562,16 +562,7 @@ class WorkerPool implements Driver {
     const D = minDelaySteps(net);
     const ctlBuf = new SharedArrayBuffer(CTL_SIZE * 4);
     const outboxes: SharedArrayBuffer[] = [];
-    for (let s = 0; s < T; s++) {
-      const offsets: number[] = [];
-      let o = 0;
-      for (const p of net.populations) {
-        offsets.push(o);
-        const [b, e] = sliceOf(p.size, s, T);
-        o += e - b;
-      }
-      outboxes.push(new SharedArrayBuffer(new OutboxLayout(D, net.populations.length, offsets, o).ints * 4));
-    }
+    for (const L of outboxLayouts(net, T, D)) outboxes.push(new SharedArrayBuffer(L.ints * 4));
     const workers: WorkerPort[] = [];
     let pool: WorkerPool | null = null;
     try {

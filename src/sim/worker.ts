@@ -7,9 +7,9 @@
 import { createBackend } from '../backend/index.ts';
 import type { BackendName } from '../backend/types.ts';
 import type { BuiltNetwork, MonitorSpec } from '../core/types.ts';
-import { Shard, SimulationError, sliceOf } from './shard.ts';
+import { outboxLayouts, Shard, SimulationError } from './shard.ts';
 import {
-  barrier, CTL_ERROR, CTL_PROGRESS, DECISION_ABORT, DECISION_ERROR, OutboxLayout, WorkerDiedError,
+  barrier, CTL_ERROR, CTL_PROGRESS, DECISION_ABORT, DECISION_ERROR, type OutboxLayout, WorkerDiedError,
 } from './sync.ts';
 
 export interface InitMessage {
@@ -85,17 +85,7 @@ class ShardWorker {
     this.ctl = new Int32Array(m.ctl);
     this.outboxes = m.outboxes.map((b) => new Int32Array(b));
     // every shard's outbox layout, from the slices of every population
-    this.layouts = [];
-    for (let s = 0; s < m.count; s++) {
-      const offsets: number[] = [];
-      let o = 0;
-      for (const p of m.net.populations) {
-        offsets.push(o);
-        const [b, e] = sliceOf(p.size, s, m.count);
-        o += e - b;
-      }
-      this.layouts.push(new OutboxLayout(m.interval, m.net.populations.length, offsets, o));
-    }
+    this.layouts = outboxLayouts(m.net, m.count, m.interval);
     const synapses = this.shard.projs.reduce((a, p) => a + p.nSyn, 0);
     this.port.post({
       type: 'ready', buildSeconds: (performance.now() - t0) / 1000, arenaBytes: this.shard.arena.bytes,
@@ -139,11 +129,7 @@ class ShardWorker {
       if (d === DECISION_ERROR) break;
       try {
         for (let j = 0; j < len; j++) {
-          shard.deliverAll(t + j, this.T, (s, pop) => {
-            const L = this.layouts[s];
-            const ob = this.outboxes[s];
-            return [ob, L.idxBase(parity, j) + L.offsets[pop], ob[L.countBase(parity, j) + pop]];
-          });
+          shard.deliverAll(t + j, this.outboxes, this.layouts, parity, j);
         }
       } catch (e) {
         // the others are past this barrier: the main thread releases them when it sees this error
