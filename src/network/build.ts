@@ -5,7 +5,7 @@
  * here once, in double precision, and stored as float32.
  */
 import type {
-  BuiltInput, BuiltPopulation, InputSpec, ModelSpec, MonitorSpec, NetworkPlan, PopulationSpec, ValueSpec,
+  BuiltInput, BuiltPopulation, InputSpec, ModelSpec, MonitorSpec, NetworkPlan, PopulationSpec,
 } from '../core/types.ts';
 import {
   LIF_A, LIF_B, LIF_NPARAMS, LIF_P11E, LIF_P11I, LIF_P21E, LIF_P21I, LIF_REFSTEPS, LIF_VREST, LIF_VRESET, LIF_VTH,
@@ -17,7 +17,7 @@ import {
 } from './validate.ts';
 import { estimateChecked, tooLargeMessage } from './estimate.ts';
 import {
-  isArrayLike, isUniformValue, poissonTable, poissonThreshold, RedrawError, sampleNeuronValues, toSteps,
+  at, perNeuron, poissonTable, poissonThreshold, toSteps,
 } from './values.ts';
 import { planProjection } from './plan.ts';
 import { resolveNeuronValues } from './expr.ts';
@@ -96,20 +96,6 @@ export function planNetwork(spec: ModelSpec, opts: PlanOptions = {}): NetworkPla
 // Populations
 // ---------------------------------------------------------------------------------------------
 
-/** Per-neuron values of a validated ValueSpec, or a number when it is the same everywhere. */
-function perNeuron(spec: ValueSpec | undefined, dflt: number, seed: number, stream: number, n: number, path: string): number | Float64Array {
-  if (spec === undefined) return dflt;
-  if (typeof spec === 'number') return spec;
-  if (isArrayLike(spec) && isUniformValue(spec)) return (spec as ArrayLike<number>)[0];
-  try {
-    return sampleNeuronValues(spec, seed, stream, n);
-  } catch (e) {
-    if (e instanceof RedrawError) throw new ModelError([{ path, message: `${e.message} (neuron ${e.index})` }]);
-    throw e;
-  }
-}
-
-const at = (v: number | Float64Array, i: number) => (typeof v === 'number' ? v : v[i]);
 
 /**
  * Exact propagator of an exponentially decaying synaptic current into v over one step dt, per nA:

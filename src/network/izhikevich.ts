@@ -15,10 +15,9 @@ import type { BuiltInput, BuiltPopulation, NeuronKind, ValueSpec } from '../core
 import {
   IZH_A, IZH_B, IZH_C, IZH_D, IZH_NPARAMS, IZH_P11E, IZH_P11I, IZH_SCHEME_2003, IZH_SCHEME_EULER, IZH_VPEAK,
 } from '../core/layout.ts';
-import { ModelError } from './errors.ts';
 import type { CheckerLike } from './expr.ts';
 import type { PV, ValueOpts } from './validate.ts';
-import { isArrayLike, isUniformValue, RedrawError, sampleNeuronValues, toSteps } from './values.ts';
+import { at, isArrayLike, isUniformValue, perNeuron, toSteps } from './values.ts';
 import {
   IZHIKEVICH_DELTA_VARS, IZHIKEVICH_EXP_VARS, IZHIKEVICH_PARAM_NAMES, initialStream, noiseInputStream, paramStream,
 } from './streams.ts';
@@ -170,19 +169,6 @@ export function checkNoiseInput(
 // Building
 // ---------------------------------------------------------------------------------------------
 
-function perNeuron(spec: ValueSpec | undefined, dflt: number, seed: number, stream: number, n: number, path: string): number | Float64Array {
-  if (spec === undefined) return dflt;
-  if (typeof spec === 'number') return spec;
-  if (isArrayLike(spec) && isUniformValue(spec)) return (spec as ArrayLike<number>)[0];
-  try {
-    return sampleNeuronValues(spec, seed, stream, n);
-  } catch (e) {
-    if (e instanceof RedrawError) throw new ModelError([{ path, message: `${e.message} (neuron ${e.index})` }]);
-    throw e;
-  }
-}
-
-const at = (v: number | Float64Array, i: number) => (typeof v === 'number' ? v : v[i]);
 
 /** The parameter block of neuron i (double precision) into out[k*stride + i] (float32). */
 export function izhikevichBlock(

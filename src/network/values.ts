@@ -16,6 +16,7 @@
  */
 import type { ValueSpec } from '../core/types.ts';
 import { KeyStream } from '../core/rng.ts';
+import { ModelError } from './errors.ts';
 
 /** Tolerance of the time grid: |x - round(x)| <= GRID_TOL * max(1, |x|), x = value / dt. */
 export const GRID_TOL = 1e-6;
@@ -249,3 +250,22 @@ export function poissonTable(lambda: number): Uint32Array {
   }
   return Uint32Array.from(out);
 }
+
+/**
+ * Per-neuron values of a validated ValueSpec, or a number when it is the same everywhere; a failed
+ * redraw becomes a ModelError at `path`.
+ */
+export function perNeuron(spec: ValueSpec | undefined, dflt: number, seed: number, stream: number, n: number, path: string): number | Float64Array {
+  if (spec === undefined) return dflt;
+  if (typeof spec === 'number') return spec;
+  if (isArrayLike(spec) && isUniformValue(spec)) return (spec as ArrayLike<number>)[0];
+  try {
+    return sampleNeuronValues(spec, seed, stream, n);
+  } catch (e) {
+    if (e instanceof RedrawError) throw new ModelError([{ path, message: `${e.message} (neuron ${e.index})` }]);
+    throw e;
+  }
+}
+
+/** Value of neuron i of a perNeuron result. */
+export const at = (v: number | Float64Array, i: number) => (typeof v === 'number' ? v : v[i]);
