@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { planNetwork, binomial, binomialCdf, hypergeometric, streams } from '../src/network/index.ts';
 import { KeyStream, rngKey, rngU32, uniform53 } from '../src/core/rng.ts';
-import type { ConnectSpec, ModelSpec, ValueSpec } from '../src/core/types.ts';
+import type { ConnectSpec, ValueSpec } from '../src/core/types.ts';
 import type { Backend } from '../src/backend/types.ts';
-import { BUILD_BACKENDS, buildShard, type HostProjection } from './connectivity-util.ts';
+import { BUILD_BACKENDS, buildShard, oneProjection, type HostProjection } from './connectivity-util.ts';
 
 type BuiltProjection = HostProjection;
 let be: Backend;
@@ -21,21 +21,7 @@ interface NetOpts {
   delay?: ValueSpec;
 }
 
-/** One projection between threshold populations (no receptor or Dale rules involved). */
-function spec(connect: ConnectSpec, nSrc: number, nTgt: number, o: NetOpts = {}): ModelSpec {
-  const pops = o.same
-    ? [{ name: 'A', size: nSrc, model: 'threshold' as const }]
-    : [
-        { name: 'S', size: nSrc, model: 'threshold' as const },
-        { name: 'T', size: nTgt, model: 'threshold' as const },
-      ];
-  return {
-    dt: 0.1,
-    seed: o.seed ?? 1,
-    populations: pops,
-    projections: [{ source: pops[0].name, target: pops[pops.length - 1].name, connect, weight: o.weight ?? 1, delay: o.delay }],
-  };
-}
+const spec = oneProjection;
 
 /** The projection built in one shard (all targets) on the backend under test. */
 function project(connect: ConnectSpec, nSrc: number, nTgt: number, o: NetOpts = {}): BuiltProjection {

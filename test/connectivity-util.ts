@@ -3,7 +3,7 @@
  * backend's arena (src/sim/connectivity.ts) and copy them out as host arrays, decoded.
  */
 import { createBackend, type Backend } from '../src/backend/index.ts';
-import type { NetworkPlan } from '../src/core/types.ts';
+import type { ConnectSpec, ModelSpec, NetworkPlan, ValueSpec } from '../src/core/types.ts';
 import { buildShardProjection, type ShardProjection } from '../src/sim/connectivity.ts';
 
 /** Every backend and WASM variant. */
@@ -75,4 +75,26 @@ export function buildShard(be: Backend, plan: NetworkPlan, p: number, b?: number
 /** Bit patterns of a float32 array (to compare NaN payloads and -0 exactly). */
 export function bits(a: Float32Array | null): number[] | null {
   return a ? Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length)) : null;
+}
+
+/**
+ * A model with one projection between threshold populations (no receptor or Dale rules involved):
+ * S (nSrc) onto T (nTgt), or A onto itself when `same`.
+ */
+export function oneProjection(
+  connect: ConnectSpec, nSrc: number, nTgt: number,
+  o: { same?: boolean; weight?: ValueSpec; delay?: ValueSpec; seed?: number } = {},
+): ModelSpec {
+  const pops = o.same
+    ? [{ name: 'A', size: nSrc, model: 'threshold' as const }]
+    : [
+        { name: 'S', size: nSrc, model: 'threshold' as const },
+        { name: 'T', size: nTgt, model: 'threshold' as const },
+      ];
+  return {
+    dt: 0.1,
+    seed: o.seed ?? 1,
+    populations: pops,
+    projections: [{ source: pops[0].name, target: pops[pops.length - 1].name, connect, weight: o.weight ?? 1, delay: o.delay }],
+  };
 }

@@ -10,26 +10,14 @@ import type { Backend } from '../src/backend/types.ts';
 import type { ConnectSpec, ModelSpec, NetworkPlan, ValueSpec } from '../src/core/types.ts';
 import { ModelError, planNetwork } from '../src/network/index.ts';
 import { buildShardProjection, setConnectTuning } from '../src/sim/connectivity.ts';
-import { BUILD_BACKENDS, bits, buildShard, type HostProjection } from './connectivity-util.ts';
+import { BUILD_BACKENDS, bits, buildShard, oneProjection, type HostProjection } from './connectivity-util.ts';
 
 const NS = 97;
 const NT = 83;
 
 function model(connect: ConnectSpec, o: { same?: boolean; weight?: ValueSpec; delay?: ValueSpec; nSrc?: number; nTgt?: number; seed?: number } = {}): ModelSpec {
   const nSrc = o.nSrc ?? NS;
-  const nTgt = o.same ? nSrc : (o.nTgt ?? NT);
-  const pops = o.same
-    ? [{ name: 'A', size: nSrc, model: 'threshold' as const }]
-    : [
-        { name: 'S', size: nSrc, model: 'threshold' as const },
-        { name: 'T', size: nTgt, model: 'threshold' as const },
-      ];
-  return {
-    dt: 0.1,
-    seed: o.seed ?? 7,
-    populations: pops,
-    projections: [{ source: pops[0].name, target: pops[pops.length - 1].name, connect, weight: o.weight ?? 0.5, delay: o.delay }],
-  };
+  return oneProjection(connect, nSrc, o.same ? nSrc : (o.nTgt ?? NT), { ...o, weight: o.weight ?? 0.5, seed: o.seed ?? 7 });
 }
 
 const normalW: ValueSpec = { dist: 'normal', mean: 0.3, std: 0.2, min: 0, max: 0.6 };
