@@ -132,3 +132,11 @@ export const CONN_ERR_TOO_MANY = -4; //     more than 2^31 - 1 synapses in one s
 export const PACKED_MAX_TARGETS = 16777216;
 /** Attempts of a 'redraw' normal before the build fails (values.ts MAX_REDRAW). */
 export const CONN_MAX_REDRAW = 1000;
+
+/**
+ * Slice k of a population of n neurons among T shards: [floor(k n / T), floor((k+1) n / T)).
+ * Every shard holds slice k of every population (host-side rule, not mirrored in assembly/).
+ */
+export function sliceOf(n: number, k: number, T: number): [number, number] {
+  return [Math.floor((k * n) / T), Math.floor(((k + 1) * n) / T)];
+}

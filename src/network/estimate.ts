@@ -23,7 +23,7 @@
  * fixed_total_number from a description; exact from a plan).
  */
 import type { ConnectSpec, InputSpec, ModelSpec, NetworkPlan, PopulationSpec } from '../core/types.ts';
-import { ARENA_ALIGN, LIF_NPARAMS } from '../core/layout.ts';
+import { ARENA_ALIGN, LIF_NPARAMS, sliceOf } from '../core/layout.ts';
 import { ModelError } from './errors.ts';
 import { checkModel, type CheckedModel } from './validate.ts';
 import { isUniformValue, poissonTable } from './values.ts';
@@ -126,10 +126,6 @@ export function estimateShards(model: ModelSpec | NetworkPlan, threads: number):
   };
 }
 
-/** Slice k of a population of n neurons among T shards. */
-function slice(n: number, k: number, T: number): [number, number] {
-  return [Math.floor((k * n) / T), Math.floor(((k + 1) * n) / T)];
-}
 
 interface PopEst {
   name: string;
@@ -161,7 +157,7 @@ function shardEstimate(src: EstSource, k: number, T: number): ShardEstimate & { 
   let neurons = 0;
   let exchange = 0;
   for (const p of src.pops) {
-    const [b, e] = slice(p.size, k, T);
+    const [b, e] = sliceOf(p.size, k, T);
     ranges.push([b, e]);
     const m = e - b;
     neurons += m;

@@ -28,17 +28,14 @@
  */
 import type { Backend } from '../backend/types.ts';
 import type { BuiltNetwork, BuiltPopulation, MonitorSpec, PlasticityPlan } from '../core/types.ts';
-import { ARENA_ALIGN, IZH_NPARAMS, LIF_NPARAMS } from '../core/layout.ts';
+import { ARENA_ALIGN, IZH_NPARAMS, LIF_NPARAMS, sliceOf } from '../core/layout.ts';
 import { rngKey } from '../core/rng.ts';
 import { poissonTable } from '../network/values.ts';
 import { buildShardProjection, type ShardProjection } from './connectivity.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
 import { OutboxLayout } from './sync.ts';
 
-/** Slice k of a population of n neurons among T shards: [floor(k n / T), floor((k+1) n / T)). */
-export function sliceOf(n: number, k: number, T: number): [number, number] {
-  return [Math.floor((k * n) / T), Math.floor(((k + 1) * n) / T)];
-}
+export { sliceOf };
 
 /** The outbox layout of every shard: per population, the offset of its slice in a step block. */
 export function outboxLayouts(net: BuiltNetwork, T: number, interval: number): OutboxLayout[] {

@@ -10,7 +10,7 @@ import { estimateNetwork, estimateShards, ModelError, planNetwork, validateModel
 import type { BuiltNetwork, ModelSpec, MonitorSpec } from '../core/types.ts';
 import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../core/layout.ts';
 import { mergeShardSpikes, RateMonitor, SpikeMonitor, StateMonitor, type SpikeData } from './monitors.ts';
-import { minDelaySteps, outboxLayouts, Shard, SimulationError, type ShardRecords, sliceOf } from './shard.ts';
+import { minDelaySteps, outboxLayouts, Shard, SimulationError, type ShardRecords } from './shard.ts';
 import { availableCores, initPlatform, machineMemory, sharedMemoryUnavailable, spawnShardWorker, type WorkerPort } from './platform.ts';
 import { CTL_ABORT, CTL_DEAD, CTL_ERROR, CTL_GEN, CTL_SIZE } from './sync.ts';
 
@@ -129,7 +129,7 @@ export class Simulation {
     if (!('ringSlots' in model)) {
       const issues = validateModel(model);
       if (issues.length) throw new ModelError(issues);
-      checkFits(estimateNetwork(model as ModelSpec), threads);
+      checkFits(model as ModelSpec, threads);
     }
     const net =
       'ringSlots' in model
@@ -177,17 +177,9 @@ export class Simulation {
     await initPlatform();
     const threads = resolveThreads(opts.threads, model as { threads?: number });
     const est = estimateNetwork(model);
-    const shards = [];
-    for (let k = 0; k < threads; k++) {
-      // populations and synapses split by target slices; a row pointer per source per projection in every shard
-      let neurons = 0;
-      for (const p of model.populations) {
-        const [b, e] = sliceOf(p.size, k, threads);
-        neurons += e - b;
-      }
-      shards.push({ index: k, neurons, synapses: Math.round(est.synapses / threads), bytes: Math.ceil(est.bytes / threads) });
-    }
-    return { neurons: est.neurons, synapses: est.synapses, threads, bytes: est.bytes, parts: est.parts, shards };
+    const per = estimateShards(model, threads);
+    const shards = per.shards.map((x) => ({ index: x.index, neurons: x.neurons, synapses: x.synapses, bytes: x.bytes }));
+    return { neurons: est.neurons, synapses: per.synapses, threads, bytes: per.bytes, parts: est.parts, shards };
   }
 
   /** Bytes per shard of a planned network (exact synapse counts but for pairwise_bernoulli and fixed_outdegree). */
@@ -423,20 +415,24 @@ export class Simulation {
  * one WebAssembly memory, or the whole over this machine's memory. Names the numbers and the
  * thread count that would fit.
  */
-function checkFits(est: { neurons: number; synapses: number; bytes: number }, threads: number): void {
+function checkFits(model: ModelSpec | BuiltNetwork, threads: number): void {
   const limit = WASM_MAX_BYTES - WASM_ARENA_BASE;
+  const est = estimateShards(model, threads);
   const mem = machineMemory();
   const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
   const head = `the network (${est.neurons} neurons, ${Math.round(est.synapses)} synapses) needs about ${est.bytes} bytes (${gib(est.bytes)})`;
   if (mem && est.bytes > mem * 0.9)
     throw new ModelError([{ path: '', message: `${head}, more than this machine's memory (${gib(mem)}) allows whatever the thread count` }]);
-  const perShard = est.bytes / threads;
-  if (perShard > limit) {
-    const need = Math.ceil(est.bytes / limit);
-    const hint = need <= Math.min(MAX_THREADS, 4 * availableCores()) ? `use threads: ${need} or more` : `no thread count available here fits`;
+  if (est.maxShardBytes > limit) {
+    // the smallest thread count whose largest shard fits (row pointers are per shard, so try them)
+    const most = Math.min(MAX_THREADS, 4 * availableCores());
+    let need = 0;
+    for (let t = Math.max(threads + 1, Math.ceil(est.bytes / limit)); t <= most && !need; t++)
+      if (estimateShards(model, t).maxShardBytes <= limit) need = t;
+    const hint = need ? `use threads: ${need} or more` : `no thread count available here (at most ${most}) fits`;
     throw new ModelError([{
       path: '',
-      message: `${head}: with ${threads} thread${threads > 1 ? 's' : ''} a shard needs about ${Math.ceil(perShard)} bytes, more than the ${limit} bytes one WebAssembly memory can hold; ${hint}`,
+      message: `${head}: with ${threads} thread${threads > 1 ? 's' : ''} the largest shard needs about ${est.maxShardBytes} bytes, more than the ${limit} bytes one WebAssembly memory can hold; ${hint}`,
     }]);
   }
 }
