@@ -25,7 +25,8 @@ import {
   VAL_BERNOULLI, CONN_ERR_DELAY_RANGE, CONN_ERR_W_REDRAW, CONN_ERR_D_REDRAW, CONN_ERR_TOO_MANY,
   CONN_MAX_REDRAW, PACKED_MAX_TARGETS, MAX_DELAY_STEPS, CONN_BUCKETS, CONN_BUCKET_CAP, CONN_BUCKET_SHIFT,
   CONN_PHASE, CONN_CHUNK_BEGIN, CONN_CHUNK_END, CONN_IDX, CONN_PHASE_FIRST, CONN_PHASE_LAST, CONN_PHASE_CHUNK,
-  CONN_HASH_BITS,
+  CONN_HASH_BITS, CONN_SHEET_CX, CONN_SHEET_CY, CONN_NPC_SRC, CONN_NPC_TGT, CONN_SP_TABLE, CONN_SP_LEN,
+  CONN_SPACING, CONN_F_PERIODIC, RULE_SPATIAL_INDEGREE, VAL_DISTANCE, CONN_ERR_SPATIAL, CONN_SPATIAL_MAX_ATTEMPTS,
 } from "./layout";
 import { mix32, detLog, detCos2Pi } from "./rng";
 import { inBounds } from "./util";
@@ -114,6 +115,14 @@ let fDt: f64 = 1;
 let fDMax: f64 = 1;
 let fWArr: usize = 0;
 let fDArr: usize = 0;
+// distance delays (VAL_DISTANCE): the sheet and the shard's first target
+let fCx: u32 = 1, fCy: u32 = 1, fNpcS: u32 = 1, fNpcT: u32 = 1;
+let fPeriodic: bool = false;
+let fSpacing: f64 = 0;
+let fTgtBegin: u32 = 0;
+// spatial_indegree passes the distance of the synapse being placed (from its column offset) in gDist
+let fSpatialDist: bool = false;
+let gDist: f64 = 0;
 let fHW: u32 = 0; //   key prefix of the weight stream
 let fHD: u32 = 0; //   key prefix of the delay stream
 // per target (or, for fixed_outdegree, per synapse) value keys and counters; array index
@@ -151,6 +160,14 @@ function setupFill(desc: usize): void {
   fDMax = <f64>load<u32>(desc + CONN_D_MAX);
   fWArr = <usize>load<u32>(desc + CONN_W_ARR);
   fDArr = <usize>load<u32>(desc + CONN_D_ARR);
+  fCx = load<u32>(desc + CONN_SHEET_CX);
+  fCy = load<u32>(desc + CONN_SHEET_CY);
+  fNpcS = load<u32>(desc + CONN_NPC_SRC);
+  fNpcT = load<u32>(desc + CONN_NPC_TGT);
+  fPeriodic = (flags & CONN_F_PERIODIC) != 0;
+  fSpacing = load<f64>(desc + CONN_SPACING);
+  fTgtBegin = load<u32>(desc + CONN_TGT_BEGIN);
+  fSpatialDist = load<u32>(desc + CONN_RULE) == <u32>RULE_SPATIAL_INDEGREE;
   const seed = load<u32>(desc + CONN_SEED);
   fHW = keyPrefix(seed, load<u32>(desc + CONN_WSTREAM));
   fHD = keyPrefix(seed, load<u32>(desc + CONN_DSTREAM));
@@ -263,6 +280,30 @@ function flushAll(): void {
 }
 
 /**
+ * Distance in um between the centres of the columns of source s and target t (global indices):
+ * spacing * sqrt(dx^2 + dy^2), dx and dy in columns (the shorter way round on a periodic sheet).
+ * src/network/sheet.ts sheetDistance computes the same float64 operations.
+ */
+// @ts-ignore: decorator
+@inline function columnDistance(s: u32, t: u32): f64 {
+  const cs = s / fNpcS;
+  const ct = t / fNpcT;
+  const sx = cs % fCx;
+  const sy = cs / fCx;
+  const tx = ct % fCx;
+  const ty = ct / fCx;
+  let dx = sx > tx ? sx - tx : tx - sx;
+  let dy = sy > ty ? sy - ty : ty - sy;
+  if (fPeriodic) {
+    if (fCx - dx < dx) dx = fCx - dx;
+    if (fCy - dy < dy) dy = fCy - dy;
+  }
+  const fx = <f64>dx;
+  const fy = <f64>dy;
+  return fSpacing * Math.sqrt(fx * fx + fy * fy);
+}
+
+/**
  * Place one synapse from source s onto local target tl at rowPtr[s]++, with its weight and delay
  * (drawn from the current value keys, or read at gIdx). `who` names the target (or source) in errors.
  * Returns 0 or a negative CONN_ERR_* code.
@@ -289,12 +330,18 @@ function flushAll(): void {
     if (fDKind == <u32>VAL_ARRAY) {
       d = <u32>load<u8>(fDArr + <usize>gIdx);
     } else {
-      const x = drawValue(fDKind, fDA, fDB, fDLo, fDHi, fDRedraw, gDKey, gDCtr);
-      gDCtr += gUsed;
-      if (x != x) {
-        gErrValue = x;
-        gErrWho = who;
-        return CONN_ERR_D_REDRAW;
+      let x: f64;
+      if (fDKind == <u32>VAL_DISTANCE) {
+        // offset + distance / (1000 velocity), ms
+        x = fDA + (fSpatialDist ? gDist : columnDistance(s, fTgtBegin + tl)) / fDB;
+      } else {
+        x = drawValue(fDKind, fDA, fDB, fDLo, fDHi, fDRedraw, gDKey, gDCtr);
+        gDCtr += gUsed;
+        if (x != x) {
+          gErrValue = x;
+          gErrWho = who;
+          return CONN_ERR_D_REDRAW;
+        }
       }
       // steps = round(x / dt) (halves up, as Math.round), at least 1
       const q = x / fDt;
@@ -618,6 +665,147 @@ function flushAll(): void {
   return 0;
 }
 
+/**
+ * Insert r into the set of this tag (a tag per pool element when bits == 0, else the hash set of
+ * floydPick); false when r is already in it.
+ */
+// @ts-ignore: decorator
+@inline function setInsert(marks: usize, bits: u32, r: u32, tag: u32): bool {
+  if (bits == 0) {
+    const a = marks + (<usize>r << 2);
+    if (load<u32>(a) == tag) return false;
+    store<u32>(a, tag);
+    return true;
+  }
+  const mask = (<u32>1 << bits) - 1;
+  const hi = <u64>tag << 32;
+  let h = (r * 0x9e3779b1) >>> (32 - bits);
+  while (true) {
+    const sa = marks + (<usize>h << 3);
+    const w = load<u64>(sa);
+    if ((w ^ hi) >>> 32 != 0) {
+      store<u64>(sa, hi | <u64>r);
+      return true;
+    }
+    if (<u32>w == r) return false;
+    h = (h + 1) & mask;
+  }
+  return false;
+}
+
+/**
+ * spatial_indegree: per target t, key (stream, t), counters from 0; t lies in column
+ * ct = t / npcT at (tx, ty) = (ct % cx, ct / cx). Each of the K sources is drawn as:
+ *   j = below(n) over the n entries of the alias table (the host's distribution of column offsets:
+ *   a Gaussian offset rounded to the nearest column, within the radius; src/network/sheet.ts),
+ *   (dx, dy) = the entry's offset if the next draw is below its threshold, else its alias's
+ *   (sx, sy) = (tx + dx, ty + dy), wrapped around when periodic, else redrawn when off the sheet
+ *   s = (sy cx + sx) npcS + below(npcS)
+ *   redrawn if s == t (autapses excluded) or s was drawn for t already (multapses excluded)
+ * after CONN_SPATIAL_MAX_ATTEMPTS draws of one synapse the build fails (CONN_ERR_SPATIAL).
+ */
+// @ts-ignore: decorator
+@inline function genSpatial(desc: usize, FILL: bool): i32 {
+  const b = load<u32>(desc + CONN_TGT_BEGIN);
+  const e = load<u32>(desc + CONN_TGT_END);
+  const flags = load<u32>(desc + CONN_FLAGS);
+  const excl = (flags & CONN_F_NO_AUTAPSES) != 0;
+  const noMult = (flags & CONN_F_NO_MULTAPSES) != 0;
+  const periodic = (flags & CONN_F_PERIODIC) != 0;
+  const rowPtr = <usize>load<u32>(desc + CONN_ROWPTR);
+  const marks = <usize>load<u32>(desc + CONN_MARKS);
+  const hbits = load<u32>(desc + CONN_HASH_BITS);
+  const K = load<u32>(desc + CONN_K);
+  const cx = load<u32>(desc + CONN_SHEET_CX);
+  const cy = load<u32>(desc + CONN_SHEET_CY);
+  const npcS = load<u32>(desc + CONN_NPC_SRC);
+  const npcT = load<u32>(desc + CONN_NPC_TGT);
+  const tab = <usize>load<u32>(desc + CONN_SP_TABLE);
+  const n = load<u32>(desc + CONN_SP_LEN);
+  const h = keyPrefix(load<u32>(desc + CONN_SEED), load<u32>(desc + CONN_STREAM));
+  if (K == 0 || npcS == 0 || n == 0) return 0;
+  if (!ASC_NO_ASSERT) assert(!noMult || hbits == 0 || K < (<u32>1 << hbits), "connect: hash set smaller than the degree");
+  const thrN: u32 = (<u32>0 - n) % n; //       2^32 mod n
+  const thrS: u32 = (<u32>0 - npcS) % npcS; // 2^32 mod npcS
+  const icx = <i32>cx;
+  const icy = <i32>cy;
+  const fast = FILL && fWKind == <u32>VAL_CONST && !fPacked;
+  const synp = fSyn, bk = fBk, bkE = fBkE, shift = fBkShift, cap = fBkCap, capBytes = <usize>fBkCap << 3;
+  const t1 = chunkHi(desc, e);
+  for (let t = chunkLo(desc, b); t < t1; t++) {
+    const tl = t - b;
+    const key = mix32(h + t);
+    const rot = rotOf(key);
+    let ctr: u32 = 0;
+    const tc = t / npcT;
+    const tx = <i32>(tc % cx);
+    const ty = <i32>(tc / cx);
+    const tag = tl + 1;
+    if (FILL) startTarget(t);
+    for (let i: u32 = 0; i < K; i++) {
+      let s: u32 = 0;
+      let ox: i32 = 0;
+      let oy: i32 = 0;
+      let found = false;
+      for (let att: i32 = 0; att < CONN_SPATIAL_MAX_ATTEMPTS; att++) {
+        let m = <u64>rngAt(key, rot, ctr) * <u64>n;
+        ctr++;
+        while (<u32>m < thrN) {
+          m = <u64>rngAt(key, rot, ctr) * <u64>n;
+          ctr++;
+        }
+        const ea = tab + <usize>(<u32>(m >>> 32)) * 12;
+        const coin = rngAt(key, rot, ctr);
+        ctr++;
+        const off = coin < load<u32>(ea) ? load<u32>(ea, 4) : load<u32>(ea, 8);
+        ox = <i32>(off & 0xffff) - 32768;
+        oy = <i32>(off >>> 16) - 32768;
+        let sx = tx + ox;
+        let sy = ty + oy;
+        if (periodic) {
+          // the table's offsets lie in (-cx/2, cx/2] x (-cy/2, cy/2] on a periodic sheet: one wrap at most
+          if (sx < 0) sx += icx;
+          else if (sx >= icx) sx -= icx;
+          if (sy < 0) sy += icy;
+          else if (sy >= icy) sy -= icy;
+        } else if (sx < 0 || sx >= icx || sy < 0 || sy >= icy) continue;
+        let q = <u64>rngAt(key, rot, ctr) * <u64>npcS;
+        ctr++;
+        while (<u32>q < thrS) {
+          q = <u64>rngAt(key, rot, ctr) * <u64>npcS;
+          ctr++;
+        }
+        s = (<u32>sy * cx + <u32>sx) * npcS + <u32>(q >>> 32);
+        if (excl && s == t) continue;
+        if (noMult && !setInsert(marks, hbits, s, tag)) continue;
+        found = true;
+        break;
+      }
+      if (!found) {
+        gErrWho = t;
+        gErrValue = 0;
+        return CONN_ERR_SPATIAL;
+      }
+      if (!FILL) {
+        countB(rowPtr, s, bk, bkE, shift, cap);
+      } else if (fast) {
+        placeFast(s, tl, rowPtr, synp, bk, bkE, shift, capBytes);
+      } else {
+        if (fDKind == <u32>VAL_DISTANCE) {
+          // the offset is the shorter way round on a periodic sheet (the table's offsets lie within
+          // half the sheet), so this is columnDistance(s, t), without its divisions
+          const fx = <f64>(ox < 0 ? -ox : ox);
+          const fy = <f64>(oy < 0 ? -oy : oy);
+          gDist = fSpacing * Math.sqrt(fx * fx + fy * fy);
+        }
+        const err = place(s, tl, t);
+        if (err < 0) return err;
+      }
+    }
+  }
+  return 0;
+}
+
 /** Stable sort of syn[lo..hi) (and weights alongside) by target (the low 24 bits when packed). */
 function sortRow(lo: u32, hi: u32, tmp: usize): void {
   const len = hi - lo;
@@ -790,7 +978,7 @@ function sortRow(lo: u32, hi: u32, tmp: usize): void {
 function checkDesc(desc: usize, fill: bool): void {
   assert(inBounds(desc, <u64>CONN_DESC_BYTES, 8), "connect: descriptor out of bounds or misaligned");
   const rule = load<u32>(desc + CONN_RULE);
-  assert(rule <= <u32>RULE_EXPLICIT, "connect: unknown rule");
+  assert(rule <= <u32>RULE_SPATIAL_INDEGREE, "connect: unknown rule");
   const nSrc = load<u32>(desc + CONN_NSRC);
   const nTgt = load<u32>(desc + CONN_NTGT);
   const b = load<u32>(desc + CONN_TGT_BEGIN);
@@ -830,6 +1018,15 @@ function checkDesc(desc: usize, fill: bool): void {
     assert(<u64>load<u32>(desc + CONN_DEG_LO) + <u64>len - 1 <= <u64>nAllowed, "connect: degree table beyond the allowed sources");
   }
   assert(load<u32>(desc + CONN_HASH_BITS) <= 28, "connect: hash set of more than 2^28 slots");
+  if (rule == <u32>RULE_SPATIAL_INDEGREE) {
+    const len = load<u32>(desc + CONN_SP_LEN);
+    assert(len >= 1 && inBounds(<usize>load<u32>(desc + CONN_SP_TABLE), <u64>len * 12, 4), "connect: spatial offset table out of bounds or empty");
+  }
+  if (rule == <u32>RULE_SPATIAL_INDEGREE || (fill && load<u32>(desc + CONN_D_KIND) == <u32>VAL_DISTANCE)) {
+    const cols = <u64>load<u32>(desc + CONN_SHEET_CX) * <u64>load<u32>(desc + CONN_SHEET_CY);
+    assert(cols >= 1 && cols * <u64>load<u32>(desc + CONN_NPC_SRC) == <u64>nSrc && cols * <u64>load<u32>(desc + CONN_NPC_TGT) == <u64>nTgt,
+      "connect: the sheet does not match the population sizes");
+  }
   assert(inBounds(<usize>load<u32>(desc + CONN_MARKS), <u64>marksBytes(desc), 8), "connect: marks out of bounds or misaligned");
   if (rule == <u32>RULE_FIXED_OUTDEGREE) {
     if (fill) assert(inBounds(<usize>load<u32>(desc + CONN_SORT_TMP), <u64>K << 3, 4), "connect: sort scratch out of bounds (2K u32)");
@@ -840,7 +1037,7 @@ function checkDesc(desc: usize, fill: bool): void {
     assert(inBounds(<usize>load<u32>(desc + CONN_SYN), nSyn << 2, 4), "connect_fill: syn out of bounds");
     const wk = load<u32>(desc + CONN_W_KIND);
     const dk = load<u32>(desc + CONN_D_KIND);
-    assert(wk <= <u32>VAL_BERNOULLI && dk <= <u32>VAL_BERNOULLI, "connect_fill: unknown value kind");
+    assert(wk <= <u32>VAL_BERNOULLI && dk <= <u32>VAL_DISTANCE, "connect_fill: unknown value kind");
     assert(wk == <u32>VAL_CONST || inBounds(<usize>load<u32>(desc + CONN_WEIGHTS), nSyn << 2, 4), "connect_fill: weights out of bounds");
     assert((dk == <u32>VAL_CONST) == ((flags & CONN_F_PACKED) == 0), "connect_fill: packed iff delays vary");
     assert(load<f64>(desc + CONN_DT) > 0.0, "connect_fill: dt <= 0");
@@ -863,7 +1060,7 @@ function marksBytes(desc: usize): usize {
   if (rule == <u32>RULE_PAIRWISE_BERNOULLI) {
     const p = load<f64>(desc + CONN_P);
     if (p > 0.0 && p < 1.0) pool = load<u32>(desc + CONN_NSRC);
-  } else if (noMult && (rule == <u32>RULE_FIXED_INDEGREE || rule == <u32>RULE_FIXED_TOTAL_NUMBER)) {
+  } else if (noMult && (rule == <u32>RULE_FIXED_INDEGREE || rule == <u32>RULE_FIXED_TOTAL_NUMBER || rule == <u32>RULE_SPATIAL_INDEGREE)) {
     pool = load<u32>(desc + CONN_NSRC);
   } else if (noMult && rule == <u32>RULE_FIXED_OUTDEGREE) {
     pool = load<u32>(desc + CONN_NTGT);
@@ -902,8 +1099,13 @@ export function connect_count(desc: usize): i32 {
   else if (rule == <u32>RULE_FIXED_OUTDEGREE) err = genOutdegree(desc, false);
   else if (rule == <u32>RULE_ALL_TO_ALL) err = genAllToAll(desc, false);
   else if (rule == <u32>RULE_ONE_TO_ONE) err = genOneToOne(desc, false);
+  else if (rule == <u32>RULE_SPATIAL_INDEGREE) err = genSpatial(desc, false);
   else err = genExplicit(desc, false);
-  if (err < 0) return err;
+  if (err < 0) {
+    store<u32>(desc + CONN_ERR_INDEX, gErrWho);
+    store<f64>(desc + CONN_ERR_VALUE, gErrValue);
+    return err;
+  }
   if ((ph & CONN_PHASE_LAST) == 0) return 0;
   flushAllCounts();
   let acc: u64 = 0;
@@ -939,6 +1141,7 @@ export function connect_fill(desc: usize): i32 {
   else if (rule == <u32>RULE_FIXED_OUTDEGREE) err = genOutdegree(desc, true);
   else if (rule == <u32>RULE_ALL_TO_ALL) err = genAllToAll(desc, true);
   else if (rule == <u32>RULE_ONE_TO_ONE) err = genOneToOne(desc, true);
+  else if (rule == <u32>RULE_SPATIAL_INDEGREE) err = genSpatial(desc, true);
   else err = genExplicit(desc, true);
   if (err < 0) {
     store<u32>(desc + CONN_ERR_INDEX, gErrWho);

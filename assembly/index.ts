@@ -10,4 +10,4 @@ export { poisson_update, poisson_input } from "./inputs";
 export { propagate } from "./propagate";
 export { connect_count, connect_fill } from "./connect";
 export { find_nonfinite, rng_fill, rng_fill_normal } from "./util";
-export { stdp_pre, stdp_post, trace_decay } from "./plasticity";
+export { stdp_pre, stdp_post, trace_decay, trace_step, stdp_delayed_post, stdp_delayed_pre, deriv_apply } from "./plasticity";

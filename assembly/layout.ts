@@ -89,7 +89,16 @@ export const CONN_CHUNK_END: i32 = 224;
 export const CONN_IDX: i32 = 228; //         connect_fill state between chunks: synapses placed so far (array index)
 export const CONN_HASH_BITS: i32 = 232; //   sampling without replacement: 0 = CONN_MARKS is a u32 tag per pool element,
 //                                           else a hash set of 2^bits (tag, value) u32 pairs (same result)
-export const CONN_DESC_BYTES: i32 = 240;
+// spatial_indegree and distance-dependent delays (sheets of columns, see src/network/sheet.ts)
+export const CONN_SHEET_CX: i32 = 236; //     columns of the sheet along x (both populations)
+export const CONN_SHEET_CY: i32 = 240; //     columns along y
+export const CONN_NPC_SRC: i32 = 244; //      source neurons per column
+export const CONN_NPC_TGT: i32 = 248; //      target neurons per column
+export const CONN_SP_TABLE: i32 = 252; //     ptr: spatial_indegree: alias table of column offsets, u32[3 CONN_SP_LEN]:
+//                                           per entry (threshold, offset, alias's offset), offset = dx + 32768 | (dy + 32768) << 16
+export const CONN_SP_LEN: i32 = 256; //       spatial_indegree: entries of the alias table (>= 1)
+export const CONN_SPACING: i32 = 264; //      f64: distance between neighbouring column centres, um
+export const CONN_DESC_BYTES: i32 = 272;
 
 /** CONN_FLAGS bits */
 export const CONN_F_NO_AUTAPSES: i32 = 1; //  source and target are one population and autapses are excluded
@@ -97,6 +106,7 @@ export const CONN_F_NO_MULTAPSES: i32 = 2; // sample without replacement
 export const CONN_F_PACKED: i32 = 4; //       delays vary: syn = delay << 24 | target
 export const CONN_F_W_REDRAW: i32 = 8; //     weights: normal with bound 'redraw'
 export const CONN_F_D_REDRAW: i32 = 16; //    delays: normal with bound 'redraw'
+export const CONN_F_PERIODIC: i32 = 32; //    the sheet wraps around (a torus): spatial_indegree draws and distance delays
 
 /** CONN_PHASE bits: a pass may be split into calls over consecutive chunks of the outer loop */
 export const CONN_PHASE_FIRST: i32 = 1; // initialise (rowPtr / marks / buckets)
@@ -111,6 +121,7 @@ export const RULE_FIXED_INDEGREE: i32 = 3;
 export const RULE_FIXED_OUTDEGREE: i32 = 4;
 export const RULE_FIXED_TOTAL_NUMBER: i32 = 5;
 export const RULE_EXPLICIT: i32 = 6;
+export const RULE_SPATIAL_INDEGREE: i32 = 7;
 
 /** Value kinds of per-synapse weights and delays (as src/network/values.ts V_*) */
 export const VAL_CONST: i32 = 0;
@@ -118,14 +129,19 @@ export const VAL_ARRAY: i32 = 1;
 export const VAL_UNIFORM: i32 = 2;
 export const VAL_NORMAL: i32 = 3;
 export const VAL_BERNOULLI: i32 = 4;
+/** delay = CONN_D_A + distance / CONN_D_B (ms; distance between the column centres in um, CONN_D_B = 1000 velocity) */
+export const VAL_DISTANCE: i32 = 5;
 
 /** Error codes returned by connect_count / connect_fill (negative; >= 0 is a synapse count) */
 export const CONN_ERR_DELAY_RANGE: i32 = -1; //  a drawn delay above CONN_D_MAX steps
 export const CONN_ERR_W_REDRAW: i32 = -2; //     a 'redraw' normal weight found no value within bounds
 export const CONN_ERR_D_REDRAW: i32 = -3; //     a 'redraw' normal delay found no value within bounds
 export const CONN_ERR_TOO_MANY: i32 = -4; //     more than 2^31 - 1 synapses in one shard
+export const CONN_ERR_SPATIAL: i32 = -5; //      spatial_indegree: no allowed source after CONN_SPATIAL_MAX_ATTEMPTS draws
 /** Largest shard-local target index + 1 when delays are packed into the high byte. */
 export const PACKED_MAX_TARGETS: i32 = 16777216;
 /** Attempts of a 'redraw' normal before the build fails (values.ts MAX_REDRAW). */
 export const CONN_MAX_REDRAW: i32 = 1000;
+/** Draws of one spatial_indegree synapse before the build fails (CONN_ERR_SPATIAL). */
+export const CONN_SPATIAL_MAX_ATTEMPTS: i32 = 1048576;
 

@@ -110,3 +110,144 @@ export function trace_decay(n: i32, trace: usize, factor: f32): void {
     store<f32>(p, load<f32>(p) * factor);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Izhikevich (2006) "Polychronization" rule: spike pairs change a per-synapse derivative `deriv`
+// instead of the weight; deriv_apply moves the weights periodically. Pre spikes count when they
+// arrive (emission step + the synapse's delay). The traces are kept as rings of R = maxDelay + 2
+// steps (slot-major: hist + (slot * n + i) * 4), so the value of a trace at any step of the last
+// R steps can be read: the pre trace as seen at a synapse's end is the source's trace d steps ago.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One step of a trace ring: next[i] = prev[i] * decay for i < n, then for each spike s:
+ * next[s] = nearest ? 1 : next[s] + 1 (float32). prev and next are two slots of the ring.
+ */
+export function trace_step(n: i32, prev: usize, next: usize, decay: f32, nSpikes: i32, spikes: usize, nearest: i32): void {
+  if (!ASC_NO_ASSERT) {
+    assert(n >= 0 && nSpikes >= 0, "trace_step: negative count");
+    assert(inBounds(prev, <u64>n << 2, 4) && inBounds(next, <u64>n << 2, 4), "trace_step: traces out of bounds or misaligned");
+    assert(inBounds(spikes, <u64>nSpikes << 2, 4), "trace_step: spikes out of bounds or misaligned");
+    for (let s: i32 = 0; s < nSpikes; s++) assert(load<u32>(spikes + (<usize>s << 2)) < <u32>n, "trace_step: spike index >= n");
+  }
+  for (let i: i32 = 0; i < n; i++) {
+    store<f32>(next + (<usize>i << 2), load<f32>(prev + (<usize>i << 2)) * decay);
+  }
+  for (let s: i32 = 0; s < nSpikes; s++) {
+    const p = next + (<usize>load<u32>(spikes + (<usize>s << 2)) << 2);
+    store<f32>(p, nearest != 0 ? <f32>1 : load<f32>(p) + <f32>1);
+  }
+}
+
+/**
+ * Potentiation at post spikes of step t: for each local target t in spikes (in the order given),
+ * for j in revPtr[t]..revPtr[t+1]: k = revPos[j], s = revSrc[j], d = delay of synapse k
+ * (packed ? syn[k] >>> 24 : constDelay), slot = (slotNow + R - d - 1) % R:
+ *   deriv[k] = deriv[k] + aPlus * xHist[slot * nSrc + s]
+ * (pre spikes that arrived at least one step before the post spike). Returns the synapses updated.
+ */
+export function stdp_delayed_post(
+  nSpikes: i32, spikes: usize, revPtr: usize, revPos: usize, revSrc: usize, syn: usize, packed: i32, constDelay: i32,
+  deriv: usize, xHist: usize, nSrc: i32, ring: i32, slotNow: i32, aPlus: f32,
+): i32 {
+  if (!ASC_NO_ASSERT) {
+    assert(nSpikes >= 0 && nSrc >= 0 && ring >= 2 && slotNow >= 0 && slotNow < ring, "stdp_delayed_post: bad sizes");
+    assert(inBounds(spikes, <u64>nSpikes << 2, 4) && inBounds(xHist, (<u64>ring * <u64>nSrc) << 2, 4), "stdp_delayed_post: spikes/xHist out of bounds");
+    assert(inBounds(revPtr, 4, 4) && (revPos & 3) == 0 && (revSrc & 3) == 0 && (syn & 3) == 0 && (deriv & 3) == 0, "stdp_delayed_post: pointers");
+    for (let s: i32 = 0; s < nSpikes; s++) {
+      const t = load<u32>(spikes + (<usize>s << 2));
+      const b = load<u32>(revPtr + (<usize>t << 2));
+      const e = load<u32>(revPtr + (<usize>t << 2), 4);
+      assert(inBounds(revPos, <u64>e << 2, 4) && inBounds(revSrc, <u64>e << 2, 4), "stdp_delayed_post: reverse index out of bounds");
+      for (let j = b; j < e; j++) {
+        const k = load<u32>(revPos + (<usize>j << 2));
+        assert(inBounds(syn, (<u64>k + 1) << 2, 4) && inBounds(deriv, (<u64>k + 1) << 2, 4), "stdp_delayed_post: synapse out of bounds");
+        const d = packed != 0 ? <i32>(load<u32>(syn + (<usize>k << 2)) >>> 24) : constDelay;
+        assert(d >= 1 && d + 1 <= ring, "stdp_delayed_post: delay outside the ring");
+        assert(load<u32>(revSrc + (<usize>j << 2)) < <u32>nSrc, "stdp_delayed_post: source >= nSrc");
+      }
+    }
+  }
+  let n: i32 = 0;
+  for (let s: i32 = 0; s < nSpikes; s++) {
+    const t = <usize>load<u32>(spikes + (<usize>s << 2));
+    const b = load<u32>(revPtr + (t << 2));
+    const e = load<u32>(revPtr + (t << 2), 4);
+    for (let j = b; j < e; j++) {
+      const k = <usize>load<u32>(revPos + (<usize>j << 2));
+      const d = packed != 0 ? <i32>(load<u32>(syn + (k << 2)) >>> 24) : constDelay;
+      const slot = (slotNow + ring - d - 1) % ring;
+      const x = load<f32>(xHist + ((<usize>slot * <usize>nSrc + <usize>load<u32>(revSrc + (<usize>j << 2))) << 2));
+      const p = deriv + (k << 2);
+      store<f32>(p, load<f32>(p) + aPlus * x);
+    }
+    n += <i32>(e - b);
+  }
+  return n;
+}
+
+/**
+ * Depression at the arrival of pre spikes emitted at the step whose ring slot is slotEmit
+ * (the host calls it maxDelay steps after emission, when every arrival has happened): for each
+ * source s in spikes, for k in rowPtr[s]..rowPtr[s+1]: t = target, d = delay,
+ * slot = (slotEmit + d) % R:  deriv[k] = deriv[k] - aMinus * yHist[slot * nTgt + t]
+ * (post spikes at or before the arrival step). Returns the synapses updated.
+ */
+export function stdp_delayed_pre(
+  nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, packed: i32, constDelay: i32,
+  deriv: usize, yHist: usize, nTgt: i32, ring: i32, slotEmit: i32, aMinus: f32,
+): i32 {
+  if (!ASC_NO_ASSERT) {
+    assert(nSpikes >= 0 && nTgt >= 0 && ring >= 2 && slotEmit >= 0 && slotEmit < ring, "stdp_delayed_pre: bad sizes");
+    assert(inBounds(spikes, <u64>nSpikes << 2, 4) && inBounds(yHist, (<u64>ring * <u64>nTgt) << 2, 4), "stdp_delayed_pre: spikes/yHist out of bounds");
+    assert(inBounds(rowPtr, 4, 4) && (syn & 3) == 0 && (deriv & 3) == 0, "stdp_delayed_pre: pointers");
+    for (let s: i32 = 0; s < nSpikes; s++) {
+      const src = load<u32>(spikes + (<usize>s << 2));
+      const b = load<u32>(rowPtr + (<usize>src << 2));
+      const e = load<u32>(rowPtr + (<usize>src << 2), 4);
+      assert(inBounds(syn, <u64>e << 2, 4) && inBounds(deriv, <u64>e << 2, 4), "stdp_delayed_pre: synapses out of bounds");
+      for (let k = b; k < e; k++) {
+        const v = load<u32>(syn + (<usize>k << 2));
+        const d = packed != 0 ? <i32>(v >>> 24) : constDelay;
+        assert(d >= 1 && d + 1 <= ring, "stdp_delayed_pre: delay outside the ring");
+        assert((packed != 0 ? v & 0xffffff : v) < <u32>nTgt, "stdp_delayed_pre: target >= nTgt");
+      }
+    }
+  }
+  let n: i32 = 0;
+  for (let s: i32 = 0; s < nSpikes; s++) {
+    const src = <usize>load<u32>(spikes + (<usize>s << 2));
+    const b = load<u32>(rowPtr + (src << 2));
+    const e = load<u32>(rowPtr + (src << 2), 4);
+    for (let k = b; k < e; k++) {
+      const v = load<u32>(syn + (<usize>k << 2));
+      const t = packed != 0 ? v & 0xffffff : v;
+      const d = packed != 0 ? <i32>(v >>> 24) : constDelay;
+      const slot = (slotEmit + d) % ring;
+      const y = load<f32>(yHist + ((<usize>slot * <usize>nTgt + <usize>t) << 2));
+      const p = deriv + (<usize>k << 2);
+      store<f32>(p, load<f32>(p) - aMinus * y);
+    }
+    n += <i32>(e - b);
+  }
+  return n;
+}
+
+/**
+ * Periodic application of the derivative, for k < n:
+ *   w[k] = clip(w[k] + (bias + deriv[k]), wMin, wMax); deriv[k] = deriv[k] * decay   (float32)
+ */
+export function deriv_apply(n: i32, weights: usize, deriv: usize, bias: f32, decay: f32, wMin: f32, wMax: f32): void {
+  if (!ASC_NO_ASSERT) {
+    assert(n >= 0 && inBounds(weights, <u64>n << 2, 4) && inBounds(deriv, <u64>n << 2, 4), "deriv_apply: out of bounds or misaligned");
+  }
+  for (let k: i32 = 0; k < n; k++) {
+    const wp = weights + (<usize>k << 2), dp = deriv + (<usize>k << 2);
+    const sd = load<f32>(dp);
+    let w = load<f32>(wp) + (bias + sd);
+    if (w < wMin) w = wMin;
+    if (w > wMax) w = wMax;
+    store<f32>(wp, w);
+    store<f32>(dp, sd * decay);
+  }
+}

@@ -265,7 +265,7 @@ describe('inputs and monitors', () => {
     expectOne((m) => (m.inputs[1].stop = 5), 'inputs[1].stop', /must be >= start \(10 ms\), got 5 ms/);
     expectOne((m) => (m.inputs[1].start = 10.05), 'inputs[1].start', /not a whole number of time steps/);
     expectOne((m) => (m.inputs[1].neurons = [0, 10]), 'inputs[1].neurons[1]', /integer in \[0, 10\)/);
-    expectOne((m) => (m.inputs[0].type = 'spikes'), 'inputs[0].type', /'poisson' or 'current'/);
+    expectOne((m) => (m.inputs[0].type = 'spikes'), 'inputs[0].type', /'poisson', 'current', 'noise' or 'random_drive'/);
     expectOne((m) => (m.inputs[0].amplitude = 1), 'inputs[0].amplitude', /unknown field/);
   });
   it('monitors: variables valid for the model, neurons in range, every >= 1', () => {
@@ -276,7 +276,7 @@ describe('inputs and monitors', () => {
     expectOne((m) => (m.monitors[1].every = 0), 'monitors[1].every', /integer >= 1/);
     expectOne((m) => (m.monitors[1].every = 1.5), 'monitors[1].every', /integer >= 1/);
     expectOne((m) => (m.monitors[0].population = 'Q'), 'monitors[0].population', /unknown population "Q"/);
-    expectOne((m) => (m.monitors[2].type = 'voltage'), 'monitors[2].type', /'spikes', 'state' or 'rate'/);
+    expectOne((m) => (m.monitors[2].type = 'voltage'), 'monitors[2].type', /'spikes', 'state', 'rate' or 'synapses'/);
   });
 });
 

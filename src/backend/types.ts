@@ -98,6 +98,33 @@ export interface Kernels {
   trace_decay(n: number, trace: number, factor: number): void;
 
   /**
+   * Izhikevich (2006) rule (assembly/plasticity.ts): one step of a trace ring,
+   * next[i] = prev[i] * decay, then next[s] = nearest ? 1 : next[s] + 1 for each spike s.
+   */
+  trace_step(n: number, prev: number, next: number, decay: number, nSpikes: number, spikes: number, nearest: number): void;
+
+  /**
+   * Potentiation at post spikes: deriv[k] += aPlus * xHist[((slotNow + R - d - 1) % R) * nSrc + src]
+   * for every synapse k (delay d) into each spiking local target. Returns the synapses updated.
+   */
+  stdp_delayed_post(
+    nSpikes: number, spikes: number, revPtr: number, revPos: number, revSrc: number, syn: number, packed: number, constDelay: number,
+    deriv: number, xHist: number, nSrc: number, ring: number, slotNow: number, aPlus: number,
+  ): number;
+
+  /**
+   * Depression at arrival, for spikes emitted at ring slot slotEmit:
+   * deriv[k] -= aMinus * yHist[((slotEmit + d) % R) * nTgt + target] for every synapse of each source.
+   */
+  stdp_delayed_pre(
+    nSpikes: number, spikes: number, rowPtr: number, syn: number, packed: number, constDelay: number,
+    deriv: number, yHist: number, nTgt: number, ring: number, slotEmit: number, aMinus: number,
+  ): number;
+
+  /** w[k] = clip(w[k] + (bias + deriv[k]), wMin, wMax); deriv[k] *= decay (float32), k < n. */
+  deriv_apply(n: number, weights: number, deriv: number, bias: number, decay: number, wMin: number, wMax: number): void;
+
+  /**
    * Connectivity, pass 1, for one projection onto the targets [tgtBegin, tgtEnd) of a shard.
    * desc points to a CONN_DESC_BYTES block (8-byte aligned; layout and flags in src/core/layout.ts
    * CONN_*): rule, sizes, target range, flags, K / p, seed and streams, pointers. Every synapse
@@ -150,9 +177,9 @@ export interface Kernels {
   ): number;
 
   /**
-   * Gaussian noise current: out[i] += f32(f32(std * f32(z)) + mean), z = rngNormal(key, offset + i)
-   * (float64, src/core/rng.ts). key = rngKey(seed, stream, step) from the host; offset = global
-   * index of the first neuron (shards draw the same numbers). mean, std: f32; out: f32[n].
+   * Gaussian noise current: out[i] += f32(f32(std * z) + mean), z = rngNormal32(key, offset + i)
+   * (the float32 ziggurat of src/core/rng.ts). key = rngKey(seed, stream, step) from the host;
+   * offset = global index of the first neuron (shards draw the same numbers). mean, std: f32; out: f32[n].
    */
   noise_input(n: number, key: number, offset: number, mean: number, std: number, out: number): void;
 

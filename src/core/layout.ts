@@ -93,7 +93,16 @@ export const CONN_CHUNK_END = 224;
 export const CONN_IDX = 228; //         connect_fill state between chunks: synapses placed so far (array index)
 export const CONN_HASH_BITS = 232; //   sampling without replacement: 0 = CONN_MARKS is a u32 tag per pool element,
 //                                           else a hash set of 2^bits (tag, value) u32 pairs (same result)
-export const CONN_DESC_BYTES = 240;
+// spatial_indegree and distance-dependent delays (sheets of columns, see src/network/sheet.ts)
+export const CONN_SHEET_CX = 236; //     columns of the sheet along x (both populations)
+export const CONN_SHEET_CY = 240; //     columns along y
+export const CONN_NPC_SRC = 244; //      source neurons per column
+export const CONN_NPC_TGT = 248; //      target neurons per column
+export const CONN_SP_TABLE = 252; //     ptr: spatial_indegree: alias table of column offsets, u32[3 CONN_SP_LEN]:
+//                                           per entry (threshold, offset, alias's offset), offset = dx + 32768 | (dy + 32768) << 16
+export const CONN_SP_LEN = 256; //       spatial_indegree: entries of the alias table (>= 1)
+export const CONN_SPACING = 264; //      f64: distance between neighbouring column centres, um
+export const CONN_DESC_BYTES = 272;
 
 /** CONN_FLAGS bits */
 export const CONN_F_NO_AUTAPSES = 1; //  source and target are one population and autapses are excluded
@@ -101,6 +110,7 @@ export const CONN_F_NO_MULTAPSES = 2; // sample without replacement
 export const CONN_F_PACKED = 4; //       delays vary: syn = delay << 24 | target
 export const CONN_F_W_REDRAW = 8; //     weights: normal with bound 'redraw'
 export const CONN_F_D_REDRAW = 16; //    delays: normal with bound 'redraw'
+export const CONN_F_PERIODIC = 32; //    the sheet wraps around (a torus): spatial_indegree draws and distance delays
 
 /** CONN_PHASE bits: a pass may be split into calls over consecutive chunks of the outer loop */
 export const CONN_PHASE_FIRST = 1; // initialise (rowPtr / marks / buckets)
@@ -115,6 +125,7 @@ export const RULE_FIXED_INDEGREE = 3;
 export const RULE_FIXED_OUTDEGREE = 4;
 export const RULE_FIXED_TOTAL_NUMBER = 5;
 export const RULE_EXPLICIT = 6;
+export const RULE_SPATIAL_INDEGREE = 7;
 
 /** Value kinds of per-synapse weights and delays (as src/network/values.ts V_*) */
 export const VAL_CONST = 0;
@@ -122,16 +133,21 @@ export const VAL_ARRAY = 1;
 export const VAL_UNIFORM = 2;
 export const VAL_NORMAL = 3;
 export const VAL_BERNOULLI = 4;
+/** delay = CONN_D_A + distance / CONN_D_B (ms; distance between the column centres in um, CONN_D_B = 1000 velocity) */
+export const VAL_DISTANCE = 5;
 
 /** Error codes returned by connect_count / connect_fill (negative; >= 0 is a synapse count) */
 export const CONN_ERR_DELAY_RANGE = -1; //  a drawn delay above CONN_D_MAX steps
 export const CONN_ERR_W_REDRAW = -2; //     a 'redraw' normal weight found no value within bounds
 export const CONN_ERR_D_REDRAW = -3; //     a 'redraw' normal delay found no value within bounds
 export const CONN_ERR_TOO_MANY = -4; //     more than 2^31 - 1 synapses in one shard
+export const CONN_ERR_SPATIAL = -5; //      spatial_indegree: no allowed source after CONN_SPATIAL_MAX_ATTEMPTS draws
 /** Largest shard-local target index + 1 when delays are packed into the high byte. */
 export const PACKED_MAX_TARGETS = 16777216;
 /** Attempts of a 'redraw' normal before the build fails (values.ts MAX_REDRAW). */
 export const CONN_MAX_REDRAW = 1000;
+/** Draws of one spatial_indegree synapse before the build fails (CONN_ERR_SPATIAL). */
+export const CONN_SPATIAL_MAX_ATTEMPTS = 1048576;
 
 /**
  * Slice k of a population of n neurons among T shards: [floor(k n / T), floor((k+1) n / T)).

@@ -71,6 +71,29 @@ export interface PopulationSpec {
   initial?: Record<string, ValueSpec>;
   /** named per-neuron values (numbers, arrays, distributions) that `{ expr }` values may use */
   random?: Record<string, ValueSpec>;
+  /**
+   * places the population on a sheet of columns_x * columns_y cortical columns (size a multiple of
+   * it): neuron i is in column floor(i / (size / (columns_x columns_y))), column c's centre at
+   * ((c % columns_x) spacing, floor(c / columns_x) spacing) um (src/network/sheet.ts)
+   */
+  sheet?: SheetSpec;
+}
+
+/** A sheet of cortical columns (docs/model-format.md#sheets-and-spatial-connectivity). */
+export interface SheetSpec {
+  columns_x: number;
+  columns_y: number;
+  /** um between neighbouring column centres, > 0; default 100 */
+  spacing?: number;
+}
+
+/**
+ * A delay growing with the distance between the source's and the target's column centres (both
+ * populations on equal sheets): offset + d / (1000 velocity) ms, d in um, velocity in m/s (= mm/ms),
+ * rounded to the grid as drawn delays (steps = max(1, round(x / dt))).
+ */
+export interface DistanceDelaySpec {
+  distance: { offset: number; velocity: number };
 }
 
 export type ConnectSpec =
@@ -80,7 +103,22 @@ export type ConnectSpec =
   | { rule: 'fixed_indegree'; indegree: number; allow_autapses?: boolean; allow_multapses?: boolean }
   | { rule: 'fixed_outdegree'; outdegree: number; allow_autapses?: boolean; allow_multapses?: boolean }
   | { rule: 'fixed_total_number'; n: number; allow_autapses?: boolean; allow_multapses?: boolean }
-  | { rule: 'explicit'; sources: number[]; targets: number[] };
+  | { rule: 'explicit'; sources: number[]; targets: number[] }
+  /**
+   * per target, `indegree` sources drawn around the target's column with a 2D Gaussian offset (std
+   * sigma um per axis, at most radius um, default 3 sigma), on sheets (docs/model-format.md)
+   */
+  | {
+      rule: 'spatial_indegree';
+      indegree: number;
+      sigma: number;
+      radius?: number;
+      /** the sheet wraps around (a torus); default true */
+      periodic?: boolean;
+      /** default false when source and target are one population */
+      allow_autapses?: boolean;
+      allow_multapses?: boolean;
+    };
 
 export interface ProjectionSpec {
   name?: string;
@@ -89,8 +127,11 @@ export interface ProjectionSpec {
   connect: ConnectSpec;
   /** nA for lif 'exp', mV for lif 'delta', unitless for threshold */
   weight: ValueSpec;
-  /** ms, >= dt; rounded to the grid by round(delay/dt), off-grid by more than 1e-6 steps is an error */
-  delay?: ValueSpec;
+  /**
+   * ms, >= dt; rounded to the grid by round(delay/dt), off-grid by more than 1e-6 steps is an error;
+   * or distance-dependent ({ distance: { offset, velocity } }, populations on sheets)
+   */
+  delay?: ValueSpec | DistanceDelaySpec;
   /** receptor channel of the target: excitatory or inhibitory current (lif 'exp' only) */
   receptor?: NeuronKind;
   /** spike-timing-dependent plasticity of the weights (docs/model-format.md#plasticity) */
@@ -99,15 +140,39 @@ export interface ProjectionSpec {
   pruning?: PruningSpec;
 }
 
-/** Remove the synapses whose weight is below threshold, every every_ms (default 100 ms) of simulated time. */
-export interface PruningSpec {
-  rule: 'weight_below';
-  threshold: number;
-  every_ms?: number;
-}
+/**
+ * Structural plasticity: remove synapses by a rule, at intervals (every_ms) or once (at_ms), during
+ * the run (docs/model-format.md#pruning). `sim.prune()` applies a rule from the API.
+ */
+export type PruningSpec =
+  | {
+      /** remove every synapse whose weight is below threshold (the signed weight is compared) */
+      rule: 'weight_below';
+      threshold: number;
+      every_ms?: number;
+      at_ms?: number;
+    }
+  | {
+      /**
+       * remove each synapse with probability 1 - exp(-rate * b * T) per application, T = the time
+       * in s since the previous application to this projection (or since the start); b in [0, 1] is
+       * the bias: 1 ('none'), the weight's distance below w_ref ('weak': 1 - |w| / w_ref, clipped
+       * to [0, 1]), or whether the source has not spiked since the last application ('inactive')
+       */
+      rule: 'elimination_rate';
+      /** per synapse and second, 1/s, >= 0 (the rate of the most eligible synapses) */
+      rate: number;
+      bias?: 'none' | 'weak' | 'inactive';
+      /** 'weak': the weight magnitude at and above which a synapse is never removed (> 0) */
+      w_ref?: number;
+      every_ms?: number;
+      at_ms?: number;
+    };
 
-/** Pair-based STDP with exponential traces (NEST-like, see docs/model-format.md#plasticity). */
-export interface PlasticitySpec {
+/** Pair-based STDP with exponential traces (NEST-like), or Izhikevich's (2006) rule (docs/model-format.md#plasticity). */
+export type PlasticitySpec = StdpSpec | Izhikevich2006Spec;
+
+export interface StdpSpec {
   rule: 'stdp';
   /** ms, > 0; default 20 */
   tau_plus?: number;
@@ -124,6 +189,30 @@ export interface PlasticitySpec {
   pairing?: 'all_to_all' | 'nearest';
 }
 
+/**
+ * Izhikevich (2006), "Polychronization": spike pairs (pre spikes counted at their arrival) change a
+ * per-synapse derivative sd; every apply_every_ms, w = clip(w + bias + sd, w_min, w_max) and sd *= decay.
+ */
+export interface Izhikevich2006Spec {
+  rule: 'izhikevich2006';
+  /** ms, > 0; default 20 */
+  tau_plus?: number;
+  tau_minus?: number;
+  /** >= 0; defaults 0.1 and 0.12 */
+  a_plus?: number;
+  a_minus?: number;
+  w_min?: number;
+  w_max: number;
+  /** ms, a whole number of steps, default 1000 */
+  apply_every_ms?: number;
+  /** added to every weight at each application (default 0.01) */
+  bias?: number;
+  /** factor of the derivative after each application, in [0, 1] (default 0.9) */
+  decay?: number;
+  /** default 'nearest' (a spike resets its trace to 1, as in the paper's code) */
+  pairing?: 'all_to_all' | 'nearest';
+}
+
 /** STDP of a projection as the kernels use it: float32 constants, trace decay factors exp(-dt/tau) */
 export interface PlasticityPlan {
   aPlus: number;
@@ -135,6 +224,28 @@ export interface PlasticityPlan {
   decayPost: number;
   multiplicative: boolean;
   nearest: boolean;
+  /** 'stdp' updates the weights; 'izhikevich2006' a derivative applied every applyEverySteps */
+  rule: 'stdp' | 'izhikevich2006';
+  /** izhikevich2006: float32 bias and derivative decay, and the interval in steps (else 0) */
+  bias: number;
+  derivDecay: number;
+  applyEverySteps: number;
+}
+
+/** A pruning rule as the shards apply it (float32 values, steps) */
+export interface PruningPlan {
+  rule: 'weight_below' | 'elimination_rate';
+  /** weight_below: float32 threshold */
+  threshold: number;
+  /** elimination_rate: rate (1/s), bias, w_ref (float32, > 0 for 'weak') */
+  rate: number;
+  bias: 'none' | 'weak' | 'inactive';
+  wRef: number;
+  /** applied after the delivery of step t when (t + 1) % everySteps === 0, or when t + 1 === atStep (else -1) */
+  everySteps: number;
+  atStep: number;
+  /** random stream of the draws (elimination_rate) */
+  stream: number;
 }
 
 export type InputSpec =
@@ -158,6 +269,20 @@ export type InputSpec =
       neurons?: number[];
     }
   | {
+      /**
+       * In every step, `count` neurons drawn uniformly (with replacement) from the concatenation of the
+       * target populations each receive `amplitude` for that step (Izhikevich 2006: one random neuron per ms)
+       */
+      type: 'random_drive';
+      target: string | string[];
+      amplitude: number;
+      /** neurons drawn per step, default 1 */
+      count?: number;
+      receptor?: NeuronKind;
+      start?: number;
+      stop?: number;
+    }
+  | {
       /** Gaussian current drawn every step for every target neuron: mean + std * N(0, 1) */
       type: 'noise';
       target: string;
@@ -171,6 +296,8 @@ export type InputSpec =
 
 export type MonitorSpec =
   | { type: 'spikes'; population: string; neurons?: number[] }
+  /** the number of synapses of a projection, every every_ms (default: every step) and at the end of each run */
+  | { type: 'synapses'; projection: string; every_ms?: number }
   | { type: 'state'; population: string; variables: string[]; neurons: number[]; every?: number }
   | { type: 'rate'; population: string };
 
@@ -224,15 +351,20 @@ export interface BuiltPopulation {
   stream: number;
   /** izhikevich: integration scheme, kernel argument (IZH_SCHEME_2003 or IZH_SCHEME_EULER of layout.ts) */
   scheme?: number;
+  /** the population's sheet (spacing resolved), if any: src/network/sheet.ts columnOf etc. take { size, sheet } */
+  sheet?: SheetSpec;
 }
 
 /** A per-synapse weight or delay as the connectivity kernels draw it (plain numbers). */
 export interface SynapseValuePlan {
-  /** const: one value; array: per synapse (ProjectionPlan.weightArray / delayArray); else a distribution */
-  kind: 'const' | 'array' | 'uniform' | 'normal' | 'bernoulli';
-  /** const: the value (weights: float32, delays: steps); uniform: low; normal: mean; bernoulli: p */
+  /**
+   * const: one value; array: per synapse (ProjectionPlan.weightArray / delayArray); distance (delays):
+   * a + distance / b ms (ProjectionPlan.sheet); else a distribution
+   */
+  kind: 'const' | 'array' | 'uniform' | 'normal' | 'bernoulli' | 'distance';
+  /** const: the value (weights: float32, delays: steps); uniform: low; normal: mean; bernoulli: p; distance: offset, ms */
   a: number;
-  /** uniform: high - low; normal: std; else 0 */
+  /** uniform: high - low; normal: std; distance: 1000 velocity (um/ms); else 0 */
   b: number;
   /** normal bounds (-Infinity / Infinity when absent) */
   min: number;
@@ -289,10 +421,36 @@ export interface ProjectionPlan {
   explicitSources: Uint32Array | null;
   /** random streams (src/network/streams.ts) */
   streams: { connect: number; weight: number; delay: number; totalCount: number };
+  /**
+   * spatial_indegree or distance-dependent delays: the sheet of both populations and the rule's
+   * parameters (sigma and radius in um, 0 for other rules; periodic: false for other rules), else null
+   */
+  sheet: SheetPlan | null;
   /** STDP (then weights are always stored per synapse: constWeight is null), or null */
   plasticity: PlasticityPlan | null;
   /** pruning: float32 threshold and interval in steps, or null (then weights are stored per synapse) */
-  pruning: { threshold: number; everySteps: number } | null;
+  pruning: PruningPlan | null;
+}
+
+/** The sheet of a projection's populations (equal sheets), as the connectivity kernels use it. */
+export interface SheetPlan {
+  columnsX: number;
+  columnsY: number;
+  /** um */
+  spacing: number;
+  /** neurons per column of the source and of the target population */
+  perColumnSrc: number;
+  perColumnTgt: number;
+  /** the sheet wraps around (spatial_indegree's periodic; false for other rules) */
+  periodic: boolean;
+  /** spatial_indegree: std of the offset per axis and the radius, um (0 otherwise) */
+  sigma: number;
+  radius: number;
+  /**
+   * spatial_indegree: the alias table of column offsets the kernels sample (u32 threshold, offset,
+   * alias's offset per entry; src/network/sheet.ts spatialOffsetTable), else null
+   */
+  offsets: Uint32Array | null;
 }
 
 export type BuiltInput =
@@ -314,6 +472,19 @@ export type BuiltInput =
       neurons: Int32Array | null;
       startStep: number;
       stopStep: number;
+    }
+  | {
+      /** draw j of step t: u = rngU32(rngKey(seed, stream, t), j), neuron floor(u / 2^32 * total) of the concatenated targets */
+      type: 'random_drive';
+      target: number;
+      channel: number;
+      targets: { target: number; channel: number }[];
+      /** float32 */
+      amplitude: number;
+      count: number;
+      startStep: number;
+      stopStep: number;
+      stream: number;
     }
   | {
       /** kernel noise_input(n, rngKey(seed, stream, step), firstNeuron, mean, std, ring slot of channel) */

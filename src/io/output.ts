@@ -68,6 +68,8 @@ export interface Summary {
   variant: string;
   threads: number;
   arena_bytes: number;
+  /** per `synapses` monitor: the projection's synapse count at each sampled time */
+  synapse_counts?: Record<string, { t_ms: number[]; count: number[] }>;
 }
 
 export function summarize(sim: Simulation, runSeconds: number): Summary {
@@ -89,5 +91,17 @@ export function summarize(sim: Simulation, runSeconds: number): Summary {
     variant: sim.variant,
     threads: sim.threads,
     arena_bytes: sim.arenaBytes,
+    ...synapseCounts(sim),
   };
+}
+
+function synapseCounts(sim: Simulation): Pick<Summary, 'synapse_counts'> {
+  const mons = sim.network.monitors.filter((m) => m.type === 'synapses');
+  if (!mons.length) return {};
+  const out: NonNullable<Summary['synapse_counts']> = {};
+  for (const m of mons) {
+    const h = sim.synapseHistory(m.projection);
+    out[m.projection] = { t_ms: Array.from(h.t), count: Array.from(h.count) };
+  }
+  return { synapse_counts: out };
 }

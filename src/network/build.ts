@@ -24,6 +24,7 @@ import { resolveNeuronValues } from './expr.ts';
 import { buildIzhikevich, buildNoiseInput } from './izhikevich.ts';
 import {
   initialStream, LIF_PARAM_NAMES, paramStream, poissonInputStream, populationStream, LIF_EXP_VARS,
+  randomDriveStream,
 } from './streams.ts';
 
 export interface PlanOptions {
@@ -66,7 +67,7 @@ export function planNetwork(spec: ModelSpec, opts: PlanOptions = {}): NetworkPla
   const seed = opts.seed ?? spec.seed ?? DEFAULT_SEED;
   const populations = checked.populations.map((cp) => buildPopulation(spec.populations[cp.index], cp, dt, seed));
   const projections = checked.projections.map((cp) => planProjection(spec.projections![cp.index], cp, checked.populations, dt, seed));
-  const inputs: BuiltInput[] = (spec.inputs ?? []).map((inp, i) => buildInput(inp, i, checked.inputs[i].target, checked.inputs[i].channel, dt));
+  const inputs: BuiltInput[] = (spec.inputs ?? []).map((inp, i) => buildInput(inp, i, checked.inputs[i].target, checked.inputs[i].channel, dt, checked.inputs[i].targets));
   let maxDelay = 1;
   let minDelay = Infinity;
   let synapses = 0;
@@ -148,6 +149,7 @@ function buildPopulation(ps: PopulationSpec, cp: CheckedPopulation, dt: number, 
     name: cp.name, index: k, size: n, model: cp.model, channels: cp.channels, hetero: false, initial: {}, stream: populationStream(k),
   };
   if (cp.type) pop.type = cp.type;
+  if (cp.sheet) pop.sheet = { columns_x: cp.sheet.columns_x, columns_y: cp.sheet.columns_y, spacing: cp.sheet.spacing };
   if (cp.model === 'lif') {
     pop.synapse = cp.synapse;
     const v: Record<string, number | Float64Array> = {};
@@ -240,9 +242,17 @@ function buildPopulation(ps: PopulationSpec, cp: CheckedPopulation, dt: number, 
 // Inputs and monitors
 // ---------------------------------------------------------------------------------------------
 
-function buildInput(inp: InputSpec, i: number, target: number, channel: number, dt: number): BuiltInput {
+function buildInput(
+  inp: InputSpec, i: number, target: number, channel: number, dt: number, targets?: { target: number; channel: number }[],
+): BuiltInput {
   const startStep = inp.start === undefined ? 0 : toSteps(inp.start, dt);
   const stopStep = inp.stop === undefined ? MAX_STEP : toSteps(inp.stop, dt);
+  if (inp.type === 'random_drive') {
+    return {
+      type: 'random_drive', target, channel, targets: targets!.map((t) => ({ ...t })), amplitude: Math.fround(inp.amplitude),
+      count: inp.count ?? 1, startStep, stopStep, stream: randomDriveStream(i),
+    };
+  }
   if (inp.type === 'poisson') {
     return {
       type: 'poisson', target, channel, table: poissonTable((inp.rate * dt) / 1000), weight: Math.fround(inp.weight),
@@ -260,5 +270,6 @@ function copyMonitor(m: MonitorSpec): MonitorSpec {
   if (m.type === 'spikes') return m.neurons ? { type: 'spikes', population: m.population, neurons: Array.from(m.neurons) } : { type: 'spikes', population: m.population };
   if (m.type === 'state')
     return { type: 'state', population: m.population, variables: Array.from(m.variables), neurons: Array.from(m.neurons), every: m.every ?? 1 };
+  if (m.type === 'synapses') return m.every_ms === undefined ? { type: 'synapses', projection: m.projection } : { type: 'synapses', projection: m.projection, every_ms: m.every_ms };
   return { type: 'rate', population: m.population };
 }

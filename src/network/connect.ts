@@ -229,6 +229,7 @@ export function synapseCount(conn: ConnectSpec, nSrc: number, nTgt: number, same
     case 'pairwise_bernoulli':
       return { count: allowedSources(nSrc, same, aut) * nTgt * conn.p, fixed: false };
     case 'fixed_indegree':
+    case 'spatial_indegree':
       return { count: conn.indegree * nTgt, fixed: true };
     case 'fixed_outdegree':
       return { count: conn.outdegree * nSrc, fixed: true };

@@ -141,6 +141,8 @@ interface ProjEst {
   weightsVary: boolean;
   /** STDP: traces, reverse index and a spike buffer (src/sim/shard.ts setupStdp) */
   plastic: boolean;
+  /** izhikevich2006 rule: trace and spike rings of maxDelay + 2 steps, and a derivative per synapse (else 0) */
+  ring2006: number;
   /** synapses onto targets [b, e) */
   synapses(b: number, e: number): { count: number; exact: boolean };
 }
@@ -179,7 +181,11 @@ function shardEstimate(src: EstSource, k: number, T: number): ShardEstimate & { 
     const bytes = rowPtrBytes + synBytes + weightBytes;
     projections.push({ name: pr.name, synapses: nSyn, exact: c.exact, rowPtrBytes, synBytes, weightBytes, bytes });
     parts.push({ name: `projection ${pr.name}`, bytes });
-    if (pr.plastic) {
+    if (pr.plastic && pr.ring2006 > 0) {
+      // xHist[R][nSrc], yHist[R][m], preHist[R][nSrc], revPtr[m + 1], revPos, revSrc, deriv[nSyn], post spikes[m]
+      const m = e - b, R = pr.ring2006;
+      parts.push({ name: `plasticity ${pr.name}`, bytes: 2 * buf(R * pr.nSrc * 4) + buf(R * m * 4) + buf((m + 1) * 4) + 3 * buf(nSyn * 4) + buf(m * 4) });
+    } else if (pr.plastic) {
       // xPre[nSrc], yPost[m], revPtr[m + 1], revPos[nSyn], revSrc[nSyn], post spikes[m]
       const m = e - b;
       parts.push({ name: `plasticity ${pr.name}`, bytes: buf(pr.nSrc * 4) + 2 * buf(m * 4) + buf((m + 1) * 4) + 2 * buf(nSyn * 4) });
@@ -202,6 +208,7 @@ function ruleSynapses(conn: ConnectSpec, nSrc: number, nTgt: number, same: boole
     case 'pairwise_bernoulli':
       return { count: conn.p >= 1 ? allowed * m : allowed * m * conn.p, exact: conn.p >= 1 || conn.p <= 0 || m === 0 };
     case 'fixed_indegree':
+    case 'spatial_indegree':
       return { count: conn.indegree * m, exact: true };
     case 'fixed_outdegree':
       return { count: m === nTgt ? conn.outdegree * nSrc : (conn.outdegree * nSrc * m) / nTgt, exact: m === nTgt || m === 0 };
@@ -248,6 +255,7 @@ function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
     const conn = spec.projections![cp.index].connect as ConnectSpec;
     return {
       name: cp.name, nSrc, target: cp.target, weightsVary: cp.weightPerSynapse, plastic: spec.projections![cp.index].plasticity !== undefined,
+      ring2006: spec.projections![cp.index].plasticity?.rule === 'izhikevich2006' ? cp.maxDelaySteps + 2 : 0,
       synapses: (b: number, e: number) => ruleSynapses(conn, nSrc, nTgt, cp.same, b, e),
     };
   });
@@ -271,6 +279,7 @@ function fromPlan(plan: NetworkPlan): EstSource {
   });
   const projs: ProjEst[] = plan.projections.map((pr) => ({
     name: pr.name, nSrc: pr.nSrc, target: pr.target, weightsVary: pr.constWeight === null, plastic: pr.plasticity !== null,
+    ring2006: pr.plasticity?.rule === 'izhikevich2006' ? pr.maxDelay + 2 : 0,
     synapses: (b: number, e: number) => {
       if (pr.totalCounts) {
         let c = 0;

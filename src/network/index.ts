@@ -15,6 +15,9 @@ export {
 export { binomial, binomialCdf, hypergeometric, totalNumberCounts, explicitByTarget, synapseCount } from './connect.ts';
 export * as streams from './streams.ts';
 export {
+  columnOf, columnCentre, sheetDistance, neuronDistance, neuronsPerColumn, maxSheetDistance, spatialOffsetTable, DEFAULT_SPACING,
+} from './sheet.ts';
+export {
   buildIzhikevich, izhikevichBlock, IZHIKEVICH_DEFAULTS, IZHIKEVICH_DEFAULT_V, IZHIKEVICH_SCHEMES, izhikevichStateVariables,
   schemeCode,
 } from './izhikevich.ts';

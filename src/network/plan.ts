@@ -8,11 +8,13 @@
  * in steps), the value descriptors of distributions, and the delay bounds in steps. (The table of
  * pairwise_bernoulli's in-degree distribution is computed by each shard builder: binomialCdf.)
  */
-import type { ConnectSpec, PlasticityPlan, ProjectionPlan, ProjectionSpec, SynapseValuePlan, ValueSpec } from '../core/types.ts';
+import type { ConnectSpec, PlasticityPlan, PruningPlan, PruningSpec, ProjectionPlan, ProjectionSpec, SynapseValuePlan, ValueSpec } from '../core/types.ts';
 import type { CheckedPopulation, CheckedProjection } from './validate.ts';
 import { compileValue, isUniformValue, supportOf, toSteps, V_ARRAY, V_BERNOULLI, V_NORMAL, V_UNIFORM } from './values.ts';
 import { explicitByTarget, totalNumberCounts } from './connect.ts';
-import { connStream, delayStream, totalCountStream, weightStream } from './streams.ts';
+import { spatialOffsetTable, spatialParams } from './sheet.ts';
+import type { SheetPlan } from '../core/types.ts';
+import { connStream, delayStream, pruningStream, totalCountStream, weightStream } from './streams.ts';
 
 const KIND: Record<number, SynapseValuePlan['kind']> = {
   [V_UNIFORM]: 'uniform',
@@ -30,7 +32,8 @@ export function planProjection(ps: ProjectionSpec, cp: CheckedProjection, pops: 
   const nSrc = pops[cp.source].size;
   const nTgt = pops[cp.target].size;
   const conn = ps.connect as ConnectSpec;
-  const aut = 'allow_autapses' in conn ? conn.allow_autapses !== false : true;
+  // spatial_indegree excludes autapses by default (NEST's other rules allow them)
+  const aut = conn.rule === 'spatial_indegree' ? conn.allow_autapses ?? !cp.same : 'allow_autapses' in conn ? conn.allow_autapses !== false : true;
   const mult = 'allow_multapses' in conn ? conn.allow_multapses !== false : true;
   const noAutapses = cp.same && !aut;
   const allowed = noAutapses ? nSrc - 1 : nSrc;
@@ -47,6 +50,7 @@ export function planProjection(ps: ProjectionSpec, cp: CheckedProjection, pops: 
       p = conn.p;
       break;
     case 'fixed_indegree':
+    case 'spatial_indegree':
       k = conn.indegree;
       break;
     case 'fixed_outdegree':
@@ -93,13 +97,31 @@ export function planProjection(ps: ProjectionSpec, cp: CheckedProjection, pops: 
 
   // delays: steps = round(delay / dt); constants and arrays are on the grid (validated), drawn
   // values are rounded and clipped below at 1 step, and must not exceed the spec's bound
-  const dSpec: ValueSpec = ps.delay ?? dt;
+  // the sheet (spatial_indegree, distance-dependent delays; validated: both populations on equal sheets)
+  const distance = ps.delay !== undefined && typeof ps.delay === 'object' && 'distance' in ps.delay ? ps.delay.distance : null;
+  let sheet: SheetPlan | null = null;
+  if (conn.rule === 'spatial_indegree' || distance) {
+    const sh = pops[cp.source].sheet!;
+    const sp = conn.rule === 'spatial_indegree' ? spatialParams(conn, sh.spacing) : null;
+    sheet = {
+      columnsX: sh.columns_x, columnsY: sh.columns_y, spacing: sh.spacing,
+      perColumnSrc: sh.perColumn, perColumnTgt: pops[cp.target].sheet!.perColumn,
+      periodic: sp ? sp.periodic : false, sigma: sp ? sp.sigma : 0, radius: sp ? sp.radius : 0,
+      offsets: sp ? spatialOffsetTable(sp, sh.columns_x, sh.columns_y, sh.spacing) : null,
+    };
+  }
+  const dSpec = (ps.delay ?? dt) as ValueSpec;
   let delay: SynapseValuePlan;
   let constDelay: number | null = null;
   let delayArray: Uint8Array | null = null;
   let minDelay: number;
   let maxDelay: number;
-  if (isUniformValue(dSpec)) {
+  if (distance) {
+    // offset + d / (1000 velocity) ms, rounded per synapse; from the offset (d = 0) up to the validated bound
+    delay = { kind: 'distance', a: distance.offset, b: 1000 * distance.velocity, min: -Infinity, max: Infinity, redraw: false };
+    maxDelay = Math.max(1, cp.maxDelaySteps);
+    minDelay = Math.min(Math.max(1, toSteps(distance.offset, dt)), maxDelay);
+  } else if (isUniformValue(dSpec)) {
     const d = typeof dSpec === 'number' ? dSpec : ((dSpec as number[])[0] ?? dt);
     constDelay = minDelay = maxDelay = toSteps(d, dt);
     delay = constValue(constDelay);
@@ -131,8 +153,8 @@ export function planProjection(ps: ProjectionSpec, cp: CheckedProjection, pops: 
     rule: conn.rule, p, k, noAutapses, noMultapses: !mult,
     synapses: Math.round(cp.count), exact: cp.countFixed,
     constWeight, constDelay, weight, delay, minDelay, maxDelay, weightArray, delayArray,
-    totalCounts, explicitPtr, explicitSources, streams, plasticity: planPlasticity(ps, dt),
-    pruning: ps.pruning ? { threshold: Math.fround(ps.pruning.threshold), everySteps: toSteps(ps.pruning.every_ms ?? 100, dt) } : null,
+    totalCounts, explicitPtr, explicitSources, streams, sheet, plasticity: planPlasticity(ps, dt),
+    pruning: ps.pruning ? planPruning(ps.pruning, i, dt) : null,
   };
 }
 
@@ -141,7 +163,24 @@ function planPlasticity(ps: ProjectionSpec, dt: number): PlasticityPlan | null {
   const s = ps.plasticity;
   if (!s) return null;
   const f = Math.fround;
+  if (s.rule === 'izhikevich2006') {
+    return {
+      rule: 'izhikevich2006',
+      aPlus: f(s.a_plus ?? 0.1),
+      aMinus: f(s.a_minus ?? 0.12),
+      wMin: f(s.w_min ?? 0),
+      wMax: f(s.w_max),
+      decayPre: f(Math.exp(-dt / (s.tau_plus ?? 20))),
+      decayPost: f(Math.exp(-dt / (s.tau_minus ?? 20))),
+      multiplicative: false,
+      nearest: (s.pairing ?? 'nearest') === 'nearest',
+      bias: f(s.bias ?? 0.01),
+      derivDecay: f(s.decay ?? 0.9),
+      applyEverySteps: toSteps(s.apply_every_ms ?? 1000, dt),
+    };
+  }
   return {
+    rule: 'stdp',
     aPlus: f(s.a_plus ?? 0.01),
     aMinus: f(s.a_minus ?? 0.012),
     wMin: f(s.w_min ?? 0),
@@ -150,5 +189,25 @@ function planPlasticity(ps: ProjectionSpec, dt: number): PlasticityPlan | null {
     decayPost: f(Math.exp(-dt / (s.tau_minus ?? 20))),
     multiplicative: s.weight_dependence === 'multiplicative',
     nearest: s.pairing === 'nearest',
+    bias: 0,
+    derivDecay: 0,
+    applyEverySteps: 0,
+  };
+}
+
+/** A pruning rule in steps and float32 values (also used by sim.prune, with `at_ms` unset). */
+export function planPruning(s: PruningSpec, projection: number, dt: number, defaultEvery = true): PruningPlan {
+  const atStep = s.at_ms !== undefined ? toSteps(s.at_ms, dt) : -1;
+  const everySteps = s.every_ms !== undefined ? toSteps(s.every_ms, dt) : atStep < 0 && defaultEvery ? toSteps(100, dt) : 0;
+  const e = s.rule === 'elimination_rate' ? s : null;
+  return {
+    rule: s.rule,
+    threshold: s.rule === 'weight_below' ? Math.fround(s.threshold) : 0,
+    rate: e ? e.rate : 0,
+    bias: e?.bias ?? 'none',
+    wRef: e?.w_ref !== undefined ? Math.fround(e.w_ref) : 0,
+    everySteps,
+    atStep,
+    stream: pruningStream(projection),
   };
 }

@@ -14,6 +14,8 @@
  *   0x80000 + p             fixed_total_number: synapse counts per target of p (one key, index 0)
  *   0x90000 + i             noise input i                     index: step, counter: target neuron (global)
  *   0xA0000 + pop*64 + k    variable k of population pop's `random` (names sorted)   index: neuron
+ *   0xD0000 + p             pruning draws of p (elimination_rate)   index: application, sub-keys: target, source
+ *   0xE0000 + i             random_drive input i              index: step, counter: draw
  *   0xF0000                 reserved for model generators (src/models/microcircuit.ts: thalamic spike times)
  *
  * Hence at most MAX_POPULATIONS populations and MAX_PROJECTIONS projections / inputs (checked by
@@ -62,6 +64,10 @@ export const STREAM_NOISE_INPUT = 0x90000;
 export const STREAM_RANDOM_VAR = 0xa0000;
 /** reserved for model generators that pre-draw spike times (the microcircuit's thalamus) */
 export const STREAM_GENERATORS = 0xf0000;
+export const STREAM_PRUNING = 0xd0000;
+export const STREAM_RANDOM_DRIVE = 0xe0000;
+export const pruningStream = (projection: number): number => STREAM_PRUNING + projection;
+export const randomDriveStream = (input: number): number => STREAM_RANDOM_DRIVE + input;
 export const noiseInputStream = (input: number): number => STREAM_NOISE_INPUT + input;
 export const randomVarStream = (population: number, k: number): number => STREAM_RANDOM_VAR + population * MAX_VARS + k;
 /** Izhikevich parameters in the order of their stream index (paramStream(pop, k)). */

@@ -12,6 +12,10 @@ import type { ModelIssue } from './errors.ts';
 import { GRID_TOL, isArrayLike, onGrid, supportOf, toSteps, isUniformValue } from './values.ts';
 import { allowedSources, synapseCount } from './connect.ts';
 import {
+  DEFAULT_SPACING, distanceDelaySteps, MAX_OFFSET_TABLE, MAX_RADIUS_COLUMNS, maxProjectionDistance, offsetTableSize, reachableColumns,
+  spatialParams, type SpatialParams,
+} from './sheet.ts';
+import {
   LIF_PARAM_NAMES, MAX_INPUTS, MAX_POPULATIONS, MAX_PROJECTIONS, THRESHOLD_PARAM_NAMES,
   POISSON_PARAM_NAMES, SPIKE_GENERATOR_PARAM_NAMES,
 } from './streams.ts';
@@ -51,7 +55,7 @@ const MAX_U32 = 0xffffffff;
 
 const MODELS: readonly NeuronModelName[] = ['lif', 'threshold', 'poisson', 'spike_generator', 'izhikevich'];
 const KINDS: readonly NeuronKind[] = ['excitatory', 'inhibitory'];
-const RULES = ['all_to_all', 'one_to_one', 'pairwise_bernoulli', 'fixed_indegree', 'fixed_outdegree', 'fixed_total_number', 'explicit'] as const;
+const RULES = ['all_to_all', 'one_to_one', 'pairwise_bernoulli', 'fixed_indegree', 'fixed_outdegree', 'fixed_total_number', 'explicit', 'spatial_indegree'] as const;
 const RULE_FIELDS: Record<string, readonly string[]> = {
   all_to_all: ['rule', 'allow_autapses'],
   one_to_one: ['rule'],
@@ -60,19 +64,27 @@ const RULE_FIELDS: Record<string, readonly string[]> = {
   fixed_outdegree: ['rule', 'outdegree', 'allow_autapses', 'allow_multapses'],
   fixed_total_number: ['rule', 'n', 'allow_autapses', 'allow_multapses'],
   explicit: ['rule', 'sources', 'targets'],
+  spatial_indegree: ['rule', 'indegree', 'sigma', 'radius', 'periodic', 'allow_autapses', 'allow_multapses'],
 };
-const FIXED_RULES = 'explicit, one_to_one, all_to_all, fixed_indegree, fixed_outdegree or fixed_total_number';
+const FIXED_RULES = 'explicit, one_to_one, all_to_all, fixed_indegree, fixed_outdegree, fixed_total_number or spatial_indegree';
+const SHEET_FIELDS = ['columns_x', 'columns_y', 'spacing'];
 const TOP_FIELDS = ['name', 'description', 'dt', 'duration', 'seed', 'threads', 'populations', 'projections', 'inputs', 'monitors'];
-const POP_FIELDS = ['name', 'size', 'model', 'type', 'synapse', 'params', 'initial', 'random'];
+const POP_FIELDS = ['name', 'size', 'model', 'type', 'synapse', 'params', 'initial', 'random', 'sheet'];
 const PROJ_FIELDS = ['name', 'source', 'target', 'connect', 'weight', 'delay', 'receptor', 'plasticity', 'pruning'];
-const PRUNING_FIELDS = ['rule', 'threshold', 'every_ms'];
+const PRUNING_FIELDS: Record<string, readonly string[]> = {
+  weight_below: ['rule', 'threshold', 'every_ms', 'at_ms'],
+  elimination_rate: ['rule', 'rate', 'bias', 'w_ref', 'every_ms', 'at_ms'],
+};
 const STDP_FIELDS = ['rule', 'tau_plus', 'tau_minus', 'a_plus', 'a_minus', 'w_min', 'w_max', 'weight_dependence', 'pairing'];
+const IZH2006_FIELDS = ['rule', 'tau_plus', 'tau_minus', 'a_plus', 'a_minus', 'w_min', 'w_max', 'apply_every_ms', 'bias', 'decay', 'pairing'];
+const RANDOM_DRIVE_FIELDS = ['type', 'target', 'amplitude', 'count', 'receptor', 'start', 'stop'];
 const POISSON_INPUT_FIELDS = ['type', 'target', 'rate', 'weight', 'receptor', 'start', 'stop'];
 const CURRENT_INPUT_FIELDS = ['type', 'target', 'amplitude', 'start', 'stop', 'neurons'];
 const MONITOR_FIELDS: Record<string, readonly string[]> = {
   spikes: ['type', 'population', 'neurons'],
   state: ['type', 'population', 'variables', 'neurons', 'every'],
   rate: ['type', 'population'],
+  synapses: ['type', 'projection', 'every_ms'],
 };
 const LIF_UNITS: Record<string, string> = {
   tau_m: 'ms', cm: 'nF', v_rest: 'mV', v_thresh: 'mV', v_reset: 'mV', tau_refrac: 'ms', tau_syn_e: 'ms', tau_syn_i: 'ms', i_offset: 'nA',
@@ -108,6 +120,17 @@ export interface CheckedPopulation {
   type?: NeuronKind;
   synapse?: 'exp' | 'delta';
   channels: number;
+  /** the population's sheet (spacing resolved), if any */
+  sheet?: CheckedSheet;
+}
+
+/** A valid sheet: size is a multiple of columns_x * columns_y. */
+export interface CheckedSheet {
+  columns_x: number;
+  columns_y: number;
+  spacing: number;
+  /** neurons per column */
+  perColumn: number;
 }
 
 export interface CheckedProjection {
@@ -130,6 +153,8 @@ export interface CheckedInput {
   index: number;
   target: number;
   channel: number;
+  /** random_drive: every target population with its channel (target/channel are the first) */
+  targets?: { target: number; channel: number }[];
 }
 
 export interface CheckedModel {
@@ -145,6 +170,15 @@ export function checkModel(spec: unknown): CheckedModel {
   const c = new Checker();
   c.model(spec);
   return { issues: c.issues, dt: c.dt ?? NaN, populations: c.pops as CheckedPopulation[], projections: c.projs as CheckedProjection[], inputs: c.inputs as CheckedInput[] };
+}
+
+/** Problems of a pruning rule given through the API (sim.prune), with paths under `path`. */
+export function checkPruning(rule: unknown, dt: number, path = 'rule'): ModelIssue[] {
+  const c = new Checker();
+  c.dt = dt;
+  c.scan(rule, path, 0);
+  c.pruning(rule, path, '');
+  return c.issues;
 }
 
 /**
@@ -240,6 +274,10 @@ interface Pop {
   index: number;
   name?: string;
   size?: number;
+  /** a valid sheet (the population's size a multiple of its columns) */
+  sheet?: CheckedSheet;
+  /** the population declares a sheet (valid or not) */
+  hasSheet?: boolean;
   model?: NeuronModelName;
   type?: NeuronKind;
   synapse?: 'exp' | 'delta';
@@ -251,6 +289,8 @@ class Checker {
   popInfo: Pop[] = [];
   popByName = new Map<string, number>();
   projNames = new Map<string, number>();
+  /** every projection's name, given or default (source->target), for references from monitors */
+  allProjNames: string[] = [];
   pops: (CheckedPopulation | null)[] = [];
   projs: (CheckedProjection | null)[] = [];
   inputs: (CheckedInput | null)[] = [];
@@ -580,6 +620,42 @@ class Checker {
     if (KINDS.includes(p.type as NeuronKind)) info.type = p.type as NeuronKind;
     if (info.model === 'lif') info.synapse = p.synapse === 'delta' ? 'delta' : 'exp';
     if (info.model === 'izhikevich') info.synapse = p.synapse === 'exp' || p.synapse === 'delta' ? p.synapse : IZHIKEVICH_DEFAULT_SYNAPSE;
+    info.hasSheet = p.sheet !== undefined;
+    if (isObj(p.sheet) && info.size !== undefined) {
+      const { columns_x: cx, columns_y: cy, spacing } = p.sheet;
+      const sp = spacing === undefined ? DEFAULT_SPACING : spacing;
+      if (isPosInt(cx) && isPosInt(cy) && typeof sp === 'number' && Number.isFinite(sp) && sp > 0 && info.size % (cx * cy) === 0)
+        info.sheet = { columns_x: cx, columns_y: cy, spacing: sp, perColumn: info.size / (cx * cy) };
+    }
+  }
+
+  /** populations[i].sheet: { columns_x, columns_y, spacing? }, size a positive multiple of columns_x * columns_y. */
+  sheet(x: unknown, path: string, size: number | undefined): void {
+    if (!isObj(x)) {
+      this.err(path, `must be an object {columns_x, columns_y, spacing?}, got ${describe(x)}`);
+      return;
+    }
+    this.fields(x, SHEET_FIELDS, path, 'a sheet');
+    let cols = 1;
+    for (const k of ['columns_x', 'columns_y']) {
+      if (x[k] === undefined) {
+        this.err(`${path}.${k}`, 'is required (number of columns, a positive integer)');
+        cols = NaN;
+        continue;
+      }
+      const v = this.num(x[k], `${path}.${k}`, 'a positive integer (number of columns)');
+      if (v !== undefined && !isPosInt(v)) this.err(`${path}.${k}`, `must be a positive integer (number of columns), got ${v}`);
+      cols = v !== undefined && isPosInt(v) ? cols * v : NaN;
+    }
+    if (x.spacing !== undefined) {
+      const v = this.num(x.spacing, `${path}.spacing`, 'a distance in um (number > 0)');
+      if (v !== undefined && !(v > 0)) this.err(`${path}.spacing`, `must be > 0 um (distance between neighbouring column centres), got ${v}`);
+    }
+    if (size !== undefined && Number.isFinite(cols) && size % cols !== 0)
+      this.err(
+        path.replace(/\.sheet$/, '.size'),
+        `must be a positive multiple of sheet.columns_x * sheet.columns_y = ${cols} (the same number of neurons in every column), got ${size}`,
+      );
   }
 
   population(p: unknown, i: number): void {
@@ -606,6 +682,7 @@ class Checker {
       if (s !== undefined && (!Number.isInteger(s) || s < 1 || s > MAX_SIZE))
         this.err(`${path}.size`, `must be a positive integer (number of neurons) up to ${MAX_SIZE}, got ${s}`);
     }
+    if (p.sheet !== undefined) this.sheet(p.sheet, `${path}.sheet`, info.size);
     // model
     if (p.model === undefined) this.err(`${path}.model`, `is required (${quoteList(MODELS)})`);
     else if (!info.model) this.err(`${path}.model`, `must be one of ${quoteList(MODELS)}, got ${describe(p.model)}`);
@@ -695,6 +772,7 @@ class Checker {
     if (this.issues.length === before && info.name && size !== undefined && model) {
       this.pops[i] = {
         index: i, name: info.name, size, model, type: info.type, synapse: info.synapse, channels: channelsOf(model, info.synapse),
+        ...(info.sheet ? { sheet: info.sheet } : {}),
       };
     }
   }
@@ -787,6 +865,7 @@ class Checker {
       this.err(`${path}.target`, `population "${tgt.name}" is a ${tgt.model === 'poisson' ? 'Poisson source' : 'spike generator'} and cannot receive synapses (targets must be 'lif', 'izhikevich' or 'threshold')`);
     const label = typeof p.name === 'string' && p.name ? `"${p.name}"` : `${typeof p.source === 'string' ? p.source : '?'} -> ${typeof p.target === 'string' ? p.target : '?'}`;
     const name = typeof p.name === 'string' && p.name ? p.name : `${p.source}->${p.target}`;
+    this.allProjNames.push(name);
 
     // connect
     const same = src !== undefined && tgt !== undefined && src.index === tgt.index;
@@ -817,7 +896,10 @@ class Checker {
     // delay (default: one step)
     let maxDelaySteps = 1;
     let delayPerSynapse = false;
-    if (p.delay !== undefined) {
+    if (isObj(p.delay) && 'distance' in p.delay) {
+      maxDelaySteps = this.distanceDelay(p.delay, `${path}.delay`, label, src, tgt, conn) ?? 1;
+      delayPerSynapse = true;
+    } else if (p.delay !== undefined) {
       const d = this.value(p.delay, `${path}.delay`, synOpts('ms'));
       if (d && this.dt !== undefined) maxDelaySteps = this.delay(d, `${path}.delay`, label) ?? 1;
       delayPerSynapse = d !== undefined && !isUniformValue(d.spec);
@@ -852,11 +934,15 @@ class Checker {
   /** projections[i].plasticity: STDP parameters (bounds ordered, time constants > 0, Dale's principle). */
   plasticity(x: unknown, path: string, src: Pop | undefined, wUnit: string): void {
     if (!isObj(x)) {
-      this.err(path, `must be an object {rule: 'stdp', tau_plus, tau_minus, a_plus, a_minus, w_min, w_max, ...}, got ${describe(x)}`);
+      this.err(path, `must be an object {rule: 'stdp' | 'izhikevich2006', tau_plus, tau_minus, a_plus, a_minus, w_min, w_max, ...}, got ${describe(x)}`);
       return;
     }
-    this.fields(x, STDP_FIELDS, path, "an 'stdp' plasticity rule");
-    if (x.rule !== 'stdp') this.err(`${path}.rule`, `must be 'stdp', got ${describe(x.rule)}`);
+    const izh = x.rule === 'izhikevich2006';
+    if (x.rule !== 'stdp' && !izh) {
+      this.err(`${path}.rule`, `must be 'stdp' or 'izhikevich2006', got ${describe(x.rule)}`);
+      return;
+    }
+    this.fields(x, izh ? IZH2006_FIELDS : STDP_FIELDS, path, `an '${x.rule}' plasticity rule`);
     for (const k of ['tau_plus', 'tau_minus']) {
       if (x[k] === undefined) continue;
       const v = this.num(x[k], `${path}.${k}`, 'a time constant (number, ms)');
@@ -878,28 +964,132 @@ class Checker {
       this.err(`${path}.w_min`, `must be >= 0, the source population "${src.name}" is excitatory (Dale's principle): weights would become negative, got ${wMin}${u}`);
     if (src?.type === 'inhibitory' && wMax !== undefined && wMax > 0)
       this.err(`${path}.w_max`, `must be <= 0, the source population "${src.name}" is inhibitory (Dale's principle): weights would become positive, got ${wMax}${u}`);
-    if (x.weight_dependence !== undefined && x.weight_dependence !== 'additive' && x.weight_dependence !== 'multiplicative')
-      this.err(`${path}.weight_dependence`, `must be 'additive' or 'multiplicative', got ${describe(x.weight_dependence)}`);
     if (x.pairing !== undefined && x.pairing !== 'all_to_all' && x.pairing !== 'nearest')
       this.err(`${path}.pairing`, `must be 'all_to_all' or 'nearest', got ${describe(x.pairing)}`);
-  }
-
-  /** projections[i].pruning: { rule: 'weight_below', threshold, every_ms? } */
-  pruning(x: unknown, path: string, wUnit: string): void {
-    if (!isObj(x)) {
-      this.err(path, `must be an object {rule: 'weight_below', threshold, every_ms?}, got ${describe(x)}`);
+    if (!izh) {
+      if (x.weight_dependence !== undefined && x.weight_dependence !== 'additive' && x.weight_dependence !== 'multiplicative')
+        this.err(`${path}.weight_dependence`, `must be 'additive' or 'multiplicative', got ${describe(x.weight_dependence)}`);
       return;
     }
-    this.fields(x, PRUNING_FIELDS, path, "a 'weight_below' pruning rule");
-    if (x.rule !== 'weight_below') this.err(`${path}.rule`, `must be 'weight_below', got ${describe(x.rule)}`);
-    if (x.threshold === undefined) this.err(`${path}.threshold`, `is required (a weight${wUnit ? `, ${wUnit}` : ''})`);
-    else this.num(x.threshold, `${path}.threshold`, `a weight (number${wUnit ? `, ${wUnit}` : ''})`);
-    if (x.every_ms !== undefined) {
-      const v = this.num(x.every_ms, `${path}.every_ms`, 'an interval (number, ms)');
-      if (v !== undefined && !(v > 0)) this.err(`${path}.every_ms`, `must be > 0 ms, got ${v}`);
-      else if (v !== undefined && this.dt !== undefined && !onGrid(v, this.dt))
-        this.err(`${path}.every_ms`, `${v} ms is not a whole number of time steps (dt = ${this.dt} ms)`);
+    if (x.apply_every_ms !== undefined) this.interval(x.apply_every_ms, `${path}.apply_every_ms`);
+    if (x.bias !== undefined) this.num(x.bias, `${path}.bias`, `a weight added at every application (number${u})`);
+    if (x.decay !== undefined) {
+      const v = this.num(x.decay, `${path}.decay`, 'a factor in [0, 1]');
+      if (v !== undefined && !(v >= 0 && v <= 1)) this.err(`${path}.decay`, `must be in [0, 1], got ${v}`);
     }
+  }
+
+  /** An interval in ms: > 0 and a whole number of steps. */
+  private interval(x: unknown, path: string): number | undefined {
+    const v = this.num(x, path, 'an interval (number, ms)');
+    if (v === undefined) return undefined;
+    if (!(v > 0)) this.err(path, `must be > 0 ms, got ${v}`);
+    else if (this.dt !== undefined && !onGrid(v, this.dt)) this.err(path, `${v} ms is not a whole number of time steps (dt = ${this.dt} ms)`);
+    else return v;
+    return undefined;
+  }
+
+  /** projections[i].pruning: { rule: 'weight_below', threshold, every_ms?, at_ms? } or { rule: 'elimination_rate', rate, bias?, w_ref?, every_ms?, at_ms? } */
+  pruning(x: unknown, path: string, wUnit: string): void {
+    if (!isObj(x)) {
+      this.err(path, `must be an object {rule: 'weight_below', threshold, every_ms?} or {rule: 'elimination_rate', rate, bias?, every_ms?}, got ${describe(x)}`);
+      return;
+    }
+    if (x.rule !== 'weight_below' && x.rule !== 'elimination_rate') {
+      this.err(`${path}.rule`, `must be 'weight_below' or 'elimination_rate', got ${describe(x.rule)}`);
+      return;
+    }
+    this.fields(x, PRUNING_FIELDS[x.rule], path, `a '${x.rule}' pruning rule`);
+    const wu = wUnit ? `, ${wUnit}` : '';
+    if (x.rule === 'weight_below') {
+      if (x.threshold === undefined) this.err(`${path}.threshold`, `is required (a weight${wu})`);
+      else this.num(x.threshold, `${path}.threshold`, `a weight (number${wu})`);
+    } else {
+      if (x.rate === undefined) this.err(`${path}.rate`, 'is required (eliminations per synapse and second, 1/s)');
+      else {
+        const r = this.num(x.rate, `${path}.rate`, 'a rate (number >= 0, per synapse and second)');
+        if (r !== undefined && !(r >= 0)) this.err(`${path}.rate`, `must be >= 0 per second, got ${r}`);
+      }
+      if (x.bias !== undefined && x.bias !== 'none' && x.bias !== 'weak' && x.bias !== 'inactive')
+        this.err(`${path}.bias`, `must be 'none', 'weak' or 'inactive', got ${describe(x.bias)}`);
+      if (x.bias === 'weak') {
+        if (x.w_ref === undefined) this.err(`${path}.w_ref`, `is required with bias 'weak' (the weight magnitude at which a synapse is safe${wu})`);
+        else {
+          const v = this.num(x.w_ref, `${path}.w_ref`, `a weight magnitude > 0 (number${wu})`);
+          if (v !== undefined && !(v > 0)) this.err(`${path}.w_ref`, `must be > 0, got ${v}`);
+        }
+      } else if (x.w_ref !== undefined) this.err(`${path}.w_ref`, `is only used with bias 'weak'`);
+    }
+    if (x.every_ms !== undefined) this.interval(x.every_ms, `${path}.every_ms`);
+    if (x.at_ms !== undefined) this.interval(x.at_ms, `${path}.at_ms`);
+  }
+
+  /**
+   * Both populations of a projection on equal sheets: the sheet, else undefined with an error at
+   * `path` (`what` names the feature that needs the sheets).
+   */
+  sameSheet(src: Pop | undefined, tgt: Pop | undefined, path: string, what: string): CheckedSheet | undefined {
+    if (!src || !tgt || src.size === undefined || tgt.size === undefined) return undefined;
+    for (const p of src === tgt ? [src] : [src, tgt]) {
+      if (!p.hasSheet) {
+        this.err(path, `${what} needs both populations on sheets: population "${p.name}" has no sheet (set populations[${p.index}].sheet)`);
+        return undefined;
+      }
+      if (!p.sheet) return undefined; // reported at the population
+    }
+    const a = src.sheet!;
+    const b = tgt.sheet!;
+    if (a.columns_x !== b.columns_x || a.columns_y !== b.columns_y || a.spacing !== b.spacing) {
+      const show = (s: CheckedSheet) => `${s.columns_x} x ${s.columns_y} columns, spacing ${s.spacing} um`;
+      this.err(path, `${what} needs equal sheets (columns_x, columns_y and spacing): "${src.name}" has ${show(a)}, "${tgt.name}" has ${show(b)}`);
+      return undefined;
+    }
+    return a;
+  }
+
+  /** projections[i].delay = { distance: { offset, velocity } }: the largest delay in steps, or undefined when invalid. */
+  distanceDelay(x: Obj, path: string, label: string, src: Pop | undefined, tgt: Pop | undefined, conn: unknown): number | undefined {
+    const before = this.issues.length;
+    this.fields(x, ['distance'], path, 'a distance-dependent delay');
+    const d = x.distance;
+    if (!isObj(d)) {
+      this.err(`${path}.distance`, `must be an object {offset, velocity} (ms, m/s), got ${describe(d)}`);
+      return undefined;
+    }
+    this.fields(d, ['offset', 'velocity'], `${path}.distance`, 'a distance-dependent delay');
+    let offset: number | undefined;
+    let velocity: number | undefined;
+    if (d.offset === undefined) this.err(`${path}.distance.offset`, 'is required (delay at distance 0, ms >= 0)');
+    else {
+      offset = this.num(d.offset, `${path}.distance.offset`, 'a delay in ms (number >= 0)');
+      if (offset !== undefined && !(offset >= 0)) this.err(`${path}.distance.offset`, `must be >= 0 ms, got ${offset}`);
+    }
+    if (d.velocity === undefined) this.err(`${path}.distance.velocity`, 'is required (conduction velocity, m/s > 0)');
+    else {
+      velocity = this.num(d.velocity, `${path}.distance.velocity`, 'a conduction velocity in m/s (number > 0)');
+      if (velocity !== undefined && !(velocity > 0)) this.err(`${path}.distance.velocity`, `must be > 0 m/s, got ${velocity}`);
+    }
+    const sheet = this.sameSheet(src, tgt, path, 'a distance-dependent delay');
+    if (this.issues.length !== before || !sheet || offset === undefined || velocity === undefined || this.dt === undefined) return undefined;
+    // the largest distance the projection's synapses can span (spatial_indegree: within its radius)
+    let sp: SpatialParams | null = null;
+    if (isObj(conn) && conn.rule === 'spatial_indegree') {
+      if (typeof conn.sigma !== 'number' || !(conn.sigma >= 0) || (conn.radius !== undefined && !(typeof conn.radius === 'number' && conn.radius >= 0))) return undefined;
+      sp = spatialParams(conn as { sigma: number; radius?: number; periodic?: boolean }, sheet.spacing);
+    }
+    const dMax = maxProjectionDistance(sheet, sp);
+    const steps = distanceDelaySteps(offset, velocity, dMax, this.dt);
+    if (steps > MAX_DELAY_STEPS) {
+      const xMax = offset + dMax / (1000 * velocity);
+      this.err(
+        path,
+        `the largest delay, offset + distance / velocity = ${offset} ms + ${+dMax.toPrecision(12)} um / ${velocity} m/s = ${+xMax.toPrecision(12)} ms = ${steps} steps ` +
+          `in projection ${label}, is more than the maximum of ${MAX_DELAY_STEPS} steps (${+(MAX_DELAY_STEPS * this.dt).toPrecision(12)} ms at dt = ${this.dt} ms)` +
+          `${sp ? ' (the distance is at most the radius)' : ` (the distance can reach the sheet's diagonal)`}; raise velocity or dt, or lower offset`,
+      );
+      return undefined;
+    }
+    return steps;
   }
 
   /** Returns the largest delay in steps, or undefined when invalid. */
@@ -959,7 +1149,7 @@ class Checker {
     }
     const before = this.issues.length;
     this.fields(c, RULE_FIELDS[rule], path, `the rule '${rule}'`);
-    const aut = this.bool(c, 'allow_autapses', path) ?? true;
+    const aut = this.bool(c, 'allow_autapses', path) ?? (rule !== 'spatial_indegree' || !same);
     const mult = this.bool(c, 'allow_multapses', path) ?? true;
     const nSrc = src?.size;
     const nTgt = tgt?.size;
@@ -1011,6 +1201,49 @@ class Checker {
         else if (n > 0 && pairs === 0) this.err(`${path}.n`, `${n} synapses requested but there are no allowed (source, target) pairs${autNote}`);
         break;
       }
+      case 'spatial_indegree': {
+        let K: number | undefined;
+        if (c.indegree === undefined) this.err(`${path}.indegree`, 'is required (synapses per target neuron)');
+        else K = this.nonNegInt(c.indegree, `${path}.indegree`, 'synapses per target neuron');
+        let sigma: number | undefined;
+        if (c.sigma === undefined) this.err(`${path}.sigma`, 'is required (std of the offset per axis, um >= 0)');
+        else {
+          sigma = this.num(c.sigma, `${path}.sigma`, 'a distance in um (number >= 0)');
+          if (sigma !== undefined && !(sigma >= 0)) {
+            this.err(`${path}.sigma`, `must be >= 0 um, got ${sigma}`);
+            sigma = undefined;
+          }
+        }
+        let radiusOk = true;
+        if (c.radius !== undefined) {
+          const r = this.num(c.radius, `${path}.radius`, 'a distance in um (number >= 0)');
+          if (r === undefined || !(r >= 0)) {
+            if (r !== undefined) this.err(`${path}.radius`, `must be >= 0 um, got ${r}`);
+            radiusOk = false;
+          }
+        }
+        this.bool(c, 'periodic', path);
+        const sheet = this.sameSheet(src, tgt, path, 'spatial_indegree');
+        if (K === undefined || sigma === undefined || !radiusOk || !sheet || !known) break;
+        const sp = spatialParams(c as { sigma: number; radius?: number; periodic?: boolean }, sheet.spacing);
+        const rpath = c.radius === undefined ? `${path}.sigma` : `${path}.radius`;
+        if (sp.radius / sheet.spacing > MAX_RADIUS_COLUMNS) {
+          this.err(rpath, `the radius (${sp.radius} um${c.radius === undefined ? ', 3 sigma' : ''}) must be at most ${MAX_RADIUS_COLUMNS} column spacings (${sheet.spacing} um)`);
+          break;
+        }
+        const entries = offsetTableSize(sheet.columns_x, sheet.columns_y, sp.rho2, sp.periodic);
+        if (entries > MAX_OFFSET_TABLE) {
+          this.err(rpath, `the radius (${sp.radius} um${c.radius === undefined ? ', 3 sigma' : ''}) spans ${entries} column offsets, more than the ${MAX_OFFSET_TABLE} supported; use a smaller radius or a larger spacing`);
+          break;
+        }
+        const cols = reachableColumns(sheet.columns_x, sheet.columns_y, sp.rho2, sp.periodic);
+        const pool = cols * sheet.perColumn - (same && !aut ? 1 : 0);
+        const where = `within the radius (${sp.radius} um${sigma === 0 ? ': sigma = 0 keeps the own column' : ''}) of ${sp.periodic ? 'a target' : 'a corner target of the non-periodic sheet'}: ${cols} column(s) of ${sheet.perColumn} neuron(s)${autNote}`;
+        if (K > 0 && pool <= 0) this.err(`${path}.indegree`, `${K} synapses requested but there are no allowed sources ${where}`);
+        else if (!mult && K > pool)
+          this.err(`${path}.indegree`, `${K} is more than the ${pool} allowed sources ${where}: without multapses each target can have at most ${pool} synapses`);
+        break;
+      }
       case 'explicit': {
         const s = c.sources === undefined ? (this.err(`${path}.sources`, 'is required (source neuron indices)'), undefined) : this.indices(c.sources, `${path}.sources`, nSrc, `neurons of ${srcName}`);
         const t = c.targets === undefined ? (this.err(`${path}.targets`, 'is required (target neuron indices)'), undefined) : this.indices(c.targets, `${path}.targets`, nTgt, `neurons of ${tgtName}`);
@@ -1033,8 +1266,12 @@ class Checker {
       return;
     }
     const before = this.issues.length;
+    if (x.type === 'random_drive') {
+      this.randomDrive(x, path, i);
+      return;
+    }
     if (x.type !== 'poisson' && x.type !== 'current' && x.type !== 'noise') {
-      this.err(`${path}.type`, `must be 'poisson' or 'current' or 'noise', got ${describe(x.type)}`);
+      this.err(`${path}.type`, `must be 'poisson', 'current', 'noise' or 'random_drive', got ${describe(x.type)}`);
       return;
     }
     this.fields(x, x.type === 'poisson' ? POISSON_INPUT_FIELDS : x.type === 'noise' ? NOISE_INPUT_FIELDS : CURRENT_INPUT_FIELDS, path, `a '${x.type}' input`);
@@ -1076,6 +1313,40 @@ class Checker {
     if (this.issues.length === before && tgt) this.inputs[i] = { index: i, target: tgt.index, channel };
   }
 
+  /** inputs[i] of type random_drive: { target: name | names, amplitude, count?, receptor?, start?, stop? } */
+  private randomDrive(x: Obj, path: string, i: number): void {
+    const before = this.issues.length;
+    this.fields(x, RANDOM_DRIVE_FIELDS, path, "a 'random_drive' input");
+    const names = typeof x.target === 'string' ? [x.target] : x.target;
+    const targets: { target: number; channel: number }[] = [];
+    if (x.target === undefined) this.err(`${path}.target`, 'is required (a population name, or an array of names)');
+    else if (!Array.isArray(names) || names.length === 0) this.err(`${path}.target`, `must be a population name or a non-empty array of names, got ${describe(x.target)}`);
+    else {
+      names.forEach((n: unknown, k: number) => {
+        const tp = typeof x.target === 'string' ? `${path}.target` : `${path}.target[${k}]`;
+        const tgt = this.popRef(n, tp);
+        if (!tgt) return;
+        if (tgt.model !== undefined && tgt.model !== 'lif' && tgt.model !== 'izhikevich' && tgt.model !== 'threshold')
+          this.err(tp, `population "${tgt.name}" (${tgt.model}) cannot receive input: targets must be 'lif', 'izhikevich' or 'threshold'`);
+        else if (targets.some((t) => t.target === tgt.index)) this.err(tp, `population "${tgt.name}" is listed twice`);
+        const two = (tgt.model === 'lif' || tgt.model === 'izhikevich') && tgt.synapse === 'exp';
+        targets.push({ target: tgt.index, channel: two && x.receptor === 'inhibitory' ? 1 : 0 });
+      });
+    }
+    if (x.amplitude === undefined) this.err(`${path}.amplitude`, "is required (the input added to a drawn neuron in that step, in the unit of its input: nA for lif 'exp', mV for lif 'delta', I for izhikevich)");
+    else this.num(x.amplitude, `${path}.amplitude`, 'a number');
+    if (x.count !== undefined) {
+      const c = this.num(x.count, `${path}.count`, 'an integer >= 1 (neurons drawn per step)');
+      if (c !== undefined && !(Number.isInteger(c) && c >= 1 && c <= 1e6)) this.err(`${path}.count`, `must be an integer from 1 to 1e6 (neurons drawn per step), got ${c}`);
+    }
+    if (x.receptor !== undefined && x.receptor !== 'excitatory' && x.receptor !== 'inhibitory')
+      this.err(`${path}.receptor`, `must be 'excitatory' or 'inhibitory', got ${describe(x.receptor)}`);
+    const start = x.start === undefined ? 0 : this.gridTime(x.start, `${path}.start`, 'start');
+    const stop = x.stop === undefined ? MAX_STEP : this.gridTime(x.stop, `${path}.stop`, 'stop');
+    if (start !== undefined && stop !== undefined && start > stop) this.err(`${path}.stop`, `must be >= start (${x.start} ms), got ${x.stop} ms`);
+    if (this.issues.length === before && targets.length) this.inputs[i] = { index: i, target: targets[0].target, channel: targets[0].channel, targets };
+  }
+
   // --- monitors ------------------------------------------------------------------------------
 
   monitor(x: unknown, i: number): void {
@@ -1086,10 +1357,18 @@ class Checker {
     }
     const t = x.type;
     if (typeof t !== 'string' || !(t in MONITOR_FIELDS)) {
-      this.err(`${path}.type`, `must be 'spikes', 'state' or 'rate', got ${describe(t)}`);
+      this.err(`${path}.type`, `must be 'spikes', 'state', 'rate' or 'synapses', got ${describe(t)}`);
       return;
     }
     this.fields(x, MONITOR_FIELDS[t], path, `a '${t}' monitor`);
+    if (t === 'synapses') {
+      if (x.projection === undefined) this.err(`${path}.projection`, 'is required (a projection name)');
+      else if (typeof x.projection !== 'string') this.err(`${path}.projection`, `must be a projection name, got ${describe(x.projection)}`);
+      else if (!this.allProjNames.includes(x.projection))
+        this.err(`${path}.projection`, `unknown projection "${x.projection}" (projections: ${this.allProjNames.join(', ') || 'none'})`);
+      if (x.every_ms !== undefined) this.interval(x.every_ms, `${path}.every_ms`);
+      return;
+    }
     const pop = x.population === undefined ? (this.err(`${path}.population`, 'is required (a population name)'), undefined) : this.popRef(x.population, `${path}.population`);
     const who = `neurons of "${pop?.name}"`;
     if (t === 'spikes') {
@@ -1118,6 +1397,10 @@ class Checker {
       }
     }
   }
+}
+
+function isPosInt(x: unknown): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= MAX_SIZE;
 }
 
 function constPV(x: number): PV {

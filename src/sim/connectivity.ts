@@ -31,7 +31,8 @@ import {
   CONN_WSTREAM, CONN_HASH_BITS, CONN_CHUNK_BEGIN, CONN_CHUNK_END, CONN_PHASE, CONN_PHASE_CHUNK, CONN_PHASE_FIRST, CONN_PHASE_LAST,
   PACKED_MAX_TARGETS, RULE_ALL_TO_ALL, RULE_EXPLICIT, RULE_FIXED_INDEGREE, RULE_FIXED_OUTDEGREE,
   RULE_FIXED_TOTAL_NUMBER, RULE_ONE_TO_ONE, RULE_PAIRWISE_BERNOULLI, VAL_ARRAY, VAL_BERNOULLI, VAL_CONST, VAL_NORMAL,
-  VAL_UNIFORM,
+  VAL_UNIFORM, CONN_SHEET_CX, CONN_SHEET_CY, CONN_NPC_SRC, CONN_NPC_TGT, CONN_SP_TABLE, CONN_SP_LEN, CONN_SPACING,
+  CONN_F_PERIODIC, RULE_SPATIAL_INDEGREE, VAL_DISTANCE, CONN_ERR_SPATIAL, CONN_SPATIAL_MAX_ATTEMPTS,
 } from '../core/layout.ts';
 import { ModelError } from '../network/errors.ts';
 import { binomialCdf } from '../network/connect.ts';
@@ -60,6 +61,7 @@ const RULE_CODES: Record<ProjectionPlan['rule'], number> = {
   fixed_outdegree: RULE_FIXED_OUTDEGREE,
   fixed_total_number: RULE_FIXED_TOTAL_NUMBER,
   explicit: RULE_EXPLICIT,
+  spatial_indegree: RULE_SPATIAL_INDEGREE,
 };
 
 const VALUE_CODES: Record<SynapseValuePlan['kind'], number> = {
@@ -68,6 +70,7 @@ const VALUE_CODES: Record<SynapseValuePlan['kind'], number> = {
   uniform: VAL_UNIFORM,
   normal: VAL_NORMAL,
   bernoulli: VAL_BERNOULLI,
+  distance: VAL_DISTANCE,
 };
 
 const align = (x: number): number => Math.ceil(x / ARENA_ALIGN) * ARENA_ALIGN;
@@ -83,6 +86,7 @@ function synapseBound(pr: ProjectionPlan, b: number, e: number): number {
     case 'one_to_one': return m;
     case 'all_to_all': return m * allowed;
     case 'fixed_indegree': return m * pr.k;
+    case 'spatial_indegree': return m * pr.k;
     case 'explicit': return pr.explicitPtr![e] - pr.explicitPtr![b];
     case 'fixed_total_number': {
       let c = 0;
@@ -100,6 +104,7 @@ function genBase(pr: ProjectionPlan, t: number): number {
     case 'one_to_one': return t;
     case 'all_to_all': return t * (pr.noAutapses ? pr.nSrc - 1 : pr.nSrc);
     case 'fixed_indegree': return t * pr.k;
+    case 'spatial_indegree': return t * pr.k;
     case 'explicit': return pr.explicitPtr![t];
     case 'fixed_total_number': {
       let c = 0;
@@ -204,6 +209,8 @@ interface Temps {
   wArr: number;
   dArr: number;
   sortTmp: number;
+  /** spatial_indegree: the alias table of column offsets */
+  spTable: number;
 }
 
 /** Lay out the temporaries from offset `at` (16-aligned) and write their contents. */
@@ -215,7 +222,7 @@ function writeTemps(backend: Backend, pr: ProjectionPlan, b: number, e: number, 
     off += allocBytes(bytes);
     return p;
   };
-  const t: Temps = { bytes: 0, desc: take(CONN_DESC_BYTES), buckets: 0, bucketShift: 0, bucketCap: 0, degTable: 0, degLo: 0, degLen: 0, hashBits: 0, marks: 0, counts: 0, explPtr: 0, explSrc: 0, wArr: 0, dArr: 0, sortTmp: 0 };
+  const t: Temps = { bytes: 0, desc: take(CONN_DESC_BYTES), buckets: 0, bucketShift: 0, bucketCap: 0, degTable: 0, degLo: 0, degLen: 0, hashBits: 0, marks: 0, counts: 0, explPtr: 0, explSrc: 0, wArr: 0, dArr: 0, sortTmp: 0, spTable: 0 };
   const rule = pr.rule;
   let deg: { lo: number; cdf: Float64Array } | null = null;
   const allowed = pr.noAutapses ? pr.nSrc - 1 : pr.nSrc;
@@ -229,7 +236,7 @@ function writeTemps(backend: Backend, pr: ProjectionPlan, b: number, e: number, 
     t.degLen = deg.cdf.length;
     pool = pr.nSrc;
     kMax = deg.lo + deg.cdf.length - 1;
-  } else if (pr.noMultapses && rule === 'fixed_indegree') {
+  } else if (pr.noMultapses && (rule === 'fixed_indegree' || rule === 'spatial_indegree')) {
     pool = pr.nSrc;
     kMax = pr.k;
   } else if (pr.noMultapses && rule === 'fixed_total_number') {
@@ -247,6 +254,8 @@ function writeTemps(backend: Backend, pr: ProjectionPlan, b: number, e: number, 
     t.marks = take(t.hashBits ? 8 << bits : pool * 4);
   }
   if (rule === 'fixed_outdegree') t.sortTmp = take(pr.k * 8);
+  const offsets = rule === 'spatial_indegree' ? pr.sheet!.offsets! : null;
+  if (offsets) t.spTable = take(offsets.length * 4);
   if (rule === 'fixed_total_number') t.counts = take(m * 4);
   let e0 = 0, e1 = 0;
   if (rule === 'explicit') {
@@ -278,6 +287,7 @@ function writeTemps(backend: Backend, pr: ProjectionPlan, b: number, e: number, 
   const buf = backend.buffer;
   new Uint8Array(buf, t.desc, CONN_DESC_BYTES).fill(0);
   if (t.degTable) new Float64Array(buf, t.degTable, deg!.cdf.length).set(deg!.cdf);
+  if (offsets) new Uint32Array(buf, t.spTable, offsets.length).set(offsets);
   if (t.counts) new Uint32Array(buf, t.counts, m).set(pr.totalCounts!.subarray(b, e));
   if (t.explPtr) {
     const ptr = new Uint32Array(buf, t.explPtr, m + 1);
@@ -302,13 +312,15 @@ function writeDesc(backend: Backend, plan: NetworkPlan, pr: ProjectionPlan, b: n
   if (pr.constDelay === null) flags |= CONN_F_PACKED;
   if (W.kind === 'normal' && W.redraw) flags |= CONN_F_W_REDRAW;
   if (D.kind === 'normal' && D.redraw) flags |= CONN_F_D_REDRAW;
+  const sh = pr.sheet;
+  if (sh?.periodic) flags |= CONN_F_PERIODIC;
   u[CONN_RULE / 4] = RULE_CODES[pr.rule];
   u[CONN_FLAGS / 4] = flags;
   u[CONN_NSRC / 4] = pr.nSrc;
   u[CONN_NTGT / 4] = pr.nTgt;
   u[CONN_TGT_BEGIN / 4] = b;
   u[CONN_TGT_END / 4] = e;
-  u[CONN_K / 4] = pr.rule === 'fixed_indegree' || pr.rule === 'fixed_outdegree' ? pr.k : 0;
+  u[CONN_K / 4] = pr.rule === 'fixed_indegree' || pr.rule === 'fixed_outdegree' || pr.rule === 'spatial_indegree' ? pr.k : 0;
   u[CONN_SEED / 4] = plan.seed >>> 0;
   u[CONN_STREAM / 4] = pr.streams.connect;
   u[CONN_WSTREAM / 4] = pr.streams.weight;
@@ -342,6 +354,15 @@ function writeDesc(backend: Backend, plan: NetworkPlan, pr: ProjectionPlan, b: n
   f[CONN_D_B / 8] = D.b;
   f[CONN_D_LO / 8] = D.min;
   f[CONN_D_HI / 8] = D.max;
+  if (sh) {
+    u[CONN_SHEET_CX / 4] = sh.columnsX;
+    u[CONN_SHEET_CY / 4] = sh.columnsY;
+    u[CONN_NPC_SRC / 4] = sh.perColumnSrc;
+    u[CONN_NPC_TGT / 4] = sh.perColumnTgt;
+    f[CONN_SPACING / 8] = sh.spacing;
+    u[CONN_SP_TABLE / 4] = t.spTable;
+    u[CONN_SP_LEN / 4] = sh.offsets ? sh.offsets.length / 3 : 0;
+  }
 }
 
 /**
@@ -381,6 +402,12 @@ function buildError(plan: NetworkPlan, pr: ProjectionPlan, code: number, backend
           `the delay distribution of projection "${pr.name}" allows; set max`,
       }]);
     }
+    case CONN_ERR_SPATIAL:
+      return new ModelError([{
+        path: `${path}.connect`,
+        message: `spatial_indegree found no allowed source for ${at} in ${CONN_SPATIAL_MAX_ATTEMPTS} draws of one synapse: ` +
+          `too few sources near it (a non-periodic sheet much smaller than the radius, or too few distinct sources without multapses)`,
+      }]);
     case CONN_ERR_TOO_MANY:
       return new ModelError([{
         path: `${path}.connect`,

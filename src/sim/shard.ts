@@ -27,9 +27,9 @@
  * as it happens before the arrival step: shards exchange spikes once per minimum delay.
  */
 import type { Backend } from '../backend/types.ts';
-import type { BuiltNetwork, BuiltPopulation, MonitorSpec, PlasticityPlan } from '../core/types.ts';
+import type { BuiltNetwork, BuiltPopulation, MonitorSpec, PlasticityPlan, PruningPlan } from '../core/types.ts';
 import { ARENA_ALIGN, IZH_NPARAMS, LIF_NPARAMS, sliceOf } from '../core/layout.ts';
-import { rngKey } from '../core/rng.ts';
+import { rngKey, rngU32, uniform53 } from '../core/rng.ts';
 import { poissonTable } from '../network/values.ts';
 import { buildShardProjection, type ShardProjection } from './connectivity.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
@@ -134,8 +134,14 @@ interface ProjRT extends ShardProjection {
   nTarget: number;
   /** STDP state (plastic projections only) */
   stdp: StdpRT | null;
-  /** pruning: float32 threshold and interval in steps, or null */
-  pruning: { threshold: number; everySteps: number } | null;
+  /** pruning rule of the model file, or null */
+  pruning: PruningPlan | null;
+  /** the step after whose delivery pruning was last applied (-1: never) */
+  lastPrune: number;
+  /** bias 'inactive': the last step each source spiked (-1: never), all sources; else null */
+  lastSpike: Int32Array | null;
+  /** Izhikevich (2006) rule: per-synapse derivative f32[nSyn], else 0 */
+  deriv: number;
 }
 
 interface StdpRT {
@@ -151,6 +157,16 @@ interface StdpRT {
   /** u32[nTarget]: this shard's target spikes of one step (local indices), copied from the exchange */
   post: number;
   nSrc: number;
+  /**
+   * izhikevich2006: rings of R = maxDelay + 2 steps (slot-major): pre traces f32[R][nSrc], post
+   * traces f32[R][nTarget], pre spike lists i32[R][nSrc] with their counts; maxDelay in steps
+   */
+  ring: number;
+  maxDelay: number;
+  xHist: number;
+  yHist: number;
+  preHist: number;
+  preCount: Int32Array;
 }
 
 interface PoissonInputRT {
@@ -184,7 +200,12 @@ export interface ShardRecords {
   rates: { firstStep: number; counts: Int32Array }[];
   /** per state monitor: sampled steps, and per (variable, local neuron) values */
   states: { steps: Int32Array; neurons: number[]; values: Float32Array[][] }[];
+  /** per synapse monitor: sampled steps and this shard's synapse counts */
+  synapses: { steps: Int32Array; counts: Int32Array }[];
 }
+
+/** A synapse monitor without every_ms samples every 100 ms (at least every step). */
+export const DEFAULT_SYNAPSE_MONITOR_STEPS = (dt: number): number => Math.max(1, Math.round(100 / dt));
 
 class LocalSpikeMonitor {
   readonly steps = new ChunkedInt32();
@@ -217,7 +238,12 @@ export class Shard {
   readonly poissonInputs: PoissonInputRT[] = [];
   readonly currentInputs: CurrentInputRT[] = [];
   readonly noiseInputs: { target: number; ring: number; m: number; begin: number; mean: number; std: number; start: number; stop: number; stream: number }[] = [];
+  /** random_drive inputs: the target slices (ring, size, index of their first neuron in the concatenation) */
+  readonly randomDrives: {
+    parts: { ring: number; m: number; first: number }[]; total: number; amplitude: number; count: number; start: number; stop: number; stream: number;
+  }[] = [];
   readonly arena: ArenaAllocator;
+  private synapseMonitors: { proj: number; every: number; steps: ChunkedInt32; counts: ChunkedInt32 }[] = [];
   private spikeMonitors: LocalSpikeMonitor[] = [];
   private rateMonitors: { pop: number; firstStep: number; counts: ChunkedInt32 }[] = [];
   private stateMonitors: LocalStateMonitor[] = [];
@@ -295,8 +321,9 @@ export class Shard {
       const built = buildShardProjection(backend, a.alloc, net, k, tgt.begin, tgt.begin + tgt.m);
       this.projs.push({
         ...built, name: pr.name, source: pr.source, target: pr.target, ring: tgt.ring[pr.channel], nTarget: tgt.m, stdp: null, pruning: pr.pruning,
+        lastPrune: -1, lastSpike: pr.pruning?.bias === 'inactive' ? new Int32Array(pr.nSrc).fill(-1) : null, deriv: 0,
       });
-      if (pr.plasticity) this.setupStdp(this.projs[k], pr.plasticity, pr.nSrc);
+      if (pr.plasticity) this.setupStdp(this.projs[k], pr.plasticity, pr.nSrc, pr.maxDelay);
     });
     // inputs
     net.inputs.forEach((inp, k) => {
@@ -313,6 +340,15 @@ export class Shard {
           target: inp.target, ring: tgt.ring[inp.channel], m: tgt.m, begin: tgt.begin, mean: inp.mean, std: inp.std,
           start: inp.startStep, stop: inp.stopStep, stream: inp.stream,
         });
+      } else if (inp.type === 'random_drive') {
+        let off = 0;
+        const parts = inp.targets.map((x) => {
+          const r = this.pops[x.target];
+          const part = { ring: r.ring[x.channel], m: r.m, first: off + r.begin };
+          off += r.pop.size;
+          return part;
+        });
+        this.randomDrives.push({ parts, total: off, amplitude: inp.amplitude, count: inp.count, start: inp.startStep, stop: inp.stopStep, stream: inp.stream });
       } else {
         if (!tgt.baseBias) tgt.baseBias = tgt.pop.bias!.slice(tgt.begin, tgt.begin + tgt.m);
         let neurons: Int32Array | null = null;
@@ -371,6 +407,12 @@ export class Shard {
   }
 
   addMonitor(m: MonitorSpec): void {
+    if (m.type === 'synapses') {
+      const proj = this.net.projections.findIndex((p) => p.name === m.projection);
+      const every = m.every_ms === undefined ? DEFAULT_SYNAPSE_MONITOR_STEPS(this.net.dt) : Math.max(1, Math.round(m.every_ms / this.net.dt));
+      this.synapseMonitors.push({ proj, every, steps: new ChunkedInt32(), counts: new ChunkedInt32() });
+      return;
+    }
     const k = this.net.populations.findIndex((p) => p.name === m.population);
     const r = this.pops[k];
     if (m.type === 'spikes') {
@@ -388,6 +430,25 @@ export class Shard {
     }
   }
 
+  /**
+   * random_drive, step t: draw j picks neuron g = floor(rngU32(key, j) / 2^32 * total) of the
+   * concatenated targets; the shard holding it adds the amplitude to its ring slot (float32).
+   */
+  private applyRandomDrive(d: Shard['randomDrives'][number], key: number, slot: number): void {
+    const f32 = this.f32;
+    for (let j = 0; j < d.count; j++) {
+      const g = Math.floor((rngU32(key, j) / 4294967296) * d.total);
+      for (const q of d.parts) {
+        const i = g - q.first;
+        if (i >= 0 && i < q.m) {
+          const o = (q.ring >> 2) + slot * q.m + i;
+          f32[o] = f32[o] + d.amplitude;
+          break;
+        }
+      }
+    }
+  }
+
   /** Phase A of step t: inputs, neuron update, local recording. Spikes stay in each population's spike buffer. */
   step(t: number): void {
     const K = this.backend.kernels;
@@ -395,6 +456,11 @@ export class Shard {
     const slot = t % net.ringSlots;
     const seed = net.seed;
 
+    for (const ym of this.synapseMonitors) {
+      if (t % ym.every !== 0) continue;
+      ym.steps.push(t);
+      ym.counts.push(this.projs[ym.proj].nSyn);
+    }
     for (const sm of this.stateMonitors) {
       if (t % sm.every !== 0) continue;
       sm.steps.push(t);
@@ -416,6 +482,8 @@ export class Shard {
       if (t >= inp.start && t < inp.stop && inp.m > 0)
         K.noise_input(inp.m, rngKey(seed, inp.stream, t), inp.begin, inp.mean, inp.std, inp.ring + slot * inp.m * 4);
     }
+
+    for (const d of this.randomDrives) if (t >= d.start && t < d.stop) this.applyRandomDrive(d, rngKey(seed, d.stream, t), slot);
 
     for (const r of this.pops) {
       const p = r.pop;
@@ -483,19 +551,35 @@ export class Shard {
   }
 
   /** STDP state of a plastic projection: traces and the reverse index (by target) of its synapses. */
-  private setupStdp(pr: ProjRT, pl: PlasticityPlan, nSrc: number): void {
+  private setupStdp(pr: ProjRT, pl: PlasticityPlan, nSrc: number, maxDelay: number): void {
     const a = this.arena;
     const nm = `plasticity ${pr.name}`;
     const m = pr.nTarget;
+    const izh = pl.rule === 'izhikevich2006';
+    const R = maxDelay + 2;
     const st: StdpRT = {
-      pl, nSrc, xPre: a.alloc(nm, nSrc * 4), yPost: a.alloc(nm, m * 4), revPtr: a.alloc(nm, (m + 1) * 4),
+      pl, nSrc, xPre: izh ? 0 : a.alloc(nm, nSrc * 4), yPost: izh ? 0 : a.alloc(nm, m * 4), revPtr: a.alloc(nm, (m + 1) * 4),
       revPos: a.alloc(nm, pr.nSyn * 4), revSrc: a.alloc(nm, pr.nSyn * 4), post: a.alloc(nm, m * 4),
+      ring: R, maxDelay, xHist: 0, yHist: 0, preHist: 0, preCount: new Int32Array(izh ? R : 0),
     };
+    if (izh) {
+      st.xHist = a.alloc(nm, R * nSrc * 4);
+      st.yHist = a.alloc(nm, R * m * 4);
+      st.preHist = a.alloc(nm, R * nSrc * 4);
+      pr.deriv = a.alloc(nm, pr.nSyn * 4);
+    }
     pr.stdp = st;
     this.refreshViews();
     // the space may have held a connectivity build's temporaries
-    this.f32.fill(0, st.xPre >> 2, (st.xPre >> 2) + nSrc);
-    this.f32.fill(0, st.yPost >> 2, (st.yPost >> 2) + m);
+    const zero = (p: number, n: number) => this.f32.fill(0, p >> 2, (p >> 2) + n);
+    if (izh) {
+      zero(st.xHist, R * nSrc);
+      zero(st.yHist, R * m);
+      zero(pr.deriv, pr.nSyn);
+    } else {
+      zero(st.xPre, nSrc);
+      zero(st.yPost, m);
+    }
     this.buildReverseIndex(pr);
   }
 
@@ -521,16 +605,53 @@ export class Shard {
   }
 
   /** STDP updates of a plastic projection for one step (see the order at the top of this file). */
-  private plasticity(pr: ProjRT, nPre: number, pre: number, nPost: number, post: number): void {
+  private plasticity(pr: ProjRT, nPre: number, pre: number, nPost: number, post: number, t: number): void {
     const K = this.backend.kernels;
     const st = pr.stdp!;
     const pl = st.pl;
+    if (pl.rule === 'izhikevich2006') {
+      this.plasticity2006(pr, st, nPre, pre, nPost, post, t);
+      return;
+    }
     const mult = pl.multiplicative ? 1 : 0;
     const nearest = pl.nearest ? 1 : 0;
     if (nPre > 0) K.stdp_pre(nPre, pre, pr.rowPtr, pr.syn, pr.weights, pr.packed, st.xPre, st.yPost, pl.aMinus, pl.wMin, pl.wMax, mult, nearest);
     if (nPost > 0) K.stdp_post(nPost, post, st.revPtr, st.revPos, st.revSrc, pr.weights, st.xPre, st.yPost, pl.aPlus, pl.wMin, pl.wMax, mult, nearest);
     K.trace_decay(st.nSrc, st.xPre, pl.decayPre);
     K.trace_decay(pr.nTarget, st.yPost, pl.decayPost);
+  }
+
+  /**
+   * Izhikevich (2006) rule, step t (after the neuron update, before delivery), R = maxDelay + 2:
+   *   1. trace rings: x(t) = x(t-1) * decayPre, then the pre spikes of t (= 1 when nearest, else + 1);
+   *      y(t) likewise with the post spikes of t;
+   *   2. potentiation: each post spike of t adds aPlus * x_src(t - d - 1) to the derivative of each
+   *      incoming synapse (delay d): the pre spikes that arrived at least one step before;
+   *   3. depression: the pre spikes emitted at t - maxDelay (all their arrivals t - maxDelay + d have
+   *      happened) subtract aMinus * y_target(arrival) from each synapse's derivative (post spikes
+   *      at or before the arrival);
+   *   4. the pre spikes of t join the ring of spike lists.
+   * Every derivative update is one float32 operation on a synapse this shard holds, in a fixed order,
+   * so the derivatives and weights are identical for every shard count.
+   */
+  private plasticity2006(pr: ProjRT, st: StdpRT, nPre: number, pre: number, nPost: number, post: number, t: number): void {
+    const K = this.backend.kernels;
+    const pl = st.pl;
+    const R = st.ring, nSrc = st.nSrc, m = pr.nTarget;
+    const now = t % R, prev = (t + R - 1) % R;
+    const nearest = pl.nearest ? 1 : 0;
+    const cd = pr.constDelay ?? 0;
+    K.trace_step(nSrc, st.xHist + prev * nSrc * 4, st.xHist + now * nSrc * 4, pl.decayPre, nPre, pre, nearest);
+    K.trace_step(m, st.yHist + prev * m * 4, st.yHist + now * m * 4, pl.decayPost, nPost, post, nearest);
+    if (nPost > 0) K.stdp_delayed_post(nPost, post, st.revPtr, st.revPos, st.revSrc, pr.syn, pr.packed, cd, pr.deriv, st.xHist, nSrc, R, now, pl.aPlus);
+    const te = t - st.maxDelay;
+    if (te >= 0) {
+      const se = te % R;
+      const n = st.preCount[se];
+      if (n > 0) K.stdp_delayed_pre(n, st.preHist + se * nSrc * 4, pr.rowPtr, pr.syn, pr.packed, cd, pr.deriv, st.yHist, m, R, se, pl.aMinus);
+    }
+    st.preCount[now] = nPre;
+    if (nPre > 0) this.i32.copyWithin((st.preHist >> 2) + now * nSrc, pre >> 2, (pre >> 2) + nPre);
   }
 
   /** Deliver this shard's own spikes of the step just computed (single shard: local = global). */
@@ -542,8 +663,9 @@ export class Shard {
       const src = this.pops[pr.source];
       if (pr.stdp) {
         const tgt = this.pops[pr.target];
-        this.plasticity(pr, src.count, src.spikes, tgt.count, tgt.spikes);
+        this.plasticity(pr, src.count, src.spikes, tgt.count, tgt.spikes, t);
       }
+      if (pr.lastSpike) this.markSpikes(pr.lastSpike, src.count, src.spikes, t);
       if (src.count === 0) continue;
       this.events += K.propagate(src.count, src.spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
     }
@@ -603,41 +725,93 @@ export class Shard {
         const i32 = this.i32;
         const o = st.post >> 2;
         for (let j = 0; j < n; j++) i32[o + j] = arr[start + j] - tb;
-        this.plasticity(pr, c, src.gather, n, st.post);
+        this.plasticity(pr, c, src.gather, n, st.post, t);
       }
+      if (pr.lastSpike) this.markSpikes(pr.lastSpike, c, src.gather, t);
       if (c === 0) continue;
       this.events += K.propagate(c, src.gather, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
     }
     this.pruneAt(t);
   }
 
+  private markSpikes(last: Int32Array, n: number, spikes: number, t: number): void {
+    const i32 = this.i32, o = spikes >> 2;
+    for (let j = 0; j < n; j++) last[i32[o + j]] = t;
+  }
+
   /**
-   * Pruning after the delivery of step t, when t + 1 is a multiple of a projection's interval:
-   * the synapses with weight < threshold are removed and every row is compacted in place (order
-   * kept; rowPtr, nSyn and the reverse index updated). Spikes already delivered into the ring
-   * buffers arrive as scheduled; later spikes no longer reach the removed synapses.
+   * After the delivery of step t: the periodic weight application of the Izhikevich (2006) rule
+   * when t + 1 is a multiple of its interval, then pruning when t + 1 is a multiple of the rule's
+   * every_ms (or equals its at_ms). Removed synapses are compacted out of every row (order kept;
+   * rowPtr, nSyn, the derivative and the reverse index follow). Spikes already delivered into the
+   * ring buffers arrive as scheduled; later spikes no longer reach the removed synapses.
    */
   private pruneAt(t: number): void {
     for (const pr of this.projs) {
-      if (pr.pruning === null || (t + 1) % pr.pruning.everySteps !== 0) continue;
-      this.prune(pr, pr.pruning.threshold);
+      const pl = pr.stdp?.pl;
+      if (pl && pl.rule === 'izhikevich2006' && (t + 1) % pl.applyEverySteps === 0)
+        this.backend.kernels.deriv_apply(pr.nSyn, pr.weights, pr.deriv, pl.bias, pl.derivDecay, pl.wMin, pl.wMax);
+      const pp = pr.pruning;
+      if (pp === null) continue;
+      if ((pp.everySteps > 0 && (t + 1) % pp.everySteps === 0) || t + 1 === pp.atStep) this.prune(pr, pp, t);
     }
   }
 
-  private prune(pr: ProjRT, threshold: number): void {
+  /** Apply a pruning rule now (sim.prune): after the delivery of step t = (steps run) - 1. */
+  pruneNow(projection: number, rule: PruningPlan, t: number): void {
+    const pr = this.projs[projection];
+    if (rule.bias === 'inactive' && !pr.lastSpike) throw new Error(`projection "${pr.name}": bias 'inactive' needs the source activity, which is tracked only when the model file's pruning rule of this projection uses bias 'inactive'`);
+    this.prune(pr, rule, t);
+  }
+
+  /**
+   * Remove synapses by the rule. elimination_rate: synapse (source s, target j, its k-th synapse
+   * from s to j) goes when u < 1 - exp(-rate * b * T), with kt = rngKey(rngKey(seed, stream, t + 1), j, k)
+   * and u = uniform53(rngU32(kt, 2s), rngU32(kt, 2s + 1)), T = the time since the last application
+   * in s, b the bias: a pure function of the synapse, the model and the step, so every shard count
+   * removes the same synapses.
+   */
+  private prune(pr: ProjRT, rule: PruningPlan, t: number): void {
     const u32 = this.u32, f32 = this.f32;
-    const rp = pr.rowPtr >> 2, so = pr.syn >> 2, wo = pr.weights >> 2;
+    const rp = pr.rowPtr >> 2, so = pr.syn >> 2, wo = pr.weights >> 2, dv = pr.deriv >> 2;
     const nSrc = this.net.projections[this.projs.indexOf(pr)].nSrc;
+    const mask = pr.packed ? 0xffffff : 0xffffffff;
+    const tb = this.pops[pr.target].begin;
+    const rate = rule.rule === 'elimination_rate';
+    const T = ((t - pr.lastPrune) * this.net.dt) / 1000;
+    const key = rate ? rngKey(this.net.seed, rule.stream, t + 1) : 0;
+    const last = pr.lastSpike, since = pr.lastPrune;
+    const pAll = rate ? 1 - Math.exp(-rule.rate * T) : 0;
+    pr.lastPrune = t;
     let j = 0;
     let b = u32[rp];
     for (let s = 0; s < nSrc; s++) {
       const e = u32[rp + s + 1];
       u32[rp + s] = j;
+      const inactive = last !== null && last[s] <= since;
+      let prevT = -1, dup = 0;
       for (let k = b; k < e; k++) {
-        const w = f32[wo + k];
-        if (w < threshold) continue;
+        const w = pr.weights ? f32[wo + k] : pr.constWeight;
+        let remove: boolean;
+        if (!rate) remove = w < rule.threshold;
+        else {
+          const tg = (u32[so + k] & mask) >>> 0;
+          dup = tg === prevT ? dup + 1 : 0;
+          prevT = tg;
+          let p = pAll;
+          if (rule.bias === 'weak') {
+            const bias = Math.min(1, Math.max(0, 1 - Math.abs(w) / rule.wRef));
+            p = 1 - Math.exp(-rule.rate * bias * T);
+          } else if (rule.bias === 'inactive' && !inactive) p = 0;
+          if (p > 0) {
+            const kt = rngKey(key, tg + tb, dup);
+            remove = uniform53(rngU32(kt, 2 * s), rngU32(kt, 2 * s + 1)) < p;
+          } else remove = false;
+        }
+        if (remove) continue;
         u32[so + j] = u32[so + k];
-        f32[wo + j] = w;
+        if (pr.weights) f32[wo + j] = f32[wo + k];
+        if (pr.deriv) f32[dv + j] = f32[dv + k];
         j++;
       }
       b = e;
@@ -699,7 +873,9 @@ export class Shard {
       spikes: this.spikeMonitors.map((m) => ({ steps: m.steps.toArray(), indices: m.indices.toArray() })),
       rates: this.rateMonitors.map((m) => ({ firstStep: m.firstStep, counts: m.counts.toArray() })),
       states: this.stateMonitors.map((m) => ({ steps: m.steps.toArray(), neurons: m.neurons, values: m.values.map((vs) => vs.map((c) => c.toArray())) })),
+      synapses: this.synapseMonitors.map((m) => ({ steps: m.steps.toArray(), counts: m.counts.toArray() })),
     };
+    this.synapseMonitors = this.synapseMonitors.map((m) => ({ proj: m.proj, every: m.every, steps: new ChunkedInt32(), counts: new ChunkedInt32() }));
     this.spikeMonitors = this.spikeMonitors.map((m) => new LocalSpikeMonitor(m.pop, m.filter, m.begin));
     this.rateMonitors = this.rateMonitors.map((m) => ({ pop: m.pop, firstStep: -1, counts: new ChunkedInt32() }));
     this.stateMonitors = this.stateMonitors.map((m) => new LocalStateMonitor(m.pop, m.variables, m.neurons, m.local, m.every));

@@ -7,9 +7,11 @@
 import { createBackend } from '../backend/index.ts';
 import type { BackendName, BackendOptions } from '../backend/types.ts';
 import { estimateNetwork, estimateShards, ModelError, planNetwork, validateModel } from '../network/index.ts';
-import type { BuiltNetwork, ModelSpec, MonitorSpec } from '../core/types.ts';
+import type { BuiltNetwork, ModelSpec, MonitorSpec, PruningPlan, PruningSpec } from '../core/types.ts';
+import { checkPruning } from '../network/validate.ts';
+import { planPruning } from '../network/plan.ts';
 import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../core/layout.ts';
-import { mergeShardSpikes, RateMonitor, SpikeMonitor, StateMonitor, type SpikeData } from './monitors.ts';
+import { ChunkedInt32, mergeShardSpikes, RateMonitor, SpikeMonitor, StateMonitor, type SpikeData } from './monitors.ts';
 import { minDelaySteps, outboxLayouts, Shard, SimulationError, type ShardRecords } from './shard.ts';
 import { availableCores, initPlatform, machineMemory, sharedMemoryUnavailable, spawnShardWorker, type WorkerPort } from './platform.ts';
 import { CTL_ABORT, CTL_DEAD, CTL_ERROR, CTL_GEN, CTL_SIZE } from './sync.ts';
@@ -76,6 +78,7 @@ interface Driver {
   scaleWeights(projection: number, factor: number): void;
   getWeights(projection: number): Promise<ShardWeights[]>;
   synapseCounts(): Promise<number[][]>;
+  prune(projection: number, rule: PruningPlan, t: number): Promise<void>;
   failShard?(index: number): void;
   dispose(): void;
 }
@@ -103,6 +106,7 @@ export class Simulation {
   private readonly spikeMonitors: SpikeMonitor[] = [];
   private readonly rateMonitors: RateMonitor[] = [];
   private readonly stateMonitors: StateMonitor[] = [];
+  private readonly synapseMonitors: { projection: string; steps: ChunkedInt32; counts: ChunkedInt32 }[] = [];
   private driver!: Driver;
   private disposed = false;
   private failed: Error | null = null;
@@ -203,6 +207,10 @@ export class Simulation {
   }
 
   private checkMonitor(m: MonitorSpec): MonitorSpec {
+    if (m.type === 'synapses') {
+      if (!this.network.projections.some((p) => p.name === m.projection)) throw new Error(`synapse monitor: unknown projection "${m.projection}"`);
+      return m;
+    }
     const k = this.popIndex(m.population);
     const p = this.network.populations[k];
     const checkNeuron = (i: number) => {
@@ -226,6 +234,10 @@ export class Simulation {
   }
 
   private addMonitorStore(m: MonitorSpec): void {
+    if (m.type === 'synapses') {
+      this.synapseMonitors.push({ projection: m.projection, steps: new ChunkedInt32(), counts: new ChunkedInt32() });
+      return;
+    }
     const k = this.popIndex(m.population);
     const p = this.network.populations[k];
     if (m.type === 'spikes') this.spikeMonitors.push(new SpikeMonitor(k, p.name));
@@ -298,6 +310,16 @@ export class Simulation {
     });
     this.stateMonitors.forEach((m, k) => {
       m.append(parts[0].states[k].steps, parts.map((p) => ({ neurons: p.states[k].neurons, values: p.states[k].values })));
+    });
+    this.synapseMonitors.forEach((m, k) => {
+      const first = parts[0].synapses[k];
+      const sum = Int32Array.from(first.counts);
+      for (const p of parts.slice(1)) {
+        const c = p.synapses[k].counts;
+        for (let i = 0; i < sum.length; i++) sum[i] += c[i];
+      }
+      m.steps.pushRange(first.steps, 0, first.steps.length);
+      m.counts.pushRange(sum, 0, sum.length);
     });
     for (let k = 0; k < this.spikeTotals.length; k++) this.spikeTotals[k] = totals.reduce((a, t) => a + t[k], 0);
     this.events = events.reduce((a, b) => a + b, 0);
@@ -379,6 +401,41 @@ export class Simulation {
     const out: Record<string, number> = {};
     this.network.projections.forEach((p, k) => (out[p.name] = parts.reduce((a, c) => a + c[k], 0)));
     return out;
+  }
+
+  /**
+   * The synapse counts recorded by the model's `synapses` monitor of a projection: sample times (ms)
+   * and the number of synapses of the whole projection at each.
+   */
+  synapseHistory(projection: string): { projection: string; t: Float64Array; count: Int32Array } {
+    const m = this.synapseMonitors.find((x) => x.projection === projection);
+    if (!m) throw new Error(`no synapse monitor on projection "${projection}"`);
+    const steps = m.steps.toArray();
+    const t = new Float64Array(steps.length);
+    for (let i = 0; i < steps.length; i++) t[i] = steps[i] * this.network.dt;
+    return { projection, t, count: m.counts.toArray() };
+  }
+
+  /**
+   * Apply a pruning rule to a projection now, between runs (the same rules as a model file's
+   * `pruning`, without every_ms/at_ms): returns the number of synapses removed. elimination_rate's
+   * interval T is the time since the projection was last pruned (or since the start).
+   */
+  async prune(projection: string, rule: PruningSpec): Promise<number> {
+    if (this.disposed) throw new Error('simulation was disposed');
+    if (this.running) throw new Error('a run is in progress: prune between runs');
+    const k = this.network.projections.findIndex((p) => p.name === projection);
+    if (k < 0) throw new Error(`unknown projection "${projection}"`);
+    const issues = checkPruning(rule, this.network.dt);
+    if (rule && (rule as { every_ms?: unknown }).every_ms !== undefined) issues.push({ path: 'rule.every_ms', message: 'is not used by sim.prune (it applies the rule once, now)' });
+    if (rule && (rule as { at_ms?: unknown }).at_ms !== undefined) issues.push({ path: 'rule.at_ms', message: 'is not used by sim.prune (it applies the rule once, now)' });
+    if (issues.length) throw new ModelError(issues);
+    if (rule.rule === 'elimination_rate' && rule.bias === 'inactive' && this.network.projections[k].pruning?.bias !== 'inactive')
+      throw new Error(`prune: bias 'inactive' needs the activity of the sources of "${projection}", which is tracked only when its model-file pruning rule uses bias 'inactive'`);
+    if (this.step === 0) throw new Error('prune: run at least one step first (the rule applies after the delivery of the last step run)');
+    const before = (await this.synapseCounts())[projection];
+    await this.driver.prune(k, planPruning(rule, k, this.network.dt, false), this.step - 1);
+    return before - (await this.synapseCounts())[projection];
   }
 
   /** Change the rate (Hz) of inputs[index], a Poisson input; takes effect at the next step run. */
@@ -502,6 +559,9 @@ class LocalDriver implements Driver {
   }
   async getWeights(projection: number) {
     return [this.shard.getWeights(projection)];
+  }
+  async prune(projection: number, rule: PruningPlan, t: number) {
+    this.shard.pruneNow(projection, rule, t);
   }
   async synapseCounts() {
     return [this.shard.synapseCounts()];
@@ -727,6 +787,13 @@ class WorkerPool implements Driver {
       const id = this.nextId++;
       this.weightRequests.set(id, { parts: this.workers.map(() => null), resolve, left: this.workers.length });
       for (const w of this.workers) w.post({ type: 'getWeights', id, projection });
+    });
+  }
+  prune(projection: number, rule: PruningPlan, t: number): Promise<void> {
+    return new Promise((resolve) => {
+      const id = this.nextId++;
+      this.weightRequests.set(id, { parts: this.workers.map(() => null), resolve: () => resolve(), left: this.workers.length });
+      for (const w of this.workers) w.post({ type: 'prune', id, projection, rule, t });
     });
   }
   synapseCounts(): Promise<number[][]> {

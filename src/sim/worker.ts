@@ -193,6 +193,10 @@ port.on(async (m: any) => {
       case 'synapseCounts':
         port.post({ type: 'weights', id: m.id, data: worker.shard.synapseCounts() });
         break;
+      case 'prune':
+        worker.shard.pruneNow(m.projection, m.rule, m.t);
+        port.post({ type: 'weights', id: m.id, data: null });
+        break;
       case 'setPoissonRate':
         worker.shard.setPoissonRate(m.input, m.rate);
         break;

@@ -14,6 +14,8 @@ import {
   CONN_COUNTS, CONN_BUCKETS, CONN_BUCKET_CAP, CONN_BUCKET_SHIFT, CONN_CHUNK_BEGIN, CONN_CHUNK_END, CONN_IDX, CONN_PHASE,
   CONN_PHASE_CHUNK, CONN_PHASE_FIRST, CONN_PHASE_LAST, CONN_HASH_BITS, RULE_ALL_TO_ALL, RULE_FIXED_INDEGREE, RULE_FIXED_OUTDEGREE, RULE_FIXED_TOTAL_NUMBER,
   RULE_ONE_TO_ONE, RULE_PAIRWISE_BERNOULLI, VAL_ARRAY, VAL_BERNOULLI, VAL_CONST, VAL_UNIFORM,
+  CONN_SHEET_CX, CONN_SHEET_CY, CONN_NPC_SRC, CONN_NPC_TGT, CONN_SP_TABLE, CONN_SP_LEN, CONN_SPACING,
+  CONN_F_PERIODIC, RULE_SPATIAL_INDEGREE, VAL_DISTANCE, CONN_ERR_SPATIAL, CONN_SPATIAL_MAX_ATTEMPTS,
 } from '../../core/layout.ts';
 import { detCos2Pi, detLog, mix32 } from '../../core/rng.ts';
 import type { Kernels } from '../types.ts';
@@ -36,6 +38,27 @@ function mulHi(u: number, n: number): number {
   const a = u >>> 16;
   const b = u & 0xffff;
   return Math.floor((a * n + Math.floor((b * n) / 65536)) / 65536);
+}
+
+/** assembly/connect.ts setInsert: insert r into the set of this tag; false when it is there already. */
+function setInsert(u32: Uint32Array, mk: number, bits: number, r: number, tag: number): boolean {
+  if (bits === 0) {
+    if (u32[mk + r] === tag) return false;
+    u32[mk + r] = tag;
+    return true;
+  }
+  const mask = (1 << bits) - 1;
+  let h = Math.imul(r, 0x9e3779b1) >>> (32 - bits);
+  for (;;) {
+    const sa = mk + 2 * h;
+    if (u32[sa + 1] !== tag) {
+      u32[sa] = r;
+      u32[sa + 1] = tag;
+      return true;
+    }
+    if (u32[sa] === r) return false;
+    h = (h + 1) & mask;
+  }
 }
 
 /** assembly/connect.ts floydPick: r, or j when r is in the set of this tag; recorded (u32 word offsets; slots (value, tag)). */
@@ -74,6 +97,9 @@ export function connectKernels(m: Views): Pick<Kernels, 'connect_count' | 'conne
   let fPacked = false, fWRedraw = false, fDRedraw = false;
   let fWA = 0, fWB = 0, fWLo = 0, fWHi = 0, fDA = 0, fDB = 0, fDLo = 0, fDHi = 0, fDt = 1, fDMax = 1;
   let fWArr = 0, fDArr = 0, fHW = 0, fHD = 0;
+  // distance delays (VAL_DISTANCE): the sheet and the shard's first target
+  let fCx = 1, fCy = 1, fNpcS = 1, fNpcT = 1, fPeriodic = false, fSpacing = 0, fTgtBegin = 0;
+  let fSpatialDist = false, gDist = 0;
   let gWKey = 0, gWCtr = 0, gDKey = 0, gDCtr = 0, gIdx = 0;
   let gErrValue = 0, gErrWho = 0, gUsed = 0;
   // placement buckets (fBk === 0: place directly), word offsets
@@ -132,6 +158,14 @@ export function connectKernels(m: Views): Pick<Kernels, 'connect_count' | 'conne
     fDMax = u32[d + CONN_D_MAX / 4];
     fWArr = u32[d + CONN_W_ARR / 4];
     fDArr = u32[d + CONN_D_ARR / 4];
+    fCx = u32[d + CONN_SHEET_CX / 4];
+    fCy = u32[d + CONN_SHEET_CY / 4];
+    fNpcS = u32[d + CONN_NPC_SRC / 4];
+    fNpcT = u32[d + CONN_NPC_TGT / 4];
+    fPeriodic = (flags & CONN_F_PERIODIC) !== 0;
+    fSpacing = f64[dd + CONN_SPACING / 8];
+    fTgtBegin = u32[d + CONN_TGT_BEGIN / 4];
+    fSpatialDist = u32[d + CONN_RULE / 4] === RULE_SPATIAL_INDEGREE;
     const seed = u32[d + CONN_SEED / 4];
     fHW = keyPrefix(seed, u32[d + CONN_WSTREAM / 4]);
     fHD = keyPrefix(seed, u32[d + CONN_DSTREAM / 4]);
@@ -182,6 +216,23 @@ export function connectKernels(m: Views): Pick<Kernels, 'connect_count' | 'conne
     }
   }
 
+  /** assembly/connect.ts columnDistance: um between the column centres of source s and target t */
+  function columnDistance(s: number, t: number): number {
+    const cs = Math.floor(s / fNpcS);
+    const ct = Math.floor(t / fNpcT);
+    const sx = cs % fCx;
+    const sy = Math.floor(cs / fCx);
+    const tx = ct % fCx;
+    const ty = Math.floor(ct / fCx);
+    let dx = sx > tx ? sx - tx : tx - sx;
+    let dy = sy > ty ? sy - ty : ty - sy;
+    if (fPeriodic) {
+      if (fCx - dx < dx) dx = fCx - dx;
+      if (fCy - dy < dy) dy = fCy - dy;
+    }
+    return fSpacing * Math.sqrt(dx * dx + dy * dy);
+  }
+
   /** assembly/connect.ts place(): 0 or a negative error code */
   function place(s: number, tl: number, who: number): number {
     let w = 0;
@@ -204,12 +255,16 @@ export function connectKernels(m: Views): Pick<Kernels, 'connect_count' | 'conne
       if (fDKind === VAL_ARRAY) {
         dl = u8[fDArr + gIdx];
       } else {
-        const x = drawValue(fDKind, fDA, fDB, fDLo, fDHi, fDRedraw, gDKey, gDCtr);
-        gDCtr = (gDCtr + gUsed) >>> 0;
-        if (x !== x) {
-          gErrValue = x;
-          gErrWho = who;
-          return CONN_ERR_D_REDRAW;
+        let x: number;
+        if (fDKind === VAL_DISTANCE) x = fDA + (fSpatialDist ? gDist : columnDistance(s, fTgtBegin + tl)) / fDB;
+        else {
+          x = drawValue(fDKind, fDA, fDB, fDLo, fDHi, fDRedraw, gDKey, gDCtr);
+          gDCtr = (gDCtr + gUsed) >>> 0;
+          if (x !== x) {
+            gErrValue = x;
+            gErrWho = who;
+            return CONN_ERR_D_REDRAW;
+          }
         }
         const q = x / fDt;
         let r = Math.ceil(q);
@@ -403,6 +458,88 @@ export function connectKernels(m: Views): Pick<Kernels, 'connect_count' | 'conne
     return 0;
   }
 
+  /** assembly/connect.ts genSpatial (spatial_indegree) */
+  function genSpatial(d: number, FILL: boolean): number {
+    const b = u32[d + CONN_TGT_BEGIN / 4];
+    const e = u32[d + CONN_TGT_END / 4];
+    const flags = u32[d + CONN_FLAGS / 4];
+    const excl = (flags & CONN_F_NO_AUTAPSES) !== 0;
+    const noMult = (flags & CONN_F_NO_MULTAPSES) !== 0;
+    const periodic = (flags & CONN_F_PERIODIC) !== 0;
+    const rp = u32[d + CONN_ROWPTR / 4] >>> 2;
+    const mk = u32[d + CONN_MARKS / 4] >>> 2;
+    const hbits = u32[d + CONN_HASH_BITS / 4];
+    const K = u32[d + CONN_K / 4];
+    const cx = u32[d + CONN_SHEET_CX / 4];
+    const cy = u32[d + CONN_SHEET_CY / 4];
+    const npcS = u32[d + CONN_NPC_SRC / 4];
+    const npcT = u32[d + CONN_NPC_TGT / 4];
+    const tab = u32[d + CONN_SP_TABLE / 4] >>> 2;
+    const n = u32[d + CONN_SP_LEN / 4];
+    const h = keyPrefix(u32[d + CONN_SEED / 4], u32[d + CONN_STREAM / 4]);
+    if (K === 0 || npcS === 0 || n === 0) return 0;
+    const thrN = (TWO32 - n) % n;
+    const thrS = (TWO32 - npcS) % npcS;
+    const t1 = chunkHi(d, e);
+    for (let t = chunkLo(d, b); t < t1; t++) {
+      const tl = t - b;
+      const key = mix32((h + t) >>> 0);
+      const rot = rotOf(key);
+      let ctr = 0;
+      const tc = Math.floor(t / npcT);
+      const tx = tc % cx;
+      const ty = Math.floor(tc / cx);
+      const tag = tl + 1;
+      if (FILL) startTarget(t);
+      for (let i = 0; i < K; i++) {
+        let s = 0;
+        let ox = 0;
+        let oy = 0;
+        let found = false;
+        for (let att = 0; att < CONN_SPATIAL_MAX_ATTEMPTS; att++) {
+          let v = rngAt(key, rot, ctr++);
+          while (Math.imul(v, n) >>> 0 < thrN) v = rngAt(key, rot, ctr++);
+          const ea = tab + 3 * mulHi(v, n);
+          const coin = rngAt(key, rot, ctr++);
+          const off = coin < u32[ea] ? u32[ea + 1] : u32[ea + 2];
+          ox = (off & 0xffff) - 32768;
+          oy = (off >>> 16) - 32768;
+          let sx = tx + ox;
+          let sy = ty + oy;
+          if (periodic) {
+            if (sx < 0) sx += cx;
+            else if (sx >= cx) sx -= cx;
+            if (sy < 0) sy += cy;
+            else if (sy >= cy) sy -= cy;
+          } else if (sx < 0 || sx >= cx || sy < 0 || sy >= cy) continue;
+          let q = rngAt(key, rot, ctr++);
+          while (Math.imul(q, npcS) >>> 0 < thrS) q = rngAt(key, rot, ctr++);
+          s = (sy * cx + sx) * npcS + mulHi(q, npcS);
+          if (excl && s === t) continue;
+          if (noMult && !setInsert(u32, mk, hbits, s, tag)) continue;
+          found = true;
+          break;
+        }
+        if (!found) {
+          gErrWho = t;
+          gErrValue = 0;
+          return CONN_ERR_SPATIAL;
+        }
+        if (!FILL) u32[rp + s + 1]++;
+        else {
+          if (fDKind === VAL_DISTANCE) {
+            const fx = ox < 0 ? -ox : ox;
+            const fy = oy < 0 ? -oy : oy;
+            gDist = fSpacing * Math.sqrt(fx * fx + fy * fy);
+          }
+          const err = place(s, tl, t);
+          if (err < 0) return err;
+        }
+      }
+    }
+    return 0;
+  }
+
   /** Stable sort of syn[lo..hi) (weights alongside, as bits) by target; assembly/connect.ts sortRow. */
   function sortRow(lo: number, hi: number, tmp: number): void {
     const len = hi - lo;
@@ -557,7 +694,7 @@ export function connectKernels(m: Views): Pick<Kernels, 'connect_count' | 'conne
     if (rule === RULE_PAIRWISE_BERNOULLI) {
       const p = m.f64[(d >>> 1) + CONN_P / 8];
       if (p > 0 && p < 1) pool = u32[d + CONN_NSRC / 4];
-    } else if (noMult && (rule === RULE_FIXED_INDEGREE || rule === RULE_FIXED_TOTAL_NUMBER)) pool = u32[d + CONN_NSRC / 4];
+    } else if (noMult && (rule === RULE_FIXED_INDEGREE || rule === RULE_FIXED_TOTAL_NUMBER || rule === RULE_SPATIAL_INDEGREE)) pool = u32[d + CONN_NSRC / 4];
     else if (noMult && rule === RULE_FIXED_OUTDEGREE) pool = u32[d + CONN_NTGT / 4];
     if (pool === 0) return;
     const bits = u32[d + CONN_HASH_BITS / 4];
@@ -573,6 +710,7 @@ export function connectKernels(m: Views): Pick<Kernels, 'connect_count' | 'conne
       case RULE_FIXED_OUTDEGREE: return genOutdegree(d, FILL);
       case RULE_ALL_TO_ALL: return genAllToAll(d, FILL);
       case RULE_ONE_TO_ONE: return genOneToOne(d, FILL);
+      case RULE_SPATIAL_INDEGREE: return genSpatial(d, FILL);
       default: return genExplicit(d, FILL);
     }
   }
@@ -589,7 +727,11 @@ export function connectKernels(m: Views): Pick<Kernels, 'connect_count' | 'conne
         clearMarks(d);
       }
       const err = generate(d, false);
-      if (err < 0) return err;
+      if (err < 0) {
+        u32[d + CONN_ERR_INDEX / 4] = gErrWho;
+        m.f64[(desc >>> 3) + CONN_ERR_VALUE / 8] = gErrValue;
+        return err;
+      }
       if ((ph & CONN_PHASE_LAST) === 0) return 0;
       let acc = 0;
       for (let s = 0; s < nSrc; s++) {

@@ -7,7 +7,7 @@ import type { Views } from './views.ts';
 
 const f = Math.fround;
 
-export function plasticityKernels(m: Views): Pick<Kernels, 'stdp_pre' | 'stdp_post' | 'trace_decay'> {
+export function plasticityKernels(m: Views): Pick<Kernels, 'stdp_pre' | 'stdp_post' | 'trace_decay' | 'trace_step' | 'stdp_delayed_post' | 'stdp_delayed_pre' | 'deriv_apply'> {
   return {
     stdp_pre(nSpikes, spikes, rowPtr, syn, weights, packed, xPre, yPost, aMinus, wMin, wMax, mult, nearest) {
       const f32 = m.f32, u32 = m.u32;
@@ -60,6 +60,67 @@ export function plasticityKernels(m: Views): Pick<Kernels, 'stdp_pre' | 'stdp_po
       const o = trace >>> 2;
       const a = f(factor);
       for (let i = 0; i < n; i++) f32[o + i] = f32[o + i] * a;
+    },
+    trace_step(n, prev, next, decay, nSpikes, spikes, nearest) {
+      const f32 = m.f32, u32 = m.u32;
+      const po = prev >>> 2, no = next >>> 2, so = spikes >>> 2;
+      const a = f(decay);
+      for (let i = 0; i < n; i++) f32[no + i] = f32[po + i] * a;
+      for (let s = 0; s < nSpikes; s++) {
+        const i = no + u32[so + s];
+        f32[i] = nearest !== 0 ? 1 : f32[i] + 1;
+      }
+    },
+    stdp_delayed_post(nSpikes, spikes, revPtr, revPos, revSrc, syn, packed, constDelay, deriv, xHist, nSrc, ring, slotNow, aPlus) {
+      const f32 = m.f32, u32 = m.u32;
+      const so = spikes >>> 2, rp = revPtr >>> 2, po = revPos >>> 2, ro = revSrc >>> 2, yo = syn >>> 2, dd = deriv >>> 2, xo = xHist >>> 2;
+      const ap = f(aPlus);
+      let n = 0;
+      for (let s = 0; s < nSpikes; s++) {
+        const t = u32[so + s];
+        const b = u32[rp + t], e = u32[rp + t + 1];
+        for (let j = b; j < e; j++) {
+          const k = u32[po + j];
+          const d = packed !== 0 ? u32[yo + k] >>> 24 : constDelay;
+          const slot = (slotNow + ring - d - 1) % ring;
+          const x = f32[xo + slot * nSrc + u32[ro + j]];
+          f32[dd + k] = f32[dd + k] + f(ap * x);
+        }
+        n += e - b;
+      }
+      return n | 0;
+    },
+    stdp_delayed_pre(nSpikes, spikes, rowPtr, syn, packed, constDelay, deriv, yHist, nTgt, ring, slotEmit, aMinus) {
+      const f32 = m.f32, u32 = m.u32;
+      const so = spikes >>> 2, rp = rowPtr >>> 2, yo = syn >>> 2, dd = deriv >>> 2, ho = yHist >>> 2;
+      const am = f(aMinus);
+      let n = 0;
+      for (let s = 0; s < nSpikes; s++) {
+        const src = u32[so + s];
+        const b = u32[rp + src], e = u32[rp + src + 1];
+        for (let k = b; k < e; k++) {
+          const v = u32[yo + k];
+          const t = packed !== 0 ? v & 0xffffff : v;
+          const d = packed !== 0 ? v >>> 24 : constDelay;
+          const slot = (slotEmit + d) % ring;
+          f32[dd + k] = f32[dd + k] - f(am * f32[ho + slot * nTgt + t]);
+        }
+        n += e - b;
+      }
+      return n | 0;
+    },
+    deriv_apply(n, weights, deriv, bias, decay, wMin, wMax) {
+      const f32 = m.f32;
+      const wo = weights >>> 2, dd = deriv >>> 2;
+      const bi = f(bias), de = f(decay), lo = f(wMin), hi = f(wMax);
+      for (let k = 0; k < n; k++) {
+        const sd = f32[dd + k];
+        let w = f(f32[wo + k] + f(bi + sd));
+        if (w < lo) w = lo;
+        if (w > hi) w = hi;
+        f32[wo + k] = w;
+        f32[dd + k] = sd * de;
+      }
     },
   };
 }

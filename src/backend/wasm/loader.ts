@@ -38,6 +38,10 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   'stdp_pre',
   'stdp_post',
   'trace_decay',
+  'trace_step',
+  'stdp_delayed_post',
+  'stdp_delayed_pre',
+  'deriv_apply',
 ];
 
 /** Where to get a .wasm file: a URL/path string, a URL, or the bytes themselves. */
