@@ -19,6 +19,26 @@ if (process.argv.includes('--microcircuit')) {
   await runMicrocircuit(t > 0 ? { threads: Number(process.argv[t + 1]) } : {});
   process.exit(0);
 }
+if (process.argv.includes('--thalamocortical')) {
+  const { runThalamocortical } = await import('./thalamocortical.js');
+  const arg = (name) => {
+    const k = process.argv.indexOf(name);
+    return k > 0 ? process.argv[k + 1] : undefined;
+  };
+  const opts = { dryRun: process.argv.includes('--dry-run') };
+  if (arg('--neurons')) opts.sizes = arg('--neurons').split(',').map(Number);
+  if (arg('--threads')) opts.threads = Number(arg('--threads'));
+  if (arg('--duration')) opts.durationMs = Number(arg('--duration'));
+  if (arg('--seed')) opts.seed = Number(arg('--seed'));
+  await runThalamocortical(opts);
+  process.exit(0);
+}
+if (process.argv.includes('--polychronization')) {
+  const { runPolychronization } = await import('./polychronization.js');
+  const d = process.argv.indexOf('--duration');
+  await runPolychronization(d >= 0 ? { durationMs: Number(process.argv[d + 1]) } : {});
+  process.exit(0);
+}
 if (process.argv.includes('--izhikevich')) {
   const { runIzhikevich } = await import('./izhikevich.js');
   await runIzhikevich();
@@ -47,6 +67,8 @@ const program = new Command()
   .option('--kernels', 'run the kernel micro-benchmarks (benny) instead')
   .option('--scale', 'run the scale benchmark instead: CUBA with 1 M neurons, 100 M and 500 M synapses')
   .option('--microcircuit', 'run the Potjans-Diesmann microcircuit benchmark instead (full scale, 1 and 2 threads)')
+  .option('--thalamocortical', 'run the thalamocortical scale benchmark instead (1 M neurons, 0.5 B synapses, 2 threads; --neurons n[,n...], --threads, --duration, --dry-run)')
+  .option('--polychronization', 'run the Izhikevich (2006) polychronization benchmark instead (one model hour, wasm, 1 thread; --duration ms)')
   .option('--izhikevich', 'run the Izhikevich (2003) network benchmark instead (10 s of model time, wasm and js, 1 thread)')
   .option('--build', 'run the connectivity construction benchmark instead (synapses per second)')
   .parse(process.argv);

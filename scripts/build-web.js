@@ -10,7 +10,8 @@
 // Models: CUBA (examples/cuba.json with a Poisson input added to both populations, for the input
 // rate slider), the random threshold-unit network (examples/threshold-random.json with a Poisson
 // input at 0 Hz: noise to perturb its deterministic cycle), and the Izhikevich network
-// (examples/izhikevich2003.json) when that file exists.
+// (examples/izhikevich2003.json) when that file exists, and the 10k thalamocortical network
+// (examples/thalamocortical-10k.json).
 //
 // Usage: node scripts/build-web.js [--out dir] [--no-minify]
 import { build } from 'esbuild';
@@ -103,6 +104,19 @@ if (existsSync('examples/izhikevich2003.json')) {
     iz,
     iz.description ?? 'The network of Izhikevich (2003), "Simple model of spiking neurons": 800 excitatory and 200 inhibitory neurons.',
     { inputRateMax: 5000 },
+  );
+}
+if (existsSync('examples/thalamocortical-10k.json')) {
+  // axonal generate thalamocortical --neurons 10000 --seed 1 (docs/thalamocortical.md)
+  const tc = readJson('examples/thalamocortical-10k.json');
+  addModel(
+    'thalamocortical-10k',
+    'Thalamocortical: 10,000 Izhikevich neurons, 5 M synapses',
+    tc,
+    '16 cortical columns (4 × 4, 100 µm apart) with layers 2/3, 4, 5 and 6 (excitatory and inhibitory, sizes after Potjans & Diesmann) and a thalamus (relay TC and reticular RE cells); ' +
+      'Izhikevich (2003) RS, CH, IB, FS, LTS and TC neurons; connections drawn around each column with distance-dependent delays; 500 synapses per neuron. ' +
+      'The slider sets the background Poisson rate of every population (50/s cortex, 100/s thalamus at the start). See docs/thalamocortical.md.',
+    { inputRateMax: 500 },
   );
 }
 writeFileSync(path.join(out, 'models', 'index.json'), JSON.stringify(models, null, 2) + '\n');

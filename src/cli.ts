@@ -4,6 +4,8 @@
  *                           [--stream] [--plot] [--dry-run] [--quiet] ...
  *   axonal validate <model.json>
  *   axonal info [--json]
+ *   axonal generate thalamocortical --neurons N [--columns C] [--seed s] [--duration ms] [--out model.json]
+ *   axonal analyze <model.json> [--spikes out/spikes.csv] [--out dir] [--bin ms] [--frames list]
  * Exit codes: 0 success, 1 model or run error, 2 usage error; a run stopped by SIGINT (Ctrl-C) or
  * SIGTERM writes what it recorded (summary.json "completed": false) and exits 130 or 143.
  */
@@ -22,6 +24,7 @@ import { VERSION } from './version.ts';
 import type { ModelSpec, MonitorSpec } from './core/types.ts';
 import { csvRows, type SpikeChunk } from './plot/spikes.ts';
 import { RasterCollector, rasterSvg } from './plot/raster.ts';
+import { thalamocorticalModel } from './models/thalamocortical.ts';
 
 /** Bytes one WebAssembly memory can address (4 GiB): the limit of one shard's arena. */
 const WASM_MEMORY_BYTES = 2 ** 32;
@@ -141,6 +144,57 @@ export async function main(argv: string[]): Promise<void> {
           process.exit(1);
         }
         process.stdout.write(`${modelPath}: valid\n`);
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  program
+    .command('generate')
+    .description('write a generated model file (JSON) to stdout or --out; see docs/thalamocortical.md')
+    .argument('<kind>', 'generator: thalamocortical')
+    .option('-n, --neurons <n>', 'total number of neurons (cortex and thalamus), integer > 0', parseNumber('--neurons', true), 10000)
+    .option('-c, --columns <n>', 'number of columns on a near-square grid (default: a square number giving ~800 neurons per column)', parseNumber('--columns', true))
+    .option('-s, --seed <n>', 'seed written into the model, integer 0..2^32-1', parseNumber('--seed', true), 1)
+    .option('-d, --duration <ms>', 'default run length written into the model, ms', parseNumber('--duration', false, 0), 1000)
+    .option('--spacing <um>', 'distance between column centres, µm', parseNumber('--spacing', false), 100)
+    .option('--velocity <m/s>', 'intracortical conduction velocity, m/s', parseNumber('--velocity', false), 0.2)
+    .option('--record <fraction>', 'fraction of every population whose spikes the model records', parseNumber('--record', false), 1)
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .action((kind: string, o) => {
+      if (kind !== 'thalamocortical') usage(`unknown generator "${kind}"; available: thalamocortical`);
+      if (o.seed < 0 || o.seed > 0xffffffff) usage(`--seed must be an integer in 0..4294967295, got ${o.seed}`);
+      let spec: ModelSpec;
+      try {
+        spec = thalamocorticalModel({
+          neurons: o.neurons, columns: o.columns, seed: o.seed, durationMs: o.duration, spacing: o.spacing, velocity: o.velocity, recordFraction: o.record,
+        });
+      } catch (e) {
+        if (e instanceof RangeError) usage(e.message);
+        throw e;
+      }
+      const json = JSON.stringify(spec, null, 1) + '\n';
+      if (o.out) writeFileSync(o.out, json);
+      else process.stdout.write(json);
+    });
+
+  program
+    .command('analyze')
+    .description('analyse a run of a model with sheets (e.g. generate thalamocortical): column/layer raster, rates, spectra, sheet activity maps')
+    .argument('<model>', 'the model file that was run')
+    .option('--spikes <file>', 'spikes.csv of the run (axonal run ... --out dir)', 'out/spikes.csv')
+    .option('-o, --out <dir>', 'output directory', 'out/analysis')
+    .option('--bin <ms>', 'bin of the population rates and spectra, ms', parseNumber('--bin', false), 1)
+    .option('--frame <ms>', 'width of the time window of each sheet map, ms', parseNumber('--frame', false), 10)
+    .option('--frames <list>', 'start times of the sheet maps, ms, comma-separated (default: 6 evenly spaced)')
+    .option('--t0 <ms>', 'leave out the spikes before this time (warm-up), ms', parseNumber('--t0', false, 0), 0)
+    .option('-d, --duration <ms>', "length of the run that was analysed, ms (default: the model's duration)", parseNumber('--duration', false, 0))
+    .option('--no-png', 'write the SVG figures only')
+    .action(async (modelPath: string, o) => {
+      const { analyzeCommand } = await import('./analysis/sheet-report.ts');
+      try {
+        const written = await analyzeCommand(modelPath, o);
+        process.stdout.write(`wrote ${written.join(', ')}\n`);
       } catch (e) {
         fail(e);
       }

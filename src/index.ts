@@ -11,3 +11,7 @@ export { VERSION } from './version.ts';
 export { microcircuit, microcircuitDerived, type MicrocircuitOptions, type MicrocircuitDerived } from './models/microcircuit.ts';
 export * as microcircuitParams from './models/microcircuit.ts';
 export * as analysis from './analysis/index.ts';
+export {
+  thalamocorticalModel, thalamocorticalStructure, thalamocorticalProjections, type ThalamocorticalOptions, type ThalamocorticalStructure,
+} from './models/thalamocortical.ts';
+export * as thalamocorticalParams from './models/thalamocortical.ts';

@@ -1,0 +1,262 @@
+/**
+ * The report of a run of a model on a sheet (`axonal analyze <model.json> --spikes out/spikes.csv`):
+ * per population the mean rate, the ISI CV and the silent fraction; per layer (E and I together) the
+ * rate over time and its power spectrum (Welch); figures: raster ordered by column and layer,
+ * population rates, spectra, and heat maps of the rate per column at a few moments.
+ * Writes report.json, report.md and SVG (+ PNG) figures into the output directory.
+ */
+import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import type { ModelSpec } from '../core/types.ts';
+import { readModelFile, ModelFileError } from '../io/model-file.ts';
+import { SheetActivity, layerOf, type SheetPopulation } from './sheet.ts';
+import { welch, peakFrequency, bandPower, BANDS, floorPow2, type Spectrum } from './spectrum.ts';
+import { meanStd, median } from './rates.ts';
+import { columnRasterSvg, linePanelsSvg, sheetMapsSvg } from '../plot/sheet.ts';
+import { PALETTE } from '../plot/raster.ts';
+
+/** The populations of a model as sheet populations (a population without a sheet is one column). */
+export function sheetPopulations(spec: ModelSpec): SheetPopulation[] {
+  return spec.populations.map((p) => ({
+    name: p.name,
+    size: p.size,
+    columnsX: p.sheet?.columns_x ?? 1,
+    columnsY: p.sheet?.columns_y ?? 1,
+  }));
+}
+
+export interface PopulationStats {
+  name: string;
+  rate_hz: number;
+  cv_mean: number;
+  cv_median: number;
+  /** neurons with at least 3 spikes (those with a CV) */
+  cv_neurons: number;
+  silent_fraction: number;
+}
+
+export interface LayerStats {
+  layer: string;
+  populations: string[];
+  rate_hz: number;
+  /** std of the binned layer rate over time, spikes/s (synchrony: large against the mean when synchronous) */
+  rate_std_hz: number;
+  peak_hz: number;
+  /** fraction of the power above 1 Hz in each band */
+  bands: Record<string, number>;
+}
+
+export interface SheetReport {
+  window_ms: [number, number];
+  bin_ms: number;
+  populations: PopulationStats[];
+  layers: LayerStats[];
+  spectra: Record<string, Spectrum>;
+  rates: Record<string, Float64Array>;
+}
+
+/** Layers of the populations (in order of first appearance) with the indices of their populations. */
+export function layerGroups(pops: readonly SheetPopulation[]): { layer: string; ks: number[] }[] {
+  const groups: { layer: string; ks: number[] }[] = [];
+  pops.forEach((p, k) => {
+    const l = layerOf(p.name);
+    let g = groups.find((x) => x.layer === l);
+    if (!g) groups.push((g = { layer: l, ks: [] }));
+    g.ks.push(k);
+  });
+  return groups;
+}
+
+/** Statistics and spectra from the collected activity. */
+export function sheetReport(act: SheetActivity): SheetReport {
+  const populations: PopulationStats[] = act.pops.map((p, k) => {
+    const cvs = act.isi[k].cvs(3);
+    let silent = 0;
+    for (const c of act.counters[k].counts) if (c === 0) silent++;
+    return {
+      name: p.name,
+      rate_hz: act.meanRate(k),
+      cv_mean: meanStd(cvs).mean,
+      cv_median: median(cvs),
+      cv_neurons: cvs.length,
+      silent_fraction: silent / p.size,
+    };
+  });
+  const fs = 1000 / act.binMs;
+  // segments of ~512 ms (at least 4 per run when possible) for a resolution of ~2 Hz
+  const seg = floorPow2(Math.max(2, Math.min(act.nBins, Math.round(512 / act.binMs))));
+  const spectra: Record<string, Spectrum> = {};
+  const rates: Record<string, Float64Array> = {};
+  const layers: LayerStats[] = layerGroups(act.pops).map(({ layer, ks }) => {
+    const r = act.groupRate(ks);
+    rates[layer] = r;
+    const ms = meanStd(r);
+    const sp = welch(r, fs, { segment: Math.min(seg, floorPow2(r.length)) });
+    spectra[layer] = sp;
+    return {
+      layer,
+      populations: ks.map((k) => act.pops[k].name),
+      rate_hz: ms.mean,
+      rate_std_hz: ms.std,
+      peak_hz: peakFrequency(sp, 2, fs / 2).freq,
+      bands: bandPower(sp, BANDS),
+    };
+  });
+  return { window_ms: [act.t0, act.t1], bin_ms: act.binMs, populations, layers, spectra, rates };
+}
+
+const f2 = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
+
+/** report.md */
+export function reportMarkdown(title: string, rep: SheetReport): string {
+  const lines = [`# ${title}`, '', `Window ${rep.window_ms[0]}–${rep.window_ms[1]} ms, rate bins ${rep.bin_ms} ms.`, ''];
+  lines.push('| population | rate (spikes/s) | ISI CV mean | ISI CV median | neurons with CV | silent |', '|---|---|---|---|---|---|');
+  for (const p of rep.populations)
+    lines.push(`| ${p.name} | ${f2(p.rate_hz)} | ${f2(p.cv_mean)} | ${f2(p.cv_median)} | ${p.cv_neurons} | ${(100 * p.silent_fraction).toFixed(1)} % |`);
+  lines.push('', '| layer | rate (spikes/s) | SD of binned rate | spectral peak (Hz) | ' + Object.keys(BANDS).join(' | ') + ' |');
+  lines.push('|---|---|---|---|' + Object.keys(BANDS).map(() => '---|').join(''));
+  for (const l of rep.layers)
+    lines.push(`| ${l.layer} | ${f2(l.rate_hz)} | ${f2(l.rate_std_hz)} | ${f2(l.peak_hz, 1)} | ` + Object.keys(BANDS).map((b) => `${(100 * l.bands[b]).toFixed(0)} %`).join(' | ') + ' |');
+  lines.push('', 'Band columns: share of the spectral power above 1 Hz (delta 1–4, theta 4–8, alpha 8–13, beta 13–30, gamma 30–80, high > 80 Hz).', '');
+  return lines.join('\n');
+}
+
+/** The four figures of a report, as SVG strings. */
+export function reportFigures(title: string, act: SheetActivity, rep: SheetReport): Record<string, string> {
+  const p0 = act.pops[0];
+  const layers = layerGroups(act.pops);
+  const t = Array.from({ length: act.nBins }, (_, j) => act.t0 + (j + 0.5) * act.binMs);
+  const rasterT1 = Math.min(act.t1, act.t0 + 500);
+  const raster = columnRasterSvg(act, {
+    title: `${title}: raster by column and layer`,
+    subtitle: `columns ${act.rasterColumns.length} of the middle row; ${act.t0}–${rasterT1} ms`,
+    t1: rasterT1,
+  });
+  const rates = linePanelsSvg({
+    title: `${title}: population rates`,
+    subtitle: `per layer (E and I), ${act.binMs} ms bins`,
+    panels: layers.map(({ layer, ks }) => ({ title: layer, series: ks.map((k) => ({ name: act.pops[k].name, x: t, y: act.rate(k), color: PALETTE[k % PALETTE.length] })) })),
+    xlabel: 'time (ms)',
+    ylabel: 'rate (spikes/s)',
+    panelHeight: 90,
+  });
+  const spectrum = linePanelsSvg({
+    title: `${title}: power spectrum of each layer's rate`,
+    subtitle: `Welch, Hann window, ${rep.spectra[layers[0].layer].segment * act.binMs} ms segments, 50 % overlap`,
+    panels: [{ series: layers.map(({ layer }, k) => ({ name: layer, x: rep.spectra[layer].freqs, y: rep.spectra[layer].power, color: PALETTE[k % PALETTE.length] })) }],
+    xlabel: 'frequency (Hz)',
+    ylabel: 'power ((spikes/s)²/Hz)',
+    xrange: [1, Math.min(200, 500 / act.binMs)],
+    logY: true,
+    panelHeight: 300,
+  });
+  const cortical = act.pops.map((p, k) => (layerOf(p.name) === 'thalamus' ? -1 : k)).filter((k) => k >= 0);
+  const ks = cortical.length ? cortical : act.pops.map((_, k) => k);
+  const maps = sheetMapsSvg({
+    title: `${title}: rate per column`,
+    subtitle: `${ks.length === act.pops.length ? 'all populations' : 'cortex (all layers)'}, ${act.frameMs} ms windows`,
+    maps: act.frames.map((s, f) => ({ title: `${s}–${+(s + act.frameMs).toFixed(6)} ms`, values: act.frameRates(f, ks) })),
+    columnsX: p0.columnsX,
+    columnsY: p0.columnsY,
+    label: 'spikes/s',
+  });
+  return { raster, rates, spectrum, sheet: maps };
+}
+
+export interface AnalyzeOptions {
+  spikes: string;
+  out: string;
+  bin: number;
+  frame: number;
+  frames?: string;
+  t0: number;
+  /** ms; default the model's duration */
+  duration?: number;
+  png: boolean;
+}
+
+/** `axonal analyze`: read the model and spikes.csv, write the report and its figures; returns the files written. */
+export async function analyzeCommand(modelPath: string, o: AnalyzeOptions): Promise<string[]> {
+  const spec = readModelFile(modelPath);
+  if (!Array.isArray(spec.populations)) throw new ModelFileError(`${modelPath}: no populations`);
+  const pops = sheetPopulations(spec);
+  const index = new Map(pops.map((p, k) => [p.name, k]));
+  // first pass is the only pass: buffer per population in chunks
+  const chunkI: number[][] = pops.map(() => []);
+  const chunkT: number[][] = pops.map(() => []);
+  let tMax = 0;
+  const duration = o.duration ?? (typeof spec.duration === 'number' ? spec.duration : 1000);
+  const frames = o.frames ? o.frames.split(',').map((x) => Number(x)) : undefined;
+  if (frames?.some((x) => !Number.isFinite(x))) throw new ModelFileError(`--frames: expected comma-separated times in ms, got "${o.frames}"`);
+  let act: SheetActivity | null = null;
+  const rl = createInterface({ input: createReadStream(o.spikes), crlfDelay: Infinity });
+  // the run's length is not in spikes.csv: use the model's duration, or the last spike if later
+  const make = (t1: number) => new SheetActivity(pops, { t0: o.t0, t1, binMs: o.bin, frameMs: o.frame, frames });
+  act = make(duration);
+  let line = 0;
+  let pending = 0;
+  const flush = () => {
+    pops.forEach((_, k) => {
+      act!.add(k, chunkI[k], chunkT[k]);
+      chunkI[k] = [];
+      chunkT[k] = [];
+    });
+    pending = 0;
+  };
+  try {
+    for await (const row of rl) {
+      line++;
+      if (line === 1) {
+        if (!row.startsWith('t_ms,population,index')) throw new ModelFileError(`${o.spikes}: expected the header t_ms,population,index of axonal's spikes.csv`);
+        continue;
+      }
+      if (!row) continue;
+      const a = row.indexOf(',');
+      const b = row.indexOf(',', a + 1);
+      const t = Number(row.slice(0, a));
+      const k = index.get(row.slice(a + 1, b));
+      if (k === undefined) throw new ModelFileError(`${o.spikes}:${line}: population "${row.slice(a + 1, b)}" is not in ${modelPath}`);
+      chunkT[k].push(t);
+      chunkI[k].push(Number(row.slice(b + 1)));
+      if (t > tMax) tMax = t;
+      if (++pending >= 100_000) flush();
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ModelFileError(`${o.spikes}: no such file (run the model with --out first)`);
+    throw e;
+  }
+  flush();
+  if (tMax >= act.t1) process.stderr.write(`axonal: spikes after ${duration} ms (the model's duration, or --duration) were left out\n`);
+  const rep = sheetReport(act);
+  const title = spec.name || modelPath;
+  mkdirSync(o.out, { recursive: true });
+  const written: string[] = [];
+  const write = (name: string, data: string | Uint8Array) => {
+    writeFileSync(join(o.out, name), data);
+    written.push(join(o.out, name));
+  };
+  write('report.md', reportMarkdown(title, rep));
+  write(
+    'report.json',
+    JSON.stringify(
+      {
+        model: title,
+        window_ms: rep.window_ms,
+        bin_ms: rep.bin_ms,
+        populations: rep.populations,
+        layers: rep.layers,
+        spectra: Object.fromEntries(Object.entries(rep.spectra).map(([l, s]) => [l, { freqs_hz: Array.from(s.freqs), power: Array.from(s.power, (x) => +x.toPrecision(5)) }])),
+      },
+      null,
+      1,
+    ) + '\n',
+  );
+  const figs = reportFigures(title, act, rep);
+  const { svgToPng } = o.png ? await import('../plot/png.ts') : { svgToPng: null };
+  for (const [name, svg] of Object.entries(figs)) {
+    write(`${name}.svg`, svg);
+    if (svgToPng) write(`${name}.png`, await svgToPng(svg));
+  }
+  return written;
+}

@@ -1,0 +1,177 @@
+/**
+ * Activity of populations laid out on a sheet of columns (PopulationSpec.sheet), from spikes fed
+ * in chunks (time order): population rates in time bins, ISI statistics, spike counts per column in
+ * a few time windows (sheet maps) and the spikes of a few columns for a raster ordered by column
+ * and layer. Memory is bounded by the bins, the columns and the neurons, not by the spike count
+ * (the raster keeps at most `maxRasterSpikes` spikes).
+ *
+ *   column of neuron i in a population of n neurons on C = columns_x · columns_y columns:
+ *   c = floor(i / (n / C)); its grid position (c mod columns_x, floor(c / columns_x))
+ */
+import { SpikeCounter } from './rates.ts';
+import { IsiAccumulator } from './cv.ts';
+
+export interface SheetPopulation {
+  name: string;
+  size: number;
+  /** columns of the population's sheet (1 × 1 without a sheet) */
+  columnsX: number;
+  columnsY: number;
+}
+
+export interface SheetActivityOptions {
+  /** ms; spikes before t0 are ignored (warm-up) */
+  t0?: number;
+  /** ms; end of the analysed window */
+  t1: number;
+  /** rate bin, ms (default 1) */
+  binMs?: number;
+  /** sheet maps: start times (ms) and the width of every window (ms, default 10) */
+  frames?: number[];
+  frameMs?: number;
+  /** columns whose spikes are kept for the raster (default: up to 8 along the middle row) */
+  rasterColumns?: number[];
+  /** default 200,000 */
+  maxRasterSpikes?: number;
+}
+
+export class SheetActivity {
+  readonly pops: SheetPopulation[];
+  readonly t0: number;
+  readonly t1: number;
+  readonly binMs: number;
+  readonly nBins: number;
+  /** spike counts per population and bin */
+  readonly bins: Float64Array[];
+  readonly counters: SpikeCounter[];
+  readonly isi: IsiAccumulator[];
+  readonly frames: number[];
+  readonly frameMs: number;
+  /** per frame, per population: counts per column */
+  readonly frameCounts: Float64Array[][];
+  readonly rasterColumns: number[];
+  readonly maxRasterSpikes: number;
+  /** kept raster spikes: population, column, index within the column, time */
+  rasterPop: number[] = [];
+  rasterCol: number[] = [];
+  rasterRow: number[] = [];
+  rasterT: number[] = [];
+  rasterDropped = 0;
+  private readonly rasterSlot: Map<number, number>;
+
+  constructor(pops: readonly SheetPopulation[], opts: SheetActivityOptions) {
+    this.pops = pops.map((p) => ({ ...p }));
+    this.t0 = opts.t0 ?? 0;
+    this.t1 = opts.t1;
+    if (!(this.t1 > this.t0)) throw new RangeError(`SheetActivity: t1 (${this.t1}) must be > t0 (${this.t0})`);
+    this.binMs = opts.binMs ?? 1;
+    if (!(this.binMs > 0)) throw new RangeError('SheetActivity: binMs must be > 0');
+    this.nBins = Math.max(1, Math.floor((this.t1 - this.t0) / this.binMs + 1e-9));
+    this.bins = this.pops.map(() => new Float64Array(this.nBins));
+    this.counters = this.pops.map((p) => new SpikeCounter(p.size));
+    this.isi = this.pops.map((p) => new IsiAccumulator(p.size));
+    this.frameMs = opts.frameMs ?? 10;
+    this.frames = opts.frames ?? defaultFrames(this.t0, this.t1, this.frameMs, 6);
+    const cols = this.pops.map((p) => p.columnsX * p.columnsY);
+    this.frameCounts = this.frames.map(() => cols.map((c) => new Float64Array(c)));
+    const first = this.pops[0];
+    this.rasterColumns = opts.rasterColumns ?? middleRow(first?.columnsX ?? 1, first?.columnsY ?? 1, 8);
+    this.rasterSlot = new Map(this.rasterColumns.map((c, k) => [c, k]));
+    this.maxRasterSpikes = opts.maxRasterSpikes ?? 200_000;
+  }
+
+  /** Add spikes of population k: indices within the population and times (ms), in time order. */
+  add(k: number, indices: ArrayLike<number>, times: ArrayLike<number>): void {
+    const p = this.pops[k];
+    const C = p.columnsX * p.columnsY;
+    const per = p.size / C;
+    const bins = this.bins[k];
+    const inWin: number[] = [];
+    const inT: number[] = [];
+    for (let j = 0; j < indices.length; j++) {
+      const t = times[j];
+      if (t < this.t0 || t >= this.t1) continue;
+      const i = indices[j];
+      inWin.push(i);
+      inT.push(t);
+      const b = Math.floor((t - this.t0) / this.binMs);
+      if (b < this.nBins) bins[b]++;
+      const c = Math.floor(i / per);
+      for (let f = 0; f < this.frames.length; f++) {
+        const s = this.frames[f];
+        if (t >= s && t < s + this.frameMs) this.frameCounts[f][k][c]++;
+      }
+      if (this.rasterSlot.has(c)) {
+        if (this.rasterT.length < this.maxRasterSpikes) {
+          this.rasterPop.push(k);
+          this.rasterCol.push(c);
+          this.rasterRow.push(i - c * per);
+          this.rasterT.push(t);
+        } else this.rasterDropped++;
+      }
+    }
+    this.counters[k].add(inWin);
+    this.isi[k].add(inWin, inT);
+  }
+
+  /** Rate of population k per bin, spikes/s per neuron. */
+  rate(k: number): Float64Array {
+    const n = this.pops[k].size;
+    return this.bins[k].map((c) => (c * 1000) / (n * this.binMs));
+  }
+
+  /** Rate of a group of populations (e.g. a layer's E and I), spikes/s per neuron. */
+  groupRate(ks: readonly number[]): Float64Array {
+    const out = new Float64Array(this.nBins);
+    let n = 0;
+    for (const k of ks) {
+      n += this.pops[k].size;
+      const b = this.bins[k];
+      for (let j = 0; j < this.nBins; j++) out[j] += b[j];
+    }
+    for (let j = 0; j < this.nBins; j++) out[j] = (out[j] * 1000) / (n * this.binMs);
+    return out;
+  }
+
+  /** Mean rate of population k over the window, spikes/s. */
+  meanRate(k: number): number {
+    return this.counters[k].meanRate(this.nBins * this.binMs);
+  }
+
+  /** Rate per column (spikes/s per neuron) of a group of populations in frame f; all on one grid. */
+  frameRates(f: number, ks: readonly number[]): Float64Array {
+    const C = this.pops[ks[0]].columnsX * this.pops[ks[0]].columnsY;
+    const out = new Float64Array(C);
+    let perCol = 0;
+    for (const k of ks) {
+      perCol += this.pops[k].size / C;
+      const fc = this.frameCounts[f][k];
+      for (let c = 0; c < C; c++) out[c] += fc[c];
+    }
+    for (let c = 0; c < C; c++) out[c] = (out[c] * 1000) / (perCol * this.frameMs);
+    return out;
+  }
+}
+
+/** n window starts spread evenly over [t0, t1 - width]. */
+export function defaultFrames(t0: number, t1: number, width: number, n: number): number[] {
+  const last = t1 - width;
+  if (last <= t0) return [t0];
+  return Array.from({ length: n }, (_, k) => +(t0 + ((last - t0) * k) / Math.max(1, n - 1)).toFixed(6));
+}
+
+/** Up to `max` columns along the middle row of the grid (columns_x wide). */
+export function middleRow(cx: number, cy: number, max: number): number[] {
+  const y = Math.floor(cy / 2);
+  const n = Math.min(max, cx);
+  const x0 = Math.floor((cx - n) / 2);
+  return Array.from({ length: n }, (_, k) => y * cx + x0 + k);
+}
+
+/** Layer of a population name: "L23E" → "L2/3", "L4I" → "L4", thalamic populations → "thalamus". */
+export function layerOf(name: string): string {
+  const m = /^L(\d+)[EI]$/.exec(name);
+  if (m) return m[1] === '23' ? 'L2/3' : `L${m[1]}`;
+  if (name === 'TC' || name === 'RE') return 'thalamus';
+  return name;
+}

@@ -1,0 +1,444 @@
+/**
+ * A thalamocortical network generator after Izhikevich & Edelman (2008), "Large-scale model of
+ * mammalian thalamocortical systems", PNAS 105:3593–3598: a sheet of cortical columns, each with the
+ * layered excitatory and inhibitory populations of the Potjans–Diesmann microcircuit (relative sizes
+ * and connection structure from src/models/microcircuit.ts), Izhikevich (2003) neuron classes, and a
+ * topographic thalamus of relay (TC) and reticular (RE) cells. Connections are drawn around each
+ * target's own column (`spatial_indegree`), with delays from distance and a conduction velocity
+ * (`delay: { distance: { offset, velocity } }`), so activity can travel across the sheet.
+ *
+ * `thalamocorticalModel(opts)` returns an ordinary ModelSpec (a JSON model file). Every number below
+ * is explained in docs/thalamocortical.md (source or rationale, and which parts are simplifications).
+ *
+ * Units: ms, mV, µm (sheet), m/s (= mm/ms, velocities); currents and weights in the Izhikevich
+ * model's own unit (the I of v' = 0.04 v² + 5 v + 140 − u + I), as in docs/model-format.md.
+ */
+import type { ModelSpec, PopulationSpec, ProjectionSpec, InputSpec, MonitorSpec } from '../core/types.ts';
+import { CONN_PROBS, FULL_NUM_NEURONS, POPULATIONS as PD_POPULATIONS } from './microcircuit.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Structure
+// ---------------------------------------------------------------------------------------------
+
+/** Cortical populations (as the microcircuit) and the two thalamic ones. */
+export const CORTICAL = PD_POPULATIONS;
+export const THALAMIC = ['TC', 'RE'] as const;
+export const TC_POPULATIONS = [...CORTICAL, ...THALAMIC] as const;
+export type TcPopulation = (typeof TC_POPULATIONS)[number];
+
+/**
+ * Share of the thalamus in every column: relay (TC) 2 %, reticular (RE) 1 % of the column's
+ * neurons; the cortex has the rest, split as the microcircuit's full_num_neurons.
+ */
+export const THALAMIC_FRACTION = { TC: 0.02, RE: 0.01 } as const;
+
+/** µm between column centres (the sheet's `spacing`). */
+export const DEFAULT_SPACING = 100;
+/**
+ * Preferred neurons per column when `columns` is not given: ~800, the microcircuit's density
+ * (77,169 neurons under 1 mm²) times the 0.01 mm² of a 100 µm × 100 µm patch.
+ */
+export const TARGET_PER_COLUMN = 800;
+/** Fewest neurons a column may hold: every population needs at least one neuron in every column. */
+export const MIN_PER_COLUMN = 100;
+
+/** Mean number of synapses per neuron (recurrent, thalamic and corticothalamic), the seed's 500. */
+export const SYNAPSES_PER_NEURON = 500;
+
+/** Time step, ms (forward Euler of the Izhikevich equations). */
+export const DT = 0.25;
+
+/** Synaptic current time constants, ms: AMPA 5 ms, GABA_A 6 ms (Izhikevich & Edelman 2008). */
+export const TAU_SYN_E = 5;
+export const TAU_SYN_I = 6;
+
+/**
+ * Conduction: intracortical axons (unmyelinated) 0.2 m/s; thalamocortical and corticothalamic axons
+ * (myelinated) faster; offsets (ms) stand for the synaptic delay and the vertical path between layers
+ * or between thalamus and cortex, which the flat sheet does not represent.
+ */
+export const CONDUCTION = {
+  cortexVelocity: 0.2,
+  cortexOffsetE: 1.0,
+  cortexOffsetI: 0.5,
+  thalamocorticalVelocity: 2,
+  thalamocorticalOffset: 2.0,
+  corticothalamicVelocity: 1,
+  corticothalamicOffset: 4.0,
+  thalamicVelocity: 0.5,
+  thalamicOffset: 1.0,
+} as const;
+
+/** Lateral spread (σ of the Gaussian offset per axis, µm) per kind of projection. */
+export const SIGMA = {
+  /** local excitatory (all intra- and interlaminar E → X): within a column or two */
+  localE: 100,
+  /** local inhibitory (basket and LTS axons are narrower) */
+  localI: 75,
+  /** long-range horizontal excitatory connections in L2/3 and L5 */
+  horizontal: 400,
+  /** thalamocortical, corticothalamic and intrathalamic: topographic */
+  thalamic: 100,
+  /** reticular → relay inhibition spreads wider than the relay's own column */
+  reticular: 150,
+} as const;
+
+/** Share of the L2/3 E → L2/3 E and L5 E → L5 E synapses that are long-range horizontal ones. */
+export const HORIZONTAL_FRACTION = 0.3;
+
+/**
+ * Thalamic in-degrees (before the common scaling of the cortical ones they are absolute):
+ * TC → L4E 30, L4I 25, L6E 12, L6I 6 (≈ 6–9 % of a L4 cell's synapses, as anatomy finds),
+ * L6E → TC 80 and → RE 100 (corticothalamic synapses outnumber the retinal ones at relay cells),
+ * RE → TC 40, TC → RE 40, RE → RE 20.
+ */
+export const THALAMIC_INDEGREE = {
+  'TC->L4E': 30,
+  'TC->L4I': 25,
+  'TC->L6E': 12,
+  'TC->L6I': 6,
+  'L6E->TC': 80,
+  'L6E->RE': 100,
+  'RE->TC': 40,
+  'TC->RE': 40,
+  'RE->RE': 20,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Dynamics (tuned on 10k-neuron runs, see docs/thalamocortical.md)
+// ---------------------------------------------------------------------------------------------
+
+/** Weights (current units): an excitatory cortical synapse, and the factor of inhibitory ones. */
+export const WEIGHTS = {
+  /** cortical excitatory → any cortical target */
+  exc: 0.25,
+  /** cortical inhibitory = g × exc (inhibition-dominated, as Brunel 2000 and Potjans & Diesmann 2014) */
+  g: -8,
+  /** TC → cortex (thalamocortical synapses: twice a cortical excitatory one) */
+  thalamocortical: 0.5,
+  /** L6E → TC, L6E → RE (corticothalamic: many weak synapses) */
+  corticothalamic: 0.3,
+  /** TC → RE */
+  tcToRe: 0.5,
+  /** RE → TC, RE → RE */
+  reToTc: -1.0,
+  reToRe: -1.0,
+} as const;
+
+/**
+ * Background drive: a Poisson train per neuron (rate Hz, weight in current units) per population —
+ * sparse strong events (each an EPSP of several mV) standing for the inputs from outside the model
+ * and for spontaneous release (the 'minis' that drive Izhikevich & Edelman's model).
+ */
+export const BACKGROUND: Record<TcPopulation, { rate: number; weight: number }> = {
+  L23E: { rate: 50, weight: 10 },
+  L23I: { rate: 50, weight: 10 },
+  L4E: { rate: 50, weight: 10 },
+  L4I: { rate: 50, weight: 10 },
+  L5E: { rate: 50, weight: 10 },
+  L5I: { rate: 50, weight: 10 },
+  L6E: { rate: 50, weight: 10 },
+  L6I: { rate: 50, weight: 10 },
+  TC: { rate: 100, weight: 2.5 },
+  RE: { rate: 100, weight: 3 },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Options and derived structure
+// ---------------------------------------------------------------------------------------------
+
+export interface ThalamocorticalOptions {
+  /** total number of neurons (cortex and thalamus), rounded down to a multiple of the column count; default 10,000 */
+  neurons?: number;
+  /** number of columns, laid out on a near-square grid; default: a square number giving ~800 neurons per column (see chooseColumns) */
+  columns?: number;
+  /** µm between column centres, default 100 */
+  spacing?: number;
+  /** default 1 */
+  seed?: number;
+  /** default run length, ms; default 1000 */
+  durationMs?: number;
+  /** intracortical conduction velocity, m/s (= mm/ms); default 0.2 */
+  velocity?: number;
+  /** fraction of every population whose spikes are recorded (the first neurons of the population: the first columns), default 1; 0 for none */
+  recordFraction?: number;
+}
+
+export interface ThalamocorticalStructure {
+  neurons: number;
+  columns: number;
+  columnsX: number;
+  columnsY: number;
+  spacing: number;
+  /** neurons per column, and per population per column */
+  perColumn: number;
+  perColumnByPopulation: Record<TcPopulation, number>;
+  /** population sizes (perColumnByPopulation × columns) */
+  sizes: Record<TcPopulation, number>;
+  /** the scaling of the microcircuit's in-degrees that gives SYNAPSES_PER_NEURON per neuron */
+  kappa: number;
+}
+
+function fail(msg: string): never {
+  throw new RangeError(`thalamocortical: ${msg}`);
+}
+
+/** Near-square grid for c columns: columns_x = the largest divisor of c not above √c. */
+export function columnGrid(c: number): { x: number; y: number } {
+  let x = Math.floor(Math.sqrt(c));
+  while (c % x !== 0) x--;
+  return { x: c / x, y: x };
+}
+
+/**
+ * Default column count for n neurons: a square k² that divides n, with at least MIN_PER_COLUMN
+ * neurons per column and n / k² closest (in ratio) to TARGET_PER_COLUMN (ties: more columns);
+ * when no square divides n, k = round(√(n / TARGET_PER_COLUMN)) (n is then rounded down).
+ * 10,000 → 16 (625 per column), 100,000 → 100 (1000), 1,000,000 → 1600 (625).
+ */
+export function chooseColumns(n: number): number {
+  let best = 0;
+  let bestScore = Infinity;
+  for (let k = 1; k * k * MIN_PER_COLUMN <= n; k++) {
+    if (n % (k * k) !== 0) continue;
+    const score = Math.abs(Math.log(n / (k * k) / TARGET_PER_COLUMN));
+    if (score <= bestScore + 1e-12) {
+      best = k * k;
+      bestScore = score;
+    }
+  }
+  if (best > 0) return best;
+  const k = Math.max(1, Math.round(Math.sqrt(n / TARGET_PER_COLUMN)));
+  return Math.max(1, Math.min(k * k, Math.floor(n / MIN_PER_COLUMN)));
+}
+
+/** Relative size of every population (sums to 1). */
+export function populationFractions(): Record<TcPopulation, number> {
+  const cortex = 1 - THALAMIC_FRACTION.TC - THALAMIC_FRACTION.RE;
+  const total = FULL_NUM_NEURONS.reduce((a, b) => a + b, 0);
+  const out = {} as Record<TcPopulation, number>;
+  CORTICAL.forEach((p, i) => (out[p] = (cortex * FULL_NUM_NEURONS[i]) / total));
+  out.TC = THALAMIC_FRACTION.TC;
+  out.RE = THALAMIC_FRACTION.RE;
+  return out;
+}
+
+/** Split m neurons of a column by the fractions (largest remainder, at least 1 each). */
+function splitColumn(m: number): Record<TcPopulation, number> {
+  const f = populationFractions();
+  const names = TC_POPULATIONS;
+  const raw = names.map((p) => f[p] * m);
+  const n = raw.map((x) => Math.max(1, Math.floor(x)));
+  let left = m - n.reduce((a, b) => a + b, 0);
+  const order = names.map((_, i) => i).sort((a, b) => raw[b] - Math.floor(raw[b]) - (raw[a] - Math.floor(raw[a])) || a - b);
+  for (let k = 0; left > 0; k = (k + 1) % order.length, left--) n[order[k]]++;
+  // (left < 0 only if the minimum of 1 was applied; take from the largest populations)
+  while (left < 0) {
+    let big = 0;
+    n.forEach((v, i) => (v > n[big] ? (big = i) : 0));
+    n[big]--;
+    left++;
+  }
+  const out = {} as Record<TcPopulation, number>;
+  names.forEach((p, i) => (out[p] = n[i]));
+  return out;
+}
+
+/**
+ * The microcircuit's in-degrees K_ij = C_ij · N_j (connection probability × full-scale source size,
+ * the expected number of j-synapses of an i-neuron), [target][source].
+ */
+export function microcircuitIndegrees(): number[][] {
+  return CONN_PROBS.map((row) => row.map((c, j) => c * FULL_NUM_NEURONS[j]));
+}
+
+/** Number of distinct synapses per neuron at κ = 1 (mean over the network) and the thalamic ones. */
+function synapseBudget(sizes: Record<TcPopulation, number>) {
+  const K = microcircuitIndegrees();
+  let cortical = 0;
+  CORTICAL.forEach((t, i) => CORTICAL.forEach((_, j) => (cortical += sizes[t] * K[i][j])));
+  let thal = 0;
+  for (const [name, k] of Object.entries(THALAMIC_INDEGREE)) thal += sizes[name.split('->')[1] as TcPopulation] * k;
+  return { cortical, thalamic: thal };
+}
+
+/** Sizes, grid and the in-degree scaling κ for the options (throws a RangeError on bad options). */
+export function thalamocorticalStructure(opts: ThalamocorticalOptions = {}): ThalamocorticalStructure {
+  const n = opts.neurons ?? 10_000;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) fail(`neurons must be a positive integer, got ${n}`);
+  if (n < MIN_PER_COLUMN) fail(`neurons must be at least ${MIN_PER_COLUMN} (one column of every population), got ${n}`);
+  const c = opts.columns ?? chooseColumns(n);
+  if (typeof c !== 'number' || !Number.isInteger(c) || c <= 0) fail(`columns must be a positive integer, got ${c}`);
+  const perColumn = Math.floor(n / c);
+  if (perColumn < MIN_PER_COLUMN)
+    fail(
+      `${c} columns do not fit ${n} neurons: that leaves ${perColumn} neurons per column, and a column needs at least ` +
+        `${MIN_PER_COLUMN} (every population in every column); use at most ${Math.floor(n / MIN_PER_COLUMN)} columns`,
+    );
+  const spacing = opts.spacing ?? DEFAULT_SPACING;
+  if (!(Number.isFinite(spacing) && spacing > 0)) fail(`spacing must be a positive number of µm, got ${spacing}`);
+  const grid = columnGrid(c);
+  const perColumnByPopulation = splitColumn(perColumn);
+  const sizes = {} as Record<TcPopulation, number>;
+  for (const p of TC_POPULATIONS) sizes[p] = perColumnByPopulation[p] * c;
+  const total = perColumn * c;
+  const b = synapseBudget(sizes);
+  const kappa = (SYNAPSES_PER_NEURON * total - b.thalamic) / b.cortical;
+  return { neurons: total, columns: c, columnsX: grid.x, columnsY: grid.y, spacing, perColumn, perColumnByPopulation, sizes, kappa };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Neurons
+// ---------------------------------------------------------------------------------------------
+
+/** Izhikevich (2003) parameters per population; classes mixed by per-neuron Bernoulli variables. */
+function neuronSpec(p: TcPopulation): Pick<PopulationSpec, 'params' | 'random' | 'initial'> {
+  const syn = { tau_syn_e: TAU_SYN_E, tau_syn_i: TAU_SYN_I };
+  const initial: PopulationSpec['initial'] = { v: { dist: 'uniform', low: -70, high: -60 } };
+  switch (p) {
+    case 'L23E': // regular spiking, 20 % chattering (Izhikevich 2003: RS c = -65, d = 8; CH c = -50, d = 2)
+      return { random: { ch: { dist: 'bernoulli', p: 0.2 } }, params: { a: 0.02, b: 0.2, c: { expr: '-65 + 15*ch' }, d: { expr: '8 - 6*ch' }, ...syn }, initial };
+    case 'L5E': // regular spiking, 30 % intrinsically bursting (IB c = -55, d = 4)
+      return { random: { ib: { dist: 'bernoulli', p: 0.3 } }, params: { a: 0.02, b: 0.2, c: { expr: '-65 + 10*ib' }, d: { expr: '8 - 4*ib' }, ...syn }, initial };
+    case 'L4E': // spiny stellate and pyramidal cells: regular spiking
+    case 'L6E':
+      return { params: { a: 0.02, b: 0.2, c: -65, d: 8, ...syn }, initial };
+    case 'TC': // thalamocortical relay (Izhikevich 2003, Fig. 2: a = 0.02, b = 0.25, c = -65, d = 0.05)
+      return { params: { a: 0.02, b: 0.25, c: -65, d: 0.05, ...syn }, initial };
+    case 'RE': // reticular: low-threshold spiking (the 2003 class closest to RE's T-current bursts)
+      return { params: { a: 0.02, b: 0.25, c: -65, d: 2, ...syn }, initial };
+    default: // inhibitory: 70 % fast-spiking basket cells (a = 0.1, b = 0.2), 30 % low-threshold spiking (a = 0.02, b = 0.25)
+      return { random: { lts: { dist: 'bernoulli', p: 0.3 } }, params: { a: { expr: '0.1 - 0.08*lts' }, b: { expr: '0.2 + 0.05*lts' }, c: -65, d: 2, ...syn }, initial };
+  }
+}
+
+const isInhibitory = (p: TcPopulation) => p === 'RE' || p.endsWith('I');
+
+// ---------------------------------------------------------------------------------------------
+// The model
+// ---------------------------------------------------------------------------------------------
+
+/** A projection of the generator before it becomes a ProjectionSpec. */
+export interface TcProjection {
+  name: string;
+  source: TcPopulation;
+  target: TcPopulation;
+  indegree: number;
+  sigma: number;
+  weight: number;
+  offset: number;
+  velocity: number;
+}
+
+/** The generator's projections (names, in-degrees, σ, weights, delay parameters). */
+export function thalamocorticalProjections(opts: ThalamocorticalOptions = {}, st = thalamocorticalStructure(opts)): TcProjection[] {
+  const v = opts.velocity ?? CONDUCTION.cortexVelocity;
+  if (!(Number.isFinite(v) && v > 0)) fail(`velocity must be a positive number of m/s, got ${v}`);
+  const K = microcircuitIndegrees();
+  const out: TcProjection[] = [];
+  CORTICAL.forEach((tgt, i) => {
+    CORTICAL.forEach((src, j) => {
+      const k = Math.round(K[i][j] * st.kappa);
+      if (k < 1) return;
+      const inh = isInhibitory(src);
+      const base = {
+        source: src, target: tgt, weight: inh ? WEIGHTS.g * WEIGHTS.exc : WEIGHTS.exc, velocity: v,
+        offset: inh ? CONDUCTION.cortexOffsetI : CONDUCTION.cortexOffsetE,
+      };
+      const horizontal = src === tgt && (src === 'L23E' || src === 'L5E');
+      if (horizontal) {
+        const kh = Math.round(k * HORIZONTAL_FRACTION);
+        out.push({ ...base, name: `${src}->${tgt}`, indegree: k - kh, sigma: SIGMA.localE });
+        out.push({ ...base, name: `${src}->${tgt}:horizontal`, indegree: kh, sigma: SIGMA.horizontal });
+      } else {
+        out.push({ ...base, name: `${src}->${tgt}`, indegree: k, sigma: inh ? SIGMA.localI : SIGMA.localE });
+      }
+    });
+  });
+  const C = CONDUCTION;
+  const thal = (name: keyof typeof THALAMIC_INDEGREE, weight: number, sigma: number, offset: number, velocity: number) => {
+    const [source, target] = name.split('->') as [TcPopulation, TcPopulation];
+    out.push({ name, source, target, indegree: THALAMIC_INDEGREE[name], sigma, weight, offset, velocity });
+  };
+  thal('TC->L4E', WEIGHTS.thalamocortical, SIGMA.thalamic, C.thalamocorticalOffset, C.thalamocorticalVelocity);
+  thal('TC->L4I', WEIGHTS.thalamocortical, SIGMA.thalamic, C.thalamocorticalOffset, C.thalamocorticalVelocity);
+  thal('TC->L6E', WEIGHTS.thalamocortical, SIGMA.thalamic, C.thalamocorticalOffset, C.thalamocorticalVelocity);
+  thal('TC->L6I', WEIGHTS.thalamocortical, SIGMA.thalamic, C.thalamocorticalOffset, C.thalamocorticalVelocity);
+  thal('L6E->TC', WEIGHTS.corticothalamic, SIGMA.thalamic, C.corticothalamicOffset, C.corticothalamicVelocity);
+  thal('L6E->RE', WEIGHTS.corticothalamic, SIGMA.thalamic, C.corticothalamicOffset, C.corticothalamicVelocity);
+  thal('TC->RE', WEIGHTS.tcToRe, SIGMA.thalamic, C.thalamicOffset, C.thalamicVelocity);
+  thal('RE->TC', WEIGHTS.reToTc, SIGMA.reticular, C.thalamicOffset, C.thalamicVelocity);
+  thal('RE->RE', WEIGHTS.reToRe, SIGMA.thalamic, C.thalamicOffset, C.thalamicVelocity);
+  return out;
+}
+
+/**
+ * The thalamocortical network as a ModelSpec (see docs/thalamocortical.md). Throws a RangeError
+ * naming the option when an option is out of range (neurons not a positive integer, columns that
+ * leave fewer than MIN_PER_COLUMN neurons per column, ...).
+ */
+export function thalamocorticalModel(opts: ThalamocorticalOptions = {}): ModelSpec {
+  const st = thalamocorticalStructure(opts);
+  const seed = opts.seed ?? 1;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) fail(`seed must be an integer in 0..4294967295, got ${seed}`);
+  const duration = opts.durationMs ?? 1000;
+  if (!(Number.isFinite(duration) && duration >= 0)) fail(`durationMs must be >= 0, got ${duration}`);
+  const recordFraction = opts.recordFraction ?? 1;
+  if (!(recordFraction >= 0 && recordFraction <= 1)) fail(`recordFraction must be in [0, 1], got ${recordFraction}`);
+  const sheet = { columns_x: st.columnsX, columns_y: st.columnsY, spacing: st.spacing };
+
+  const populations: PopulationSpec[] = TC_POPULATIONS.map((p) => ({
+    name: p,
+    size: st.sizes[p],
+    model: 'izhikevich',
+    type: isInhibitory(p) ? 'inhibitory' : 'excitatory',
+    synapse: 'exp',
+    ...neuronSpec(p),
+    sheet,
+  }));
+
+  const projections = thalamocorticalProjections(opts, st).map(
+    (q): ProjectionSpec => ({
+      name: q.name,
+      source: q.source,
+      target: q.target,
+      connect: { rule: 'spatial_indegree', indegree: q.indegree, sigma: q.sigma },
+      weight: q.weight,
+      delay: { distance: { offset: q.offset, velocity: q.velocity } },
+    }),
+  );
+
+  const inputs: InputSpec[] = TC_POPULATIONS.map((p) => ({ type: 'poisson', target: p, rate: BACKGROUND[p].rate, weight: BACKGROUND[p].weight }));
+
+  const monitors: MonitorSpec[] = [];
+  if (recordFraction > 0)
+    for (const p of TC_POPULATIONS) {
+      const size = st.sizes[p];
+      const k = Math.round(size * recordFraction);
+      if (k >= size) monitors.push({ type: 'spikes', population: p });
+      else if (k > 0) monitors.push({ type: 'spikes', population: p, neurons: Array.from({ length: k }, (_, x) => x) });
+    }
+
+  const synapses = projections.reduce((a, q) => a + st.sizes[q.target as TcPopulation] * (q.connect as { indegree: number }).indegree, 0);
+  return {
+    name: 'thalamocortical',
+    description:
+      `Thalamocortical network after Izhikevich & Edelman (2008): ${st.columns} columns (${st.columnsX} x ${st.columnsY}, ` +
+      `${st.spacing} um apart) of ${st.perColumn} neurons, layers 2/3, 4, 5, 6 (E and I, sizes after Potjans & Diesmann 2014) ` +
+      `and a thalamus (TC relay, RE reticular); Izhikevich (2003) neurons; ${st.neurons} neurons, ${synapses} synapses ` +
+      `(${(synapses / st.neurons).toFixed(1)} per neuron); distance-dependent connections and delays. See docs/thalamocortical.md.`,
+    dt: DT,
+    duration,
+    seed,
+    populations,
+    projections,
+    inputs,
+    monitors,
+  };
+}
+
+/** Number of synapses the model will have (every rule is a fixed in-degree). */
+export function thalamocorticalSynapses(spec: ModelSpec): number {
+  const size = new Map(spec.populations.map((p) => [p.name, p.size]));
+  return (spec.projections ?? []).reduce((a, q) => a + (size.get(q.target) ?? 0) * ((q.connect as { indegree?: number }).indegree ?? 0), 0);
+}

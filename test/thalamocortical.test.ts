@@ -1,0 +1,274 @@
+/**
+ * The thalamocortical generator (src/models/thalamocortical.ts, docs/thalamocortical.md) on small
+ * networks: population sizes and synapse counts as specified, delays equal offset + distance /
+ * velocity on the grid, Dale's principle, identical spikes on the js and wasm backends and on 1 and
+ * 2 threads, bounded rates after a short run, the CLI's `generate` output validates and bad
+ * arguments give clear errors; plus the spectrum (FFT / Welch) and sheet analysis helpers.
+ */
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import {
+  thalamocorticalModel, thalamocorticalStructure, thalamocorticalProjections, chooseColumns, columnGrid, TC_POPULATIONS, MIN_PER_COLUMN,
+  SYNAPSES_PER_NEURON, DT,
+} from '../src/models/thalamocortical.ts';
+import { validateModel, planNetwork } from '../src/network/index.ts';
+import { sheetDistance } from '../src/network/sheet.ts';
+import { createBackend } from '../src/backend/index.ts';
+import { Simulation } from '../src/sim/simulation.ts';
+import { SheetActivity } from '../src/analysis/sheet.ts';
+import { fft, welch, peakFrequency } from '../src/analysis/spectrum.ts';
+import { sheetReport, sheetPopulations } from '../src/analysis/sheet-report.ts';
+import type { ModelSpec, DistanceDelaySpec } from '../src/core/types.ts';
+import { buildShard } from './connectivity-util.ts';
+import { spikeTrains } from './util.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = join(root, 'bin/axonal.js');
+const axonal = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+
+/** 2,000 neurons on 2 × 2 columns of 500 */
+const SMALL = { neurons: 2000, columns: 4, seed: 3 };
+
+describe('structure', () => {
+  it('sizes: every population is a whole number per column, the columns sum to the neurons', () => {
+    for (const [n, c] of [[2000, 4], [10_000, undefined], [12_345, 9], [100_000, undefined]] as const) {
+      const st = thalamocorticalStructure({ neurons: n, columns: c });
+      const spec = thalamocorticalModel({ neurons: n, columns: c });
+      expect(st.columns).toBe(c ?? chooseColumns(n));
+      expect(st.columnsX * st.columnsY).toBe(st.columns);
+      expect(st.perColumn).toBe(Math.floor(n / st.columns));
+      expect(st.neurons).toBe(st.perColumn * st.columns);
+      expect(spec.populations.map((p) => p.name)).toEqual([...TC_POPULATIONS]);
+      let total = 0;
+      for (const p of spec.populations) {
+        expect(p.sheet).toEqual({ columns_x: st.columnsX, columns_y: st.columnsY, spacing: 100 });
+        expect(p.size).toBe(st.perColumnByPopulation[p.name as (typeof TC_POPULATIONS)[number]] * st.columns);
+        expect(p.size % st.columns).toBe(0);
+        expect(p.size / st.columns).toBeGreaterThanOrEqual(1);
+        total += p.size;
+      }
+      expect(total).toBe(st.neurons);
+    }
+    // the defaults: square grids with ~800 neurons per column
+    expect([10_000, 100_000, 1_000_000].map(chooseColumns)).toEqual([16, 100, 1600]);
+    expect(columnGrid(12)).toEqual({ x: 4, y: 3 });
+    expect(columnGrid(7)).toEqual({ x: 7, y: 1 });
+  });
+
+  it('relative sizes follow the microcircuit (L4E the largest cortical population, L5I the smallest)', () => {
+    const st = thalamocorticalStructure({ neurons: 100_000 });
+    expect(st.sizes.L4E).toBeGreaterThan(st.sizes.L23E);
+    expect(st.sizes.L5I).toBeLessThan(st.sizes.L6I);
+    expect(st.sizes.TC).toBe(2 * st.sizes.RE);
+    expect((st.sizes.TC + st.sizes.RE) / st.neurons).toBeCloseTo(0.03, 3);
+  });
+
+  it('synapse counts: ≈ 500 per neuron, every target has exactly its in-degree', async () => {
+    for (const n of [10_000, 1_000_000]) {
+      const spec = thalamocorticalModel({ neurons: n });
+      const size = new Map(spec.populations.map((p) => [p.name, p.size]));
+      const total = spec.projections!.reduce((a, q) => a + size.get(q.target)! * (q.connect as { indegree: number }).indegree, 0);
+      expect(Math.abs(total / n - SYNAPSES_PER_NEURON)).toBeLessThan(1);
+    }
+    const spec = thalamocorticalModel(SMALL);
+    const plan = planNetwork(spec);
+    const be = await createBackend('js');
+    try {
+      let built = 0;
+      spec.projections!.forEach((q, p) => {
+        const h = buildShard(be, plan, p);
+        const k = (q.connect as { indegree: number }).indegree;
+        const nTgt = plan.projections[p].nTgt;
+        expect(h.nSyn, q.name).toBe(k * nTgt);
+        const per = new Uint32Array(nTgt);
+        for (const t of h.targets) per[t]++;
+        expect(per.every((x) => x === k), q.name).toBe(true);
+        built += h.nSyn;
+      });
+      const sim = await Simulation.create(spec, { backend: 'js', threads: 1 });
+      expect(sim.synapses).toBe(built);
+      sim.dispose();
+    } finally {
+      be.dispose();
+    }
+  });
+
+  it('projections: thalamocortical to L4 and L6, corticothalamic from L6, reticular inhibition of relay cells; long-range horizontal in L2/3 and L5', () => {
+    const qs = thalamocorticalProjections(SMALL);
+    const names = new Set(qs.map((q) => q.name));
+    for (const n of ['TC->L4E', 'TC->L4I', 'TC->L6E', 'TC->L6I', 'L6E->TC', 'L6E->RE', 'TC->RE', 'RE->TC', 'L23E->L23E:horizontal', 'L5E->L5E:horizontal'])
+      expect(names.has(n), n).toBe(true);
+    const horizontal = qs.filter((q) => q.name.endsWith(':horizontal'));
+    const local = qs.filter((q) => !q.name.endsWith(':horizontal') && q.source.startsWith('L'));
+    expect(Math.min(...horizontal.map((q) => q.sigma))).toBeGreaterThan(Math.max(...local.map((q) => q.sigma)));
+  });
+});
+
+describe('connectivity of a generated network', () => {
+  it("delays are offset + distance / velocity on the grid; sources lie within the radius; Dale's principle holds", async () => {
+    const spec = thalamocorticalModel({ neurons: 3600, columns: 9, seed: 5 });
+    expect(validateModel(spec)).toEqual([]);
+    const plan = planNetwork(spec);
+    const pops = new Map(spec.populations.map((p) => [p.name, p]));
+    const be = await createBackend('js');
+    try {
+      spec.projections!.forEach((q, p) => {
+        const h = buildShard(be, plan, p);
+        const src = pops.get(q.source)!;
+        const tgt = pops.get(q.target)!;
+        const sheet = src.sheet!;
+        const perS = src.size / 9;
+        const perT = tgt.size / 9;
+        const { offset, velocity } = (q.delay as DistanceDelaySpec).distance;
+        const sigma = (q.connect as { sigma: number }).sigma;
+        // Dale: the sign of the weight follows the source's type
+        const w = h.weights ?? new Float32Array([h.constWeight]);
+        for (const x of w) expect(src.type === 'excitatory' ? x >= 0 : x <= 0, q.name).toBe(true);
+        let checked = 0;
+        let far = 0;
+        const wrong: string[] = [];
+        for (let s = 0; s < plan.projections[p].nSrc; s++) {
+          const cs = Math.floor(s / perS);
+          for (let k = h.rowPtr[s]; k < h.rowPtr[s + 1]; k++) {
+            const t = h.targets[k];
+            const d = sheetDistance(sheet, cs, Math.floor(t / perT), true);
+            if (d > 3 * sigma + 1e-9) far++;
+            const steps = Math.max(1, Math.round((offset + d / (1000 * velocity)) / DT));
+            const got = h.delays ? h.delays[k] : h.constDelay;
+            if (got !== steps && wrong.length < 5) wrong.push(`${s} -> ${t}: delay ${got} steps, expected ${steps}`);
+            checked++;
+          }
+        }
+        expect(far, q.name).toBe(0);
+        expect(wrong, q.name).toEqual([]);
+        expect(checked).toBe(h.nSyn);
+      });
+    } finally {
+      be.dispose();
+    }
+  });
+
+  it('every population declares its type; projections from inhibitory populations have negative weights', () => {
+    const spec = thalamocorticalModel(SMALL);
+    const type = new Map(spec.populations.map((p) => [p.name, p.type]));
+    for (const p of spec.populations) expect(['excitatory', 'inhibitory']).toContain(p.type);
+    expect(spec.populations.filter((p) => p.type === 'inhibitory').map((p) => p.name)).toEqual(['L23I', 'L4I', 'L5I', 'L6I', 'RE']);
+    for (const q of spec.projections!) expect(Math.sign(q.weight as number), q.name).toBe(type.get(q.source) === 'excitatory' ? 1 : -1);
+    // a flipped sign is refused by validation (Dale's principle)
+    const bad: ModelSpec = { ...spec, projections: spec.projections!.map((q, k) => (k === 0 ? { ...q, weight: -1 } : q)) };
+    expect(validateModel(bad).some((i) => /excitatory/.test(i.message))).toBe(true);
+  });
+});
+
+describe('runs', () => {
+  const spec = thalamocorticalModel({ ...SMALL, durationMs: 150 });
+
+  async function trains(opts: { backend: 'wasm' | 'js'; threads: number }) {
+    const sim = await Simulation.create(spec, opts);
+    try {
+      await sim.run(150);
+      return { trains: spikeTrains(sim), totals: sim.spikeTotals.slice() };
+    } finally {
+      sim.dispose();
+    }
+  }
+
+  it('identical spikes on js and wasm, 1 and 2 threads', async () => {
+    const ref = await trains({ backend: 'wasm', threads: 1 });
+    expect(ref.totals.reduce((a, b) => a + b, 0)).toBeGreaterThan(100);
+    expect(await trains({ backend: 'wasm', threads: 2 })).toEqual(ref);
+    expect(await trains({ backend: 'js', threads: 1 })).toEqual(ref);
+    expect(await trains({ backend: 'js', threads: 2 })).toEqual(ref);
+  });
+
+  it('rates are finite and bounded after a short run; the sheet report has every population and layer', async () => {
+    const sim = await Simulation.create(thalamocorticalModel({ neurons: 5000, seed: 2, durationMs: 400 }), { threads: 2 });
+    try {
+      await sim.run(400);
+      const m = thalamocorticalModel({ neurons: 5000, seed: 2 });
+      const act = new SheetActivity(sheetPopulations(m), { t0: 100, t1: 400, binMs: 1 });
+      m.populations.forEach((p, k) => {
+        const d = sim.spikes(p.name);
+        act.add(k, d.i, Array.from(d.steps, (s) => s * sim.dt));
+      });
+      const rep = sheetReport(act);
+      expect(rep.populations.map((p) => p.name)).toEqual([...TC_POPULATIONS]);
+      expect(rep.layers.map((l) => l.layer)).toEqual(['L2/3', 'L4', 'L5', 'L6', 'thalamus']);
+      for (const p of rep.populations) {
+        expect(Number.isFinite(p.rate_hz), p.name).toBe(true);
+        expect(p.rate_hz, p.name).toBeGreaterThan(0.1);
+        expect(p.rate_hz, p.name).toBeLessThan(50);
+      }
+      for (const l of rep.layers) expect(Number.isFinite(l.peak_hz)).toBe(true);
+    } finally {
+      sim.dispose();
+    }
+  });
+});
+
+describe('CLI', () => {
+  it('generate thalamocortical writes a model that validates', () => {
+    const r = axonal(['generate', 'thalamocortical', '--neurons', '2000', '--columns', '4', '--seed', '9']);
+    expect(r.status, r.stderr).toBe(0);
+    const spec = JSON.parse(r.stdout) as ModelSpec;
+    expect(spec.seed).toBe(9);
+    expect(spec.populations.reduce((a, p) => a + p.size, 0)).toBe(2000);
+    expect(validateModel(spec)).toEqual([]);
+    expect(spec).toEqual(thalamocorticalModel({ neurons: 2000, columns: 4, seed: 9 }));
+  });
+
+  it('examples/thalamocortical-10k.json and -100k.json are the generator output (seed 1)', () => {
+    for (const n of [10_000, 100_000]) {
+      const file = JSON.parse(readFileSync(join(root, `examples/thalamocortical-${n / 1000}k.json`), 'utf8'));
+      expect(file).toEqual(thalamocorticalModel({ neurons: n, seed: 1 }));
+    }
+  });
+
+  it('bad arguments give clear errors (exit code 2)', () => {
+    const cases: [string[], RegExp][] = [
+      [['--neurons', '0'], /neurons must be a positive integer, got 0/],
+      [['--neurons', '-5'], /neurons must be a positive integer, got -5/],
+      [['--neurons', '1.5'], /--neurons must be an integer/],
+      [['--neurons', '1000', '--columns', '50'], /50 columns do not fit 1000 neurons: that leaves 20 neurons per column.*at most 10 columns/],
+      [['--neurons', '1000', '--columns', '0'], /columns must be a positive integer, got 0/],
+    ];
+    for (const [args, re] of cases) {
+      const r = axonal(['generate', 'thalamocortical', ...args]);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(re);
+      expect(r.stdout).toBe('');
+    }
+    const u = axonal(['generate', 'cortex']);
+    expect(u.status).toBe(2);
+    expect(u.stderr).toMatch(/unknown generator "cortex"; available: thalamocortical/);
+  });
+
+  it('the API throws RangeErrors naming the option', () => {
+    expect(() => thalamocorticalModel({ neurons: 0 })).toThrow(/thalamocortical: neurons must be a positive integer/);
+    expect(() => thalamocorticalModel({ neurons: 50 })).toThrow(new RegExp(`at least ${MIN_PER_COLUMN}`));
+    expect(() => thalamocorticalModel({ neurons: 1000, columns: 11 })).toThrow(/do not fit/);
+    expect(() => thalamocorticalModel({ neurons: 1000, velocity: 0 })).toThrow(/velocity must be a positive/);
+  });
+});
+
+describe('spectra', () => {
+  it('the FFT of a cosine has its power in one bin; Welch finds a 40 Hz rhythm and keeps the variance', () => {
+    const n = 64;
+    const re = Float64Array.from({ length: n }, (_, k) => Math.cos((2 * Math.PI * 5 * k) / n));
+    const im = new Float64Array(n);
+    fft(re, im);
+    expect(re[5]).toBeCloseTo(n / 2, 9);
+    expect(re[n - 5]).toBeCloseTo(n / 2, 9);
+    expect(Math.abs(re[4]) + Math.abs(im[4])).toBeLessThan(1e-9);
+    // 4 s at 1 kHz: 5 + 3 sin(2π 40 t)
+    const x = Float64Array.from({ length: 4000 }, (_, k) => 5 + 3 * Math.sin((2 * Math.PI * 40 * k) / 1000));
+    const s = welch(x, 1000, { segment: 512 });
+    expect(Math.abs(peakFrequency(s, 2).freq - 40)).toBeLessThan(1000 / 512); // one bin
+    let total = 0;
+    for (let k = 0; k < s.power.length; k++) total += (s.power[k] * 1000) / 512;
+    expect(total).toBeCloseTo(4.5, 1); // variance of 3 sin = 9 / 2
+    expect(() => fft(new Float64Array(6), new Float64Array(6))).toThrow(/power of two/);
+  });
+});
