@@ -10,8 +10,8 @@
 // Models: CUBA (examples/cuba.json with a Poisson input added to both populations, for the input
 // rate slider), the random threshold-unit network (examples/threshold-random.json with a Poisson
 // input at 0 Hz: noise to perturb its deterministic cycle), and the Izhikevich network
-// (examples/izhikevich2003.json) when that file exists, and the 10k thalamocortical network
-// (examples/thalamocortical-10k.json).
+// (examples/izhikevich2003.json) when that file exists, and the 10k and 100k thalamocortical networks
+// (examples/thalamocortical-10k.json, -100k.json).
 //
 // Usage: node scripts/build-web.js [--out dir] [--no-minify]
 import { build } from 'esbuild';
@@ -116,6 +116,19 @@ if (existsSync('examples/thalamocortical-10k.json')) {
     '16 cortical columns (4 × 4, 100 µm apart) with layers 2/3, 4, 5 and 6 (excitatory and inhibitory, sizes after Potjans & Diesmann) and a thalamus (relay TC and reticular RE cells); ' +
       'Izhikevich (2003) RS, CH, IB, FS, LTS and TC neurons; connections drawn around each column with distance-dependent delays; 500 synapses per neuron. ' +
       'The slider sets the background Poisson rate of every population (50/s cortex, 100/s thalamus at the start). See docs/thalamocortical.md.',
+    { inputRateMax: 500 },
+  );
+}
+if (existsSync('examples/thalamocortical-100k.json')) {
+  // axonal generate thalamocortical --neurons 100000 --seed 1: the same network on 10 x 10 columns
+  const tc = readJson('examples/thalamocortical-100k.json');
+  const cols = tc.populations[0].sheet;
+  addModel(
+    'thalamocortical-100k',
+    'Thalamocortical: 100,000 Izhikevich neurons, 50 M synapses',
+    tc,
+    `The network above on ${cols.columns_x} × ${cols.columns_y} columns: about 0.4 GB of memory (the page refuses it with the numbers where that does not fit) and slower than real time on one thread; ` +
+      'with cross-origin isolation the page runs it on every core. See docs/thalamocortical.md.',
     { inputRateMax: 500 },
   );
 }

@@ -201,6 +201,18 @@ describe.skipIf(!haveChromium && !inCI)(`browser demo in headless Chromium (${CH
     expect(await page.locator('#model option[value=izhikevich]').count()).toBe(izh ? 1 : 0);
   });
 
+  it('runs the 10k thalamocortical example (wasm) and lists the 100k one', async () => {
+    expect(await page.locator('#model option[value=thalamocortical-100k]').count()).toBe(1);
+    await page.locator('#model').selectOption('thalamocortical-10k');
+    await page.locator('#backend').selectOption('wasm');
+    await page.locator('#duration').fill('300');
+    await page.locator('#pace').selectOption('0');
+    await page.locator('#run').click();
+    await expect.poll(() => page.locator('#state').getAttribute('data-state'), { timeout: 60_000 }).toBe('completed');
+    expect(await num('#spike-count', 'data-count')).toBeGreaterThan(0);
+    expect(pageErrors).toEqual([]);
+  });
+
   it("the README's 'Embedding in a page' snippet runs against dist/browser.js", async () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const section = readme.split(/^### Embedding in a page$/m)[1];
