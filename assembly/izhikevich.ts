@@ -12,8 +12,9 @@
 //              dv = f(v,u,I); du = g(v,u); v = v + dv*dt; u = u + du*dt
 //   spike      if v >= v_peak: v = c; u = u + d; spikes[count++] = i
 //   exp        ie = ie*P11e + inE; ii = ii*P11i + inI; inE = inI = 0      delta: in = 0
-// The SIMD path (4 neurons per iteration, homogeneous or heterogeneous parameters) performs the
-// same IEEE float32 operations lane-wise, so it gives the same bits as the scalar tail and as JS.
+// The SIMD path (groups of 4 neurons, two groups per iteration while 8 remain; homogeneous or
+// heterogeneous parameters) performs the same IEEE float32 operations lane-wise, so it gives the
+// same bits as the scalar tail and as JS.
 
 import { IZH_A, IZH_B, IZH_C, IZH_D, IZH_VPEAK, IZH_P11E, IZH_P11I, IZH_NPARAMS, IZH_SCHEME_2003 } from "./layout";
 import { inBounds } from "./util";
@@ -66,6 +67,65 @@ const HALF: f32 = 0.5;
 }
 
 /**
+ * Neurons i..i+3 of izhCore's SIMD path (see there); spikes appended in ascending order from
+ * spikes[count]; returns the new count. Two calls per loop iteration give the CPU two independent
+ * dependency chains.
+ */
+// @ts-ignore: decorator
+@inline function izhGroup4(
+  i: i32, count: i32, v: usize, u: usize, ie: usize, ii: usize, bias: usize, inE: usize, inI: usize,
+  pA: usize, pB: usize, pC: usize, pD: usize, pPeak: usize, p11e: usize, p11i: usize, het: bool,
+  s2003: bool, zero: v128, half: v128, vdt: v128, spikes: usize, exp: bool,
+): i32 {
+  const o = <usize>i << 2;
+  let x = v128.load(v + o);
+  let w = v128.load(u + o);
+  const A = prow4(pA, o, het);
+  const B = prow4(pB, o, het);
+  let I: v128;
+  let e: v128 = zero;
+  let h: v128 = zero;
+  if (exp) {
+    e = v128.load(ie + o);
+    h = v128.load(ii + o);
+    I = f32x4.add(f32x4.add(e, h), v128.load(bias + o));
+  } else {
+    I = f32x4.add(v128.load(bias + o), v128.load(inE + o));
+  }
+  if (s2003) {
+    x = f32x4.add(x, f32x4.mul(half, dvdt4(x, w, I)));
+    x = f32x4.add(x, f32x4.mul(half, dvdt4(x, w, I)));
+    w = f32x4.add(w, dudt4(x, w, A, B));
+  } else {
+    const dv = dvdt4(x, w, I);
+    const du = dudt4(x, w, A, B);
+    x = f32x4.add(x, f32x4.mul(dv, vdt));
+    w = f32x4.add(w, f32x4.mul(du, vdt));
+  }
+  if (exp) {
+    v128.store(ie + o, f32x4.add(f32x4.mul(e, prow4(p11e, o, het)), v128.load(inE + o)));
+    v128.store(ii + o, f32x4.add(f32x4.mul(h, prow4(p11i, o, het)), v128.load(inI + o)));
+    v128.store(inI + o, zero);
+  }
+  v128.store(inE + o, zero);
+  const spk = f32x4.ge(x, prow4(pPeak, o, het));
+  let m = i32x4.bitmask(spk);
+  if (m != 0) {
+    x = v128.bitselect(prow4(pC, o, het), x, spk);
+    w = v128.bitselect(f32x4.add(w, prow4(pD, o, het)), w, spk);
+    // lanes of the bitmask in ascending order -> ascending neuron indices
+    while (m != 0) {
+      store<i32>(spikes + (<usize>count << 2), i + ctz<i32>(m));
+      count++;
+      m &= m - 1;
+    }
+  }
+  v128.store(v + o, x);
+  v128.store(u + o, w);
+  return count;
+}
+
+/**
  * One step of n Izhikevich neurons; `exp` is a compile-time constant after inlining
  * (exp: ie, ii, inE, inI used; delta: inE is the input, ie, ii, inI unused).
  */
@@ -93,52 +153,13 @@ const HALF: f32 = 0.5;
     const half = f32x4.splat(HALF);
     const vdt = f32x4.splat(dt);
     const n4 = n & ~3;
+    const n8 = n & ~7;
+    for (; i < n8; i += 8) {
+      count = izhGroup4(i, count, v, u, ie, ii, bias, inE, inI, pA, pB, pC, pD, pPeak, p11e, p11i, het, s2003, zero, half, vdt, spikes, exp);
+      count = izhGroup4(i + 4, count, v, u, ie, ii, bias, inE, inI, pA, pB, pC, pD, pPeak, p11e, p11i, het, s2003, zero, half, vdt, spikes, exp);
+    }
     for (; i < n4; i += 4) {
-      const o = <usize>i << 2;
-      let x = v128.load(v + o);
-      let w = v128.load(u + o);
-      const A = prow4(pA, o, het);
-      const B = prow4(pB, o, het);
-      let I: v128;
-      let e: v128 = zero;
-      let h: v128 = zero;
-      if (exp) {
-        e = v128.load(ie + o);
-        h = v128.load(ii + o);
-        I = f32x4.add(f32x4.add(e, h), v128.load(bias + o));
-      } else {
-        I = f32x4.add(v128.load(bias + o), v128.load(inE + o));
-      }
-      if (s2003) {
-        x = f32x4.add(x, f32x4.mul(half, dvdt4(x, w, I)));
-        x = f32x4.add(x, f32x4.mul(half, dvdt4(x, w, I)));
-        w = f32x4.add(w, dudt4(x, w, A, B));
-      } else {
-        const dv = dvdt4(x, w, I);
-        const du = dudt4(x, w, A, B);
-        x = f32x4.add(x, f32x4.mul(dv, vdt));
-        w = f32x4.add(w, f32x4.mul(du, vdt));
-      }
-      if (exp) {
-        v128.store(ie + o, f32x4.add(f32x4.mul(e, prow4(p11e, o, het)), v128.load(inE + o)));
-        v128.store(ii + o, f32x4.add(f32x4.mul(h, prow4(p11i, o, het)), v128.load(inI + o)));
-        v128.store(inI + o, zero);
-      }
-      v128.store(inE + o, zero);
-      const spk = f32x4.ge(x, prow4(pPeak, o, het));
-      let m = i32x4.bitmask(spk);
-      if (m != 0) {
-        x = v128.bitselect(prow4(pC, o, het), x, spk);
-        w = v128.bitselect(f32x4.add(w, prow4(pD, o, het)), w, spk);
-        // lanes of the bitmask in ascending order -> ascending neuron indices
-        while (m != 0) {
-          store<i32>(spikes + (<usize>count << 2), i + ctz<i32>(m));
-          count++;
-          m &= m - 1;
-        }
-      }
-      v128.store(v + o, x);
-      v128.store(u + o, w);
+      count = izhGroup4(i, count, v, u, ie, ii, bias, inE, inI, pA, pB, pC, pD, pPeak, p11e, p11i, het, s2003, zero, half, vdt, spikes, exp);
     }
   }
   for (; i < n; i++) {

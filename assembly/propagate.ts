@@ -79,6 +79,50 @@ export function propagate(
         const e = <usize>load<u32>(rowAddr, 4);
         events += <u32>(e - k);
         const e4 = k + ((e - k) & ~(<usize>3));
+        if (ASC_FEATURE_SIMD) {
+          // Dense rows (e.g. all-to-all: the row's targets run first..first+len-1): four synapses
+          // whose targets are consecutive update four distinct ring cells, so one f32x4 add gives
+          // the bits of the four sequential adds. Checked per group of four; other groups take the
+          // scalar code. Only tried when the row's first and last targets span exactly its length.
+          // Eight at a time while the row stays dense, then groups of four.
+          if (e4 > k && load<u32>(syn + ((e - 1) << 2)) - load<u32>(syn + (k << 2)) == <u32>(e - k - 1)) {
+            const iota = i32x4(0, 1, 2, 3);
+            const four = i32x4.splat(4);
+            const e8 = k + ((e - k) & ~(<usize>7));
+            for (; k < e8; k += 8) {
+              const tp = syn + (k << 2);
+              const wp = weights + (k << 2);
+              const tv = v128.load(tp);
+              const tw = v128.load(tp, 16);
+              const t0 = i32x4.extract_lane(tv, 0);
+              const ex = i32x4.add(i32x4.splat(t0), iota);
+              if (i32x4.all_true(v128.and(i32x4.eq(tv, ex), i32x4.eq(tw, i32x4.add(ex, four))))) {
+                const a = base + (<usize><u32>t0 << 2);
+                v128.store(a, f32x4.add(v128.load(a), v128.load(wp)));
+                v128.store(a, f32x4.add(v128.load(a, 16), v128.load(wp, 16)), 16);
+              } else break;
+            }
+            for (; k < e4; k += 4) {
+              const tp = syn + (k << 2);
+              const wp = weights + (k << 2);
+              const tv = v128.load(tp);
+              const t0 = i32x4.extract_lane(tv, 0);
+              if (i32x4.all_true(i32x4.eq(tv, i32x4.add(i32x4.splat(t0), iota)))) {
+                const a = base + (<usize><u32>t0 << 2);
+                v128.store(a, f32x4.add(v128.load(a), v128.load(wp)));
+              } else {
+                const a0 = base + (<usize>load<u32>(tp) << 2);
+                store<f32>(a0, load<f32>(a0) + load<f32>(wp));
+                const a1 = base + (<usize>load<u32>(tp, 4) << 2);
+                store<f32>(a1, load<f32>(a1) + load<f32>(wp, 4));
+                const a2 = base + (<usize>load<u32>(tp, 8) << 2);
+                store<f32>(a2, load<f32>(a2) + load<f32>(wp, 8));
+                const a3 = base + (<usize>load<u32>(tp, 12) << 2);
+                store<f32>(a3, load<f32>(a3) + load<f32>(wp, 12));
+              }
+            }
+          }
+        }
         for (; k < e4; k += 4) {
           const tp = syn + (k << 2);
           const wp = weights + (k << 2);

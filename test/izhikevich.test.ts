@@ -4,13 +4,13 @@
  *  - a double-precision reference of the same scheme (the firing classes of Izhikevich 2003),
  *  - an independent float32 specification written here in the documented order (bitwise),
  *  - the js backend run in lockstep (bitwise),
- *  - rngNormal of src/core/rng.ts for every noise draw.
+ *  - rngNormal32 (the float32 ziggurat) of src/core/rng.ts for every noise draw.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../src/backend/index.ts';
 import * as L from '../src/core/layout.ts';
-import { rngKey, rngNormal } from '../src/core/rng.ts';
+import { rngKey, rngNormal32 } from '../src/core/rng.ts';
 
 import { ARENA, Arena, BACKENDS, expectBits, fr, prng, SIZES, lockstepBackends } from './kernel-harness.ts';
 
@@ -358,7 +358,7 @@ for (const B of BACKENDS) {
     });
 
     // ------------------------------------------------------------------ noise
-    it('noise_input: out[i] += f32(f32(std*f32(z)) + mean), z = rngNormal(key, offset + i), bit for bit; sharding draws the same numbers', () => {
+    it('noise_input: out[i] += f32(f32(std*z) + mean), z = rngNormal32(key, offset + i), bit for bit; sharding draws the same numbers', () => {
       for (const n of [1, 3, 4, 5, 17, 1001]) {
         a.reset();
         const rnd = prng(n + 31);
@@ -372,7 +372,7 @@ for (const B of BACKENDS) {
           const std = [5, 2, 0.0123][t % 3];
           be.kernels.noise_input(n, key, offset, mean, std, po);
           for (let i = 0; i < n; i++) {
-            const z = fr(rngNormal(key, (offset + i) >>> 0));
+            const z = rngNormal32(key, (offset + i) >>> 0);
             want[i] = fr(want[i] + fr(fr(fr(std) * z) + fr(mean)));
           }
           expectBits(a.getF32(po, n), want, `noise_input n=${n} t=${t}`);
