@@ -28,7 +28,7 @@ import {
   CONN_HASH_BITS, CONN_SHEET_CX, CONN_SHEET_CY, CONN_NPC_SRC, CONN_NPC_TGT, CONN_SP_TABLE, CONN_SP_LEN,
   CONN_SPACING, CONN_F_PERIODIC, RULE_SPATIAL_INDEGREE, VAL_DISTANCE, CONN_ERR_SPATIAL, CONN_SPATIAL_MAX_ATTEMPTS,
 } from "./layout";
-import { mix32, detLog, detCos2Pi } from "./rng";
+import { mix32, rngNormal32 } from "./rng";
 import { inBounds } from "./util";
 
 const TWO_M53: f64 = 1.1102230246251565e-16;
@@ -64,8 +64,8 @@ let gUsed: u32 = 0;
 
 /**
  * One value of a distribution from (key, counter ctr...): uniform a + b*u (2 counters), bernoulli
- * u < a (2), normal a + b*z (3 per attempt; clipped to [lo, hi], or redrawn up to CONN_MAX_REDRAW
- * times, then NaN). Same operations as drawValue in src/network/values.ts over a KeyStream.
+ * u < a (2), normal a + b*z with z = rngNormal32(key, ctr/2) (2 per attempt; clipped to [lo, hi], or
+ * redrawn up to CONN_MAX_REDRAW times, then NaN). Mirrored by drawValue in src/backend/js/connect.ts.
  */
 function drawValue(kind: u32, a: f64, b: f64, lo: f64, hi: f64, redraw: bool, key: u32, ctr: u32): f64 {
   const rot = rotOf(key);
@@ -77,15 +77,15 @@ function drawValue(kind: u32, a: f64, b: f64, lo: f64, hi: f64, redraw: bool, ke
     gUsed = 2;
     return uniform53(rngAt(key, rot, ctr), rngAt(key, rot, ctr + 1)) < a ? 1.0 : 0.0;
   }
-  // normal (Box–Muller, cosine branch)
+  // normal: the float32 ziggurat rngNormal32 of assembly/rng.ts, draw j = c/2 (counters c, c + 1;
+  // c is even: every value consumes an even number of counters)
   let c = ctr;
   for (let k: i32 = 0; k < CONN_MAX_REDRAW; k++) {
-    const u1 = uniform53(rngAt(key, rot, c), rngAt(key, rot, c + 1));
-    const u2 = <f64>(rngAt(key, rot, c + 2) >>> 8) * TWO_M24;
-    c += 3;
-    const x = a + b * (Math.sqrt(-2.0 * detLog(1.0 - u1)) * detCos2Pi(u2));
+    if (!ASC_NO_ASSERT) assert((c & 1) == 0, "drawValue: odd counter");
+    const x = a + b * <f64>rngNormal32(key, c >>> 1);
+    c += 2;
     if (!redraw) {
-      gUsed = 3;
+      gUsed = 2;
       return x < lo ? lo : x > hi ? hi : x;
     }
     if (x >= lo && x <= hi) {

@@ -1,6 +1,6 @@
 /**
  * Connectivity generation in TypeScript: mirror of assembly/connect.ts, operation for operation
- * (32-bit integer mixing with Math.imul, the same float64 operations, detLog of src/core/rng.ts),
+ * (32-bit integer mixing with Math.imul, the same float64 operations, rngNormal32 of src/core/rng.ts),
  * so that both backends build the same synapses bit for bit. See assembly/connect.ts for the
  * two passes and docs/model-format.md for the rules.
  */
@@ -17,7 +17,7 @@ import {
   CONN_SHEET_CX, CONN_SHEET_CY, CONN_NPC_SRC, CONN_NPC_TGT, CONN_SP_TABLE, CONN_SP_LEN, CONN_SPACING,
   CONN_F_PERIODIC, RULE_SPATIAL_INDEGREE, VAL_DISTANCE, CONN_ERR_SPATIAL, CONN_SPATIAL_MAX_ATTEMPTS,
 } from '../../core/layout.ts';
-import { detCos2Pi, detLog, mix32 } from '../../core/rng.ts';
+import { mix32, rngNormal32 } from '../../core/rng.ts';
 import type { Kernels } from '../types.ts';
 import type { Views } from './views.ts';
 
@@ -115,14 +115,13 @@ export function connectKernels(m: Views): Pick<Kernels, 'connect_count' | 'conne
       gUsed = 2;
       return uniform53(rngAt(key, rot, ctr), rngAt(key, rot, (ctr + 1) >>> 0)) < a ? 1 : 0;
     }
+    // normal: the float32 ziggurat, draw j = c/2 (counters c, c + 1; c is even)
     let c = ctr;
     for (let k = 0; k < CONN_MAX_REDRAW; k++) {
-      const u1 = uniform53(rngAt(key, rot, c), rngAt(key, rot, (c + 1) >>> 0));
-      const u2 = (rngAt(key, rot, (c + 2) >>> 0) >>> 8) * TWO_M24;
-      c = (c + 3) >>> 0;
-      const x = a + b * (Math.sqrt(-2 * detLog(1 - u1)) * detCos2Pi(u2));
+      const x = a + b * rngNormal32(key, c >>> 1);
+      c = (c + 2) >>> 0;
       if (!redraw) {
-        gUsed = 3;
+        gUsed = 2;
         return x < lo ? lo : x > hi ? hi : x;
       }
       if (x >= lo && x <= hi) {
