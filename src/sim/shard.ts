@@ -710,7 +710,8 @@ export class Shard {
           const ob = outboxes[s], L = layouts[s];
           const n = ob[L.countBase(parity, j) + pr.source];
           const start = L.idxBase(parity, j) + L.offsets[pr.source];
-          if (n > 0) this.i32.set(ob.subarray(start, start + n), g + c);
+          const i32 = this.i32, o = g + c;
+          for (let q = 0; q < n; q++) i32[o + q] = ob[start + q];
           c += n;
         }
         gathered[pr.source] = c;

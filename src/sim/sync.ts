@@ -15,6 +15,8 @@ export const CTL_ERROR = 4;
 export const CTL_DEAD = 5;
 /** steps completed (written by shard 0 after each interval) */
 export const CTL_PROGRESS = 6;
+/** workers sleeping in Atomics.wait at the barrier (the last to arrive notifies only when some are) */
+export const CTL_SLEEPERS = 7;
 export const CTL_SIZE = 8;
 
 export const DECISION_GO = 0;
@@ -36,7 +38,9 @@ export function barrier(ctl: Int32Array, parties: number, spin = 4000): number {
     const d = Atomics.load(ctl, CTL_ERROR) ? DECISION_ERROR : Atomics.load(ctl, CTL_ABORT) ? DECISION_ABORT : DECISION_GO;
     Atomics.store(ctl, CTL_DECISION, d);
     Atomics.add(ctl, CTL_GEN, 1);
-    Atomics.notify(ctl, CTL_GEN);
+    // Sequentially consistent: a worker that counted itself a sleeper after this load sees the new
+    // generation in Atomics.wait and returns at once; one counted before is woken here.
+    if (Atomics.load(ctl, CTL_SLEEPERS) > 0) Atomics.notify(ctl, CTL_GEN);
   } else {
     let spins = 0;
     while (Atomics.load(ctl, CTL_GEN) === gen) {
@@ -44,7 +48,9 @@ export function barrier(ctl: Int32Array, parties: number, spin = 4000): number {
         spins++;
         continue;
       }
+      Atomics.add(ctl, CTL_SLEEPERS, 1);
       Atomics.wait(ctl, CTL_GEN, gen, 20);
+      Atomics.sub(ctl, CTL_SLEEPERS, 1);
       if (Atomics.load(ctl, CTL_DEAD)) throw new WorkerDiedError('another shard worker died');
     }
   }
