@@ -33,6 +33,12 @@ if (process.argv.includes('--thalamocortical')) {
   await runThalamocortical(opts);
   process.exit(0);
 }
+if (process.argv.includes('--speedup')) {
+  const { runSpeedup } = await import('./speedup.js');
+  const n = process.argv.indexOf('--neurons');
+  await runSpeedup(n >= 0 ? { neurons: Number(process.argv[n + 1]) } : {});
+  process.exit(0);
+}
 if (process.argv.includes('--polychronization')) {
   const { runPolychronization } = await import('./polychronization.js');
   const d = process.argv.indexOf('--duration');
@@ -68,6 +74,7 @@ const program = new Command()
   .option('--scale', 'run the scale benchmark instead: CUBA with 1 M neurons, 100 M and 500 M synapses')
   .option('--microcircuit', 'run the Potjans-Diesmann microcircuit benchmark instead (full scale, 1 and 2 threads)')
   .option('--thalamocortical', 'run the thalamocortical scale benchmark instead (1 M neurons, 0.5 B synapses, 2 threads; --neurons n[,n...], --threads, --duration, --dry-run)')
+  .option('--speedup', 'run the thread speed-up benchmark instead (CUBA-100k, 1 and 2 threads alternately)')
   .option('--polychronization', 'run the Izhikevich (2006) polychronization benchmark instead (one model hour, wasm, 1 thread; --duration ms)')
   .option('--izhikevich', 'run the Izhikevich (2003) network benchmark instead (10 s of model time, wasm and js, 1 thread)')
   .option('--build', 'run the connectivity construction benchmark instead (synapses per second)')

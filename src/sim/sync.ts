@@ -26,12 +26,35 @@ export const DECISION_ERROR = 2;
 export class WorkerDiedError extends Error {}
 
 /**
- * Wait until all `parties` workers arrived; returns the decision taken by the last one to arrive
- * (go, abort: finish the interval and stop, error: stop now). Spins up to `spin` checks (long when
- * every worker has a core of its own: waking from Atomics.wait costs tens of microseconds), then
- * sleeps with Atomics.wait, so that more workers than cores still progress.
+ * A worker's spin budget at the barrier: `limit` checks before sleeping, adapted between `min` and
+ * `max` (see barrier).
  */
-export function barrier(ctl: Int32Array, parties: number, spin = 4000): number {
+export class SpinBudget {
+  limit: number;
+  constructor(
+    readonly max: number,
+    readonly min = 256,
+  ) {
+    this.limit = max;
+  }
+}
+
+/** A sleep shorter than this (ms) means a longer spin would have caught the release: spin longer. */
+const SHORT_SLEEP_MS = 0.05;
+/** A sleep longer than this (ms) means the others are slow or descheduled: spin less. */
+const LONG_SLEEP_MS = 0.5;
+
+/**
+ * Wait until all `parties` workers arrived; returns the decision taken by the last one to arrive
+ * (go, abort: finish the interval and stop, error: stop now). Spins up to `budget.limit` checks
+ * (waking from Atomics.wait costs tens of microseconds), then sleeps with Atomics.wait, so that more
+ * workers than cores still progress. The budget adapts: after a sleep shorter than 50 µs it doubles
+ * (up to max), after one longer than 0.5 ms it halves (down to min). So on a quiet machine with a
+ * core per worker the workers spin and meet within microseconds, and on a loaded one (another
+ * process takes a core, a worker is descheduled for milliseconds) they soon stop burning the CPU
+ * the late worker needs.
+ */
+export function barrier(ctl: Int32Array, parties: number, budget: SpinBudget | number = 4000): number {
   const gen = Atomics.load(ctl, CTL_GEN);
   if (Atomics.add(ctl, CTL_ARRIVE, 1) === parties - 1) {
     Atomics.store(ctl, CTL_ARRIVE, 0);
@@ -42,16 +65,22 @@ export function barrier(ctl: Int32Array, parties: number, spin = 4000): number {
     // generation in Atomics.wait and returns at once; one counted before is woken here.
     if (Atomics.load(ctl, CTL_SLEEPERS) > 0) Atomics.notify(ctl, CTL_GEN);
   } else {
+    const limit = typeof budget === 'number' ? budget : budget.limit;
     let spins = 0;
-    while (Atomics.load(ctl, CTL_GEN) === gen) {
-      if (spins < spin) {
-        spins++;
-        continue;
+    while (spins < limit && Atomics.load(ctl, CTL_GEN) === gen) spins++;
+    if (Atomics.load(ctl, CTL_GEN) === gen) {
+      const t0 = performance.now();
+      while (Atomics.load(ctl, CTL_GEN) === gen) {
+        Atomics.add(ctl, CTL_SLEEPERS, 1);
+        Atomics.wait(ctl, CTL_GEN, gen, 20);
+        Atomics.sub(ctl, CTL_SLEEPERS, 1);
+        if (Atomics.load(ctl, CTL_DEAD)) throw new WorkerDiedError('another shard worker died');
       }
-      Atomics.add(ctl, CTL_SLEEPERS, 1);
-      Atomics.wait(ctl, CTL_GEN, gen, 20);
-      Atomics.sub(ctl, CTL_SLEEPERS, 1);
-      if (Atomics.load(ctl, CTL_DEAD)) throw new WorkerDiedError('another shard worker died');
+      if (typeof budget !== 'number') {
+        const slept = performance.now() - t0;
+        if (slept < SHORT_SLEEP_MS) budget.limit = Math.min(budget.max, budget.limit * 2);
+        else if (slept > LONG_SLEEP_MS) budget.limit = Math.max(budget.min, budget.limit >> 1);
+      }
     }
   }
   return Atomics.load(ctl, CTL_DECISION);

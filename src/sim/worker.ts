@@ -9,7 +9,7 @@ import type { BackendName } from '../backend/types.ts';
 import type { BuiltNetwork, MonitorSpec } from '../core/types.ts';
 import { outboxLayouts, Shard, SimulationError } from './shard.ts';
 import {
-  barrier, CTL_ERROR, CTL_PROGRESS, DECISION_ABORT, DECISION_ERROR, type OutboxLayout, WorkerDiedError,
+  barrier, CTL_ERROR, CTL_PROGRESS, DECISION_ABORT, DECISION_ERROR, type OutboxLayout, SpinBudget, WorkerDiedError,
 } from './sync.ts';
 
 export interface InitMessage {
@@ -22,7 +22,7 @@ export interface InitMessage {
   monitors: MonitorSpec[];
   checkEvery: number;
   interval: number;
-  /** barrier spin count: long when every worker has its own core */
+  /** largest barrier spin count (adapted down under load, src/sim/sync.ts): long when every worker has its own core */
   spin: number;
   ctl: SharedArrayBuffer;
   outboxes: SharedArrayBuffer[];
@@ -64,7 +64,7 @@ class ShardWorker {
   T = 1;
   D = 1;
   checkEvery = 10;
-  spin = 4000;
+  spin = new SpinBudget(4000);
   intervals = 0;
 
   constructor(readonly port: Port) {}
@@ -80,7 +80,7 @@ class ShardWorker {
     }
     this.T = m.count;
     this.D = m.interval;
-    this.spin = m.spin;
+    this.spin = new SpinBudget(m.spin, Math.min(256, m.spin));
     this.checkEvery = m.checkEvery;
     this.ctl = new Int32Array(m.ctl);
     this.outboxes = m.outboxes.map((b) => new Int32Array(b));
