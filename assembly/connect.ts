@@ -9,6 +9,16 @@
 //                        rowPtr[s]++ (syn = local target | delay << 24 when packed, weight), then
 //                        shifts rowPtr back: rowPtr[s]..rowPtr[s+1] is row s. Returns the count.
 //
+// With a source list (CONN_SRC_LIST; fixed_indegree, fixed_total_number, pairwise_bernoulli) the
+// count pass also stores each synapse's source in generation order and the fill pass reads them
+// back instead of drawing them again (values are still drawn by the fill: the same synapses).
+// With constant weights and delays too (CONN_F_PARTITION), the count pass only counts the synapses
+// of each bucket (2^shift consecutive sources) and the fill writes each synapse, in generation
+// order, as (source & (2^shift - 1)) | local target << shift to its bucket's range of syn, then
+// sorts each bucket by source, stably, through the bucket area (sortBuckets): the rows are written
+// one bucket at a time, in cache. A bucket larger than the bucket area, or a list without room,
+// falls back to counting the rows (leavePartition). The js mirror places the synapses as usual.
+//
 // Targets are visited in ascending order, so every row's targets ascend (multapses in generation
 // order); fixed_outdegree, generated per source, sorts each row stably by target instead.
 // The descriptor (layout.ts CONN_*) is written by the host (src/sim/connectivity.ts).
@@ -27,6 +37,7 @@ import {
   CONN_PHASE, CONN_CHUNK_BEGIN, CONN_CHUNK_END, CONN_IDX, CONN_PHASE_FIRST, CONN_PHASE_LAST, CONN_PHASE_CHUNK,
   CONN_HASH_BITS, CONN_SHEET_CX, CONN_SHEET_CY, CONN_NPC_SRC, CONN_NPC_TGT, CONN_SP_TABLE, CONN_SP_LEN,
   CONN_SPACING, CONN_F_PERIODIC, RULE_SPATIAL_INDEGREE, VAL_DISTANCE, CONN_ERR_SPATIAL, CONN_SPATIAL_MAX_ATTEMPTS,
+  CONN_SRC_LIST, CONN_LIST_POS, CONN_LIST_CAP, CONN_F_COUNT_BUCKETS, CONN_F_PARTITION,
 } from "./layout";
 import { mix32, rngNormal32 } from "./rng";
 import { inBounds } from "./util";
@@ -137,6 +148,8 @@ let fBkCap: u32 = 0;
 let fBkShift: u32 = 0;
 let fBkStride: usize = 0; // bytes per entry
 let fNBk: u32 = 0;
+// partition mode (CONN_F_PARTITION): fBk holds a counter per bucket (count), then its cursor in syn (fill)
+let fPart: bool = false;
 
 function setupFill(desc: usize): void {
   const flags = load<u32>(desc + CONN_FLAGS);
@@ -182,12 +195,32 @@ function setupFill(desc: usize): void {
   const nSrc = load<u32>(desc + CONN_NSRC);
   fNBk = nSrc > 0 ? ((nSrc - 1) >>> fBkShift) + 1 : 0;
   fBkE = fBk + ((<usize>fNBk * 4 + 15) & ~(<usize>15));
-  if (fBk != 0 && first) memory.fill(fBk, 0, <usize>fNBk << 2);
+  fPart = (flags & CONN_F_PARTITION) != 0 && fBk != 0;
+  if (fBk != 0 && first) {
+    if (fPart) {
+      // the counts of connect_count become each bucket's first synapse
+      let acc: u32 = 0;
+      for (let b: u32 = 0; b < fNBk; b++) {
+        const fa = fBk + (<usize>b << 2);
+        const c = load<u32>(fa);
+        store<u32>(fa, acc);
+        acc += c;
+      }
+    } else {
+      memory.fill(fBk, 0, <usize>fNBk << 2);
+    }
+  }
 }
 
-/** Count-pass buckets: 4-byte entries (the source), same area and shift as the fill's. */
+/**
+ * Count-pass buckets (with CONN_F_COUNT_BUCKETS: rowPtr too large for the cache): 4-byte entries
+ * (the source), same area and shift as the fill's.
+ */
 function setupCount(desc: usize): void {
   fBk = <usize>load<u32>(desc + CONN_BUCKETS);
+  const flags = load<u32>(desc + CONN_FLAGS);
+  fPart = (flags & CONN_F_PARTITION) != 0 && fBk != 0 && load<u32>(desc + CONN_SRC_LIST) != 0;
+  if ((flags & CONN_F_COUNT_BUCKETS) == 0 && !fPart) fBk = 0;
   if (load<u32>(desc + CONN_RULE) == <u32>RULE_FIXED_OUTDEGREE || load<u32>(desc + CONN_RULE) == <u32>RULE_ALL_TO_ALL) fBk = 0;
   fBkCap = load<u32>(desc + CONN_BUCKET_CAP);
   fBkShift = load<u32>(desc + CONN_BUCKET_SHIFT);
@@ -211,7 +244,7 @@ function flushCount(b: u32, n: u32): void {
 }
 
 function flushAllCounts(): void {
-  if (fBk == 0) return;
+  if (fBk == 0 || fPart) return;
   for (let b: u32 = 0; b < fNBk; b++) {
     const fa = fBk + (<usize>b << 2);
     const n = load<u32>(fa);
@@ -263,6 +296,94 @@ function flushAll(): void {
     const n = load<u32>(fa);
     if (n != 0) flushBucket(b, n);
     store<u32>(fa, 0);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function mix32x4(x: v128): v128 {
+  x = v128.xor(x, i32x4.shr_u(x, 16));
+  x = i32x4.mul(x, i32x4.splat(0x7feb352d));
+  x = v128.xor(x, i32x4.shr_u(x, 15));
+  x = i32x4.mul(x, i32x4.splat(<i32>0x846ca68b));
+  x = v128.xor(x, i32x4.shr_u(x, 16));
+  return x;
+}
+
+/** Draws per refill of the draw buffer (partition-mode pass 1 of the SIMD build). */
+const DRAW_BUF: u32 = 16;
+
+/**
+ * rngAt(key, rot, ctr + i) for i < DRAW_BUF into buf (u32[DRAW_BUF]), 4 lanes at a time (the same
+ * 32-bit hash: i32x4.mul gives the low 32 bits of the product).
+ */
+// @ts-ignore: decorator
+@inline function refillDraws(buf: usize, key: u32, rot: u32, ctr: u32): void {
+  const kx = i32x4.splat(key);
+  const kr = i32x4.splat(rot);
+  for (let i: u32 = 0; i < DRAW_BUF; i += 4) {
+    const idx = i32x4.add(i32x4.splat(ctr + i), i32x4(0, 1, 2, 3));
+    const x = mix32x4(v128.xor(kx, i32x4.mul(idx, i32x4.splat(<i32>0x9e3779b9))));
+    v128.store(buf + (<usize>i << 2), mix32x4(v128.xor(x, kr)));
+  }
+}
+
+/** Count the sources of list[0..n) into rowPtr[s + 1] (leaving partition mode). */
+function recountList(list: usize, n: u32): void {
+  const rp = fRowPtr + 4;
+  const end = list + (<usize>n << 2);
+  for (let a = list; a < end; a += 4) {
+    const r = rp + (<usize>load<u32>(a) << 2);
+    store<u32>(r, load<u32>(r) + 1);
+  }
+}
+
+/** Leave partition mode during connect_count: the counts so far from the list, then counted directly. */
+function leavePartition(desc: usize, list: usize, n: u32): void {
+  recountList(list, n);
+  fPart = false;
+  fBk = 0;
+  store<u32>(desc + CONN_FLAGS, load<u32>(desc + CONN_FLAGS) & ~(<u32>(CONN_F_PARTITION | CONN_F_COUNT_BUCKETS)));
+}
+
+/**
+ * Partition mode, end of connect_fill: bucket b's synapses lie in syn[start of b, cursor of b) in
+ * generation order as (source & mask) | local target << shift. Each bucket is copied to the bucket
+ * area, counted per source, and placed into its rows (stably), as the rows' cursors rowPtr[s] end.
+ */
+function sortBuckets(nSrc: u32): void {
+  const shift = fBkShift;
+  const mask: u32 = (<u32>1 << shift) - 1;
+  const tmp = fBkE;
+  let b0: u32 = 0;
+  for (let b: u32 = 0; b < fNBk; b++) {
+    const b1 = load<u32>(fBk + (<usize>b << 2));
+    const base = b << shift;
+    const ns = nSrc - base < mask + 1 ? nSrc - base : mask + 1;
+    const rp = fRowPtr + (<usize>base << 2);
+    memory.fill(rp, 0, <usize>ns << 2);
+    const len = <usize>(b1 - b0);
+    const src = fSyn + (<usize>b0 << 2);
+    memory.copy(tmp, src, len << 2);
+    const tEnd = tmp + (len << 2);
+    for (let e = tmp; e < tEnd; e += 4) {
+      const a = rp + (<usize>(load<u32>(e) & mask) << 2);
+      store<u32>(a, load<u32>(a) + 1);
+    }
+    let acc = b0;
+    for (let i: u32 = 0; i < ns; i++) {
+      const a = rp + (<usize>i << 2);
+      const c = load<u32>(a);
+      store<u32>(a, acc);
+      acc += c;
+    }
+    for (let e = tmp; e < tEnd; e += 4) {
+      const v = load<u32>(e);
+      const a = rp + (<usize>(v & mask) << 2);
+      const pos = load<u32>(a);
+      store<u32>(a, pos + 1);
+      store<u32>(fSyn + (<usize>pos << 2), v >>> shift);
+    }
+    b0 = b1;
   }
 }
 
@@ -570,6 +691,8 @@ function flushAll(): void {
  *   without            Floyd's algorithm: for j = n-K .. n-1: r = below(j+1); r = j if r is taken
  * below(m) = high 32 bits of u*m for the first draw u whose low 32 bits are >= 2^32 mod m (Lemire);
  * a value r >= t is shifted to r + 1 when autapses are excluded.
+ * With a source list (CONN_SRC_LIST), connect_count also writes every source, in generation order,
+ * to the list, and connect_fill reads them back instead of drawing them again (same synapses).
  */
 // @ts-ignore: decorator
 @inline function genIndegree(desc: usize, FILL: bool, KMODE: i32): i32 {
@@ -592,7 +715,13 @@ function flushAll(): void {
   if (n == 0) return 0;
   const thr: u32 = (<u32>0 - n) % n; // 2^32 mod n
   const fast = FILL && fWKind == <u32>VAL_CONST && !fPacked;
-  const synp = fSyn, bk = fBk, bkE = fBkE, shift = fBkShift, capBytes = <usize>fBkCap << 3, cap = fBkCap;
+  const synp = fSyn, bkE = fBkE, shift = fBkShift, capBytes = <usize>fBkCap << 3, cap = fBkCap;
+  let bk = fBk;
+  let part = fPart;
+  const pmask: u32 = (<u32>1 << shift) - 1;
+  let list = <usize>load<u32>(desc + CONN_SRC_LIST);
+  const listCap = <u64>load<u32>(desc + CONN_LIST_CAP);
+  let la = list + ((phaseOf(desc) & CONN_PHASE_FIRST) != 0 ? 0 : <usize>load<u32>(desc + CONN_LIST_POS) << 2);
   const t1 = chunkHi(desc, e);
   for (let t = chunkLo(desc, b); t < t1; t++) {
     const tl = t - b;
@@ -616,8 +745,69 @@ function flushAll(): void {
     }
     if (K == 0) continue;
     if (!ASC_NO_ASSERT) assert(multapses || hbits == 0 || K < (<u32>1 << hbits), "connect: hash set smaller than the degree");
+    if (!FILL && list != 0 && <u64>((la - list) >>> 2) + <u64>K > listCap) {
+      // no room (a pairwise_bernoulli shard above its bound): no list, connect_fill draws the sources again
+      if (part) {
+        leavePartition(desc, list, <u32>((la - list) >>> 2));
+        part = false;
+        bk = 0;
+      }
+      list = 0;
+      store<u32>(desc + CONN_SRC_LIST, 0);
+    }
     if (FILL) startTarget(t);
-    if (multapses) {
+    if (FILL && list != 0) {
+      // the sources connect_count drew, in the same order
+      const end = la + (<usize>K << 2);
+      if (fPart) {
+        // partition mode (constant weights and delays): to the bucket's range of syn
+        const hi = tl << shift;
+        for (; la < end; la += 4) {
+          const s = load<u32>(la);
+          const ca = bk + (<usize>(s >>> shift) << 2);
+          const c = load<u32>(ca);
+          store<u32>(ca, c + 1);
+          store<u32>(synp + (<usize>c << 2), (s & pmask) | hi);
+        }
+      } else if (fast) {
+        for (; la < end; la += 4) placeFast(load<u32>(la), tl, rowPtr, synp, bk, bkE, shift, capBytes);
+      } else {
+        for (; la < end; la += 4) {
+          const err = place(load<u32>(la), tl, t);
+          if (err < 0) return err;
+        }
+      }
+    } else if (!FILL && part && multapses) {
+      // pass 1 in partition mode: sources to the list, counts per bucket (draws as above)
+      const dEnd = bkE + (<usize>DRAW_BUF << 2);
+      let dp = dEnd;
+      for (let i: u32 = 0; i < K; i++) {
+        let u: u32;
+        if (ASC_FEATURE_SIMD) {
+          if (dp == dEnd) {
+            refillDraws(bkE, key, rot, ctr);
+            dp = bkE;
+          }
+          u = load<u32>(dp);
+          dp += 4;
+        } else {
+          u = rngAt(key, rot, ctr);
+        }
+        let m = <u64>u * <u64>n;
+        ctr++;
+        while (<u32>m < thr) {
+          m = <u64>rngAt(key, rot, ctr) * <u64>n;
+          ctr++;
+          dp = dEnd;
+        }
+        let s = <u32>(m >>> 32);
+        if (excl && s >= t) s++;
+        store<u32>(la, s);
+        la += 4;
+        const ca = bk + (<usize>(s >>> shift) << 2);
+        store<u32>(ca, load<u32>(ca) + 1);
+      }
+    } else if (multapses) {
       for (let i: u32 = 0; i < K; i++) {
         let m = <u64>rngAt(key, rot, ctr) * <u64>n;
         ctr++;
@@ -628,7 +818,16 @@ function flushAll(): void {
         let s = <u32>(m >>> 32);
         if (excl && s >= t) s++;
         if (!FILL) {
-          countB(rowPtr, s, bk, bkE, shift, cap);
+          if (list != 0) {
+            store<u32>(la, s);
+            la += 4;
+          }
+          if (part) {
+            const ca = bk + (<usize>(s >>> shift) << 2);
+            store<u32>(ca, load<u32>(ca) + 1);
+          } else {
+            countB(rowPtr, s, bk, bkE, shift, cap);
+          }
         } else if (fast) {
           placeFast(s, tl, rowPtr, synp, bk, bkE, shift, capBytes);
         } else {
@@ -638,6 +837,65 @@ function flushAll(): void {
       }
     } else {
       const tag = tl + 1;
+      if (!FILL && part && hbits != 0) {
+        // the common case of pass 1 in partition mode, kept short: Floyd's algorithm over the hash set
+        const hmask = (<u32>1 << hbits) - 1;
+        const hsh = 32 - hbits;
+        const thi = <u64>tag << 32;
+        // SIMD build: draws from a buffer of consecutive counters (refilled at ctr when used up; a
+        // rejection draws at ctr directly and empties it)
+        const dEnd = bkE + (<usize>DRAW_BUF << 2);
+        let dp = dEnd;
+        for (let j = n - K; j < n; j++) {
+          const bound = j + 1;
+          let u: u32;
+          if (ASC_FEATURE_SIMD) {
+            if (dp == dEnd) {
+              refillDraws(bkE, key, rot, ctr);
+              dp = bkE;
+            }
+            u = load<u32>(dp);
+            dp += 4;
+          } else {
+            u = rngAt(key, rot, ctr);
+          }
+          let m = <u64>u * <u64>bound;
+          ctr++;
+          if (<u32>m < bound) {
+            const th: u32 = (<u32>0 - bound) % bound;
+            while (<u32>m < th) {
+              m = <u64>rngAt(key, rot, ctr) * <u64>bound;
+              ctr++;
+              dp = dEnd;
+            }
+          }
+          let r = <u32>(m >>> 32);
+          let h = (r * 0x9e3779b1) >>> hsh;
+          while (true) {
+            const sa = marks + (<usize>h << 3);
+            const w = load<u64>(sa);
+            if ((w ^ thi) >>> 32 != 0) {
+              store<u64>(sa, thi | <u64>r);
+              break;
+            }
+            if (<u32>w == r) {
+              // r was chosen: take j (never in the set yet)
+              r = j;
+              h = (j * 0x9e3779b1) >>> hsh;
+              while (load<u32>(marks + (<usize>h << 3), 4) == tag) h = (h + 1) & hmask;
+              store<u64>(marks + (<usize>h << 3), thi | <u64>j);
+              break;
+            }
+            h = (h + 1) & hmask;
+          }
+          if (excl && r >= t) r++;
+          store<u32>(la, r);
+          la += 4;
+          const ca = bk + (<usize>(r >>> shift) << 2);
+          store<u32>(ca, load<u32>(ca) + 1);
+        }
+        continue;
+      }
       for (let j = n - K; j < n; j++) {
         const bound = j + 1;
         let m = <u64>rngAt(key, rot, ctr) * <u64>bound;
@@ -652,7 +910,16 @@ function flushAll(): void {
         let r = floydPick(marks, hbits, <u32>(m >>> 32), j, tag);
         if (excl && r >= t) r++;
         if (!FILL) {
-          countB(rowPtr, r, bk, bkE, shift, cap);
+          if (list != 0) {
+            store<u32>(la, r);
+            la += 4;
+          }
+          if (part) {
+            const ca = bk + (<usize>(r >>> shift) << 2);
+            store<u32>(ca, load<u32>(ca) + 1);
+          } else {
+            countB(rowPtr, r, bk, bkE, shift, cap);
+          }
         } else if (fast) {
           placeFast(r, tl, rowPtr, synp, bk, bkE, shift, capBytes);
         } else {
@@ -662,6 +929,7 @@ function flushAll(): void {
       }
     }
   }
+  if (list != 0) store<u32>(desc + CONN_LIST_POS, <u32>((la - list) >>> 2));
   return 0;
 }
 
@@ -1018,6 +1286,11 @@ function checkDesc(desc: usize, fill: bool): void {
     assert(<u64>load<u32>(desc + CONN_DEG_LO) + <u64>len - 1 <= <u64>nAllowed, "connect: degree table beyond the allowed sources");
   }
   assert(load<u32>(desc + CONN_HASH_BITS) <= 28, "connect: hash set of more than 2^28 slots");
+  if ((flags & CONN_F_PARTITION) != 0 && load<u32>(desc + CONN_BUCKETS) != 0 && nSrc > 0) {
+    const nb = <u64>((nSrc - 1) >>> load<u32>(desc + CONN_BUCKET_SHIFT)) + 1;
+    assert(nb * <u64>load<u32>(desc + CONN_BUCKET_CAP) * 8 >= <u64>(DRAW_BUF << 2), "connect: partition mode needs a bucket area of at least 64 bytes");
+    assert(load<u32>(desc + CONN_BUCKET_SHIFT) < 32, "connect: bucket shift >= 32");
+  }
   if (rule == <u32>RULE_SPATIAL_INDEGREE) {
     const len = load<u32>(desc + CONN_SP_LEN);
     assert(len >= 1 && inBounds(<usize>load<u32>(desc + CONN_SP_TABLE), <u64>len * 12, 4), "connect: spatial offset table out of bounds or empty");
@@ -1035,6 +1308,8 @@ function checkDesc(desc: usize, fill: bool): void {
     const nSyn = <u64>load<u32>(desc + CONN_NSYN);
     assert(load<u32>(<usize>load<u32>(desc + CONN_ROWPTR) + (<usize>nSrc << 2)) == <u32>nSyn, "connect_fill: rowPtr does not hold connect_count's prefix sums");
     assert(inBounds(<usize>load<u32>(desc + CONN_SYN), nSyn << 2, 4), "connect_fill: syn out of bounds");
+    const list = <usize>load<u32>(desc + CONN_SRC_LIST);
+    assert(list == 0 || inBounds(list, nSyn << 2, 4), "connect_fill: source list out of bounds or misaligned");
     const wk = load<u32>(desc + CONN_W_KIND);
     const dk = load<u32>(desc + CONN_D_KIND);
     assert(wk <= <u32>VAL_BERNOULLI && dk <= <u32>VAL_DISTANCE, "connect_fill: unknown value kind");
@@ -1107,6 +1382,24 @@ export function connect_count(desc: usize): i32 {
     return err;
   }
   if ((ph & CONN_PHASE_LAST) == 0) return 0;
+  if (fPart) {
+    // the total from the buckets' counts; each bucket must fit the bucket area to be sorted there,
+    // else the rows are counted from the list and connect_fill places the synapses as usual
+    let tot: u64 = 0;
+    let mx: u32 = 0;
+    for (let b: u32 = 0; b < fNBk; b++) {
+      const c = load<u32>(fBk + (<usize>b << 2));
+      tot += <u64>c;
+      if (c > mx) mx = c;
+    }
+    if (tot > 0x7fffffff) return CONN_ERR_TOO_MANY;
+    if (<u64>mx * 4 <= <u64>fNBk * <u64>fBkCap * 8) {
+      store<u32>(rowPtr + (<usize>nSrc << 2), <u32>tot);
+      store<u32>(desc + CONN_NSYN, <u32>tot);
+      return <i32>tot;
+    }
+    leavePartition(desc, <usize>load<u32>(desc + CONN_SRC_LIST), <u32>tot);
+  }
   flushAllCounts();
   let acc: u64 = 0;
   for (let s: u32 = 0; s < nSrc; s++) {
@@ -1150,7 +1443,8 @@ export function connect_fill(desc: usize): i32 {
   }
   store<u32>(desc + CONN_IDX, gIdx);
   if ((ph & CONN_PHASE_LAST) == 0) return 0;
-  flushAll();
+  if (fPart) sortBuckets(nSrc);
+  else flushAll();
   const nSyn = nSrc > 0 ? load<u32>(rowPtr + (<usize>(nSrc - 1) << 2)) : 0;
   if (!ASC_NO_ASSERT) {
     assert(nSyn == load<u32>(desc + CONN_NSYN), "connect_fill: fewer synapses than connect_count counted");

@@ -97,8 +97,14 @@ export const CONN_NPC_TGT: i32 = 248; //      target neurons per column
 export const CONN_SP_TABLE: i32 = 252; //     ptr: spatial_indegree: alias table of column offsets, u32[3 CONN_SP_LEN]:
 //                                           per entry (threshold, offset, alias's offset), offset = dx + 32768 | (dy + 32768) << 16
 export const CONN_SP_LEN: i32 = 256; //       spatial_indegree: entries of the alias table (>= 1)
+export const CONN_SRC_LIST: i32 = 260; //     ptr: u32 per synapse or 0: the sources in generation order, written by connect_count
+//                                           and read back by connect_fill instead of drawing them again (fixed_indegree,
+//                                           fixed_total_number, pairwise_bernoulli; room for the shard's bound on synapses)
 export const CONN_SPACING: i32 = 264; //      f64: distance between neighbouring column centres, um
-export const CONN_DESC_BYTES: i32 = 272;
+export const CONN_LIST_POS: i32 = 272; //     state between chunks of a pass: entries of CONN_SRC_LIST written / read so far
+export const CONN_LIST_CAP: i32 = 276; //     entries CONN_SRC_LIST has room for; connect_count sets CONN_SRC_LIST to 0 (no list) when
+//                                           the synapses do not fit
+export const CONN_DESC_BYTES: i32 = 280;
 
 /** CONN_FLAGS bits */
 export const CONN_F_NO_AUTAPSES: i32 = 1; //  source and target are one population and autapses are excluded
@@ -107,6 +113,12 @@ export const CONN_F_PACKED: i32 = 4; //       delays vary: syn = delay << 24 | t
 export const CONN_F_W_REDRAW: i32 = 8; //     weights: normal with bound 'redraw'
 export const CONN_F_D_REDRAW: i32 = 16; //    delays: normal with bound 'redraw'
 export const CONN_F_PERIODIC: i32 = 32; //    the sheet wraps around (a torus): spatial_indegree draws and distance delays
+export const CONN_F_COUNT_BUCKETS: i32 = 64; // connect_count counts through CONN_BUCKETS (else straight into rowPtr)
+// partition (assembly/connect.ts; needs CONN_SRC_LIST, CONN_BUCKETS, constant weights and delays and
+// local targets below 2^(32 - shift)): connect_count counts per bucket only, connect_fill writes each
+// synapse as (source & (2^shift - 1)) | local target << shift to its bucket's range of syn, then sorts
+// each bucket by source (stably) through the bucket area. Same synapses; the js backend ignores it.
+export const CONN_F_PARTITION: i32 = 128;
 
 /** CONN_PHASE bits: a pass may be split into calls over consecutive chunks of the outer loop */
 export const CONN_PHASE_FIRST: i32 = 1; // initialise (rowPtr / marks / buckets)

@@ -4,6 +4,7 @@
 // p = 80/N and fixed_indegree with K = 80, constant weight and delay, N chosen for 10 M and 100 M
 // synapses. `npm run bench -- --build` or `node bench/build.js [--synapses 1e7,1e8] [--backends wasm,js]
 // [--repeats 3] [--rules pairwise_bernoulli,fixed_indegree]`. Needs `npm run build` (dist/, build/).
+// Also reports the peak of the arena during the build (bytes per synapse, the temporaries included).
 import os from 'node:os';
 import { buildShardProjection, createBackend, planNetwork, VERSION } from '../dist/index.js';
 
@@ -36,6 +37,13 @@ async function buildOnce(label, plan) {
     const pr = plan.projections[0];
     const guess = 4 * (pr.nSrc + 1) + 4 * Math.ceil(pr.synapses * 1.01 + 1e5) + 2 ** 20;
     be.reserve(guess);
+    // the arena's peak during the build: projection arrays and the build's temporaries above them
+    let peak = 0;
+    const reserve = be.reserve.bind(be);
+    be.reserve = (bytes) => {
+      peak = Math.max(peak, bytes);
+      return reserve(bytes);
+    };
     let off = be.base;
     const alloc = (_n, bytes) => {
       const p = off;
@@ -48,7 +56,7 @@ async function buildOnce(label, plan) {
     const r = buildShardProjection(be, alloc, plan, 0, 0, pr.nTgt);
     const s = (performance.now() - t0) / 1000;
     const c = process.cpuUsage(c0);
-    return { seconds: s, cpu: (c.user + c.system) / 1e6, synapses: r.nSyn, bytes: r.bytes, variant: be.features.variant };
+    return { seconds: s, cpu: (c.user + c.system) / 1e6, synapses: r.nSyn, bytes: r.bytes, peak, variant: be.features.variant };
   } finally {
     be.dispose();
   }
@@ -58,8 +66,9 @@ const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2
 console.log(`axonal ${VERSION} connectivity build — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${new Date().toISOString()}`);
 console.log('one shard in a fresh arena, both passes (count + fill), constant weight and delay; median of', repeats, 'runs after a warm-up');
 console.log('(CPU seconds of this process alongside wall time: on a shared machine synapses per CPU-second is the per-core figure)');
-console.log('| rule | synapses | backend | wall s | M synapses/s | CPU s | M synapses/CPU-s | bytes/synapse |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('(bytes/synapse: what the projection keeps in the arena; peak: the most the arena held during the build, temporaries included)');
+console.log('| rule | synapses | backend | wall s | M synapses/s | CPU s | M synapses/CPU-s | bytes/synapse | peak bytes/synapse |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const rule of rules) {
   for (const nSyn of sizes) {
     const plan = planNetwork(model(rule, nSyn));
@@ -78,7 +87,7 @@ for (const rule of rules) {
       const c = median(cpus);
       console.log(
         `| ${rule} | ${last.synapses} | ${label} (${last.variant}) | ${s.toFixed(3)} | ${(last.synapses / s / 1e6).toFixed(1)} | ` +
-          `${c.toFixed(3)} | ${(last.synapses / c / 1e6).toFixed(1)} | ${(last.bytes / last.synapses).toFixed(3)} |`,
+          `${c.toFixed(3)} | ${(last.synapses / c / 1e6).toFixed(1)} | ${(last.bytes / last.synapses).toFixed(3)} | ${(last.peak / last.synapses).toFixed(2)} |`,
       );
     }
   }

@@ -33,6 +33,7 @@ import {
   RULE_FIXED_TOTAL_NUMBER, RULE_ONE_TO_ONE, RULE_PAIRWISE_BERNOULLI, VAL_ARRAY, VAL_BERNOULLI, VAL_CONST, VAL_NORMAL,
   VAL_UNIFORM, CONN_SHEET_CX, CONN_SHEET_CY, CONN_NPC_SRC, CONN_NPC_TGT, CONN_SP_TABLE, CONN_SP_LEN, CONN_SPACING,
   CONN_F_PERIODIC, RULE_SPATIAL_INDEGREE, VAL_DISTANCE, CONN_ERR_SPATIAL, CONN_SPATIAL_MAX_ATTEMPTS,
+  CONN_SRC_LIST, CONN_LIST_CAP, CONN_F_COUNT_BUCKETS, CONN_F_PARTITION,
 } from '../core/layout.ts';
 import { ModelError } from '../network/errors.ts';
 import { binomialCdf } from '../network/connect.ts';
@@ -125,8 +126,21 @@ function genBase(pr: ProjectionPlan, t: number): number {
  *    row cursors would not stay in cache (more than bucketMinSources sources) and the projection is
  *    large: a full bucket is flushed into its rows, so the rows are written one source range at a
  *    time (cache and TLB friendly) instead of all over the synapse array.
+ *    A flush writes about bucketRowFill synapses per row when the area (at most bucketBytesPerSynapse
+ *    per synapse of the shard's bound, and bucketBytes) allows: whole cache lines of the rows.
+ *    Pass 1 counts through the same buckets (4-byte entries) only with more than
+ *    countBucketMinSources sources; below that the row counts stay in the cache anyway.
  *  - Sampling without replacement keeps each target's chosen set in a small hash set (hashSets)
  *    when it is much smaller than a tag per pool element.
+ *  - Pass 1 of fixed_indegree, fixed_total_number and pairwise_bernoulli stores the sources it draws
+ *    in a source list (sourceList; 4 bytes per synapse of the bound, only when the weights are
+ *    constant, so that a build never needs more than 9 bytes per synapse), which pass 2 reads
+ *    instead of drawing the sources again.
+ *  - With a source list, buckets, constant weights and delays (partition), pass 1 counts the synapses
+ *    of each bucket only, and pass 2 writes each synapse to its bucket's range of the synapse array,
+ *    then sorts each bucket by source within the bucket area (the wasm kernels; js places them as
+ *    usual). The bucket shift is lowered when needed so that (source within bucket, local target)
+ *    fits 32 bits.
  */
 export interface ConnectTuning {
   chunkSynapses: number;
@@ -137,6 +151,13 @@ export interface ConnectTuning {
   /** entries per bucket: at most bucketCap, all buckets together at most bucketBytes */
   bucketCap: number;
   bucketBytes: number;
+  bucketBytesPerSynapse: number;
+  bucketRowFill: number;
+  countBucketMinSources: number;
+  sourceList: boolean;
+  /** room of the source list, as a fraction of the bound (tests: < 1 makes it overflow) */
+  sourceListFraction: number;
+  partition: boolean;
   hashSets: boolean;
   /** hash set slots per value drawn (at least 2) */
   hashLoad: number;
@@ -148,8 +169,14 @@ const DEFAULT_TUNING: ConnectTuning = {
   bucketMinSynapses: 1 << 20,
   bucketMinSources: 8192,
   bucketShift: 12,
-  bucketCap: 16384,
-  bucketBytes: 64 << 20,
+  bucketCap: 1 << 16,
+  bucketBytes: 128 << 20,
+  bucketBytesPerSynapse: 0.75,
+  bucketRowFill: 16,
+  countBucketMinSources: 1 << 21,
+  sourceList: true,
+  sourceListFraction: 1,
+  partition: true,
   hashSets: true,
   hashLoad: 8,
 };
@@ -198,6 +225,13 @@ interface Temps {
   buckets: number;
   bucketShift: number;
   bucketCap: number;
+  /** connect_count counts through the buckets */
+  countBuckets: boolean;
+  /** partition mode (CONN_F_PARTITION) */
+  partition: boolean;
+  /** u32 per synapse of the bound: the sources drawn by connect_count (0: none), and its entries */
+  srcList: number;
+  listCap: number;
   degTable: number;
   degLo: number;
   degLen: number;
@@ -214,7 +248,7 @@ interface Temps {
 }
 
 /** Lay out the temporaries from offset `at` (16-aligned) and write their contents. */
-function writeTemps(backend: Backend, pr: ProjectionPlan, b: number, e: number, at: number, dry: boolean, buckets = true): Temps {
+function writeTemps(backend: Backend, pr: ProjectionPlan, b: number, e: number, at: number, dry: boolean, buckets = true, list = true): Temps {
   const m = e - b;
   let off = at;
   const take = (bytes: number) => {
@@ -222,7 +256,7 @@ function writeTemps(backend: Backend, pr: ProjectionPlan, b: number, e: number, 
     off += allocBytes(bytes);
     return p;
   };
-  const t: Temps = { bytes: 0, desc: take(CONN_DESC_BYTES), buckets: 0, bucketShift: 0, bucketCap: 0, degTable: 0, degLo: 0, degLen: 0, hashBits: 0, marks: 0, counts: 0, explPtr: 0, explSrc: 0, wArr: 0, dArr: 0, sortTmp: 0, spTable: 0 };
+  const t: Temps = { bytes: 0, desc: take(CONN_DESC_BYTES), buckets: 0, bucketShift: 0, bucketCap: 0, countBuckets: false, partition: false, srcList: 0, listCap: 0, degTable: 0, degLo: 0, degLen: 0, hashBits: 0, marks: 0, counts: 0, explPtr: 0, explSrc: 0, wArr: 0, dArr: 0, sortTmp: 0, spTable: 0 };
   const rule = pr.rule;
   let deg: { lo: number; cdf: Float64Array } | null = null;
   const allowed = pr.noAutapses ? pr.nSrc - 1 : pr.nSrc;
@@ -273,12 +307,28 @@ function writeTemps(backend: Backend, pr: ProjectionPlan, b: number, e: number, 
       a1 = genBase(pr, e);
     }
   }
-  if (buckets && rule !== 'fixed_outdegree' && pr.nSrc > tuning.bucketMinSources && synapseBound(pr, b, e) >= tuning.bucketMinSynapses) {
-    const nb = ((pr.nSrc - 1) >>> tuning.bucketShift) + 1;
+  const bound = synapseBound(pr, b, e);
+  if (list && tuning.sourceList && pr.constWeight !== null && bound > 0 &&
+    (rule === 'fixed_indegree' || rule === 'fixed_total_number' || (rule === 'pairwise_bernoulli' && pr.p > 0 && pr.p < 1))) {
+    t.listCap = Math.max(1, Math.floor(bound * tuning.sourceListFraction));
+    t.srcList = take(t.listCap * 4);
+  }
+  if (buckets && rule !== 'fixed_outdegree' && pr.nSrc > tuning.bucketMinSources && bound >= tuning.bucketMinSynapses) {
+    let shift = tuning.bucketShift;
+    // partition: (source & (2^shift - 1)) | local target << shift in 32 bits
+    const tBits = 32 - Math.clz32(Math.max(1, m - 1));
+    if (t.srcList && pr.constDelay !== null && tuning.partition && 32 - tBits >= 4) {
+      t.partition = true;
+      shift = Math.min(shift, 32 - tBits);
+    }
+    const nb = ((pr.nSrc - 1) >>> shift) + 1;
     const stride = pr.constWeight === null ? 12 : 8;
-    t.bucketShift = tuning.bucketShift;
-    t.bucketCap = Math.max(1, Math.min(tuning.bucketCap, Math.floor(tuning.bucketBytes / (nb * stride))));
+    const bytes = Math.min(tuning.bucketBytes, tuning.bucketBytesPerSynapse * bound);
+    t.bucketShift = shift;
+    // (partition mode: at least 64 bytes, the draw buffer of pass 1)
+    t.bucketCap = Math.max(t.partition ? 8 : 1, Math.min(tuning.bucketCap, tuning.bucketRowFill << shift, Math.floor(bytes / (nb * stride))));
     t.buckets = take(align(nb * 4) + nb * t.bucketCap * stride);
+    t.countBuckets = rule !== 'all_to_all' && pr.nSrc > tuning.countBucketMinSources;
   }
   if (pr.weightArray) t.wArr = take((a1 - a0) * 4);
   if (pr.delayArray) t.dArr = take(a1 - a0);
@@ -314,6 +364,8 @@ function writeDesc(backend: Backend, plan: NetworkPlan, pr: ProjectionPlan, b: n
   if (D.kind === 'normal' && D.redraw) flags |= CONN_F_D_REDRAW;
   const sh = pr.sheet;
   if (sh?.periodic) flags |= CONN_F_PERIODIC;
+  if (t.countBuckets) flags |= CONN_F_COUNT_BUCKETS;
+  if (t.partition) flags |= CONN_F_PARTITION;
   u[CONN_RULE / 4] = RULE_CODES[pr.rule];
   u[CONN_FLAGS / 4] = flags;
   u[CONN_NSRC / 4] = pr.nSrc;
@@ -340,6 +392,8 @@ function writeDesc(backend: Backend, plan: NetworkPlan, pr: ProjectionPlan, b: n
   u[CONN_BUCKETS / 4] = t.buckets;
   u[CONN_BUCKET_CAP / 4] = t.bucketCap;
   u[CONN_BUCKET_SHIFT / 4] = t.bucketShift;
+  u[CONN_SRC_LIST / 4] = t.srcList;
+  u[CONN_LIST_CAP / 4] = t.listCap;
   const p = pr.p;
   f[CONN_P / 8] = p;
   u[CONN_DEG_LO / 4] = t.degLo;
@@ -450,16 +504,22 @@ export function buildShardProjection(
   // temporaries above the arena, leaving room for syn and weights below them
   const bound = synapseBound(pr, tgtBegin, tgtEnd);
   const permanent = allocBytes(bound * 4) * (hasW ? 2 : 1) + 2 * ARENA_ALIGN;
-  // without the placement buckets when the arena cannot hold them (they only speed the build up)
+  // without the source list, then without the placement buckets, when the arena cannot hold them
+  // (they only speed the build up)
   const from = rowPtr + allocBytes((pr.nSrc + 1) * 4);
   let buckets = true;
+  let list = true;
   let size = writeTemps(backend, pr, tgtBegin, tgtEnd, 0, true).bytes;
   if (align(from) + permanent + size > backend.maxBytes) {
+    list = false;
+    size = writeTemps(backend, pr, tgtBegin, tgtEnd, 0, true, true, false).bytes;
+  }
+  if (align(from) + permanent + size > backend.maxBytes) {
     buckets = false;
-    size = writeTemps(backend, pr, tgtBegin, tgtEnd, 0, true, false).bytes;
+    size = writeTemps(backend, pr, tgtBegin, tgtEnd, 0, true, false, false).bytes;
   }
   let at = scratchAt(backend, from, permanent, size);
-  let t = writeTemps(backend, pr, tgtBegin, tgtEnd, at, false, buckets);
+  let t = writeTemps(backend, pr, tgtBegin, tgtEnd, at, false, buckets, list);
   writeDesc(backend, plan, pr, tgtBegin, tgtEnd, rowPtr, t);
 
   const chunks = chunksOf(pr, tgtBegin, tgtEnd);
@@ -469,10 +529,19 @@ export function buildShardProjection(
   const weights = hasW ? alloc(name, n * 4) : 0;
   const end = Math.max(syn + allocBytes(n * 4), weights ? weights + allocBytes(n * 4) : 0);
   if (end > at) {
-    // the allocations reached into the temporaries: lay them out again above (marks are cleared by the kernels)
+    // the allocations reached into the temporaries: lay them out again above (marks are cleared by
+    // the kernels; the source list is lost, so pass 2 draws the sources again)
     at = scratchAt(backend, end, 0, size);
-    t = writeTemps(backend, pr, tgtBegin, tgtEnd, at, false, buckets);
+    t = writeTemps(backend, pr, tgtBegin, tgtEnd, at, false, buckets, list);
+    const counted = !t.partition; // pass 1 of the partition mode counted buckets, not rows
+    t.srcList = 0;
+    t.listCap = 0;
+    t.partition = false;
     writeDesc(backend, plan, pr, tgtBegin, tgtEnd, rowPtr, t);
+    if (!counted) {
+      const n2 = runPass(backend, K.connect_count, t.desc, chunks);
+      if (n2 !== n) throw new Error(`internal error: connect_count counted ${n2} synapses of projection "${pr.name}", then ${n}`);
+    }
     new Uint32Array(backend.buffer, t.desc, CONN_DESC_BYTES / 4)[CONN_NSYN / 4] = n;
   }
   const u = new Uint32Array(backend.buffer, t.desc, CONN_DESC_BYTES / 4);

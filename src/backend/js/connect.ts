@@ -16,6 +16,7 @@ import {
   RULE_ONE_TO_ONE, RULE_PAIRWISE_BERNOULLI, VAL_ARRAY, VAL_BERNOULLI, VAL_CONST, VAL_UNIFORM,
   CONN_SHEET_CX, CONN_SHEET_CY, CONN_NPC_SRC, CONN_NPC_TGT, CONN_SP_TABLE, CONN_SP_LEN, CONN_SPACING,
   CONN_F_PERIODIC, RULE_SPATIAL_INDEGREE, VAL_DISTANCE, CONN_ERR_SPATIAL, CONN_SPATIAL_MAX_ATTEMPTS,
+  CONN_SRC_LIST, CONN_LIST_POS, CONN_LIST_CAP,
 } from '../../core/layout.ts';
 import { mix32, rngNormal32 } from '../../core/rng.ts';
 import type { Kernels } from '../types.ts';
@@ -401,6 +402,10 @@ export function connectKernels(m: Views): Pick<Kernels, 'connect_count' | 'conne
     const n = excl ? nSrc - 1 : nSrc;
     if (n === 0) return 0;
     const thr = (TWO32 - n) % n;
+    // source list (assembly/connect.ts genIndegree): written by the count, read back by the fill
+    let list = u32[d + CONN_SRC_LIST / 4] >>> 2;
+    const listCap = u32[d + CONN_LIST_CAP / 4];
+    let la = list + ((phaseOf(d) & CONN_PHASE_FIRST) !== 0 ? 0 : u32[d + CONN_LIST_POS / 4]);
     const t1 = chunkHi(d, e);
     for (let t = chunkLo(d, b); t < t1; t++) {
       const tl = t - b;
@@ -422,15 +427,26 @@ export function connectKernels(m: Views): Pick<Kernels, 'connect_count' | 'conne
         K = degLo + lo;
       }
       if (K === 0) continue;
+      if (!FILL && list !== 0 && la - list + K > listCap) {
+        list = 0;
+        u32[d + CONN_SRC_LIST / 4] = 0;
+      }
       if (FILL) startTarget(t);
-      if (multapses) {
+      if (FILL && list !== 0) {
+        for (const end = la + K; la < end; la++) {
+          const err = place(u32[la], tl, t);
+          if (err < 0) return err;
+        }
+      } else if (multapses) {
         for (let i = 0; i < K; i++) {
           let u = rngAt(key, rot, ctr++);
           while (Math.imul(u, n) >>> 0 < thr) u = rngAt(key, rot, ctr++);
           let s = mulHi(u, n);
           if (excl && s >= t) s++;
-          if (!FILL) u32[rp + s + 1]++;
-          else {
+          if (!FILL) {
+            if (list !== 0) u32[la++] = s;
+            u32[rp + s + 1]++;
+          } else {
             const err = place(s, tl, t);
             if (err < 0) return err;
           }
@@ -446,14 +462,17 @@ export function connectKernels(m: Views): Pick<Kernels, 'connect_count' | 'conne
           }
           let r = floydPick(u32, mk, hbits, mulHi(u, bound), j, tag);
           if (excl && r >= t) r++;
-          if (!FILL) u32[rp + r + 1]++;
-          else {
+          if (!FILL) {
+            if (list !== 0) u32[la++] = r;
+            u32[rp + r + 1]++;
+          } else {
             const err = place(r, tl, t);
             if (err < 0) return err;
           }
         }
       }
     }
+    if (list !== 0) u32[d + CONN_LIST_POS / 4] = la - list;
     return 0;
   }
 
