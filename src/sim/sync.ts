@@ -39,17 +39,20 @@ export class SpinBudget {
   }
 }
 
-/** A sleep shorter than this (ms) means a longer spin would have caught the release: spin longer. */
-const SHORT_SLEEP_MS = 0.05;
-/** A sleep longer than this (ms) means the others are slow or descheduled: spin less. */
-const LONG_SLEEP_MS = 0.5;
+/**
+ * A sleep shorter than this (ms) means a longer spin would have caught the release: spin longer.
+ * (Waking from Atomics.wait alone takes tens of microseconds, so the threshold is well above that.)
+ */
+const SHORT_SLEEP_MS = 0.2;
+/** A sleep longer than this (ms) means the others are slow or descheduled (an OS time slice): spin less. */
+const LONG_SLEEP_MS = 1;
 
 /**
  * Wait until all `parties` workers arrived; returns the decision taken by the last one to arrive
  * (go, abort: finish the interval and stop, error: stop now). Spins up to `budget.limit` checks
  * (waking from Atomics.wait costs tens of microseconds), then sleeps with Atomics.wait, so that more
- * workers than cores still progress. The budget adapts: after a sleep shorter than 50 µs it doubles
- * (up to max), after one longer than 0.5 ms it halves (down to min). So on a quiet machine with a
+ * workers than cores still progress. The budget adapts: after a sleep shorter than 0.2 ms it doubles
+ * (up to max), after one longer than 1 ms it halves (down to min). So on a quiet machine with a
  * core per worker the workers spin and meet within microseconds, and on a loaded one (another
  * process takes a core, a worker is descheduled for milliseconds) they soon stop burning the CPU
  * the late worker needs.
