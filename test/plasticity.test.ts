@@ -136,7 +136,7 @@ function learningModel(): ModelSpec {
   spec.duration = 200;
   const pl = (x: Partial<PlasticitySpec>): PlasticitySpec => ({ rule: 'stdp', tau_plus: 20, tau_minus: 20, a_plus: 0.05, a_minus: 0.06, w_min: 0, w_max: 0.4, ...x });
   const projs = spec.projections as ProjectionSpec[];
-  projs[0].plasticity = pl({}); // P -> E, constant weight 0.3, drawn delays (packed)
+  projs[0].plasticity = pl({ a_plus: 0.2, a_minus: 0.24 }); // P -> E, constant weight 0.3, drawn delays (packed); fast enough to reach the bounds within 200 ms
   projs[2].plasticity = pl({ weight_dependence: 'multiplicative', pairing: 'nearest', w_max: 0.3 }); // E -> E
   projs[4].plasticity = pl({ w_min: -1, w_max: 0, a_plus: 0.2, a_minus: 0.1, weight_dependence: 'multiplicative' }); // I -> E (inhibitory: additive would scale by w_max = 0)
   projs[6].plasticity = pl({ w_max: 1.5 }); // E -> T
