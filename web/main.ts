@@ -366,6 +366,9 @@ function onStarted(info: ModelInfo) {
     }),
   );
   setState('running');
+  // show the new run's time and rates at once: until the next frame the status line would still
+  // show the previous run's final time (and a reader of it would take the old numbers for new ones)
+  updateStatus();
   state.dirty = true;
 }
 
