@@ -403,7 +403,7 @@ function sortBuckets(nSrc: u32): void {
 /**
  * Distance in um between the centres of the columns of source s and target t (global indices):
  * spacing * sqrt(dx^2 + dy^2), dx and dy in columns (the shorter way round on a periodic sheet).
- * src/network/sheet.ts sheetDistance computes the same float64 operations.
+ * src/core/sheet.ts gridDistance (the JS mirror and src/network/sheet.ts) computes the same float64 operations.
  */
 // @ts-ignore: decorator
 @inline function columnDistance(s: u32, t: u32): f64 {

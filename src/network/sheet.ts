@@ -7,6 +7,7 @@
  * distance-dependent delays, computed with the same float64 operations.
  */
 import type { SheetSpec } from '../core/types.ts';
+import { gridDistance } from '../core/sheet.ts';
 
 /** Default distance between neighbouring column centres, um. */
 export const DEFAULT_SPACING = 100;
@@ -44,19 +45,7 @@ export function columnCentre(sheet: SheetSpec, c: number): { x: number; y: numbe
  * of the connectivity kernels' distance-dependent delays.
  */
 export function sheetDistance(sheet: SheetSpec, a: number, b: number, periodic = false): number {
-  const cx = sheet.columns_x;
-  const cy = sheet.columns_y;
-  const ax = a % cx;
-  const ay = Math.floor(a / cx);
-  const bx = b % cx;
-  const by = Math.floor(b / cx);
-  let dx = ax > bx ? ax - bx : bx - ax;
-  let dy = ay > by ? ay - by : by - ay;
-  if (periodic) {
-    if (cx - dx < dx) dx = cx - dx;
-    if (cy - dy < dy) dy = cy - dy;
-  }
-  return spacingOf(sheet) * Math.sqrt(dx * dx + dy * dy);
+  return gridDistance(a, b, sheet.columns_x, sheet.columns_y, spacingOf(sheet), periodic);
 }
 
 /** Distance in um between the columns of neuron i of `source` and neuron j of `target` (equal sheets). */

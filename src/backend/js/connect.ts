@@ -19,6 +19,7 @@ import {
   CONN_SRC_LIST, CONN_LIST_POS, CONN_LIST_CAP,
 } from '../../core/layout.ts';
 import { mix32, rngNormal32 } from '../../core/rng.ts';
+import { gridDistance } from '../../core/sheet.ts';
 import type { Kernels } from '../types.ts';
 import type { Views } from './views.ts';
 
@@ -218,19 +219,7 @@ export function connectKernels(m: Views): Pick<Kernels, 'connect_count' | 'conne
 
   /** assembly/connect.ts columnDistance: um between the column centres of source s and target t */
   function columnDistance(s: number, t: number): number {
-    const cs = Math.floor(s / fNpcS);
-    const ct = Math.floor(t / fNpcT);
-    const sx = cs % fCx;
-    const sy = Math.floor(cs / fCx);
-    const tx = ct % fCx;
-    const ty = Math.floor(ct / fCx);
-    let dx = sx > tx ? sx - tx : tx - sx;
-    let dy = sy > ty ? sy - ty : ty - sy;
-    if (fPeriodic) {
-      if (fCx - dx < dx) dx = fCx - dx;
-      if (fCy - dy < dy) dy = fCy - dy;
-    }
-    return fSpacing * Math.sqrt(dx * dx + dy * dy);
+    return gridDistance(Math.floor(s / fNpcS), Math.floor(t / fNpcT), fCx, fCy, fSpacing, fPeriodic);
   }
 
   /** assembly/connect.ts place(): 0 or a negative error code */
