@@ -172,17 +172,21 @@ export type PruningSpec =
 /** Pair-based STDP with exponential traces (NEST-like), or Izhikevich's (2006) rule (docs/model-format.md#plasticity). */
 export type PlasticitySpec = StdpSpec | Izhikevich2006Spec;
 
-export interface StdpSpec {
-  rule: 'stdp';
+/** What both pair rules share: trace time constants, pair amplitudes and weight bounds. */
+interface PairRuleSpec {
   /** ms, > 0; default 20 */
   tau_plus?: number;
   tau_minus?: number;
-  /** >= 0; defaults 0.01 and 0.012 */
+  /** >= 0; defaults: stdp 0.01 and 0.012, izhikevich2006 0.1 and 0.12 */
   a_plus?: number;
   a_minus?: number;
   /** weight bounds (the weight's unit); w_min defaults to 0, w_max is required */
   w_min?: number;
   w_max: number;
+}
+
+export interface StdpSpec extends PairRuleSpec {
+  rule: 'stdp';
   /** default 'additive' */
   weight_dependence?: 'additive' | 'multiplicative';
   /** default 'all_to_all' */
@@ -193,16 +197,8 @@ export interface StdpSpec {
  * Izhikevich (2006), "Polychronization": spike pairs (pre spikes counted at their arrival) change a
  * per-synapse derivative sd; every apply_every_ms, w = clip(w + bias + sd, w_min, w_max) and sd *= decay.
  */
-export interface Izhikevich2006Spec {
+export interface Izhikevich2006Spec extends PairRuleSpec {
   rule: 'izhikevich2006';
-  /** ms, > 0; default 20 */
-  tau_plus?: number;
-  tau_minus?: number;
-  /** >= 0; defaults 0.1 and 0.12 */
-  a_plus?: number;
-  a_minus?: number;
-  w_min?: number;
-  w_max: number;
   /** ms, a whole number of steps, default 1000 */
   apply_every_ms?: number;
   /** added to every weight at each application (default 0.01) */

@@ -163,35 +163,25 @@ function planPlasticity(ps: ProjectionSpec, dt: number): PlasticityPlan | null {
   const s = ps.plasticity;
   if (!s) return null;
   const f = Math.fround;
-  if (s.rule === 'izhikevich2006') {
-    return {
-      rule: 'izhikevich2006',
-      aPlus: f(s.a_plus ?? 0.1),
-      aMinus: f(s.a_minus ?? 0.12),
-      wMin: f(s.w_min ?? 0),
-      wMax: f(s.w_max),
-      decayPre: f(Math.exp(-dt / (s.tau_plus ?? 20))),
-      decayPost: f(Math.exp(-dt / (s.tau_minus ?? 20))),
-      multiplicative: false,
-      nearest: (s.pairing ?? 'nearest') === 'nearest',
-      bias: f(s.bias ?? 0.01),
-      derivDecay: f(s.decay ?? 0.9),
-      applyEverySteps: toSteps(s.apply_every_ms ?? 1000, dt),
-    };
-  }
-  return {
-    rule: 'stdp',
-    aPlus: f(s.a_plus ?? 0.01),
-    aMinus: f(s.a_minus ?? 0.012),
+  const izh = s.rule === 'izhikevich2006';
+  // the pair constants, with each rule's defaults (docs/model-format.md#plasticity)
+  const pair = {
+    aPlus: f(s.a_plus ?? (izh ? 0.1 : 0.01)),
+    aMinus: f(s.a_minus ?? (izh ? 0.12 : 0.012)),
     wMin: f(s.w_min ?? 0),
     wMax: f(s.w_max),
     decayPre: f(Math.exp(-dt / (s.tau_plus ?? 20))),
     decayPost: f(Math.exp(-dt / (s.tau_minus ?? 20))),
-    multiplicative: s.weight_dependence === 'multiplicative',
-    nearest: s.pairing === 'nearest',
-    bias: 0,
-    derivDecay: 0,
-    applyEverySteps: 0,
+  };
+  if (izh) {
+    return {
+      ...pair, rule: 'izhikevich2006', multiplicative: false, nearest: (s.pairing ?? 'nearest') === 'nearest',
+      bias: f(s.bias ?? 0.01), derivDecay: f(s.decay ?? 0.9), applyEverySteps: toSteps(s.apply_every_ms ?? 1000, dt),
+    };
+  }
+  return {
+    ...pair, rule: 'stdp', multiplicative: s.weight_dependence === 'multiplicative', nearest: s.pairing === 'nearest',
+    bias: 0, derivDecay: 0, applyEverySteps: 0,
   };
 }
 
