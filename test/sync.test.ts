@@ -33,10 +33,31 @@ describe('barrier spin budget', () => {
     expect(limits).toEqual([1 << 13, 1 << 12, 1 << 12, 1 << 12]);
   });
 
-  it('a plain number is a fixed spin count (no adaptation)', async () => {
+  it('a barrier met within microseconds does not shrink the budget (at most it doubles)', async () => {
+    const budget = new SpinBudget(1 << 14, 1 << 12);
+    budget.limit = 1 << 12;
+    // a party that is already waiting when the barrier is entered: the main thread arrives last and
+    // releases it (no sleep here), then the next round's sleep is long (halve) or short (double)
     const buf = new SharedArrayBuffer(CTL_SIZE * 4);
-    const w = lateParty(buf, 5);
-    expect(barrier(new Int32Array(buf), 2, 100)).toBe(DECISION_GO);
+    const ctl = new Int32Array(buf);
+    const w = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       const c = new Int32Array(workerData.ctl);
+       // arrive first and spin until released, then arrive last in the next round at once
+       const gen = Atomics.load(c, 1);
+       Atomics.add(c, 0, 1);
+       while (Atomics.load(c, 1) === gen) {}
+       while (Atomics.load(c, 0) !== 1) {}
+       Atomics.store(c, 0, 0); Atomics.store(c, 2, 0); Atomics.add(c, 1, 1); Atomics.notify(c, 1);`,
+      { eval: true, workerData: { ctl: buf } },
+    );
+    while (Atomics.load(ctl, 0) !== 1) await new Promise((r) => setTimeout(r, 1));
+    expect(barrier(ctl, 2, budget)).toBe(DECISION_GO); // last to arrive: releases the worker
+    expect(budget.limit).toBe(1 << 12);
+    // the worker arrives within microseconds: no sleep (or a short one, which doubles, never halves)
+    expect(barrier(ctl, 2, budget)).toBe(DECISION_GO);
+    expect(budget.limit).toBeGreaterThanOrEqual(1 << 12);
+    expect(budget.limit).toBeLessThanOrEqual(1 << 13);
     await w.terminate();
   });
 });

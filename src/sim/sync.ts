@@ -57,7 +57,7 @@ const LONG_SLEEP_MS = 1;
  * process takes a core, a worker is descheduled for milliseconds) they soon stop burning the CPU
  * the late worker needs.
  */
-export function barrier(ctl: Int32Array, parties: number, budget: SpinBudget | number = 4000): number {
+export function barrier(ctl: Int32Array, parties: number, budget: SpinBudget): number {
   const gen = Atomics.load(ctl, CTL_GEN);
   if (Atomics.add(ctl, CTL_ARRIVE, 1) === parties - 1) {
     Atomics.store(ctl, CTL_ARRIVE, 0);
@@ -68,7 +68,7 @@ export function barrier(ctl: Int32Array, parties: number, budget: SpinBudget | n
     // generation in Atomics.wait and returns at once; one counted before is woken here.
     if (Atomics.load(ctl, CTL_SLEEPERS) > 0) Atomics.notify(ctl, CTL_GEN);
   } else {
-    const limit = typeof budget === 'number' ? budget : budget.limit;
+    const limit = budget.limit;
     let spins = 0;
     while (spins < limit && Atomics.load(ctl, CTL_GEN) === gen) spins++;
     if (Atomics.load(ctl, CTL_GEN) === gen) {
@@ -79,11 +79,9 @@ export function barrier(ctl: Int32Array, parties: number, budget: SpinBudget | n
         Atomics.sub(ctl, CTL_SLEEPERS, 1);
         if (Atomics.load(ctl, CTL_DEAD)) throw new WorkerDiedError('another shard worker died');
       }
-      if (typeof budget !== 'number') {
-        const slept = performance.now() - t0;
-        if (slept < SHORT_SLEEP_MS) budget.limit = Math.min(budget.max, budget.limit * 2);
-        else if (slept > LONG_SLEEP_MS) budget.limit = Math.max(budget.min, budget.limit >> 1);
-      }
+      const slept = performance.now() - t0;
+      if (slept < SHORT_SLEEP_MS) budget.limit = Math.min(budget.max, budget.limit * 2);
+      else if (slept > LONG_SLEEP_MS) budget.limit = Math.max(budget.min, budget.limit >> 1);
     }
   }
   return Atomics.load(ctl, CTL_DECISION);
