@@ -101,6 +101,9 @@ describe('top level', () => {
     expectOne((m) => (m.seed = 2 ** 32), 'seed', /integer in 0\.\.4294967295/);
     expectOne((m) => (m.seed = 1.5), 'seed', /integer/);
     expectOne((m) => (m.seed = -1), 'seed', /integer/);
+    // threads is checked whether or not the model sets a seed
+    expectOne((m) => (m.threads = 0), 'threads', /integer >= 1, got 0/);
+    expectOne((m) => { delete m.seed; m.threads = 1.5; }, 'threads', /integer >= 1, got 1\.5/);
     expect(issuesOf((m) => (m.seed = 2 ** 32 - 1))).toEqual([]);
   });
   it('unknown fields, with a suggestion', () => {

@@ -362,7 +362,7 @@ export class Shard {
     net.inputs.forEach((inp, k) => {
       if (inp.type !== 'poisson') return;
       const rt = this.poissonInputs.find((x) => x.index === k)!;
-      this.u32.set(inp.table, rt.table >> 2);
+      this.u32.set(inp.table, rt.table >>> 2);
     });
     this.spikeTotals = net.populations.map(() => 0);
     this.gathered = new Int32Array(net.populations.length);
@@ -389,20 +389,20 @@ export class Shard {
       if (p.hetero) {
         // parameter-major: parameter k of the slice at params + k*m
         const n = p.size;
-        for (let k = 0; k < np; k++) f32.set(p.params!.subarray(k * n + b, k * n + b + m), (r.params >> 2) + k * m);
-      } else f32.set(p.params!, r.params >> 2);
-      f32.set(slice(p.bias!), r.bias >> 2);
-      if (p.initial.v) f32.set(slice(p.initial.v as Float32Array), r.v >> 2);
-      if (p.initial.u) f32.set(slice(p.initial.u as Float32Array), r.u >> 2);
+        for (let k = 0; k < np; k++) f32.set(p.params!.subarray(k * n + b, k * n + b + m), (r.params >>> 2) + k * m);
+      } else f32.set(p.params!, r.params >>> 2);
+      f32.set(slice(p.bias!), r.bias >>> 2);
+      if (p.initial.v) f32.set(slice(p.initial.v as Float32Array), r.v >>> 2);
+      if (p.initial.u) f32.set(slice(p.initial.u as Float32Array), r.u >>> 2);
       if (p.synapse === 'exp') {
-        if (p.initial.ie) f32.set(slice(p.initial.ie as Float32Array), r.ie >> 2);
-        if (p.initial.ii) f32.set(slice(p.initial.ii as Float32Array), r.ii >> 2);
+        if (p.initial.ie) f32.set(slice(p.initial.ie as Float32Array), r.ie >>> 2);
+        if (p.initial.ii) f32.set(slice(p.initial.ii as Float32Array), r.ii >>> 2);
       }
     } else if (p.model === 'threshold') {
-      f32.set(p.hetero ? slice(p.params!) : p.params!, r.params >> 2);
-      if (p.initial.n) this.i32.set(slice(p.initial.n as Int32Array), r.state >> 2);
+      f32.set(p.hetero ? slice(p.params!) : p.params!, r.params >>> 2);
+      if (p.initial.n) this.i32.set(slice(p.initial.n as Int32Array), r.state >>> 2);
     } else if (p.model === 'poisson') {
-      this.u32.set(p.hetero ? slice(p.poissonThreshold!) : p.poissonThreshold!, r.thr >> 2);
+      this.u32.set(p.hetero ? slice(p.poissonThreshold!) : p.poissonThreshold!, r.thr >>> 2);
     }
   }
 
@@ -441,7 +441,7 @@ export class Shard {
       for (const q of d.parts) {
         const i = g - q.first;
         if (i >= 0 && i < q.m) {
-          const o = (q.ring >> 2) + slot * q.m + i;
+          const o = (q.ring >>> 2) + slot * q.m + i;
           f32[o] = f32[o] + d.amplitude;
           break;
         }
@@ -468,7 +468,7 @@ export class Shard {
       sm.variables.forEach((v, vi) => {
         const ptr = this.varPtr(r, v);
         const arr = v === 'n' ? this.i32 : this.f32;
-        const base = ptr >> 2;
+        const base = ptr >>> 2;
         sm.local.forEach((i, ni) => sm.values[vi][ni].push(arr[base + i]));
       });
     }
@@ -510,7 +510,7 @@ export class Shard {
           case 'spike_generator': {
             const steps = r.genSteps!, idx = r.genIdx!;
             const i32 = this.i32;
-            const base = r.spikes >> 2;
+            const base = r.spikes >>> 2;
             let g = r.genPos;
             while (g < steps.length && steps[g] < t) g++;
             while (g < steps.length && steps[g] === t) {
@@ -530,7 +530,7 @@ export class Shard {
       const r = this.pops[sm.pop];
       const c = r.count;
       if (c === 0) continue;
-      const base = r.spikes >> 2;
+      const base = r.spikes >>> 2;
       if (sm.filter === null) {
         for (let k = 0; k < c; k++) sm.indices.push(this.i32[base + k] + r.begin);
         sm.steps.fill(t, c);
@@ -571,7 +571,7 @@ export class Shard {
     pr.stdp = st;
     this.refreshViews();
     // the space may have held a connectivity build's temporaries
-    const zero = (p: number, n: number) => this.f32.fill(0, p >> 2, (p >> 2) + n);
+    const zero = (p: number, n: number) => this.f32.fill(0, p >>> 2, (p >>> 2) + n);
     if (izh) {
       zero(st.xHist, R * nSrc);
       zero(st.yHist, R * m);
@@ -588,7 +588,7 @@ export class Shard {
     const st = pr.stdp!;
     const u32 = this.u32;
     const m = pr.nTarget;
-    const rp = pr.rowPtr >> 2, so = pr.syn >> 2, ptr = st.revPtr >> 2, pos = st.revPos >> 2, srcs = st.revSrc >> 2;
+    const rp = pr.rowPtr >>> 2, so = pr.syn >>> 2, ptr = st.revPtr >>> 2, pos = st.revPos >>> 2, srcs = st.revSrc >>> 2;
     const mask = pr.packed ? 0xffffff : 0xffffffff;
     u32.fill(0, ptr, ptr + m + 1);
     for (let k = 0; k < pr.nSyn; k++) u32[ptr + 1 + ((u32[so + k] & mask) >>> 0)]++;
@@ -651,7 +651,7 @@ export class Shard {
       if (n > 0) K.stdp_delayed_pre(n, st.preHist + se * nSrc * 4, pr.rowPtr, pr.syn, pr.packed, cd, pr.deriv, st.yHist, m, R, se, pl.aMinus);
     }
     st.preCount[now] = nPre;
-    if (nPre > 0) this.i32.copyWithin((st.preHist >> 2) + now * nSrc, pre >> 2, (pre >> 2) + nPre);
+    if (nPre > 0) this.i32.copyWithin((st.preHist >>> 2) + now * nSrc, pre >>> 2, (pre >>> 2) + nPre);
   }
 
   /** Deliver this shard's own spikes of the step just computed (single shard: local = global). */
@@ -681,7 +681,7 @@ export class Shard {
     for (let k = 0; k < this.pops.length; k++) {
       const r = this.pops[k];
       out[countBase + k] = r.count;
-      const base = r.spikes >> 2;
+      const base = r.spikes >>> 2;
       for (let j = 0; j < r.count; j++) out[off + j] = this.i32[base + j] + r.begin;
       off += r.m;
     }
@@ -705,7 +705,7 @@ export class Shard {
       const src = this.pops[pr.source];
       if (c < 0) {
         c = 0;
-        const g = src.gather >> 2;
+        const g = src.gather >>> 2;
         for (let s = 0; s < shards; s++) {
           const ob = outboxes[s], L = layouts[s];
           const n = ob[L.countBase(parity, j) + pr.source];
@@ -724,7 +724,7 @@ export class Shard {
         const start = L.idxBase(parity, j) + L.offsets[pr.target];
         const tb = this.pops[pr.target].begin;
         const i32 = this.i32;
-        const o = st.post >> 2;
+        const o = st.post >>> 2;
         for (let j = 0; j < n; j++) i32[o + j] = arr[start + j] - tb;
         this.plasticity(pr, c, src.gather, n, st.post, t);
       }
@@ -736,7 +736,7 @@ export class Shard {
   }
 
   private markSpikes(last: Int32Array, n: number, spikes: number, t: number): void {
-    const i32 = this.i32, o = spikes >> 2;
+    const i32 = this.i32, o = spikes >>> 2;
     for (let j = 0; j < n; j++) last[i32[o + j]] = t;
   }
 
@@ -774,7 +774,7 @@ export class Shard {
    */
   private prune(pr: ProjRT, rule: PruningPlan, t: number): void {
     const u32 = this.u32, f32 = this.f32;
-    const rp = pr.rowPtr >> 2, so = pr.syn >> 2, wo = pr.weights >> 2, dv = pr.deriv >> 2;
+    const rp = pr.rowPtr >>> 2, so = pr.syn >>> 2, wo = pr.weights >>> 2, dv = pr.deriv >>> 2;
     const nSrc = this.net.projections[this.projs.indexOf(pr)].nSrc;
     const mask = pr.packed ? 0xffffff : 0xffffffff;
     const tb = this.pops[pr.target].begin;
@@ -840,7 +840,7 @@ export class Shard {
         if (c.neurons) for (const i of c.neurons) b[i] = b[i] + c.amplitude;
         else for (let i = 0; i < b.length; i++) b[i] = b[i] + c.amplitude;
       }
-      this.f32.set(b, r.bias >> 2);
+      this.f32.set(b, r.bias >>> 2);
     }
   }
 
@@ -855,7 +855,7 @@ export class Shard {
       for (const [name, ptr] of vars) {
         const i = K.find_nonfinite(ptr, r.m);
         if (i >= 0) {
-          const value = this.f32[(ptr >> 2) + i];
+          const value = this.f32[(ptr >>> 2) + i];
           const since = Math.max(0, lastStep + 1 - Math.max(1, checkEvery));
           throw new SimulationError(
             `population "${r.pop.name}", variable ${name}, neuron ${i + r.begin}: value ${value} at step ${lastStep} ` +
@@ -898,7 +898,7 @@ export class Shard {
   getState(pop: number, variable: string): Float32Array | Int32Array {
     const r = this.pops[pop];
     const ptr = this.varPtr(r, variable);
-    return variable === 'n' ? this.i32.slice(ptr >> 2, (ptr >> 2) + r.m) : this.f32.slice(ptr >> 2, (ptr >> 2) + r.m);
+    return variable === 'n' ? this.i32.slice(ptr >>> 2, (ptr >>> 2) + r.m) : this.f32.slice(ptr >>> 2, (ptr >>> 2) + r.m);
   }
 
   /** Change the rate of a Poisson input (Hz); takes effect from the next step. */
@@ -911,7 +911,7 @@ export class Shard {
       rt.table = this.arena.alloc('inputs', rt.tableCap * 4);
       this.refreshViews();
     }
-    this.u32.set(table, rt.table >> 2);
+    this.u32.set(table, rt.table >>> 2);
     rt.tableLen = table.length;
   }
 
@@ -921,7 +921,7 @@ export class Shard {
     if (pr.weights === 0) pr.constWeight = Math.fround(pr.constWeight * factor);
     else {
       const f32 = this.f32;
-      const b = pr.weights >> 2;
+      const b = pr.weights >>> 2;
       const f = Math.fround(factor);
       for (let k = 0; k < pr.nSyn; k++) f32[b + k] = f32[b + k] * f;
     }
@@ -937,7 +937,7 @@ export class Shard {
     const n = pr.nSyn;
     const weights = new Float32Array(n), targets = new Int32Array(n), sources = new Int32Array(n);
     const mask = pr.packed ? 0xffffff : 0xffffffff;
-    const rp = pr.rowPtr >> 2, so = pr.syn >> 2, wo = pr.weights >> 2;
+    const rp = pr.rowPtr >>> 2, so = pr.syn >>> 2, wo = pr.weights >>> 2;
     const m = pr.nTarget;
     const nSrc = this.net.projections[projection].nSrc;
     const cur = new Uint32Array(m + 1);
