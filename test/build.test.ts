@@ -338,8 +338,8 @@ describe('delays', () => {
     expect(delayNet(undefined, 2, 2).projections[0].constDelay).toBe(1);
     const top = delayNet(25.5, 2, 2);
     expect(top.projections[0].constDelay).toBe(255);
-    expect(top.ringSlots).toBe(256);
-    expect(delayNet(0.1, 2, 2).ringSlots).toBe(2);
+    expect(top.ringSlots).toBe(255);
+    expect(delayNet(0.1, 2, 2).ringSlots).toBe(1);
   });
 
   it('distributions: each value rounded by round(x/dt) and clipped below at 1 step (histogram)', () => {
@@ -369,7 +369,7 @@ describe('delays', () => {
         expect(p.delays![p.rowPtr[s] + t]).toBe(Math.max(1, Math.round(x / 0.1)));
       }
     }
-    expect(net.ringSlots).toBe(p.maxDelay + 1);
+    expect(net.ringSlots).toBe(p.maxDelay);
   });
 });
 
@@ -437,7 +437,7 @@ describe('spike generators and the network', () => {
     expect(net.seed).toBe(1);
     expect(planNetwork({ ...spec, seed: 5 }).seed).toBe(5);
     expect(planNetwork({ ...spec, seed: 5 }, { seed: 6 }).seed).toBe(6);
-    expect(net.ringSlots).toBe(6);
+    expect(net.ringSlots).toBe(5);
     expect(net.projections.map((p) => p.name)).toEqual(['A->B', 'back']);
     expect(net.monitors).toEqual([{ type: 'state', population: 'A', variables: ['n'], neurons: [0], every: 1 }]);
   });
@@ -476,9 +476,9 @@ describe('memory estimate', () => {
       projections: [{ source: 'A', target: 'A', connect: { rule: 'pairwise_bernoulli', p: 0.1, allow_autapses: false }, weight: 1 }],
     };
     expect(estimateNetwork(b).synapses).toBe(1000 * 999 * 0.1);
-    // formula by hand: spikes + state + mu + 1 ring channel of 2 slots; rowPtr + targets
+    // formula by hand: spikes + state + mu + 1 ring channel of 1 slot (delay 1 step); rowPtr + targets
     const r16 = (x: number) => Math.ceil(x / 16) * 16;
-    expect(estimateNetwork(b).bytes).toBe(r16(4000) * 2 + 16 + r16(2 * 4000) + r16(1001 * 4) + r16(99900 * 4));
+    expect(estimateNetwork(b).bytes).toBe(r16(4000) * 2 + 16 + r16(1 * 4000) + r16(1001 * 4) + r16(99900 * 4));
   });
 
   it('estimateShards: per-shard bytes of the simulator\'s arenas (exact for fixed rules, from the plan or the description)', async () => {

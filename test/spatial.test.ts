@@ -271,7 +271,7 @@ describe('distance-dependent delays', () => {
     expect(pr.minDelay).toBe(3);
     // max distance: min(radius 750, torus half-diagonal 80 sqrt(6^2 + 4^2)) = 576.9 um -> 0.3 + 2.31 ms = 26 steps
     expect(pr.maxDelay).toBe(26);
-    expect(plan.ringSlots).toBe(27);
+    expect(plan.ringSlots).toBe(26);
     const p = await build(spec);
     const src = { size: 216, sheet: SHEET };
     const tgt = { size: 108, sheet: SHEET };

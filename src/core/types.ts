@@ -509,12 +509,12 @@ export interface NetworkPlan {
   projections: ProjectionPlan[];
   inputs: BuiltInput[];
   monitors: MonitorSpec[];
-  /** slots of every ring buffer: max delay over all projections + 1 */
+  /** slots of every ring buffer: the largest delay in steps over all projections (at least 1) */
   ringSlots: number;
   neurons: number;
   /** exact for the fixed rules, expected for pairwise_bernoulli */
   synapses: number;
-  /** smallest delay in steps over all projections (ringSlots - 1 when there are none) */
+  /** smallest delay in steps over all projections (ringSlots when there are none) */
   minDelay: number;
 }
 

@@ -76,7 +76,9 @@ export function planNetwork(spec: ModelSpec, opts: PlanOptions = {}): NetworkPla
     minDelay = Math.min(minDelay, p.minDelay);
     synapses += p.synapses;
   }
-  const ringSlots = Math.max(2, maxDelay + 1);
+  // slot t is read and cleared by the update of step t before the spikes of step t are delivered
+  // (to t + 1 .. t + maxDelay), so maxDelay slots hold every spike in flight
+  const ringSlots = Math.max(1, maxDelay);
   return {
     name: spec.name ?? 'model',
     dt,
@@ -89,7 +91,7 @@ export function planNetwork(spec: ModelSpec, opts: PlanOptions = {}): NetworkPla
     ringSlots,
     neurons: populations.reduce((s, p) => s + p.size, 0),
     synapses,
-    minDelay: Number.isFinite(minDelay) ? minDelay : ringSlots - 1,
+    minDelay: Number.isFinite(minDelay) ? minDelay : ringSlots,
   };
 }
 

@@ -18,7 +18,7 @@
  *                         when delays vary), weights nSyn*4 when they vary: at most 8 bytes per
  *                         synapse plus the row pointers
  *   Poisson input         table length*4 (in every shard)
- * ringSlots = largest delay in steps + 1 (at least 2). nSyn is exact for the fixed rules and the
+ * ringSlots = largest delay in steps (at least 1). nSyn is exact for the fixed rules and the
  * expectation (rounded) for pairwise_bernoulli, and per shard for fixed_outdegree (and
  * fixed_total_number from a description; exact from a plan).
  */
@@ -224,8 +224,8 @@ function ruleSynapses(conn: ConnectSpec, nSrc: number, nTgt: number, same: boole
 }
 
 function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
-  let ringSlots = 2;
-  for (const p of checked.projections) ringSlots = Math.max(ringSlots, p.maxDelaySteps + 1);
+  let ringSlots = 1;
+  for (const p of checked.projections) ringSlots = Math.max(ringSlots, p.maxDelaySteps);
   const pops: PopEst[] = checked.populations.map((cp, k) => {
     const ps = spec.populations[k] as PopulationSpec;
     return {
