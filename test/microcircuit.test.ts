@@ -8,7 +8,7 @@
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
-  microcircuit, microcircuitDerived, numSynapsesFromConnProb, postsynapticPotentialToCurrent, roundHalfEven, thalamicSpikeTimes,
+  microcircuit, microcircuitDerived, numSynapsesFromConnProb, postsynapticPotentialToCurrent, roundHalfEven,
   FULL_NUM_NEURONS, CONN_PROBS, POPULATIONS, THALAMUS,
 } from '../src/models/microcircuit.ts';
 import { Simulation } from '../src/sim/simulation.ts';
@@ -79,17 +79,9 @@ describe('reference numbers', () => {
     expect(microcircuitDerived().numThSynapses).toEqual([0, 0, 2045393, 315791, 0, 0, 682419, 52636]);
   });
 
-  it('thalamic spikes: 120 Hz in [700, 710) ms, a pure function of the seed', () => {
-    const a = thalamicSpikeTimes(55);
-    expect(a).toHaveLength(THALAMUS.neurons);
-    const all = a.flat();
-    expect(Math.min(...all)).toBeGreaterThanOrEqual(700);
-    expect(Math.max(...all)).toBeLessThan(710);
-    // expected 902 × 100 × (1 - exp(-0.012)) = 1075.6, sd ~ 32.6
-    expect(all.length).toBeGreaterThan(1075.6 - 5 * 32.6);
-    expect(all.length).toBeLessThan(1075.6 + 5 * 32.6);
-    expect(thalamicSpikeTimes(55)).toEqual(a);
-    expect(thalamicSpikeTimes(56)).not.toEqual(a);
+  it('thalamus: a Poisson population of 902 neurons at 120 Hz in [700, 710) ms (stimulus_params.py)', () => {
+    const tc = microcircuit({ thalamus: true }).populations.find((p) => p.name === 'TC')!;
+    expect(tc).toMatchObject({ size: THALAMUS.neurons, model: 'poisson', type: 'excitatory', params: { rate: 120, start: 700, stop: 710 } });
   });
 
   it('the full-scale model file is valid and small (only 8 × 8 tables, no per-neuron arrays); examples/microcircuit.json is it', () => {

@@ -340,6 +340,9 @@ export interface BuiltPopulation {
   initial: Record<string, Float32Array | Int32Array>;
   /** poisson: spike threshold per step as uint32 (spike iff draw < threshold), 1 or size values */
   poissonThreshold?: Uint32Array;
+  /** poisson: the steps [startStep, stopStep) in which it fires */
+  startStep?: number;
+  stopStep?: number;
   /** spike_generator: (step, index) pairs sorted by step then index */
   generatorSteps?: Int32Array;
   generatorIndices?: Int32Array;

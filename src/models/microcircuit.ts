@@ -11,9 +11,7 @@
  * capacitances are divided by 1000 when written into the spec — every derivation below is done
  * in the reference's units first, exactly as the reference computes it.
  */
-import { STREAM_GENERATORS } from '../network/streams.ts';
 import type { ModelSpec, PopulationSpec, ProjectionSpec, InputSpec, MonitorSpec } from '../core/types.ts';
-import { rngKey, rngU32 } from '../core/rng.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Reference parameters
@@ -102,12 +100,6 @@ export const THALAMUS = {
   delayRelStd: 0.5,
 } as const;
 
-/**
- * Random stream of the thalamic spike trains drawn here (host side, once, into a spike_generator):
- * key rngKey(seed, STREAM_THALAMUS, neuron), counter = step. Chosen outside the ranges of
- * src/network/streams.ts (0x10000 … 0xaffff + index), so it never repeats a simulator stream.
- */
-export const STREAM_THALAMUS = STREAM_GENERATORS;
 
 // ---------------------------------------------------------------------------------------------
 // The reference's derivations (helpers.py, network.py), in the reference's units
@@ -311,24 +303,6 @@ function delaySpec(mean: number, relStd: number, dt: number): ProjectionSpec['de
   return { dist: 'normal', mean, std: mean * relStd, min: dt - 0.5 * dt, bound: 'redraw' };
 }
 
-/**
- * Spike times of the thalamic neurons: each neuron spikes in a step of [th_start, th_start +
- * th_duration) with probability 1 - exp(-th_rate dt) (as our `poisson` populations do), the draw
- * being rngU32(rngKey(seed, STREAM_THALAMUS, neuron), step) compared with that probability × 2^32.
- */
-export function thalamicSpikeTimes(seed: number, dt = SIM_RESOLUTION): number[][] {
-  const first = Math.round(THALAMUS.start / dt);
-  const last = Math.round((THALAMUS.start + THALAMUS.duration) / dt);
-  const threshold = Math.min(2 ** 32 - 1, Math.floor(-Math.expm1((-THALAMUS.rate * dt) / 1000) * 2 ** 32));
-  const out: number[][] = [];
-  for (let n = 0; n < THALAMUS.neurons; n++) {
-    const key = rngKey(seed >>> 0, STREAM_THALAMUS, n);
-    const times: number[] = [];
-    for (let s = first; s < last; s++) if (rngU32(key, s) < threshold) times.push(Number((s * dt).toFixed(6)));
-    out.push(times);
-  }
-  return out;
-}
 
 /**
  * The microcircuit as a ModelSpec. Full scale by default (77,169 neurons, 298,880,968 synapses);
@@ -391,7 +365,11 @@ export function microcircuit(opts: MicrocircuitOptions = {}): ModelSpec {
   }
 
   if (opts.thalamus) {
-    populations.push({ name: 'TC', size: THALAMUS.neurons, model: 'spike_generator', type: 'excitatory', params: { spike_times: thalamicSpikeTimes(seed, dt) } });
+    // stimulus_params.py th_start, th_duration, th_rate: a Poisson population firing in [700, 710) ms
+    populations.push({
+      name: 'TC', size: THALAMUS.neurons, model: 'poisson', type: 'excitatory',
+      params: { rate: THALAMUS.rate, start: THALAMUS.start, stop: THALAMUS.start + THALAMUS.duration },
+    });
     POPULATIONS.forEach((tgt, i) => {
       const n = d.numThSynapses[i];
       if (n <= 0) return;

@@ -213,6 +213,8 @@ function buildPopulation(ps: PopulationSpec, cp: CheckedPopulation, dt: number, 
       pop.poissonThreshold = thr;
     }
     pop.hetero = pop.poissonThreshold.length > 1;
+    pop.startStep = params.start === undefined ? 0 : toSteps(params.start as number, dt);
+    pop.stopStep = params.stop === undefined ? MAX_STEP : toSteps(params.stop as number, dt);
   } else {
     const times = (params.spike_times ?? []) as unknown as ArrayLike<ArrayLike<number>>;
     let total = 0;

@@ -16,7 +16,6 @@
  *   0xA0000 + pop*64 + k    variable k of population pop's `random` (names sorted)   index: neuron
  *   0xD0000 + p             pruning draws of p (elimination_rate)   index: application, sub-keys: target, source
  *   0xE0000 + i             random_drive input i              index: step, counter: draw
- *   0xF0000                 reserved for model generators (src/models/microcircuit.ts: thalamic spike times)
  *
  * Hence at most MAX_POPULATIONS populations and MAX_PROJECTIONS projections / inputs (checked by
  * validateModel), so that no two streams coincide.
@@ -51,7 +50,7 @@ export const LIF_PARAM_NAMES = [
   'tau_m', 'cm', 'v_rest', 'v_thresh', 'v_reset', 'tau_refrac', 'tau_syn_e', 'tau_syn_i', 'i_offset',
 ] as const;
 export const THRESHOLD_PARAM_NAMES = ['mu'] as const;
-export const POISSON_PARAM_NAMES = ['rate'] as const;
+export const POISSON_PARAM_NAMES = ['rate', 'start', 'stop'] as const;
 export const SPIKE_GENERATOR_PARAM_NAMES = ['spike_times'] as const;
 
 /** Initial-state variable names per model, in the order of their stream index (initialStream(pop, v)). */
@@ -62,8 +61,6 @@ export const THRESHOLD_VARS = ['n'] as const;
 // Izhikevich neurons, noise inputs and per-neuron variables (src/network/izhikevich.ts, expr.ts)
 export const STREAM_NOISE_INPUT = 0x90000;
 export const STREAM_RANDOM_VAR = 0xa0000;
-/** reserved for model generators that pre-draw spike times (the microcircuit's thalamus) */
-export const STREAM_GENERATORS = 0xf0000;
 export const STREAM_PRUNING = 0xd0000;
 export const STREAM_RANDOM_DRIVE = 0xe0000;
 export const pruningStream = (projection: number): number => STREAM_PRUNING + projection;

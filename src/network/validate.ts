@@ -742,6 +742,10 @@ class Checker {
         const v = this.value(pr.rate, `${ppath}.rate`, perNeuron('Hz'));
         if (v) this.constrain(v, `${ppath}.rate`, (x) => x >= 0, 'must be >= 0 Hz', 'Hz');
       }
+      // active in [start, stop) (NEST poisson_generator's start and stop)
+      const start = pr.start === undefined ? 0 : this.gridTime(pr.start, `${ppath}.start`, 'first spike time');
+      const stop = pr.stop === undefined ? MAX_STEP : this.gridTime(pr.stop, `${ppath}.stop`, 'end of firing');
+      if (start !== undefined && stop !== undefined && start > stop) this.err(`${ppath}.stop`, `must be >= start (${pr.start} ms), got ${pr.stop} ms`);
     } else if (model === 'spike_generator') {
       this.fields(pr, SPIKE_GENERATOR_PARAM_NAMES, ppath, "a 'spike_generator' population's params");
       if (pr.spike_times === undefined) this.err(`${ppath}.spike_times`, 'is required (one array of spike times in ms per neuron)');

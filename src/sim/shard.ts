@@ -505,7 +505,7 @@ export class Shard {
             c = K.threshold_update(m, r.state, r.ring[0] + off, r.params, r.hetero, t === 0 ? 1 : 0, r.spikes);
             break;
           case 'poisson':
-            c = K.poisson_update(m, rngKey(seed, p.stream, t), r.begin, r.thr, r.hetero, r.spikes);
+            if (t >= (p.startStep ?? 0) && t < (p.stopStep ?? Infinity)) c = K.poisson_update(m, rngKey(seed, p.stream, t), r.begin, r.thr, r.hetero, r.spikes);
             break;
           case 'spike_generator': {
             const steps = r.genSteps!, idx = r.genIdx!;
