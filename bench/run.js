@@ -33,6 +33,10 @@ if (process.argv.includes('--thalamocortical')) {
   await runThalamocortical(opts);
   process.exit(0);
 }
+if (process.argv.includes('--ceiling')) {
+  await import('./ceiling.js');
+  process.exit(0);
+}
 if (process.argv.includes('--speedup')) {
   const { runSpeedup } = await import('./speedup.js');
   const n = process.argv.indexOf('--neurons');
@@ -75,6 +79,7 @@ const program = new Command()
   .option('--microcircuit', 'run the Potjans-Diesmann microcircuit benchmark instead (full scale, 1 and 2 threads)')
   .option('--thalamocortical', 'run the thalamocortical scale benchmark instead (1 M neurons, 0.5 B synapses, 2 threads; --neurons n[,n...], --threads, --duration, --dry-run)')
   .option('--speedup', 'run the thread speed-up benchmark instead (CUBA-100k, 1 and 2 threads alternately)')
+  .option('--ceiling', "run the machine's parallel ceiling of the neuron update instead (lif_update alone, 1 and 2 workers alternately)")
   .option('--polychronization', 'run the Izhikevich (2006) polychronization benchmark instead (one model hour, wasm, 1 thread; --duration ms)')
   .option('--izhikevich', 'run the Izhikevich (2003) network benchmark instead (10 s of model time, wasm and js, 1 thread)')
   .option('--build', 'run the connectivity construction benchmark instead (synapses per second)')
