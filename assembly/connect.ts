@@ -39,7 +39,7 @@ import {
   CONN_SPACING, CONN_F_PERIODIC, RULE_SPATIAL_INDEGREE, VAL_DISTANCE, CONN_ERR_SPATIAL, CONN_SPATIAL_MAX_ATTEMPTS,
   CONN_SRC_LIST, CONN_LIST_POS, CONN_LIST_CAP, CONN_F_COUNT_BUCKETS, CONN_F_PARTITION,
 } from "./layout";
-import { mix32, rngNormal32 } from "./rng";
+import { mix32, rngNormal32, rngU32x4 } from "./rng";
 import { inBounds } from "./util";
 
 const TWO_M53: f64 = 1.1102230246251565e-16;
@@ -299,16 +299,6 @@ function flushAll(): void {
   }
 }
 
-// @ts-ignore: decorator
-@inline function mix32x4(x: v128): v128 {
-  x = v128.xor(x, i32x4.shr_u(x, 16));
-  x = i32x4.mul(x, i32x4.splat(0x7feb352d));
-  x = v128.xor(x, i32x4.shr_u(x, 15));
-  x = i32x4.mul(x, i32x4.splat(<i32>0x846ca68b));
-  x = v128.xor(x, i32x4.shr_u(x, 16));
-  return x;
-}
-
 /** Draws per refill of the draw buffer (partition-mode pass 1 of the SIMD build). */
 const DRAW_BUF: u32 = 16;
 
@@ -320,11 +310,7 @@ const DRAW_BUF: u32 = 16;
 @inline function refillDraws(buf: usize, key: u32, rot: u32, ctr: u32): void {
   const kx = i32x4.splat(key);
   const kr = i32x4.splat(rot);
-  for (let i: u32 = 0; i < DRAW_BUF; i += 4) {
-    const idx = i32x4.add(i32x4.splat(ctr + i), i32x4(0, 1, 2, 3));
-    const x = mix32x4(v128.xor(kx, i32x4.mul(idx, i32x4.splat(<i32>0x9e3779b9))));
-    v128.store(buf + (<usize>i << 2), mix32x4(v128.xor(x, kr)));
-  }
+  for (let i: u32 = 0; i < DRAW_BUF; i += 4) v128.store(buf + (<usize>i << 2), rngU32x4(kx, kr, <i32>(ctr + i)));
 }
 
 /** Count the sources of list[0..n) into rowPtr[s + 1] (leaving partition mode). */

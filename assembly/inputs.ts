@@ -2,26 +2,8 @@
 // Random numbers: rngU32(key, i) of assembly/rng.ts (the SIMD paths compute the same 32-bit
 // integer hash on 4 lanes; i32x4.mul gives the low 32 bits of the product, like Math.imul).
 
-import { rngU32 } from "./rng";
+import { rngU32, rngU32x4 } from "./rng";
 import { inBounds } from "./util";
-
-// @ts-ignore: decorator
-@inline function mix32x4(x: v128): v128 {
-  x = v128.xor(x, i32x4.shr_u(x, 16));
-  x = i32x4.mul(x, i32x4.splat(0x7feb352d));
-  x = v128.xor(x, i32x4.shr_u(x, 15));
-  x = i32x4.mul(x, i32x4.splat(<i32>0x846ca68b));
-  x = v128.xor(x, i32x4.shr_u(x, 16));
-  return x;
-}
-
-/** rngU32(key, i + lane) for the 4 lanes; kx = splat(key), kr = splat(rotl(key, 16)). */
-// @ts-ignore: decorator
-@inline function rngU32x4(kx: v128, kr: v128, i: i32): v128 {
-  const idx = i32x4.add(i32x4.splat(i), i32x4(0, 1, 2, 3));
-  const x = mix32x4(v128.xor(kx, i32x4.mul(idx, i32x4.splat(<i32>0x9e3779b9))));
-  return mix32x4(v128.xor(x, kr));
-}
 
 /**
  * Poisson spike sources, one step: neuron i spikes iff rngU32(key, offset + i) < thr_i (unsigned);

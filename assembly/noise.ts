@@ -1,16 +1,7 @@
 // Gaussian noise current. Mirrored by src/backend/js/noise.ts.
 
-import { rngNormal32, zigSlow, ZIG_KN, ZIG_WN } from "./rng";
+import { mix32x4, rngNormal32, zigSlow, ZIG_KN, ZIG_WN } from "./rng";
 import { inBounds } from "./util";
-
-// @ts-ignore: decorator
-@inline function mix32x4(x: v128): v128 {
-  x = v128.xor(x, i32x4.shr_u(x, 16));
-  x = i32x4.mul(x, i32x4.splat(0x7feb352d));
-  x = v128.xor(x, i32x4.shr_u(x, 15));
-  x = i32x4.mul(x, i32x4.splat(<i32>0x846ca68b));
-  return v128.xor(x, i32x4.shr_u(x, 16));
-}
 
 /** Lanes 0..3 of a gather: table[idx[lane]] for a 4-byte table at address `table`. */
 // @ts-ignore: decorator

@@ -24,6 +24,24 @@
   return mix32(x ^ ((key << 16) | (key >>> 16)));
 }
 
+/** mix32 on the 4 lanes (i32x4.mul gives the low 32 bits of the product, like u32 multiplication). */
+// @ts-ignore: decorator
+@inline export function mix32x4(x: v128): v128 {
+  x = v128.xor(x, i32x4.shr_u(x, 16));
+  x = i32x4.mul(x, i32x4.splat(0x7feb352d));
+  x = v128.xor(x, i32x4.shr_u(x, 15));
+  x = i32x4.mul(x, i32x4.splat(<i32>0x846ca68b));
+  return v128.xor(x, i32x4.shr_u(x, 16));
+}
+
+/** rngU32(key, i + lane) for the 4 lanes; kx = splat(key), kr = splat(rotl(key, 16)). */
+// @ts-ignore: decorator
+@inline export function rngU32x4(kx: v128, kr: v128, i: i32): v128 {
+  const idx = i32x4.add(i32x4.splat(i), i32x4(0, 1, 2, 3));
+  const x = mix32x4(v128.xor(kx, i32x4.mul(idx, i32x4.splat(<i32>0x9e3779b9))));
+  return mix32x4(v128.xor(x, kr));
+}
+
 // @ts-ignore: decorator
 @inline export function uniform01(u: u32): f64 {
   return <f64>(u >>> 8) * 5.9604644775390625e-8;

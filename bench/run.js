@@ -9,9 +9,12 @@ import { Simulation, VERSION } from '../dist/index.js';
 import { cubaModel } from './cuba.js';
 import { runBrian2, runC } from './peers/run-peer.js';
 
-if (process.argv.includes('--kernels')) {
-  await import('./kernels.js');
-  process.exit(0);
+// benchmarks that are a module of their own, run at import
+for (const [flag, file] of [['--kernels', './kernels.js'], ['--ceiling', './ceiling.js']]) {
+  if (process.argv.includes(flag)) {
+    await import(file);
+    process.exit(0);
+  }
 }
 if (process.argv.includes('--microcircuit')) {
   const { runMicrocircuit } = await import('./microcircuit.js');
@@ -31,10 +34,6 @@ if (process.argv.includes('--thalamocortical')) {
   if (arg('--duration')) opts.durationMs = Number(arg('--duration'));
   if (arg('--seed')) opts.seed = Number(arg('--seed'));
   await runThalamocortical(opts);
-  process.exit(0);
-}
-if (process.argv.includes('--ceiling')) {
-  await import('./ceiling.js');
   process.exit(0);
 }
 if (process.argv.includes('--speedup')) {
