@@ -38,7 +38,7 @@ function buildPops(spec: ModelSpec, seed = spec.seed ?? 1): { pops: BuiltPopulat
   });
   const inputs = (spec.inputs ?? []).map((inp, i) => {
     if (inp.type !== 'noise') throw new Error('noise inputs only');
-    return buildNoiseInput(inp, i, checked.inputs[i].target, checked.inputs[i].channel, spec.dt, MAX_STEP);
+    return buildNoiseInput(inp, i, checked.inputs[i].target, checked.inputs[i].channel, spec.dt);
   });
   return { pops, inputs };
 }

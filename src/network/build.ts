@@ -12,12 +12,12 @@ import {
 } from '../core/layout.ts';
 import { ModelError } from './errors.ts';
 import {
-  checkModel, DEFAULT_DURATION, DEFAULT_SEED, LIF_DEFAULTS, MAX_STEP, THRESHOLD_DEFAULT_MU,
+  checkModel, DEFAULT_DURATION, DEFAULT_SEED, LIF_DEFAULTS, THRESHOLD_DEFAULT_MU,
   type CheckedPopulation,
 } from './validate.ts';
 import { estimateChecked, tooLargeMessage } from './estimate.ts';
 import {
-  at, perNeuron, poissonTable, poissonThreshold, toSteps,
+  at, perNeuron, poissonTable, poissonThreshold, stepWindow, toSteps,
 } from './values.ts';
 import { planProjection } from './plan.ts';
 import { resolveNeuronValues } from './expr.ts';
@@ -213,8 +213,7 @@ function buildPopulation(ps: PopulationSpec, cp: CheckedPopulation, dt: number, 
       pop.poissonThreshold = thr;
     }
     pop.hetero = pop.poissonThreshold.length > 1;
-    pop.startStep = params.start === undefined ? 0 : toSteps(params.start as number, dt);
-    pop.stopStep = params.stop === undefined ? MAX_STEP : toSteps(params.stop as number, dt);
+    Object.assign(pop, stepWindow(params, dt));
   } else {
     const times = (params.spike_times ?? []) as unknown as ArrayLike<ArrayLike<number>>;
     let total = 0;
@@ -249,8 +248,7 @@ function buildPopulation(ps: PopulationSpec, cp: CheckedPopulation, dt: number, 
 function buildInput(
   inp: InputSpec, i: number, target: number, channel: number, dt: number, targets?: { target: number; channel: number }[],
 ): BuiltInput {
-  const startStep = inp.start === undefined ? 0 : toSteps(inp.start, dt);
-  const stopStep = inp.stop === undefined ? MAX_STEP : toSteps(inp.stop, dt);
+  const { startStep, stopStep } = stepWindow(inp, dt);
   if (inp.type === 'random_drive') {
     return {
       type: 'random_drive', target, channel, targets: targets!.map((t) => ({ ...t })), amplitude: Math.fround(inp.amplitude),
@@ -263,7 +261,7 @@ function buildInput(
       startStep, stopStep, stream: poissonInputStream(i),
     };
   }
-  if (inp.type === 'noise') return buildNoiseInput(inp, i, target, channel, dt, MAX_STEP);
+  if (inp.type === 'noise') return buildNoiseInput(inp, i, target, channel, dt);
   return {
     type: 'current', target, amplitude: inp.amplitude,
     neurons: inp.neurons ? Int32Array.from(inp.neurons) : null, startStep, stopStep,

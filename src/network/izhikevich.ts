@@ -17,7 +17,7 @@ import {
 } from '../core/layout.ts';
 import type { CheckerLike } from './expr.ts';
 import type { PV, ValueOpts } from './validate.ts';
-import { at, isArrayLike, isUniformValue, perNeuron, toSteps } from './values.ts';
+import { at, isArrayLike, isUniformValue, perNeuron, stepWindow, toSteps } from './values.ts';
 import {
   IZHIKEVICH_DELTA_VARS, IZHIKEVICH_EXP_VARS, IZHIKEVICH_PARAM_NAMES, initialStream, noiseInputStream, paramStream,
 } from './streams.ts';
@@ -273,12 +273,11 @@ export function izhikevichStateBytes(
 /** A built noise input (mean and std rounded to float32, as the kernel sees them). */
 export function buildNoiseInput(
   inp: { mean?: number; std: number; start?: number; stop?: number }, i: number, target: number, channel: number,
-  dt: number, maxStep: number,
+  dt: number,
 ): BuiltInput {
   return {
     type: 'noise', target, channel, mean: Math.fround(inp.mean ?? 0), std: Math.fround(inp.std),
-    startStep: inp.start === undefined ? 0 : toSteps(inp.start, dt),
-    stopStep: inp.stop === undefined ? maxStep : toSteps(inp.stop, dt),
+    ...stepWindow(inp, dt),
     stream: noiseInputStream(i),
   };
 }

@@ -9,7 +9,7 @@
 import type { ConnectSpec, NeuronKind, NeuronModelName, ValueSpec } from '../core/types.ts';
 import { MAX_DELAY_STEPS } from '../core/layout.ts';
 import type { ModelIssue } from './errors.ts';
-import { GRID_TOL, isArrayLike, onGrid, supportOf, toSteps, isUniformValue } from './values.ts';
+import { GRID_TOL, isArrayLike, MAX_STEP, onGrid, supportOf, toSteps, isUniformValue } from './values.ts';
 import { allowedSources, synapseCount } from './connect.ts';
 import {
   DEFAULT_SPACING, distanceDelaySteps, MAX_OFFSET_TABLE, MAX_RADIUS_COLUMNS, maxProjectionDistance, offsetTableSize, reachableColumns,
@@ -48,8 +48,7 @@ export const DEFAULT_DURATION = 1000;
 export const DEFAULT_SEED = 1;
 /** Largest expected number of events per step of one Poisson input (table length ~ lambda). */
 export const MAX_POISSON_LAMBDA = 1e5;
-/** Largest step index (stored as int32). */
-export const MAX_STEP = 2 ** 31 - 1;
+export { MAX_STEP };
 const MAX_SIZE = 2 ** 31 - 1;
 const MAX_U32 = 0xffffffff;
 
@@ -512,6 +511,13 @@ class Checker {
   }
 
   /** Time in ms on the grid (when dt is valid): returns steps or undefined. */
+  /** x.start and x.stop (ms, optional): on the grid, >= 0, stop >= start. */
+  timeWindow(x: Record<string, unknown>, path: string): void {
+    const start = x.start === undefined ? 0 : this.gridTime(x.start, `${path}.start`, 'start');
+    const stop = x.stop === undefined ? MAX_STEP : this.gridTime(x.stop, `${path}.stop`, 'stop');
+    if (start !== undefined && stop !== undefined && start > stop) this.err(`${path}.stop`, `must be >= start (${x.start} ms), got ${x.stop} ms`);
+  }
+
   gridTime(x: unknown, path: string, what: string): number | undefined {
     const v = this.num(x, path, `a number >= 0 (${what}, ms)`);
     if (v === undefined) return undefined;
@@ -743,9 +749,7 @@ class Checker {
         if (v) this.constrain(v, `${ppath}.rate`, (x) => x >= 0, 'must be >= 0 Hz', 'Hz');
       }
       // active in [start, stop) (NEST poisson_generator's start and stop)
-      const start = pr.start === undefined ? 0 : this.gridTime(pr.start, `${ppath}.start`, 'first spike time');
-      const stop = pr.stop === undefined ? MAX_STEP : this.gridTime(pr.stop, `${ppath}.stop`, 'end of firing');
-      if (start !== undefined && stop !== undefined && start > stop) this.err(`${ppath}.stop`, `must be >= start (${pr.start} ms), got ${pr.stop} ms`);
+      this.timeWindow(pr, ppath);
     } else if (model === 'spike_generator') {
       this.fields(pr, SPIKE_GENERATOR_PARAM_NAMES, ppath, "a 'spike_generator' population's params");
       if (pr.spike_times === undefined) this.err(`${ppath}.spike_times`, 'is required (one array of spike times in ms per neuron)');
@@ -1311,9 +1315,7 @@ class Checker {
       else this.num(x.amplitude, `${path}.amplitude`, 'a number (nA)');
       if (x.neurons !== undefined && x.neurons !== null) this.indices(x.neurons, `${path}.neurons`, tgt?.size, `neurons of "${tgt?.name}"`);
     }
-    const start = x.start === undefined ? 0 : this.gridTime(x.start, `${path}.start`, 'start');
-    const stop = x.stop === undefined ? MAX_STEP : this.gridTime(x.stop, `${path}.stop`, 'stop');
-    if (start !== undefined && stop !== undefined && start > stop) this.err(`${path}.stop`, `must be >= start (${x.start} ms), got ${x.stop} ms`);
+    this.timeWindow(x, path);
     if (this.issues.length === before && tgt) this.inputs[i] = { index: i, target: tgt.index, channel };
   }
 
@@ -1345,9 +1347,7 @@ class Checker {
     }
     if (x.receptor !== undefined && x.receptor !== 'excitatory' && x.receptor !== 'inhibitory')
       this.err(`${path}.receptor`, `must be 'excitatory' or 'inhibitory', got ${describe(x.receptor)}`);
-    const start = x.start === undefined ? 0 : this.gridTime(x.start, `${path}.start`, 'start');
-    const stop = x.stop === undefined ? MAX_STEP : this.gridTime(x.stop, `${path}.stop`, 'stop');
-    if (start !== undefined && stop !== undefined && start > stop) this.err(`${path}.stop`, `must be >= start (${x.start} ms), got ${x.stop} ms`);
+    this.timeWindow(x, path);
     if (this.issues.length === before && targets.length) this.inputs[i] = { index: i, target: targets[0].target, channel: targets[0].channel, targets };
   }
 

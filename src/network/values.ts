@@ -28,6 +28,20 @@ export function toSteps(value: number, dt: number): number {
   return Math.round(value / dt);
 }
 
+/** Largest step index (stored as int32). */
+export const MAX_STEP = 2 ** 31 - 1;
+
+/**
+ * The steps [startStep, stopStep) of a `start` / `stop` pair in ms (inputs, poisson populations):
+ * from step 0 and up to MAX_STEP when absent.
+ */
+export function stepWindow(w: { start?: unknown; stop?: unknown }, dt: number): { startStep: number; stopStep: number } {
+  return {
+    startStep: w.start === undefined ? 0 : toSteps(w.start as number, dt),
+    stopStep: w.stop === undefined ? MAX_STEP : toSteps(w.stop as number, dt),
+  };
+}
+
 /** True when value / dt is within GRID_TOL (relative, at least 1e-6 steps) of an integer. */
 export function onGrid(value: number, dt: number): boolean {
   const x = value / dt;
