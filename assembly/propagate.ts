@@ -17,29 +17,7 @@ export function propagate(
   constWeight: f32, packed: i32, constDelay: i32, ring: usize, nTarget: i32,
   slots: i32, slotNow: i32,
 ): i32 {
-  if (!ASC_NO_ASSERT) {
-    assert(nSpikes >= 0 && nTarget >= 0, "propagate: nSpikes < 0 or nTarget < 0");
-    assert(slots > 0 && slotNow >= 0 && slotNow < slots, "propagate: slotNow outside [0, slots)");
-    assert(inBounds(spikes, <u64>nSpikes << 2, 4), "propagate: spikes out of bounds or misaligned");
-    assert(inBounds(ring, (<u64>slots * <u64>nTarget) << 2, 4), "propagate: ring out of bounds or misaligned");
-    assert(inBounds(rowPtr, 4, 4), "propagate: rowPtr out of bounds or misaligned");
-    assert((syn & 3) == 0 && (weights & 3) == 0, "propagate: syn/weights misaligned");
-    assert(packed != 0 || (constDelay >= 0 && constDelay <= slots), "propagate: constDelay outside [0, slots]");
-    assert(packed == 0 || nTarget <= 0x1000000, "propagate: packed delays with nTarget > 2^24");
-    for (let s: i32 = 0; s < nSpikes; s++) {
-      const src = load<u32>(spikes + (<usize>s << 2));
-      const b = load<u32>(rowPtr + (<usize>src << 2));
-      const e = load<u32>(rowPtr + (<usize>src << 2), 4);
-      assert(b <= e, "propagate: rowPtr not ascending");
-      assert(inBounds(syn, <u64>e << 2, 4), "propagate: syn out of bounds");
-      assert(weights == 0 || inBounds(weights, <u64>e << 2, 4), "propagate: weights out of bounds");
-      for (let k = b; k < e; k++) {
-        const v = load<u32>(syn + (<usize>k << 2));
-        assert((packed != 0 ? v & 0xffffff : v) < <u32>nTarget, "propagate: target index >= nTarget");
-        if (packed != 0) assert(<i32>(v >>> 24) <= slots, "propagate: delay > slots");
-      }
-    }
-  }
+  if (!ASC_NO_ASSERT) checkDelivery(nSpikes, spikes, rowPtr, syn, weights, packed, constDelay, ring, nTarget, slots, slotNow);
   const sp = spikes;
   const rp = rowPtr;
   const rowBytes = <usize>nTarget << 2;
@@ -177,4 +155,116 @@ export function propagate(
     }
   }
   return <i32>events;
+}
+
+/**
+ * Deferred delivery: the additions of propagate (same arguments, synapses and order), kept instead
+ * of made. Each becomes an entry (cell byte address: u32, weight: f32; one 8-byte word) appended to
+ * the bucket of its ring slot b: fill[b] entries at buckets + b*cap*8. A full bucket is first
+ * applied to the ring in order and emptied, so memory stays bounded; defer_flush(b) applies the
+ * rest before slot b is read. Every cell thus receives its additions in emission order, exactly
+ * as with propagate, but one slot at a time: the cells one flush touches (one slot of every ring of
+ * the shard) stay in cache, where propagate's additions land anywhere in rings of slots × cells
+ * floats. fill: u32[slots]; cap > 0. Returns the events.
+ */
+export function defer_propagate(
+  nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, weights: usize,
+  constWeight: f32, packed: i32, constDelay: i32, ring: usize, nTarget: i32,
+  slots: i32, slotNow: i32, buckets: usize, cap: i32, fill: usize,
+): i32 {
+  if (!ASC_NO_ASSERT) {
+    checkDelivery(nSpikes, spikes, rowPtr, syn, weights, packed, constDelay, ring, nTarget, slots, slotNow);
+    checkBuckets(slots, buckets, cap, fill);
+  }
+  const rowBytes = <usize>nTarget << 2;
+  const bucketBytes = <usize>cap << 3;
+  const cw = reinterpret<u32>(constWeight);
+  let events: u32 = 0;
+  for (let s: i32 = 0; s < nSpikes; s++) {
+    const rowAddr = rowPtr + (<usize>load<u32>(spikes + (<usize>s << 2)) << 2);
+    const b = <usize>load<u32>(rowAddr);
+    const e = <usize>load<u32>(rowAddr, 4);
+    events += <u32>(e - b);
+    for (let k = b; k < e; k++) {
+      const v = load<u32>(syn + (k << 2));
+      let slot: usize, t: usize;
+      if (packed != 0) {
+        slot = <usize>slotNow + <usize>(v >>> 24);
+        t = <usize>(v & 0xffffff);
+      } else {
+        slot = <usize>slotNow + <usize>constDelay;
+        t = <usize>v;
+      }
+      slot = select<usize>(slot - <usize>slots, slot, slot >= <usize>slots);
+      const fp = fill + (slot << 2);
+      const bucket = buckets + slot * bucketBytes;
+      let c = <usize>load<u32>(fp);
+      if (c == <usize>cap) {
+        applyEntries(bucket, c);
+        c = 0;
+      }
+      const w = weights != 0 ? load<u32>(weights + (k << 2)) : cw;
+      store<u64>(bucket + (c << 3), <u64><u32>(ring + slot * rowBytes + (t << 2)) | (<u64>w << 32));
+      store<u32>(fp, <u32>(c + 1));
+    }
+  }
+  return <i32>events;
+}
+
+/** Apply the deferred additions of ring slot `slot` in the order they were made, and empty its bucket. */
+export function defer_flush(slot: i32, slots: i32, buckets: usize, cap: i32, fill: usize): void {
+  if (!ASC_NO_ASSERT) {
+    assert(slot >= 0 && slot < slots, "defer_flush: slot outside [0, slots)");
+    checkBuckets(slots, buckets, cap, fill);
+  }
+  const fp = fill + (<usize>slot << 2);
+  applyEntries(buckets + <usize>slot * (<usize>cap << 3), <usize>load<u32>(fp));
+  store<u32>(fp, 0);
+}
+
+/** f32[address] += weight for n entries (u32 address, f32 weight) from p, in order. */
+// @ts-ignore: decorator
+@inline
+function applyEntries(p: usize, n: usize): void {
+  const end = p + (n << 3);
+  for (; p < end; p += 8) {
+    const a = <usize>load<u32>(p);
+    store<f32>(a, load<f32>(a) + load<f32>(p, 4));
+  }
+}
+
+/** The bucket checks of defer_propagate and defer_flush (debug builds). */
+function checkBuckets(slots: i32, buckets: usize, cap: i32, fill: usize): void {
+  assert(slots > 0 && cap > 0, "defer: slots <= 0 or cap <= 0");
+  assert(inBounds(fill, <u64>slots << 2, 4), "defer: fill out of bounds or misaligned");
+  assert(inBounds(buckets, (<u64>slots * <u64>cap) << 3, 8), "defer: buckets out of bounds or misaligned");
+  for (let b: i32 = 0; b < slots; b++) assert(load<u32>(fill + (<usize>b << 2)) <= <u32>cap, "defer: fill[slot] > cap");
+}
+
+/** The argument and synapse checks of propagate and defer_propagate (debug builds). */
+function checkDelivery(
+  nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, weights: usize, packed: i32, constDelay: i32,
+  ring: usize, nTarget: i32, slots: i32, slotNow: i32,
+): void {
+  assert(nSpikes >= 0 && nTarget >= 0, "propagate: nSpikes < 0 or nTarget < 0");
+  assert(slots > 0 && slotNow >= 0 && slotNow < slots, "propagate: slotNow outside [0, slots)");
+  assert(inBounds(spikes, <u64>nSpikes << 2, 4), "propagate: spikes out of bounds or misaligned");
+  assert(inBounds(ring, (<u64>slots * <u64>nTarget) << 2, 4), "propagate: ring out of bounds or misaligned");
+  assert(inBounds(rowPtr, 4, 4), "propagate: rowPtr out of bounds or misaligned");
+  assert((syn & 3) == 0 && (weights & 3) == 0, "propagate: syn/weights misaligned");
+  assert(packed != 0 || (constDelay >= 0 && constDelay <= slots), "propagate: constDelay outside [0, slots]");
+  assert(packed == 0 || nTarget <= 0x1000000, "propagate: packed delays with nTarget > 2^24");
+  for (let s: i32 = 0; s < nSpikes; s++) {
+    const src = load<u32>(spikes + (<usize>s << 2));
+    const b = load<u32>(rowPtr + (<usize>src << 2));
+    const e = load<u32>(rowPtr + (<usize>src << 2), 4);
+    assert(b <= e, "propagate: rowPtr not ascending");
+    assert(inBounds(syn, <u64>e << 2, 4), "propagate: syn out of bounds");
+    assert(weights == 0 || inBounds(weights, <u64>e << 2, 4), "propagate: weights out of bounds");
+    for (let k = b; k < e; k++) {
+      const v = load<u32>(syn + (<usize>k << 2));
+      assert((packed != 0 ? v & 0xffffff : v) < <u32>nTarget, "propagate: target index >= nTarget");
+      if (packed != 0) assert(<i32>(v >>> 24) <= slots, "propagate: delay > slots");
+    }
+  }
 }

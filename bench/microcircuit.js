@@ -4,7 +4,8 @@
 // count in a fresh child process: construction time, run time of 1 s of model time after a
 // 500 ms warm-up (sim_params.py t_presim), real-time factor, synaptic events per second and the
 // peak resident memory of the process. `npm run bench -- --microcircuit` (via runMicrocircuit) or
-// `node bench/microcircuit.js [--threads 1,2] [--scale 1] [--background dc|poisson] [--backend wasm]`.
+// `node bench/microcircuit.js [--threads 1,2] [--scale 1] [--background dc|poisson] [--backend wasm]
+// [--delivery auto|ring|deferred]`.
 // Needs `npm run build` (dist/, build/).
 //
 // NEST for comparison (DESIGN.md): real-time factor ~0.6 on a 128-core node, ~1e7 synaptic events
@@ -29,9 +30,10 @@ async function child(argv) {
   const duration = Number(arg(argv, 'duration', '1000'));
   const background = arg(argv, 'background', 'dc');
   const backend = arg(argv, 'backend', 'wasm');
+  const delivery = arg(argv, 'delivery', 'auto');
   const spec = microcircuit({ scaleN: scale, scaleK: scale, background, durationMs: warmup + duration });
   const t0 = performance.now();
-  const sim = await Simulation.create(spec, { backend, threads });
+  const sim = await Simulation.create(spec, { backend, threads, delivery });
   const construct = (performance.now() - t0) / 1000;
   const take = () => spec.populations.forEach((p) => sim.takeSpikes(p.name));
   await sim.run(warmup);
@@ -43,7 +45,7 @@ async function child(argv) {
   const spikes = sim.spikeTotals.reduce((a, b) => a + b, 0) - s0;
   take();
   const out = {
-    axonal: VERSION, scale, background, backend, variant: sim.variant, threads: sim.threads, notes: sim.notes,
+    axonal: VERSION, scale, background, backend, delivery, variant: sim.variant, threads: sim.threads, notes: sim.notes,
     neurons: sim.network.neurons, synapses: sim.network.synapses,
     construct_seconds: construct, build_seconds: sim.buildSeconds,
     run_seconds: r.seconds, model_seconds: duration / 1000, real_time_factor: r.seconds / (duration / 1000),
@@ -61,7 +63,7 @@ async function child(argv) {
 function runChild(opts) {
   return new Promise((resolve) => {
     const argv = [SELF, '--child', '--threads', String(opts.threads), '--scale', String(opts.scale), '--warmup', String(opts.warmupMs),
-      '--duration', String(opts.durationMs), '--background', opts.background, '--backend', opts.backend];
+      '--duration', String(opts.durationMs), '--background', opts.background, '--backend', opts.backend, '--delivery', opts.delivery];
     const p = spawn(process.execPath, ['--max-old-space-size=8192', ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
@@ -81,12 +83,12 @@ function runChild(opts) {
  * The microcircuit benchmark: one fresh child process per thread count (default 1 and 2).
  * Returns the results and prints a Markdown table.
  */
-export async function runMicrocircuit({ threads, scale = 1, warmupMs = 500, durationMs = 1000, background = 'dc', backend = 'wasm' } = {}) {
+export async function runMicrocircuit({ threads, scale = 1, warmupMs = 500, durationMs = 1000, background = 'dc', backend = 'wasm', delivery = 'auto' } = {}) {
   const list = threads === undefined ? [1, 2] : Array.isArray(threads) ? threads : [threads];
   console.log(`axonal microcircuit bench — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${new Date().toISOString()}`);
-  console.log(`Potjans & Diesmann (2014), N/K scaling ${scale}, ${background} background, ${backend}; ${durationMs} ms timed after a ${warmupMs} ms warm-up, each row a fresh process`);
+  console.log(`Potjans & Diesmann (2014), N/K scaling ${scale}, ${background} background, ${backend}, ${delivery} delivery; ${durationMs} ms timed after a ${warmupMs} ms warm-up, each row a fresh process`);
   const results = [];
-  for (const t of list) results.push(await runChild({ threads: t, scale, warmupMs, durationMs, background, backend }));
+  for (const t of list) results.push(await runChild({ threads: t, scale, warmupMs, durationMs, background, backend, delivery }));
   const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
   console.log('| threads | neurons | synapses | construction s | run s (1 s model) | real-time factor | synaptic events/s | rate Hz | peak RSS GiB |');
   console.log('|---|---|---|---|---|---|---|---|---|');
@@ -113,6 +115,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       durationMs: Number(arg(argv, 'duration', '1000')),
       background: arg(argv, 'background', 'dc'),
       backend: arg(argv, 'backend', 'wasm'),
+      delivery: arg(argv, 'delivery', 'auto'),
     });
   }
 }

@@ -1,6 +1,7 @@
 /** axonal public API. */
 export { Simulation, SimulationError } from './sim/simulation.ts';
 export type { SimulationOptions, RunOptions, RunResult, PlanSummary } from './sim/simulation.ts';
+export type { Delivery } from './core/delivery.ts';
 export type { SpikeData } from './sim/monitors.ts';
 export { planNetwork, validateModel, estimateNetwork, estimateShards, ModelError } from './network/index.ts';
 export { buildShardProjection, type ShardProjection } from './sim/connectivity.ts';

@@ -73,6 +73,23 @@ export interface Kernels {
   ): number;
 
   /**
+   * Deferred delivery: the additions of propagate (same arguments, same synapses, same order), kept
+   * instead of made. Each becomes an entry (cell byte address: u32, then weight: f32) appended to
+   * the bucket of its ring slot b: fill[b] entries at buckets + b*cap*8 (fill: u32[slots]; cap > 0).
+   * An entry for a full bucket first applies the bucket to the ring in order (f32[address] +=
+   * weight) and empties it. Every ring cell thus receives the same float32 additions in the same
+   * order as with propagate, once defer_flush has run for its slot. Returns the events.
+   */
+  defer_propagate(
+    nSpikes: number, spikes: number, rowPtr: number, syn: number, weights: number,
+    constWeight: number, packed: number, constDelay: number, ring: number, nTarget: number,
+    slots: number, slotNow: number, buckets: number, cap: number, fill: number,
+  ): number;
+
+  /** Apply the entries of bucket `slot` in order (f32[address] += weight) and empty it (fill[slot] = 0). */
+  defer_flush(slot: number, slots: number, buckets: number, cap: number, fill: number): void;
+
+  /**
    * STDP, pre-synaptic spikes of one step (assembly/plasticity.ts gives the exact float32 order):
    * for each source s in spikes, for k in its row: t = target of syn[k];
    *   w[k] = clip(w[k] - aMinus * (mult ? w[k] - wMin : wMax) * yPost[t], wMin, wMax);

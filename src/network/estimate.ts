@@ -18,12 +18,16 @@
  *                         when delays vary), weights nSyn*4 when they vary: at most 8 bytes per
  *                         synapse plus the row pointers
  *   Poisson input         table length*4 (in every shard)
+ *   delivery buckets      when the shard defers its delivery (src/core/delivery.ts: by default
+ *                         when delays vary and the rings exceed 1 MiB): ringSlots*cap*8 and
+ *                         ringSlots*4, cap = bucketCap(cells), cells = ring channels × m summed
  * ringSlots = largest delay in steps (at least 1). nSyn is exact for the fixed rules and the
  * expectation (rounded) for pairwise_bernoulli, and per shard for fixed_outdegree (and
  * fixed_total_number from a description; exact from a plan).
  */
 import type { ConnectSpec, InputSpec, ModelSpec, NetworkPlan, PopulationSpec } from '../core/types.ts';
 import { ARENA_ALIGN, LIF_NPARAMS, sliceOf } from '../core/layout.ts';
+import { bucketBytes, defersDelivery, type Delivery } from '../core/delivery.ts';
 import { ModelError } from './errors.ts';
 import { checkModel, type CheckedModel } from './validate.ts';
 import { isUniformValue, poissonTable } from './values.ts';
@@ -90,7 +94,7 @@ export function estimateNetwork(spec: ModelSpec): NetworkEstimate {
 
 /** Estimate of a model already checked without issues (one shard). */
 export function estimateChecked(spec: ModelSpec, checked: CheckedModel): NetworkEstimate {
-  const sh = shardEstimate(fromSpec(spec, checked), 0, 1);
+  const sh = shardEstimate(fromSpec(spec, checked), 0, 1, 'auto');
   return { neurons: sh.neurons, synapses: sh.synapses, bytes: sh.bytes, ringSlots: sh.ringSlots, parts: sh.parts, projections: sh.projections };
 }
 
@@ -101,7 +105,7 @@ export function estimateChecked(spec: ModelSpec, checked: CheckedModel): Network
  * tables. From a description (validated; expected counts for the random rules) or from a
  * NetworkPlan (exact but for pairwise_bernoulli and fixed_outdegree).
  */
-export function estimateShards(model: ModelSpec | NetworkPlan, threads: number): ShardsEstimate {
+export function estimateShards(model: ModelSpec | NetworkPlan, threads: number, delivery: Delivery = 'auto'): ShardsEstimate {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`estimateShards: threads must be an integer >= 1, got ${threads}`);
   let src: EstSource;
   if ('ringSlots' in model) src = fromPlan(model);
@@ -112,7 +116,7 @@ export function estimateShards(model: ModelSpec | NetworkPlan, threads: number):
   }
   const shards: ShardEstimate[] = [];
   for (let k = 0; k < threads; k++) {
-    const { ringSlots: _r, ...sh } = shardEstimate(src, k, threads);
+    const { ringSlots: _r, ...sh } = shardEstimate(src, k, threads, delivery);
     shards.push(sh);
   }
   return {
@@ -150,10 +154,12 @@ interface EstSource {
   pops: PopEst[];
   projs: ProjEst[];
   ringSlots: number;
+  /** some projection has per-synapse delays */
+  variableDelays: boolean;
   inputBytes: number;
 }
 
-function shardEstimate(src: EstSource, k: number, T: number): ShardEstimate & { ringSlots: number } {
+function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery): ShardEstimate & { ringSlots: number } {
   const parts: { name: string; bytes: number }[] = [];
   const ranges: [number, number][] = [];
   let neurons = 0;
@@ -168,6 +174,9 @@ function shardEstimate(src: EstSource, k: number, T: number): ShardEstimate & { 
     if (T > 1) exchange += buf(p.size * 4);
   }
   if (exchange) parts.push({ name: 'spike exchange', bytes: exchange });
+  const cells = src.pops.reduce((a, p, i) => a + p.channels * (ranges[i][1] - ranges[i][0]), 0);
+  const buckets = bucketBytes(defersDelivery(delivery, src.variableDelays, src.ringSlots, cells), src.ringSlots, cells, buf);
+  if (buckets) parts.push({ name: 'delivery buckets', bytes: buckets });
   let synapses = 0;
   const projections: ProjectionEstimate[] = [];
   for (const pr of src.projs) {
@@ -263,7 +272,7 @@ function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
   (spec.inputs ?? []).forEach((inp: InputSpec) => {
     if (inp.type === 'poisson') inputBytes += buf(poissonTable((inp.rate * checked.dt) / 1000).length * 4);
   });
-  return { pops, projs, ringSlots, inputBytes };
+  return { pops, projs, ringSlots, variableDelays: checked.projections.some((cp) => cp.delayPerSynapse), inputBytes };
 }
 
 function fromPlan(plan: NetworkPlan): EstSource {
@@ -293,7 +302,7 @@ function fromPlan(plan: NetworkPlan): EstSource {
   }));
   let inputBytes = 0;
   for (const inp of plan.inputs) if (inp.type === 'poisson') inputBytes += buf(inp.table.length * 4);
-  return { pops, projs, ringSlots: plan.ringSlots, inputBytes };
+  return { pops, projs, ringSlots: plan.ringSlots, variableDelays: plan.projections.some((pr) => pr.constDelay === null), inputBytes };
 }
 
 /** The message of a model too large for `limit` bytes. */

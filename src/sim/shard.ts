@@ -30,6 +30,7 @@ import type { Backend } from '../backend/types.ts';
 import type { BuiltNetwork, BuiltPopulation, MonitorSpec, PlasticityPlan, PruningPlan } from '../core/types.ts';
 import { ARENA_ALIGN, IZH_NPARAMS, LIF_NPARAMS, sliceOf } from '../core/layout.ts';
 import { rngKey, rngU32, uniform53 } from '../core/rng.ts';
+import { bucketCap, defersDelivery, type Delivery } from '../core/delivery.ts';
 import { poissonTable } from '../network/values.ts';
 import { buildShardProjection, type ShardProjection } from './connectivity.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
@@ -251,6 +252,8 @@ export class Shard {
   readonly spikeTotals: number[];
   /** synaptic events delivered into this shard */
   events = 0;
+  /** deferred delivery (see deliveryMode): the slot buckets, or null when spikes go straight into the rings */
+  readonly defer: { buckets: number; cap: number; fill: number } | null = null;
   /** per population, the number of spikes gathered in the step being delivered (-1: not yet) */
   private readonly gathered: Int32Array;
   private f32!: Float32Array;
@@ -263,6 +266,7 @@ export class Shard {
     readonly count: number,
     readonly backend: Backend,
     monitors: MonitorSpec[],
+    delivery: Delivery = 'auto',
   ) {
     const T = count;
     const slots = net.ringSlots;
@@ -312,6 +316,11 @@ export class Shard {
       }
       for (let c = 0; c < p.channels; c++) r.ring.push(a.alloc(`ring buffers`, slots * m * 4));
       this.pops.push(r);
+    }
+    const cells = this.pops.reduce((n, r) => n + r.pop.channels * r.m, 0);
+    if (defersDelivery(delivery, net.projections.some((p) => p.constDelay === null), slots, cells)) {
+      const cap = bucketCap(cells);
+      this.defer = { buckets: a.alloc('delivery buckets', slots * cap * 8), cap, fill: a.alloc('delivery buckets', slots * 4) };
     }
     this.refreshViews();
     for (const r of this.pops) this.writePopulation(r);
@@ -455,6 +464,8 @@ export class Shard {
     const net = this.net;
     const slot = t % net.ringSlots;
     const seed = net.seed;
+    const df = this.defer;
+    if (df) K.defer_flush(slot, net.ringSlots, df.buckets, df.cap, df.fill);
 
     for (const ym of this.synapseMonitors) {
       if (t % ym.every !== 0) continue;
@@ -667,7 +678,7 @@ export class Shard {
       }
       if (pr.lastSpike) this.markSpikes(pr.lastSpike, src.count, src.spikes, t);
       if (src.count === 0) continue;
-      this.events += K.propagate(src.count, src.spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
+      this.events += this.propagate(pr, src.count, src.spikes, slots, slot);
     }
     this.pruneAt(t);
   }
@@ -730,9 +741,17 @@ export class Shard {
       }
       if (pr.lastSpike) this.markSpikes(pr.lastSpike, c, src.gather, t);
       if (c === 0) continue;
-      this.events += K.propagate(c, src.gather, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
+      this.events += this.propagate(pr, c, src.gather, slots, slot);
     }
     this.pruneAt(t);
+  }
+
+  /** n spikes (local source indices at `spikes`) through one projection: into the rings, or into the slot buckets. */
+  private propagate(pr: ProjRT, n: number, spikes: number, slots: number, slot: number): number {
+    const K = this.backend.kernels, df = this.defer;
+    if (df)
+      return K.defer_propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot, df.buckets, df.cap, df.fill);
+    return K.propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
   }
 
   private markSpikes(last: Int32Array, n: number, spikes: number, t: number): void {

@@ -12,6 +12,7 @@ import { checkPruning } from '../network/validate.ts';
 import { planPruning } from '../network/plan.ts';
 import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../core/layout.ts';
 import { ChunkedInt32, mergeShardSpikes, RateMonitor, SpikeMonitor, StateMonitor, type SpikeData } from './monitors.ts';
+import { DELIVERY_MODES, type Delivery } from '../core/delivery.ts';
 import { minDelaySteps, outboxLayouts, Shard, SimulationError, type ShardRecords } from './shard.ts';
 import { availableCores, initPlatform, machineMemory, sharedMemoryUnavailable, spawnShardWorker, type WorkerPort } from './platform.ts';
 import { CTL_ABORT, CTL_DEAD, CTL_ERROR, CTL_GEN, CTL_SIZE } from './sync.ts';
@@ -30,6 +31,11 @@ export interface SimulationOptions extends BackendOptions {
   threads?: number;
   /** check neuron state for NaN/Infinity every this many steps (default 10; 0 = only at the end of a run) */
   checkEvery?: number;
+  /**
+   * how spikes reach the ring buffers: 'auto' (default), 'ring' or 'deferred' (src/sim/shard.ts,
+   * `Delivery`). The spikes are the same to the bit whichever is chosen; only the speed differs.
+   */
+  delivery?: Delivery;
 }
 
 export interface RunOptions {
@@ -120,6 +126,9 @@ export class Simulation {
     const t0 = performance.now();
     await initPlatform();
     let threads = resolveThreads(opts.threads, model as { threads?: number });
+    const delivery = opts.delivery ?? 'auto';
+    if (!DELIVERY_MODES.includes(delivery))
+      throw new ModelError([{ path: 'delivery', message: `must be one of ${DELIVERY_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(delivery)}` }]);
     const notes: string[] = [];
     if (threads > 1) {
       const why = sharedMemoryUnavailable();
@@ -133,7 +142,7 @@ export class Simulation {
     if (!('ringSlots' in model)) {
       const issues = validateModel(model);
       if (issues.length) throw new ModelError(issues);
-      checkFits(model as ModelSpec, threads);
+      checkFits(model as ModelSpec, threads, delivery);
     }
     const net =
       'ringSlots' in model
@@ -145,12 +154,12 @@ export class Simulation {
     const backendName = opts.backend ?? 'wasm';
     sim.backendName = backendName;
     if (threads === 1) {
-      const plan = Simulation.planShards(net, 1);
+      const plan = Simulation.planShards(net, 1, delivery);
       if (plan.shards[0].bytes > WASM_MAX_BYTES - WASM_ARENA_BASE)
         throw new ModelError([{ path: '', message: tooLargeMessage(net, plan) }]);
       const backend = await createBackend(backendName, { variant: opts.variant });
       try {
-        const shard = new Shard(net, 0, 1, backend, monitors);
+        const shard = new Shard(net, 0, 1, backend, monitors, delivery);
         sim.arenaBytes = shard.arena.bytes;
         sim.synapses = shard.projs.reduce((a, p) => a + p.nSyn, 0);
         sim.arenaParts.push(...shard.arena.parts);
@@ -160,10 +169,10 @@ export class Simulation {
         throw e;
       }
     } else {
-      const plan = Simulation.planShards(net, threads);
+      const plan = Simulation.planShards(net, threads, delivery);
       if (plan.shards.some((s) => s.bytes > WASM_MAX_BYTES - WASM_ARENA_BASE))
         throw new ModelError([{ path: '', message: tooLargeMessage(net, plan) }]);
-      const pool = await WorkerPool.create(net, threads, backendName, opts.variant, monitors, opts.checkEvery ?? 10);
+      const pool = await WorkerPool.create(net, threads, backendName, opts.variant, monitors, opts.checkEvery ?? 10, delivery);
       sim.driver = pool;
       sim.arenaBytes = pool.arenaBytes;
       sim.synapses = pool.synapses;
@@ -177,18 +186,18 @@ export class Simulation {
    * What a model needs, per part and per shard, without allocating anything: for `--dry-run`.
    * Synapse counts of random rules are their expected values.
    */
-  static async plan(model: ModelSpec, opts: { threads?: number } = {}): Promise<PlanSummary> {
+  static async plan(model: ModelSpec, opts: { threads?: number; delivery?: Delivery } = {}): Promise<PlanSummary> {
     await initPlatform();
     const threads = resolveThreads(opts.threads, model as { threads?: number });
     const est = estimateNetwork(model);
-    const per = estimateShards(model, threads);
+    const per = estimateShards(model, threads, opts.delivery);
     const shards = per.shards.map((x) => ({ index: x.index, neurons: x.neurons, synapses: x.synapses, bytes: x.bytes }));
     return { neurons: est.neurons, synapses: per.synapses, threads, bytes: per.bytes, parts: est.parts, shards };
   }
 
   /** Bytes per shard of a planned network (exact synapse counts but for pairwise_bernoulli and fixed_outdegree). */
-  static planShards(net: BuiltNetwork, threads: number): PlanSummary {
-    const est = estimateShards(net, threads);
+  static planShards(net: BuiltNetwork, threads: number, delivery: Delivery = 'auto'): PlanSummary {
+    const est = estimateShards(net, threads, delivery);
     const shards = est.shards.map((s) => ({ index: s.index, neurons: s.neurons, synapses: s.synapses, bytes: s.bytes }));
     return { neurons: est.neurons, synapses: est.synapses, threads, bytes: est.bytes, parts: [], shards };
   }
@@ -472,9 +481,9 @@ export class Simulation {
  * one WebAssembly memory, or the whole over this machine's memory. Names the numbers and the
  * thread count that would fit.
  */
-function checkFits(model: ModelSpec | BuiltNetwork, threads: number): void {
+function checkFits(model: ModelSpec | BuiltNetwork, threads: number, delivery: Delivery): void {
   const limit = WASM_MAX_BYTES - WASM_ARENA_BASE;
-  const est = estimateShards(model, threads);
+  const est = estimateShards(model, threads, delivery);
   const mem = machineMemory();
   const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
   const head = `the network (${est.neurons} neurons, ${Math.round(est.synapses)} synapses) needs about ${est.bytes} bytes (${gib(est.bytes)})`;
@@ -485,7 +494,7 @@ function checkFits(model: ModelSpec | BuiltNetwork, threads: number): void {
     const most = Math.min(MAX_THREADS, 4 * availableCores());
     let need = 0;
     for (let t = Math.max(threads + 1, Math.ceil(est.bytes / limit)); t <= most && !need; t++)
-      if (estimateShards(model, t).maxShardBytes <= limit) need = t;
+      if (estimateShards(model, t, delivery).maxShardBytes <= limit) need = t;
     const hint = need ? `use threads: ${need} or more` : `no thread count available here (at most ${most}) fits`;
     throw new ModelError([{
       path: '',
@@ -614,6 +623,7 @@ class WorkerPool implements Driver {
 
   static async create(
     net: BuiltNetwork, T: number, backend: BackendName, variant: BackendOptions['variant'], monitors: MonitorSpec[], checkEvery: number,
+    delivery: Delivery,
   ): Promise<WorkerPool> {
     const D = minDelaySteps(net);
     const ctlBuf = new SharedArrayBuffer(CTL_SIZE * 4);
@@ -625,7 +635,7 @@ class WorkerPool implements Driver {
       for (let s = 0; s < T; s++) workers.push(await spawnShardWorker());
       pool = new WorkerPool(workers, ctlBuf);
       const ready = await pool.all((i) => ({
-        type: 'init', net, index: i, count: T, backend, variant, monitors, checkEvery, interval: D, ctl: ctlBuf, outboxes,
+        type: 'init', net, index: i, count: T, backend, variant, monitors, checkEvery, delivery, interval: D, ctl: ctlBuf, outboxes,
         spin: T <= availableCores() ? 200_000 : 2000,
       }), 'ready');
       pool.variant = ready[0].variant;

@@ -7,6 +7,7 @@
 import { createBackend } from '../backend/index.ts';
 import type { BackendName } from '../backend/types.ts';
 import type { BuiltNetwork, MonitorSpec } from '../core/types.ts';
+import type { Delivery } from '../core/delivery.ts';
 import { outboxLayouts, Shard, SimulationError } from './shard.ts';
 import {
   barrier, CTL_ERROR, CTL_PROGRESS, DECISION_ABORT, DECISION_ERROR, type OutboxLayout, SpinBudget, WorkerDiedError,
@@ -21,6 +22,7 @@ export interface InitMessage {
   variant?: 'simd' | 'scalar' | 'debug';
   monitors: MonitorSpec[];
   checkEvery: number;
+  delivery: Delivery;
   interval: number;
   /** largest barrier spin count (adapted down under load, src/sim/sync.ts): long when every worker has its own core */
   spin: number;
@@ -73,7 +75,7 @@ class ShardWorker {
     const t0 = performance.now();
     const backend = await createBackend(m.backend, { variant: m.variant });
     try {
-      this.shard = new Shard(m.net, m.index, m.count, backend, m.monitors);
+      this.shard = new Shard(m.net, m.index, m.count, backend, m.monitors, m.delivery);
     } catch (e) {
       backend.dispose();
       throw e;

@@ -6,7 +6,7 @@
 import type { Kernels } from '../types.ts';
 import type { Views } from './views.ts';
 
-export function propagateKernels(m: Views): Pick<Kernels, 'propagate'> {
+export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_propagate' | 'defer_flush'> {
   return {
     propagate(nSpikes, spikes, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow) {
       const f32 = m.f32;
@@ -65,5 +65,51 @@ export function propagateKernels(m: Views): Pick<Kernels, 'propagate'> {
       }
       return events | 0;
     },
+
+    defer_propagate(nSpikes, spikes, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) {
+      const f32 = m.f32;
+      const u32 = m.u32;
+      const so = spikes >>> 2, rp = rowPtr >>> 2, to = syn >>> 2, wo = weights >>> 2;
+      const fo = fill >>> 2, bo = buckets >>> 2;
+      const w = Math.fround(constWeight);
+      const rowBytes = nTarget * 4;
+      let events = 0;
+      for (let s = 0; s < nSpikes; s++) {
+        const r = rp + u32[so + s];
+        const b = u32[r], e = u32[r + 1];
+        events += e - b;
+        for (let k = b; k < e; k++) {
+          const v = u32[to + k];
+          let slot = packed !== 0 ? slotNow + (v >>> 24) : slotNow + constDelay;
+          if (slot >= slots) slot -= slots;
+          const t = packed !== 0 ? v & 0xffffff : v;
+          const q = bo + slot * cap * 2;
+          let c = u32[fo + slot];
+          if (c === cap) {
+            applyEntries(f32, u32, q, c);
+            c = 0;
+          }
+          u32[q + 2 * c] = ring + slot * rowBytes + t * 4;
+          f32[q + 2 * c + 1] = weights !== 0 ? f32[wo + k] : w;
+          u32[fo + slot] = c + 1;
+        }
+      }
+      return events | 0;
+    },
+
+    defer_flush(slot, _slots, buckets, cap, fill) {
+      const u32 = m.u32;
+      const fo = (fill >>> 2) + slot;
+      applyEntries(m.f32, u32, (buckets >>> 2) + slot * cap * 2, u32[fo]);
+      u32[fo] = 0;
+    },
   };
+}
+
+/** f32[address] += weight for the n entries (u32 byte address, f32 weight) from word q, in order. */
+function applyEntries(f32: Float32Array, u32: Uint32Array, q: number, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const a = u32[q + 2 * i] >>> 2;
+    f32[a] += f32[q + 2 * i + 1];
+  }
 }

@@ -27,6 +27,8 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   'poisson_update',
   'poisson_input',
   'propagate',
+  'defer_propagate',
+  'defer_flush',
   'connect_count',
   'connect_fill',
   'find_nonfinite',
