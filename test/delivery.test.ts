@@ -1,0 +1,121 @@
+/**
+ * Ring or deferred delivery (SimulationOptions.delivery, src/core/delivery.ts): the same spikes and
+ * the same final state to the bit, on js and wasm, for 1 to 3 threads; 'auto' defers exactly when a
+ * shard's rings are large and delays vary; the memory estimate counts the buckets; a bad value is
+ * refused before anything is built.
+ */
+import { describe, expect, it } from 'vitest';
+import { Simulation, type SimulationOptions } from '../src/sim/simulation.ts';
+import { estimateShards, ModelError, planNetwork } from '../src/network/index.ts';
+import { DEFER_MIN_RING_BYTES } from '../src/core/delivery.ts';
+import type { ModelSpec } from '../src/core/types.ts';
+import { spikeTrains } from './util.ts';
+
+/** E/I network with per-synapse (normal) delays up to about 6 ms: 60 slots × 2 channels × 3000 neurons of rings. */
+function model(constDelay = false): ModelSpec {
+  const lif = { tau_m: 10, cm: 250, v_rest: -65, v_thresh: -50, v_reset: -65, tau_refrac: 2, tau_syn_e: 0.5, tau_syn_i: 0.5 };
+  const delay = (mean: number) => (constDelay ? mean : { dist: 'normal' as const, mean, std: mean / 2, min: 0.1 });
+  return {
+    dt: 0.1,
+    seed: 5,
+    populations: [
+      { name: 'E', size: 2400, model: 'lif', synapse: 'exp', params: lif, initial: { v: { dist: 'normal', mean: -58, std: 5 } } },
+      { name: 'I', size: 600, model: 'lif', synapse: 'exp', params: lif, initial: { v: { dist: 'normal', mean: -58, std: 5 } } },
+    ],
+    projections: [
+      { source: 'E', target: 'E', connect: { rule: 'fixed_indegree', indegree: 80 }, weight: { dist: 'normal', mean: 88, std: 8.8 }, delay: delay(1.5), receptor: 'excitatory' },
+      { source: 'E', target: 'I', connect: { rule: 'fixed_indegree', indegree: 80 }, weight: { dist: 'normal', mean: 88, std: 8.8 }, delay: delay(1.5), receptor: 'excitatory' },
+      { source: 'I', target: 'E', connect: { rule: 'fixed_total_number', n: 48000 }, weight: { dist: 'normal', mean: -352, std: 35 }, delay: delay(0.8), receptor: 'inhibitory' },
+      { source: 'I', target: 'I', connect: { rule: 'fixed_total_number', n: 12000 }, weight: { dist: 'normal', mean: -352, std: 35 }, delay: delay(0.8), receptor: 'inhibitory' },
+    ],
+    inputs: [
+      { type: 'poisson', target: 'E', rate: 12000, weight: 88 },
+      { type: 'poisson', target: 'I', rate: 12000, weight: 88 },
+    ],
+    monitors: [{ type: 'spikes', population: 'E' }, { type: 'spikes', population: 'I' }],
+  };
+}
+
+async function run(spec: ModelSpec, opts: SimulationOptions) {
+  const sim = await Simulation.create(spec, opts);
+  try {
+    await sim.run(150);
+    const v = Array.from(await sim.getState('E', 'v'));
+    return { trains: spikeTrains(sim), v, buckets: sim.arenaParts.some((p) => p.name === 'delivery buckets'), arenaBytes: sim.arenaBytes, events: sim.events };
+  } finally {
+    sim.dispose();
+  }
+}
+
+describe('delivery: ring or deferred', () => {
+  it('the same spikes and membrane potentials to the bit, js and wasm, 1 to 3 threads (per-synapse delays)', async () => {
+    const spec = model();
+    const ref = await run(spec, { backend: 'js', threads: 1, delivery: 'ring' });
+    expect(ref.buckets).toBe(false);
+    const nE = ref.trains.E.i.length, nI = ref.trains.I.i.length;
+    // active but not saturated: a few to some tens of Hz over 150 ms
+    expect(nE / 2400 / 0.15).toBeGreaterThan(1);
+    expect(nI / 600 / 0.15).toBeGreaterThan(1);
+    expect(nE / 2400 / 0.15).toBeLessThan(100);
+    const cases: SimulationOptions[] = [
+      { backend: 'js', threads: 1, delivery: 'deferred' },
+      { backend: 'wasm', threads: 1, delivery: 'ring' },
+      { backend: 'wasm', threads: 1, delivery: 'deferred' },
+      { backend: 'wasm', variant: 'scalar', threads: 1, delivery: 'deferred' },
+      { backend: 'wasm', threads: 2, delivery: 'deferred' },
+      { backend: 'wasm', threads: 3, delivery: 'deferred' },
+      { backend: 'wasm', threads: 2, delivery: 'ring' },
+    ];
+    for (const opts of cases) {
+      const got = await run(spec, opts);
+      const what = JSON.stringify(opts);
+      expect(got.buckets, what).toBe(opts.delivery === 'deferred');
+      expect(got.events, what).toBe(ref.events);
+      expect(got.trains, what).toEqual(ref.trains);
+      expect(got.v, what).toEqual(ref.v);
+    }
+  });
+
+  it('constant delays deferred: the same spikes as the ring', async () => {
+    const spec = model(true);
+    const a = await run(spec, { backend: 'wasm', threads: 1, delivery: 'ring' });
+    const b = await run(spec, { backend: 'wasm', threads: 1, delivery: 'deferred' });
+    expect(a.trains.E.i.length).toBeGreaterThan(100);
+    expect(b.trains).toEqual(a.trains);
+    expect(b.v).toEqual(a.v);
+  });
+
+  it("'auto' defers when delays vary and a shard's rings exceed DEFER_MIN_RING_BYTES; the estimate counts the buckets", async () => {
+    const spec = model();
+    const est1 = estimateShards(spec, 1);
+    const rings1 = est1.shards[0].parts.filter((p) => p.name.startsWith('ring buffers')).reduce((s, p) => s + p.bytes, 0);
+    expect(rings1).toBeGreaterThan(DEFER_MIN_RING_BYTES); // 1 thread: about 1.4 MB of rings
+    const est2 = estimateShards(spec, 2);
+    const rings2 = est2.shards[0].parts.filter((p) => p.name.startsWith('ring buffers')).reduce((s, p) => s + p.bytes, 0);
+    expect(rings2).toBeLessThan(DEFER_MIN_RING_BYTES); // 2 threads: half of it per shard
+    // per shard, the synapse counts of fixed_total_number are exact from the plan (expected from the description)
+    const plan = planNetwork(spec);
+    const auto1 = await run(spec, { backend: 'wasm', threads: 1 });
+    expect(auto1.buckets).toBe(true);
+    expect(auto1.arenaBytes).toBe(est1.bytes);
+    expect(auto1.arenaBytes).toBe(estimateShards(plan, 1).bytes);
+    const auto2 = await run(spec, { backend: 'wasm', threads: 2 });
+    expect(auto2.buckets).toBe(false);
+    expect(auto2.arenaBytes).toBe(estimateShards(plan, 2).bytes);
+    expect(auto2.trains).toEqual(auto1.trains);
+    // forced either way, the estimate still is the arena
+    for (const [T, delivery] of [[1, 'ring'], [2, 'deferred'], [3, 'deferred']] as const) {
+      const r = await run(spec, { backend: 'js', threads: T, delivery });
+      expect(r.arenaBytes, `${T} threads ${delivery}`).toBe(estimateShards(plan, T, delivery).bytes);
+    }
+    // constant delays: nothing to gain, no buckets
+    const c = await run(model(true), { backend: 'wasm', threads: 1 });
+    expect(c.buckets).toBe(false);
+  });
+
+  it('refuses an unknown delivery mode, naming the option', async () => {
+    const bad = Simulation.create(model(), { backend: 'js', threads: 1, delivery: 'later' as never });
+    await expect(bad).rejects.toBeInstanceOf(ModelError);
+    await expect(Simulation.create(model(), { backend: 'js', threads: 1, delivery: 'later' as never })).rejects.toThrow(/delivery.*'auto', 'ring', 'deferred'.*"later"/s);
+  });
+});
