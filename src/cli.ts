@@ -1,7 +1,7 @@
 /**
  * axonal command line.
  *   axonal run <model.json> [--backend wasm|js] [--duration ms] [--seed n] [--threads n] [--out dir]
- *                           [--stream] [--plot] [--dry-run] [--quiet] ...
+ *                           [--delivery auto|ring|deferred] [--stream] [--plot] [--dry-run] [--quiet] ...
  *   axonal validate <model.json>
  *   axonal info [--json]
  *   axonal generate thalamocortical --neurons N [--columns C] [--seed s] [--duration ms] [--out model.json]
@@ -9,6 +9,7 @@
  * Exit codes: 0 success, 1 model or run error, 2 usage error; a run stopped by SIGINT (Ctrl-C) or
  * SIGTERM writes what it recorded (summary.json "completed": false) and exits 130 or 143.
  */
+import { DELIVERY_MODES, type Delivery } from './core/delivery.ts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -109,6 +110,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('-t, --threads <n>', `worker threads (one shard each), integer >= 1 (default: the model's "threads", else the number of cores, ${cores})`, parseNumber('--threads', true, 1))
     .option('-o, --out <dir>', 'output directory', 'out')
     .option('--variant <name>', 'wasm build: simd, scalar or debug (default: simd when supported)')
+    .option('--delivery <mode>', 'spike delivery: auto, ring or deferred (the same spikes; only the speed differs, see README)', 'auto')
     .option('--no-spikes', 'do not write spikes.csv')
     .option('--stream', 'write spikes.csv during the run, chunk by chunk, so memory stays bounded; a stopped run keeps what it wrote')
     .option('--chunk <ms>', 'with --stream: model time per chunk written, ms', parseNumber('--chunk', false), 100)
@@ -124,6 +126,7 @@ export async function main(argv: string[]): Promise<void> {
       if (o.backend !== 'wasm' && o.backend !== 'js') usage(`--backend must be wasm or js, got "${o.backend}"`);
       if (o.variant && !['simd', 'scalar', 'debug'].includes(o.variant)) usage(`--variant must be simd, scalar or debug, got "${o.variant}"`);
       if (o.variant && o.backend === 'js') usage('--variant applies to --backend wasm only');
+      if (!DELIVERY_MODES.includes(o.delivery)) usage(`--delivery must be auto, ring or deferred, got "${o.delivery}"`);
       if (o.seed !== undefined && (o.seed < 0 || o.seed > 0xffffffff)) usage(`--seed must be an integer in 0..4294967295, got ${o.seed}`);
       if (!(o.chunk > 0)) usage(`--chunk must be > 0 ms, got ${o.chunk}`);
       if (o.stream && !o.spikes) usage('--stream writes spikes.csv; it cannot be combined with --no-spikes');
@@ -272,6 +275,7 @@ interface RunOpts {
   threads?: number;
   out: string;
   variant?: 'simd' | 'scalar' | 'debug';
+  delivery: Delivery;
   spikes: boolean;
   stream?: boolean;
   chunk: number;
@@ -324,7 +328,7 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
   if (o.duration !== undefined && typeof spec.dt === 'number' && spec.dt > 0 && offGrid(spec.dt)) fail(gridError(spec.dt));
 
   try {
-    sim = await Simulation.create({ ...spec, monitors }, { backend: o.backend, seed: o.seed, variant: o.variant, threads: o.threads });
+    sim = await Simulation.create({ ...spec, monitors }, { backend: o.backend, seed: o.seed, variant: o.variant, threads: o.threads, delivery: o.delivery });
   } catch (e) {
     fail(e);
   }
@@ -509,7 +513,7 @@ async function makeBar(name: string, totalSteps: number, dt: number) {
 async function dryRun(spec: ModelSpec, o: RunOpts): Promise<void> {
   let plan: PlanSummary;
   try {
-    plan = await Simulation.plan(spec, { threads: o.threads });
+    plan = await Simulation.plan(spec, { threads: o.threads, delivery: o.delivery });
   } catch (e) {
     fail(e);
   }

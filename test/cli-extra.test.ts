@@ -168,6 +168,18 @@ describe('axonal run --dry-run and --threads', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('--delivery: the plan of a deferred run lists the delivery buckets; an unknown mode is a usage error', () => {
+    const deferred = axonal(['run', 'examples/microcircuit.json', '--dry-run', '--threads', '2', '--delivery', 'deferred']);
+    expect(deferred.status, deferred.stderr).toBe(0);
+    expect(deferred.stdout).toMatch(/delivery buckets/);
+    const ring = axonal(['run', 'examples/microcircuit.json', '--dry-run', '--threads', '2', '--delivery', 'ring']);
+    expect(ring.status, ring.stderr).toBe(0);
+    expect(ring.stdout).not.toMatch(/delivery buckets/);
+    const bad = axonal(['run', 'examples/cuba.json', '--dry-run', '--delivery', 'later']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--delivery must be auto, ring or deferred, got "later"/);
+  });
+
   it('reports an invalid model with exit 1 in a dry run too', () => {
     const bad = writeModel('bad-dry.json', { dt: -1, populations: [{ name: 'A', size: 0, model: 'lif' }] });
     const r = axonal(['run', bad, '--dry-run']);

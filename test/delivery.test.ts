@@ -113,6 +113,15 @@ describe('delivery: ring or deferred', () => {
     expect(c.buckets).toBe(false);
   });
 
+  it('Simulation.plan: the parts, summed over the shards, add up to the bytes; the buckets only when deferred', async () => {
+    for (const [T, delivery] of [[1, 'auto'], [2, 'deferred'], [3, 'ring']] as const) {
+      const plan = await Simulation.plan(model(), { threads: T, delivery });
+      expect(plan.parts.reduce((a, p) => a + p.bytes, 0), `${T} ${delivery}`).toBe(plan.bytes);
+      expect(plan.shards.reduce((a, p) => a + p.bytes, 0)).toBe(plan.bytes);
+      expect(plan.parts.some((p) => p.name === 'delivery buckets'), `${T} ${delivery}`).toBe(delivery !== 'ring');
+    }
+  });
+
   it('refuses an unknown delivery mode, naming the option', async () => {
     const bad = Simulation.create(model(), { backend: 'js', threads: 1, delivery: 'later' as never });
     await expect(bad).rejects.toBeInstanceOf(ModelError);

@@ -25,6 +25,12 @@
  * Each target's ring cell therefore receives its additions in the order (emission step,
  * projection, source index), whatever the number of shards and whenever delivery happens, as long
  * as it happens before the arrival step: shards exchange spikes once per minimum delay.
+ *
+ * Deferred delivery (src/core/delivery.ts) keeps that order: delivery appends each addition to the
+ * bucket of its arrival slot, and step t first applies the bucket of slot t (defer_flush), before
+ * its inputs and neuron update; a bucket that fills up is applied early, in order. The additions
+ * still pending in a bucket are for its slot's next arrival step only: an entry for step t + slots
+ * can only come from a spike of step t or later, delivered after the flush of step t.
  */
 import type { Backend } from '../backend/types.ts';
 import type { BuiltNetwork, BuiltPopulation, MonitorSpec, PlasticityPlan, PruningPlan } from '../core/types.ts';

@@ -6,7 +6,7 @@
  */
 import { createBackend } from '../backend/index.ts';
 import type { BackendName, BackendOptions } from '../backend/types.ts';
-import { estimateNetwork, estimateShards, ModelError, planNetwork, validateModel } from '../network/index.ts';
+import { estimateShards, ModelError, planNetwork, validateModel } from '../network/index.ts';
 import type { BuiltNetwork, ModelSpec, MonitorSpec, PruningPlan, PruningSpec } from '../core/types.ts';
 import { checkPruning } from '../network/validate.ts';
 import { planPruning } from '../network/plan.ts';
@@ -59,7 +59,9 @@ export interface PlanSummary {
   neurons: number;
   synapses: number;
   threads: number;
+  /** arena bytes of all shards */
   bytes: number;
+  /** the arena parts, each summed over the shards (from Simulation.plan; empty from planShards) */
   parts: { name: string; bytes: number }[];
   shards: { index: number; neurons: number; synapses: number; bytes: number }[];
 }
@@ -189,10 +191,17 @@ export class Simulation {
   static async plan(model: ModelSpec, opts: { threads?: number; delivery?: Delivery } = {}): Promise<PlanSummary> {
     await initPlatform();
     const threads = resolveThreads(opts.threads, model as { threads?: number });
-    const est = estimateNetwork(model);
     const per = estimateShards(model, threads, opts.delivery);
     const shards = per.shards.map((x) => ({ index: x.index, neurons: x.neurons, synapses: x.synapses, bytes: x.bytes }));
-    return { neurons: est.neurons, synapses: per.synapses, threads, bytes: per.bytes, parts: est.parts, shards };
+    // the parts summed over the shards (row pointers, spike exchange and buckets are per shard), so they add up to `bytes`
+    const parts: { name: string; bytes: number }[] = [];
+    for (const sh of per.shards)
+      for (const p of sh.parts) {
+        const q = parts.find((x) => x.name === p.name);
+        if (q) q.bytes += p.bytes;
+        else parts.push({ ...p });
+      }
+    return { neurons: per.neurons, synapses: per.synapses, threads, bytes: per.bytes, parts, shards };
   }
 
   /** Bytes per shard of a planned network (exact synapse counts but for pairwise_bernoulli and fixed_outdegree). */
