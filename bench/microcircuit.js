@@ -40,7 +40,10 @@ async function child(argv) {
   take();
   const e0 = sim.events;
   const s0 = sim.spikeTotals.reduce((a, b) => a + b, 0);
+  const ph0 = sim.phases.map((p) => ({ ...p }));
   const r = await sim.run(duration);
+  // per shard, seconds of the timed run in each phase (inputs and update, waiting, delivery)
+  const phases = sim.phases.map((p, k) => ({ step: p.step - ph0[k].step, wait: p.wait - ph0[k].wait, deliver: p.deliver - ph0[k].deliver }));
   const events = sim.events - e0;
   const spikes = sim.spikeTotals.reduce((a, b) => a + b, 0) - s0;
   take();
@@ -51,7 +54,7 @@ async function child(argv) {
     run_seconds: r.seconds, model_seconds: duration / 1000, real_time_factor: r.seconds / (duration / 1000),
     synaptic_events: events, events_per_second: events / r.seconds,
     mean_rate_hz: (spikes * 1000) / (sim.network.neurons * duration),
-    arena_bytes: sim.arenaBytes,
+    arena_bytes: sim.arenaBytes, phases,
     // maxRSS is in kilobytes; worker threads share the process, so this covers every shard
     max_rss_bytes: process.resourceUsage().maxRSS * 1024,
   };
@@ -100,6 +103,10 @@ export async function runMicrocircuit({ threads, scale = 1, warmupMs = 500, dura
           `${r.synaptic_events ? (r.events_per_second / 1e6).toFixed(1) + ' M' : '0 (sim.events not counted yet)'} | ${f(r.mean_rate_hz, 3)} | ${f(r.max_rss_bytes / 2 ** 30)} |`,
       );
   }
+  for (const r of results)
+    if (r.phases)
+      console.log(`${r.threads} thread${r.threads > 1 ? 's' : ''}, seconds per shard (step: inputs, flush and update / wait / deliver): ` +
+        r.phases.map((p) => `${f(p.step)} / ${f(p.wait)} / ${f(p.deliver)}`).join('; '));
   return results;
 }
 

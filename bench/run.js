@@ -10,7 +10,7 @@ import { cubaModel } from './cuba.js';
 import { runBrian2, runC } from './peers/run-peer.js';
 
 // benchmarks that are a module of their own, run at import
-for (const [flag, file] of [['--kernels', './kernels.js'], ['--ceiling', './ceiling.js']]) {
+for (const [flag, file] of [['--kernels', './kernels.js'], ['--ceiling', './ceiling.js'], ['--delivery', './delivery.js']]) {
   if (process.argv.includes(flag)) {
     await import(file);
     process.exit(0);
@@ -79,6 +79,7 @@ const program = new Command()
   .option('--thalamocortical', 'run the thalamocortical scale benchmark instead (1 M neurons, 0.5 B synapses, 2 threads; --neurons n[,n...], --threads, --duration, --dry-run)')
   .option('--speedup', 'run the thread speed-up benchmark instead (CUBA-100k, 1 and 2 threads alternately)')
   .option('--ceiling', "run the machine's parallel ceiling of the neuron update instead (lif_update alone, 1 and 2 workers alternately)")
+  .option('--delivery', 'run the spike delivery benchmark instead: ring, deferred and the read-only floor on a microcircuit-like shard (kernels alone)')
   .option('--polychronization', 'run the Izhikevich (2006) polychronization benchmark instead (one model hour, wasm, 1 thread; --duration ms)')
   .option('--izhikevich', 'run the Izhikevich (2003) network benchmark instead (10 s of model time, wasm and js, 1 thread)')
   .option('--build', 'run the connectivity construction benchmark instead (synapses per second)')

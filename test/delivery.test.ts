@@ -122,6 +122,29 @@ describe('delivery: ring or deferred', () => {
     }
   });
 
+  it('sim.phases: per shard, the wall seconds of the runs in step, wait and deliver, within the run time', async () => {
+    for (const threads of [1, 2]) {
+      const sim = await Simulation.create(model(), { backend: 'wasm', threads });
+      try {
+        expect(sim.phases).toEqual([]);
+        const r = await sim.run(50);
+        expect(sim.phases.length).toBe(threads);
+        for (const p of sim.phases) {
+          expect(p.step).toBeGreaterThan(0);
+          expect(p.deliver).toBeGreaterThan(0);
+          expect(p.wait).toBeGreaterThanOrEqual(0);
+          if (threads === 1) expect(p.wait).toBe(0);
+          expect(p.step + p.wait + p.deliver).toBeLessThanOrEqual(r.seconds + 0.01);
+        }
+        const before = sim.phases.map((p) => p.step);
+        await sim.run(20);
+        sim.phases.forEach((p, k) => expect(p.step).toBeGreaterThan(before[k])); // cumulative
+      } finally {
+        sim.dispose();
+      }
+    }
+  });
+
   it('refuses an unknown delivery mode, naming the option', async () => {
     const bad = Simulation.create(model(), { backend: 'js', threads: 1, delivery: 'later' as never });
     await expect(bad).rejects.toBeInstanceOf(ModelError);

@@ -258,6 +258,8 @@ export class Shard {
   readonly spikeTotals: number[];
   /** synaptic events delivered into this shard */
   events = 0;
+  /** wall seconds spent so far (measured by the driver): inputs and neuron updates, waiting for the other shards, delivery */
+  readonly phases = { step: 0, wait: 0, deliver: 0 };
   /** deferred delivery (see deliveryMode): the slot buckets, or null when spikes go straight into the rings */
   readonly defer: { buckets: number; cap: number; fill: number } | null = null;
   /** per population, the number of spikes gathered in the step being delivered (-1: not yet) */

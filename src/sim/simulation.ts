@@ -101,6 +101,12 @@ export class Simulation {
   readonly spikeTotals: number[];
   /** synaptic events (spike × synapse deliveries) so far */
   events = 0;
+  /**
+   * per shard, wall seconds spent so far in each phase of the runs: `step` (inputs, neuron update,
+   * recording; with deferred delivery also applying the due slot's bucket), `wait` (at the barrier
+   * for the other shards; 0 with one thread) and `deliver` (spike exchange and propagation)
+   */
+  phases: { step: number; wait: number; deliver: number }[] = [];
   readonly threads: number;
   /** 'wasm' or 'js' */
   backendName: BackendName = 'wasm';
@@ -312,7 +318,8 @@ export class Simulation {
   }
 
   /** @internal merge what the shards recorded (global indices) into the monitors */
-  absorb(parts: ShardRecords[], totals: number[][], events: number[], step: number): void {
+  absorb(parts: ShardRecords[], totals: number[][], events: number[], step: number, phases: Shard['phases'][] = []): void {
+    this.phases = phases.map((p) => ({ ...p }));
     this.spikeMonitors.forEach((m, k) => {
       const merged = mergeShardSpikes(parts.map((p) => p.spikes[k]));
       m.append(merged.steps, merged.indices);
@@ -546,8 +553,12 @@ class LocalDriver implements Driver {
           aborted = true;
           break;
         }
+        const t0 = performance.now();
         shard.step(t);
+        const t1 = performance.now();
         shard.deliverOwn(t);
+        shard.phases.step += (t1 - t0) / 1000;
+        shard.phases.deliver += (performance.now() - t1) / 1000;
         t++;
         if (this.checkEvery > 0 && t % this.checkEvery === 0) shard.checkFinite(t - 1, this.checkEvery);
         if (opts.onProgress && (t - from) % every === 0 && t < end) opts.onProgress(t - from, steps);
@@ -561,7 +572,7 @@ class LocalDriver implements Driver {
     } catch (e) {
       error = e;
     }
-    sim.absorb([shard.takeRecords()], [shard.spikeTotals], [shard.events], t);
+    sim.absorb([shard.takeRecords()], [shard.spikeTotals], [shard.events], t, [shard.phases]);
     if (error) throw error;
     return { step: t, aborted };
   }
@@ -772,10 +783,10 @@ class WorkerPool implements Driver {
       });
       const ok = done.filter((d) => d && d.records);
       if (ok.length === done.length)
-        sim.absorb(ok.map((d) => d.records), ok.map((d) => d.spikeTotals), ok.map((d) => d.events), Math.min(...ok.map((d) => d.step)));
+        sim.absorb(ok.map((d) => d.records), ok.map((d) => d.spikeTotals), ok.map((d) => d.events), Math.min(...ok.map((d) => d.step)), ok.map((d) => d.phases));
       else if (ok.length) {
         // a worker died: keep what the others recorded
-        sim.absorb(ok.map((d) => d.records), ok.map((d) => d.spikeTotals), ok.map((d) => d.events), Math.min(...ok.map((d) => d.step)));
+        sim.absorb(ok.map((d) => d.records), ok.map((d) => d.spikeTotals), ok.map((d) => d.events), Math.min(...ok.map((d) => d.step)), ok.map((d) => d.phases));
       }
       if (this.dead) throw this.dead;
       const failed = done.find((d) => d?.error);

@@ -107,6 +107,7 @@ class ShardWorker {
     while (t < end) {
       const len = Math.min(this.D, end - t);
       const parity = this.intervals & 1;
+      const t0 = performance.now();
       try {
         for (let j = 0; j < len; j++) {
           const s = t + j;
@@ -119,6 +120,7 @@ class ShardWorker {
         Atomics.store(this.ctl, CTL_ERROR, 1);
       }
       let d: number;
+      const t1 = performance.now();
       try {
         d = barrier(this.ctl, this.T, this.spin);
       } catch (e) {
@@ -129,10 +131,15 @@ class ShardWorker {
         throw e;
       }
       if (d === DECISION_ERROR) break;
+      const t2 = performance.now();
       try {
         for (let j = 0; j < len; j++) {
           shard.deliverAll(t + j, this.outboxes, this.layouts, parity, j);
         }
+        const t3 = performance.now();
+        shard.phases.step += (t1 - t0) / 1000;
+        shard.phases.wait += (t2 - t1) / 1000;
+        shard.phases.deliver += (t3 - t2) / 1000;
       } catch (e) {
         // the others are past this barrier: the main thread releases them when it sees this error
         error = e;
@@ -167,7 +174,7 @@ class ShardWorker {
     for (const r of records.rates) transfer.push(r.counts.buffer);
     this.port.post(
       {
-        type: 'done', step: t, records, spikeTotals: shard.spikeTotals, events: shard.events, aborted,
+        type: 'done', step: t, records, spikeTotals: shard.spikeTotals, events: shard.events, phases: shard.phases, aborted,
         error: error ? errorPayload(error) : null,
       },
       transfer,

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// Spike delivery alone (issue 6): the propagate and defer_propagate/defer_flush kernels on a
+// synthetic projection shaped like one shard of the full-scale microcircuit on 2 threads: rows of
+// random targets (sorted, as fixed_total_number gives them) among `cells` ring cells, delays drawn
+// from a rounded normal (mean 15, std 7.5 steps, 1..60), per-synapse float32 weights, 25 random
+// spiking sources per step. Each step flushes (deferred) the slot read by the neuron update, then
+// delivers. Modes, alternated and repeated (medians):
+//   ring      propagate straight into rings of 60 slots × cells floats
+//   deferred  defer_propagate into per-slot buckets, defer_flush of the due slot (time shown apart)
+//   floor     propagate with a single target cell: reads the rows like the others but adds into
+//             L1, i.e. what reading 8 bytes of synapse per event costs on this machine
+// `npm run bench -- --delivery` or `node bench/delivery.js [--cells 77000] [--row 1950] [--sources 2000] [--steps 1000] [--repeats 7]`
+// (`--row 240 --sources 16000 --spikes 200`: the microcircuit's short rows, one per projection).
+// Needs `npm run build`.
+import os from 'node:os';
+
+function arg(name, dflt) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? Number(process.argv[i + 1]) : dflt;
+}
+
+const { createBackend } = await import('../dist/index.js');
+{
+  const cells = arg('cells', 77000), rowLen = arg('row', 1950), nSrc = arg('sources', 2000);
+  const steps = arg('steps', 1000), repeats = arg('repeats', 7), spk = arg('spikes', 25);
+  const slots = 60;
+  const cap = Math.min(1 << 20, 2 * cells); // bucketCap (src/core/delivery.ts) for these cells
+  const be = await createBackend('wasm');
+  const K = be.kernels;
+  let off = be.base;
+  const alloc = (b) => { const p = off; off += Math.ceil(b / 64) * 64; return p; };
+  const nSyn = nSrc * rowLen;
+  const rowPtr = alloc((nSrc + 1) * 4), syn = alloc(nSyn * 4), synOne = alloc(nSyn * 4), w = alloc(nSyn * 4);
+  const ring = alloc(slots * cells * 4);
+  const buckets = alloc(slots * cap * 8), fill = alloc(slots * 4);
+  const spikes = alloc(spk * 4);
+  be.reserve(off - be.base);
+  const u32 = new Uint32Array(be.buffer), f32 = new Float32Array(be.buffer);
+  let x = 12345;
+  const rnd = () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
+  for (let i = 0; i <= nSrc; i++) u32[rowPtr / 4 + i] = i * rowLen;
+  const row = new Uint32Array(rowLen);
+  for (let i = 0; i < nSrc; i++) {
+    for (let k = 0; k < rowLen; k++) {
+      let g = 0;
+      for (let j = 0; j < 4; j++) g += rnd() / 2 ** 32;
+      g = (g - 2) * Math.sqrt(3); // approximately standard normal
+      const d = Math.max(1, Math.min(slots, Math.round(15 + 7.5 * g)));
+      row[k] = (rnd() % cells) | (d << 24);
+    }
+    row.sort((p, q) => (p & 0xffffff) - (q & 0xffffff));
+    u32.set(row, syn / 4 + i * rowLen);
+    for (let k = 0; k < rowLen; k++) u32[synOne / 4 + i * rowLen + k] = row[k] & 0xff000000; // target 0, same delay
+  }
+  for (let k = 0; k < nSyn; k++) f32[w / 4 + k] = 80 + (rnd() % 1000) / 100;
+
+  function run(mode) {
+    let ev = 0, flushMs = 0;
+    const t0 = performance.now();
+    for (let t = 0; t < steps; t++) {
+      const slot = t % slots;
+      if (mode === 'deferred') {
+        const tf = performance.now();
+        K.defer_flush(slot, slots, buckets, cap, fill);
+        flushMs += performance.now() - tf;
+      }
+      for (let s = 0; s < spk; s++) u32[spikes / 4 + s] = rnd() % nSrc;
+      if (mode === 'deferred') ev += K.defer_propagate(spk, spikes, rowPtr, syn, w, 0, 1, 0, ring, cells, slots, slot, buckets, cap, fill);
+      else if (mode === 'ring') ev += K.propagate(spk, spikes, rowPtr, syn, w, 0, 1, 0, ring, cells, slots, slot);
+      else ev += K.propagate(spk, spikes, rowPtr, synOne, w, 0, 1, 0, ring, 1, slots, slot);
+      new Float32Array(be.buffer, ring + slot * cells * 4, mode === 'floor' ? 1 : cells).fill(0); // the update reads and clears the slot
+    }
+    return { total: ((performance.now() - t0) * 1e6) / ev, flush: (flushMs * 1e6) / ev };
+  }
+  const modes = ['ring', 'deferred', 'floor'];
+  const res = Object.fromEntries(modes.map((m) => [m, []]));
+  run('ring'); run('deferred'); // warm-up (tier-up, page faults of the buckets)
+  for (let r = 0; r < repeats; r++) for (const m of modes) res[m].push(run(m));
+  const med = (a) => { const s = [...a].sort((p, q) => p - q); return s[Math.floor(s.length / 2)]; };
+  console.log(`axonal delivery bench — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${new Date().toISOString()}`);
+  console.log(`${cells} cells × ${slots} slots (${((slots * cells * 4) / 2 ** 20).toFixed(1)} MiB of ring), ${nSrc} rows of ${rowLen} synapses ` +
+    `(${((nSyn * 8) / 2 ** 20).toFixed(0)} MiB), ${spk} spikes per step, ${steps} steps, median of ${repeats}; ns per synaptic event:`);
+  console.log('| mode | total | of which flush |');
+  console.log('|---|---|---|');
+  for (const m of modes) {
+    const t = med(res[m].map((x) => x.total)), f = med(res[m].map((x) => x.flush));
+    console.log(`| ${m} | ${t.toFixed(2)} | ${m === 'deferred' ? f.toFixed(2) : '-'} |`);
+  }
+  be.dispose();
+}
