@@ -591,6 +591,16 @@ for (const B of BACKENDS) {
       expect(new Uint8Array(b2.buffer)[b2.base + 199999]).toBe(0);
       b2.reserve(10); // never shrinks
       expect(b2.buffer.byteLength).toBeGreaterThanOrEqual(b2.base + 200000);
+      if (B.label === 'js') {
+        // an ArrayBuffer is copied to grow: it grows by a quarter at least, so small steps reuse it
+        const big = b2.buffer;
+        expect(big.byteLength).toBeGreaterThanOrEqual(Math.ceil((buf0.byteLength * 1.25) / 65536) * 65536);
+        for (let n = 200000; n <= big.byteLength - b2.base; n += 65536) b2.reserve(n);
+        expect(b2.buffer).toBe(big);
+        b2.reserve(big.byteLength - b2.base + 1);
+        expect(b2.buffer.byteLength).toBeGreaterThanOrEqual(Math.ceil((big.byteLength * 1.25) / 65536) * 65536);
+        expect(new Uint8Array(b2.buffer)[b2.base + 999]).toBe(42);
+      }
       const tooMuch = b2.maxBytes;
       expect(() => b2.reserve(tooMuch)).toThrow(new RegExp(`${tooMuch}.*${b2.maxBytes}`));
       expect(() => b2.reserve(-1)).toThrow();

@@ -70,16 +70,26 @@ export class JsBackend implements Backend {
     this.kernels = createJsKernels(this.views);
   }
 
-  /** Grow the arena to base + bytes (page-rounded); existing contents are kept, new bytes are zero. */
+  /**
+   * Grow the arena to at least base + bytes (page-rounded); existing contents are kept, new bytes
+   * are zero. An ArrayBuffer cannot grow in place, so each growth copies the arena: it grows by at
+   * least a quarter (up to maxBytes) so that a shard's many allocations copy it a few times, not
+   * once per buffer.
+   */
   reserve(bytes: number): void {
     if (this.disposed) throw new Error('js backend: reserve() after dispose()');
-    const size = arenaSize('js', this.base, bytes, this.maxBytes);
-    if (size <= this.buf.byteLength) return;
+    const need = arenaSize('js', this.base, bytes, this.maxBytes);
+    if (need <= this.buf.byteLength) return;
+    const roomy = Math.max(need, Math.min(this.maxBytes, Math.ceil((this.buf.byteLength * 1.25) / PAGE) * PAGE));
     let nb: ArrayBuffer;
     try {
-      nb = new ArrayBuffer(size);
+      nb = new ArrayBuffer(roomy);
     } catch (e) {
-      throw new Error(`js backend: cannot allocate an arena of ${size} bytes (reserve(${bytes})): ${(e as Error).message}`);
+      try {
+        nb = new ArrayBuffer(need); // the room to spare did not fit: exactly what was asked for
+      } catch {
+        throw new Error(`js backend: cannot allocate an arena of ${need} bytes (reserve(${bytes})): ${(e as Error).message}`);
+      }
     }
     new Uint8Array(nb).set(new Uint8Array(this.buf));
     this.buf = nb;
