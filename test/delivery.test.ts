@@ -8,13 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { Simulation, type SimulationOptions } from '../src/sim/simulation.ts';
 import { estimateShards, ModelError, planNetwork } from '../src/network/index.ts';
 import { DEFER_MIN_RING_BYTES } from '../src/core/delivery.ts';
+import { minDelaySteps } from '../src/sim/shard.ts';
 import type { ModelSpec } from '../src/core/types.ts';
 import { spikeTrains } from './util.ts';
 
 /** E/I network with per-synapse (normal) delays up to about 6 ms: 60 slots × 2 channels × 3000 neurons of rings. */
-function model(constDelay = false): ModelSpec {
+function model(constDelay = false, minDelay = 0.1): ModelSpec {
   const lif = { tau_m: 10, cm: 250, v_rest: -65, v_thresh: -50, v_reset: -65, tau_refrac: 2, tau_syn_e: 0.5, tau_syn_i: 0.5 };
-  const delay = (mean: number) => (constDelay ? mean : { dist: 'normal' as const, mean, std: mean / 2, min: 0.1 });
+  const delay = (mean: number) => (constDelay ? mean : { dist: 'normal' as const, mean: Math.max(mean, 2 * minDelay), std: mean / 2, min: minDelay });
   return {
     dt: 0.1,
     seed: 5,
@@ -73,6 +74,18 @@ describe('delivery: ring or deferred', () => {
       expect(got.events, what).toBe(ref.events);
       expect(got.trains, what).toEqual(ref.trains);
       expect(got.v, what).toEqual(ref.v);
+    }
+  });
+
+  it('shards exchanging spikes every 10 steps (minimum delay 1 ms): deferred on 2 threads gives the spikes of the ring on 1', async () => {
+    const spec = model(false, 1);
+    expect(minDelaySteps(planNetwork(spec))).toBe(10);
+    const ref = await run(spec, { backend: 'wasm', threads: 1, delivery: 'ring' });
+    expect(ref.trains.E.i.length).toBeGreaterThan(100);
+    for (const threads of [2, 3]) {
+      const got = await run(spec, { backend: 'wasm', threads, delivery: 'deferred' });
+      expect(got.trains, `${threads} threads`).toEqual(ref.trains);
+      expect(got.v, `${threads} threads`).toEqual(ref.v);
     }
   });
 

@@ -260,7 +260,7 @@ export class Shard {
   events = 0;
   /** wall seconds spent so far (measured by the driver): inputs and neuron updates, waiting for the other shards, delivery */
   readonly phases = { step: 0, wait: 0, deliver: 0 };
-  /** deferred delivery (see deliveryMode): the slot buckets, or null when spikes go straight into the rings */
+  /** deferred delivery (src/core/delivery.ts): the slot buckets, or null when spikes go straight into the rings */
   readonly defer: { buckets: number; cap: number; fill: number } | null = null;
   /** per population, the number of spikes gathered in the step being delivered (-1: not yet) */
   private readonly gathered: Int32Array;
