@@ -5,7 +5,7 @@
  * refused before anything is built.
  */
 import { describe, expect, it } from 'vitest';
-import { Simulation, type SimulationOptions } from '../src/sim/simulation.ts';
+import { resolveDelivery, Simulation, type SimulationOptions } from '../src/sim/simulation.ts';
 import { estimateShards, ModelError, planNetwork } from '../src/network/index.ts';
 import { DEFER_MIN_RING_BYTES } from '../src/core/delivery.ts';
 import { minDelaySteps } from '../src/sim/shard.ts';
@@ -156,6 +156,19 @@ describe('delivery: ring or deferred', () => {
         sim.dispose();
       }
     }
+  });
+
+  it("'auto' falls back to the ring when the buckets would not fit one WebAssembly memory or the machine", () => {
+    const spec = model();
+    const ring = estimateShards(spec, 1, 'ring'), auto = estimateShards(spec, 1, 'auto');
+    expect(auto.maxShardBytes).toBeGreaterThan(ring.maxShardBytes);
+    const between = Math.floor((ring.maxShardBytes + auto.maxShardBytes) / 2);
+    expect(resolveDelivery(spec, 1, 'auto', 2 ** 32, 0)).toBe('auto');
+    expect(resolveDelivery(spec, 1, 'auto', between, 0)).toBe('ring');
+    expect(resolveDelivery(spec, 1, 'auto', 2 ** 32, Math.ceil(between / 0.9))).toBe('ring'); // the machine's memory
+    expect(resolveDelivery(spec, 1, 'auto', ring.maxShardBytes - 1, 0)).toBe('auto'); // neither fits: the error names the default
+    expect(resolveDelivery(spec, 1, 'deferred', between, 0)).toBe('deferred'); // asked for: kept (and refused if too large)
+    expect(resolveDelivery(model(true), 1, 'auto', 1000, 0)).toBe('auto'); // no buckets anyway
   });
 
   it('refuses an unknown delivery mode, naming the option', async () => {

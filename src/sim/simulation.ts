@@ -134,7 +134,7 @@ export class Simulation {
     const t0 = performance.now();
     await initPlatform();
     let threads = resolveThreads(opts.threads, model as { threads?: number });
-    const delivery = opts.delivery ?? 'auto';
+    let delivery = opts.delivery ?? 'auto';
     if (!DELIVERY_MODES.includes(delivery))
       throw new ModelError([{ path: 'delivery', message: `must be one of ${DELIVERY_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(delivery)}` }]);
     const notes: string[] = [];
@@ -150,8 +150,12 @@ export class Simulation {
     if (!('ringSlots' in model)) {
       const issues = validateModel(model);
       if (issues.length) throw new ModelError(issues);
-      checkFits(model as ModelSpec, threads, delivery);
     }
+    if (resolveDelivery(model, threads, delivery) !== delivery) {
+      delivery = 'ring';
+      notes.push("spikes go straight into the ring buffers (delivery 'ring'): the buckets of deferred delivery would not fit in memory");
+    }
+    if (!('ringSlots' in model)) checkFits(model as ModelSpec, threads, delivery);
     const net =
       'ringSlots' in model
         ? (model as BuiltNetwork)
@@ -490,6 +494,22 @@ export class Simulation {
     this.disposed = true;
     this.driver?.dispose();
   }
+}
+
+/**
+ * The delivery to use: 'auto' becomes 'ring' when the buckets of deferred delivery would make a
+ * shard too large for one WebAssembly memory (`limit`) or the whole too large for the machine
+ * (`mem`, 0 when unknown) and spikes straight into the rings would fit; else as given.
+ */
+export function resolveDelivery(
+  model: ModelSpec | BuiltNetwork, threads: number, delivery: Delivery,
+  limit = WASM_MAX_BYTES - WASM_ARENA_BASE, mem = machineMemory(),
+): Delivery {
+  if (delivery !== 'auto') return delivery;
+  const fits = (e: ReturnType<typeof estimateShards>) => e.maxShardBytes <= limit && !(mem && e.bytes > mem * 0.9);
+  const auto = estimateShards(model, threads, 'auto');
+  if (fits(auto) || !auto.shards.some((s) => s.parts.some((p) => p.name === 'delivery buckets'))) return 'auto';
+  return fits(estimateShards(model, threads, 'ring')) ? 'ring' : 'auto';
 }
 
 /**
