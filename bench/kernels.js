@@ -10,15 +10,14 @@ const LIF_NPARAMS = 10;
 async function setup(label) {
   const [name, variant] = label.split('-');
   const be = await createBackend(name, variant ? { variant } : {});
-  const bytes = 4 * (N * 9 + LIF_NPARAMS + 1000 + (N + 1) + N * 80) + 64 * 16;
-  be.reserve(bytes);
   let off = be.base;
   const alloc = (nbytes) => { const p = off; off += Math.ceil(nbytes / 16) * 16; return p; };
   const p = {
     v: alloc(N * 4), ie: alloc(N * 4), ii: alloc(N * 4), ref: alloc(N * 4), bias: alloc(N * 4),
-    inE: alloc(N * 4), inI: alloc(N * 4), params: alloc(LIF_NPARAMS * 4), spikes: alloc(N * 4),
+    inE: alloc(N * 4), inI: alloc(N * 4), params: alloc(LIF_NPARAMS * 4), fired: alloc(N * 4), spikes: alloc(1000 * 4),
     rowPtr: alloc((N + 1) * 4), targets: alloc(N * 80 * 4), ring: alloc(2 * N * 4),
   };
+  be.reserve(off - be.base);
   const f32 = new Float32Array(be.buffer), u32 = new Uint32Array(be.buffer), i32 = new Int32Array(be.buffer);
   for (let i = 0; i < N; i++) f32[(p.v >> 2) + i] = -60 + 10 * Math.random();
   f32.set([0.005, 0.1, 0.09, 0.08, 0.98, 0.99, -49, -50, -60, 50], p.params >> 2);
@@ -36,7 +35,7 @@ await b.suite(
   `lif_update, ${N} neurons, one step`,
   ...labels.map((l) => b.add(l, () => {
     const { be, p } = ctx[l];
-    be.kernels.lif_update(N, p.v, p.ie, p.ii, p.ref, p.bias, p.inE, p.inI, p.params, 0, p.spikes + 4096 * 4);
+    be.kernels.lif_update(N, p.v, p.ie, p.ii, p.ref, p.bias, p.inE, p.inI, p.params, 0, p.fired);
   })),
   b.cycle(),
   b.complete(),
