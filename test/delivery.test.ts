@@ -175,5 +175,6 @@ describe('delivery: ring or deferred', () => {
     const bad = Simulation.create(model(), { backend: 'js', threads: 1, delivery: 'later' as never });
     await expect(bad).rejects.toBeInstanceOf(ModelError);
     await expect(Simulation.create(model(), { backend: 'js', threads: 1, delivery: 'later' as never })).rejects.toThrow(/delivery.*'auto', 'ring', 'deferred'.*"later"/s);
+    await expect(Simulation.plan(model(), { threads: 1, delivery: 'later' as never })).rejects.toThrow(/delivery.*"later"/s);
   });
 });

@@ -675,7 +675,6 @@ export class Shard {
 
   /** Deliver this shard's own spikes of the step just computed (single shard: local = global). */
   deliverOwn(t: number): void {
-    const K = this.backend.kernels;
     const slots = this.net.ringSlots;
     const slot = t % slots;
     for (const pr of this.projs) {
@@ -713,7 +712,6 @@ export class Shard {
    * The spikes of step t are slot j of every shard's outbox (global indices), of the given parity.
    */
   deliverAll(t: number, outboxes: Int32Array[], layouts: OutboxLayout[], parity: number, j: number): void {
-    const K = this.backend.kernels;
     const slots = this.net.ringSlots;
     const slot = t % slots;
     const shards = outboxes.length;

@@ -32,8 +32,8 @@ export interface SimulationOptions extends BackendOptions {
   /** check neuron state for NaN/Infinity every this many steps (default 10; 0 = only at the end of a run) */
   checkEvery?: number;
   /**
-   * how spikes reach the ring buffers: 'auto' (default), 'ring' or 'deferred' (src/sim/shard.ts,
-   * `Delivery`). The spikes are the same to the bit whichever is chosen; only the speed differs.
+   * how spikes reach the ring buffers: 'auto' (default), 'ring' or 'deferred' (src/core/delivery.ts).
+   * The spikes are the same to the bit whichever is chosen; only the speed and memory differ.
    */
   delivery?: Delivery;
 }
@@ -134,9 +134,7 @@ export class Simulation {
     const t0 = performance.now();
     await initPlatform();
     let threads = resolveThreads(opts.threads, model as { threads?: number });
-    let delivery = opts.delivery ?? 'auto';
-    if (!DELIVERY_MODES.includes(delivery))
-      throw new ModelError([{ path: 'delivery', message: `must be one of ${DELIVERY_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(delivery)}` }]);
+    let delivery = checkDelivery(opts.delivery);
     const notes: string[] = [];
     if (threads > 1) {
       const why = sharedMemoryUnavailable();
@@ -201,7 +199,7 @@ export class Simulation {
   static async plan(model: ModelSpec, opts: { threads?: number; delivery?: Delivery } = {}): Promise<PlanSummary> {
     await initPlatform();
     const threads = resolveThreads(opts.threads, model as { threads?: number });
-    const per = estimateShards(model, threads, opts.delivery);
+    const per = estimateShards(model, threads, resolveDelivery(model, threads, checkDelivery(opts.delivery)));
     const shards = per.shards.map((x) => ({ index: x.index, neurons: x.neurons, synapses: x.synapses, bytes: x.bytes }));
     // the parts summed over the shards (row pointers, spike exchange and buckets are per shard), so they add up to `bytes`
     const parts: { name: string; bytes: number }[] = [];
@@ -494,6 +492,14 @@ export class Simulation {
     this.disposed = true;
     this.driver?.dispose();
   }
+}
+
+/** The delivery option, 'auto' when absent; anything else but the three modes is a ModelError naming it. */
+function checkDelivery(delivery: Delivery | undefined): Delivery {
+  const d = delivery ?? 'auto';
+  if (!DELIVERY_MODES.includes(d))
+    throw new ModelError([{ path: 'delivery', message: `must be one of ${DELIVERY_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(d)}` }]);
+  return d;
 }
 
 /**
