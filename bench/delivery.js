@@ -9,7 +9,7 @@
 //   deferred  defer_propagate into per-slot buckets, defer_flush of the due slot (time shown apart)
 //   floor     propagate with a single target cell: reads the rows like the others but adds into
 //             L1, i.e. what reading 8 bytes of synapse per event costs on this machine
-// `npm run bench -- --delivery` or `node bench/delivery.js [--cells 77000] [--row 1950] [--sources 2000] [--steps 1000] [--repeats 7]`
+// `npm run bench -- --delivery-kernels` or `node bench/delivery.js [--cells 77000] [--row 1950] [--sources 2000] [--steps 1000] [--repeats 7]`
 // (`--row 240 --sources 16000 --spikes 200`: the microcircuit's short rows, one per projection).
 // Needs `npm run build`.
 import os from 'node:os';
@@ -24,7 +24,7 @@ const { createBackend } = await import('../dist/index.js');
   const cells = arg('cells', 77000), rowLen = arg('row', 1950), nSrc = arg('sources', 2000);
   const steps = arg('steps', 1000), repeats = arg('repeats', 7), spk = arg('spikes', 25);
   const slots = 60;
-  const cap = Math.min(1 << 20, 2 * cells); // bucketCap (src/core/delivery.ts) for these cells
+  const cap = 2 * cells; // two entries per ring cell of a slot, as bucketCap (src/core/delivery.ts) gives for 512..2^19 cells
   const be = await createBackend('wasm');
   const K = be.kernels;
   let off = be.base;

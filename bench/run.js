@@ -10,7 +10,7 @@ import { cubaModel } from './cuba.js';
 import { runBrian2, runC } from './peers/run-peer.js';
 
 // benchmarks that are a module of their own, run at import
-for (const [flag, file] of [['--kernels', './kernels.js'], ['--ceiling', './ceiling.js'], ['--delivery', './delivery.js']]) {
+for (const [flag, file] of [['--kernels', './kernels.js'], ['--ceiling', './ceiling.js'], ['--delivery-kernels', './delivery.js']]) {
   if (process.argv.includes(flag)) {
     await import(file);
     process.exit(0);
@@ -33,6 +33,7 @@ if (process.argv.includes('--thalamocortical')) {
   if (arg('--threads')) opts.threads = Number(arg('--threads'));
   if (arg('--duration')) opts.durationMs = Number(arg('--duration'));
   if (arg('--seed')) opts.seed = Number(arg('--seed'));
+  if (arg('--delivery')) opts.delivery = arg('--delivery');
   await runThalamocortical(opts);
   process.exit(0);
 }
@@ -76,10 +77,10 @@ const program = new Command()
   .option('--kernels', 'run the kernel micro-benchmarks (benny) instead')
   .option('--scale', 'run the scale benchmark instead: CUBA with 1 M neurons, 100 M and 500 M synapses')
   .option('--microcircuit', 'run the Potjans-Diesmann microcircuit benchmark instead (full scale, 1 and 2 threads)')
-  .option('--thalamocortical', 'run the thalamocortical scale benchmark instead (1 M neurons, 0.5 B synapses, 2 threads; --neurons n[,n...], --threads, --duration, --dry-run)')
+  .option('--thalamocortical', 'run the thalamocortical scale benchmark instead (1 M neurons, 0.5 B synapses, 2 threads; --neurons n[,n...], --threads, --duration, --delivery, --dry-run)')
   .option('--speedup', 'run the thread speed-up benchmark instead (CUBA-100k, 1 and 2 threads alternately)')
   .option('--ceiling', "run the machine's parallel ceiling of the neuron update instead (lif_update alone, 1 and 2 workers alternately)")
-  .option('--delivery', 'run the spike delivery benchmark instead: ring, deferred and the read-only floor on a microcircuit-like shard (kernels alone)')
+  .option('--delivery-kernels', 'run the spike delivery benchmark instead: ring, deferred and the read-only floor on a microcircuit-like shard (kernels alone)')
   .option('--polychronization', 'run the Izhikevich (2006) polychronization benchmark instead (one model hour, wasm, 1 thread; --duration ms)')
   .option('--izhikevich', 'run the Izhikevich (2003) network benchmark instead (10 s of model time, wasm and js, 1 thread)')
   .option('--build', 'run the connectivity construction benchmark instead (synapses per second)')

@@ -10,12 +10,19 @@
  * - 'auto' (the default) defers when some projection has per-synapse delays and the shard's rings
  *   are larger than DEFER_MIN_RING_BYTES.
  */
+import type { NetworkPlan } from './types.ts';
+
 export type Delivery = 'auto' | 'ring' | 'deferred';
 
 export const DELIVERY_MODES: readonly Delivery[] = ['auto', 'ring', 'deferred'];
 
 /** 'auto' delivery defers when a shard's ring buffers exceed this many bytes (about a core's L2 cache). */
 export const DEFER_MIN_RING_BYTES = 1 << 20;
+
+/** Some projection of the plan has per-synapse delays (its syn words carry them: `packed`). */
+export function hasVariableDelays(plan: NetworkPlan): boolean {
+  return plan.projections.some((p) => p.constDelay === null);
+}
 
 /**
  * Whether a shard defers its delivery: `variableDelays` when some projection has per-synapse delays,

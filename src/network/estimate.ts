@@ -27,7 +27,7 @@
  */
 import type { ConnectSpec, InputSpec, ModelSpec, NetworkPlan, PopulationSpec } from '../core/types.ts';
 import { ARENA_ALIGN, LIF_NPARAMS, sliceOf } from '../core/layout.ts';
-import { bucketBytes, defersDelivery, type Delivery } from '../core/delivery.ts';
+import { bucketBytes, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
 import { ModelError } from './errors.ts';
 import { checkModel, type CheckedModel } from './validate.ts';
 import { isUniformValue, poissonTable } from './values.ts';
@@ -302,7 +302,7 @@ function fromPlan(plan: NetworkPlan): EstSource {
   }));
   let inputBytes = 0;
   for (const inp of plan.inputs) if (inp.type === 'poisson') inputBytes += buf(inp.table.length * 4);
-  return { pops, projs, ringSlots: plan.ringSlots, variableDelays: plan.projections.some((pr) => pr.constDelay === null), inputBytes };
+  return { pops, projs, ringSlots: plan.ringSlots, variableDelays: hasVariableDelays(plan), inputBytes };
 }
 
 /** The message of a model too large for `limit` bytes. */

@@ -36,7 +36,7 @@ import type { Backend } from '../backend/types.ts';
 import type { BuiltNetwork, BuiltPopulation, MonitorSpec, PlasticityPlan, PruningPlan } from '../core/types.ts';
 import { ARENA_ALIGN, IZH_NPARAMS, LIF_NPARAMS, sliceOf } from '../core/layout.ts';
 import { rngKey, rngU32, uniform53 } from '../core/rng.ts';
-import { bucketCap, defersDelivery, type Delivery } from '../core/delivery.ts';
+import { bucketCap, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
 import { poissonTable } from '../network/values.ts';
 import { buildShardProjection, type ShardProjection } from './connectivity.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
@@ -326,7 +326,7 @@ export class Shard {
       this.pops.push(r);
     }
     const cells = this.pops.reduce((n, r) => n + r.pop.channels * r.m, 0);
-    if (defersDelivery(delivery, net.projections.some((p) => p.constDelay === null), slots, cells)) {
+    if (defersDelivery(delivery, hasVariableDelays(net), slots, cells)) {
       const cap = bucketCap(cells);
       this.defer = { buckets: a.alloc('delivery buckets', slots * cap * 8), cap, fill: a.alloc('delivery buckets', slots * 4) };
     }
