@@ -40,6 +40,10 @@ function parseNumber(name: string, integer = false, min = -Infinity) {
   };
 }
 
+function parseThreads(v: string): number | 'auto' {
+  return v === 'auto' ? 'auto' : parseNumber('--threads', true, 1)(v);
+}
+
 function fail(e: unknown): never {
   if (e instanceof ModelError || e instanceof ModelFileError || e instanceof SimulationError) {
     process.stderr.write(`axonal: ${e.message}\n`);
@@ -107,7 +111,7 @@ export async function main(argv: string[]): Promise<void> {
     .addOption(new Option('-b, --backend <name>', 'wasm or js').default('wasm'))
     .option('-d, --duration <ms>', "model time to simulate, ms (default: the model's duration)", parseNumber('--duration', false, 0))
     .option('-s, --seed <n>', "random seed, integer 0..2^32-1 (default: the model's seed)", parseNumber('--seed', true))
-    .option('-t, --threads <n>', `worker threads (one shard each), integer >= 1 (default: the model's "threads", else the number of cores, ${cores})`, parseNumber('--threads', true, 1))
+    .option('-t, --threads <n>', `worker threads (one shard each): auto or an integer >= 1 (default: the model's "threads", else auto: one thread for small or fast-exchanging networks, all ${cores} cores for large ones)`, parseThreads)
     .option('-o, --out <dir>', 'output directory', 'out')
     .option('--variant <name>', 'wasm build: simd, scalar or debug (default: simd when supported)')
     .option('--delivery <mode>', 'spike delivery: auto, ring or deferred (the same spikes; only the speed differs, see README)', 'auto')
@@ -221,7 +225,7 @@ export async function main(argv: string[]): Promise<void> {
           `backends: wasm (${info.wasm.variant ?? 'unavailable'}), js`,
           `wasm: ${info.wasm.available ? 'yes' : 'no'}, simd: ${info.wasm.simd ? 'yes' : 'no'}`,
           `threads: ${t.available ? 'available' : 'not available'} (worker_threads: ${t.worker_threads ? 'yes' : 'no'}, ` +
-            `SharedArrayBuffer: ${t.shared_array_buffer ? 'yes' : 'no'}), ${t.cores} cores; run --threads defaults to ${t.cores} (or the model's "threads")`,
+            `SharedArrayBuffer: ${t.shared_array_buffer ? 'yes' : 'no'}), ${t.cores} cores; run --threads defaults to auto (1, or all ${t.cores} cores for a large network; or the model's "threads")`,
           `memory: ${bytes(info.memory.wasm_memory_bytes)} per WebAssembly memory (one arena per shard, one shard per thread); ` +
             `machine ${bytes(info.memory.total_bytes)} total, ${bytes(info.memory.free_bytes)} free; ` +
             `JS heap limit ${bytes(info.memory.js_heap_limit_bytes)}`,
@@ -271,8 +275,8 @@ interface RunOpts {
   backend: 'wasm' | 'js';
   duration?: number;
   seed?: number;
-  /** undefined: the model's `threads`, else the number of cores (Simulation's default) */
-  threads?: number;
+  /** undefined: the model's `threads`, else 'auto' (Simulation's default) */
+  threads?: number | 'auto';
   out: string;
   variant?: 'simd' | 'scalar' | 'debug';
   delivery: Delivery;
@@ -364,7 +368,7 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
   };
 
   const showBar = !o.quiet && process.stdout.isTTY === true;
-  const bar = showBar ? await makeBar(sim.network.name || modelPath, totalSteps, dt) : null;
+  const bar = showBar ? await makeBar(`${sim.network.name || modelPath} (${threadsLabel(sim)})`, totalSteps, dt) : null;
 
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
@@ -414,7 +418,8 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
     const summary = {
       ...base,
       threads: sim.threads,
-      threads_requested: o.threads ?? modelThreads(spec) ?? availableParallelism(),
+      threads_requested: sim.threadsRequested,
+      ...(threadsReason(sim) ? { threads_reason: threadsReason(sim) } : {}),
       completed,
       ...(stoppedBy ? { stopped_by: stoppedBy } : {}),
       ...(runError ? { error: (runError as Error)?.message ?? String(runError) } : {}),
@@ -466,10 +471,14 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
   if (stoppedBy) process.exit(stoppedBy === 'SIGINT' ? 130 : 143);
 }
 
-/** The model's own `threads` (a field the simulator reads when no option is given). */
-function modelThreads(spec: ModelSpec): number | undefined {
-  const t = (spec as { threads?: unknown }).threads;
-  return typeof t === 'number' ? t : undefined;
+/** '1 thread' or '2 threads', with 'auto' when the engine chose. */
+function threadsLabel(sim: Simulation): string {
+  return `${sim.threads} thread${sim.threads > 1 ? 's' : ''}${sim.threadsRequested === 'auto' ? ' (auto)' : ''}`;
+}
+
+/** What `threads: "auto"` chose and why (the note Simulation.create wrote), or undefined. */
+function threadsReason(sim: Simulation): string | undefined {
+  return sim.notes.find((n) => n.startsWith('threads auto:'));
 }
 
 async function makeBar(name: string, totalSteps: number, dt: number) {
@@ -523,6 +532,7 @@ async function dryRun(spec: ModelSpec, o: RunOpts): Promise<void> {
     `${name}: ${group(plan.neurons)} neurons, ${group(plan.synapses)} synapses, ${bytes(plan.bytes)} (${group(plan.bytes)} bytes) of arena ` +
       `in ${plan.shards.length} shard${plan.shards.length > 1 ? 's' : ''} (${plan.threads} thread${plan.threads > 1 ? 's' : ''})`,
   );
+  if (plan.threadsReason) lines.push(plan.threadsReason);
   const w = Math.max(4, ...plan.parts.map((p) => p.name.length));
   lines.push('', `${'part'.padEnd(w)}  ${'bytes'.padStart(15)}  ${''.padStart(10)}`);
   for (const p of plan.parts) lines.push(`${p.name.padEnd(w)}  ${group(p.bytes).padStart(15)}  ${bytes(p.bytes).padStart(10)}`);
@@ -543,7 +553,7 @@ async function dryRun(spec: ModelSpec, o: RunOpts): Promise<void> {
   }
 }
 
-function printSummary(s: ReturnType<typeof summarize> & { threads: number }, written: string[], completed: boolean) {
+function printSummary(s: ReturnType<typeof summarize> & { threads: number; threads_reason?: string }, written: string[], completed: boolean) {
   const rates = Object.entries(s.rates_hz)
     .map(([k, v]) => `${k} ${v.toFixed(2)} Hz`)
     .join(', ');
@@ -553,6 +563,7 @@ function printSummary(s: ReturnType<typeof summarize> & { threads: number }, wri
       `build ${s.build_seconds.toFixed(3)} s, run ${s.run_seconds.toFixed(3)} s ` +
       `(${speed(s.duration_ms, s.run_seconds)}x real time, ${(s.synaptic_events / Math.max(s.run_seconds, 1e-9) / 1e6).toFixed(1)} M synaptic events/s), ` +
       `backend ${s.backend} (${s.variant}), ${s.threads} thread${s.threads > 1 ? 's' : ''}\n` +
+      (s.threads_reason ? `${s.threads_reason}\n` : '') +
       `wrote ${written.join(', ')}\n`,
   );
 }

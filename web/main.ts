@@ -201,7 +201,14 @@ function describeEnvironment(f: Features) {
     ui.backend.querySelectorAll('option').forEach((o) => (o.disabled = o.value.startsWith('wasm')));
   }
   const threadsOk = f.crossOriginIsolated && f.sharedArrayBuffer;
-  ui.threads.querySelectorAll('option').forEach((o) => (o.disabled = o.value !== '1' && !threadsOk));
+  // 'auto', 1, and 2 … the cores the browser reports (no more: a thread per core is the most that helps)
+  for (let t = 2; t <= f.cores; t++) {
+    const o = document.createElement('option');
+    o.value = String(t);
+    o.textContent = String(t);
+    ui.threads.append(o);
+  }
+  ui.threads.querySelectorAll('option').forEach((o) => (o.disabled = o.value !== '1' && o.value !== 'auto' && !threadsOk));
   ui.env.textContent =
     `WebAssembly ${f.wasm ? 'yes' : 'no'}, SIMD ${f.simd ? 'yes' : 'no'}; ` +
     `threads ${threadsOk ? 'available' : 'not available (the page is not cross-origin isolated)'}; ${f.cores} logical cores. ` +
@@ -318,7 +325,7 @@ function start(text: string) {
     model,
     backend: b === 'js' ? 'js' : 'wasm',
     variant: b === 'wasm-scalar' ? 'scalar' : undefined,
-    threads: Number(ui.threads.value) || 1,
+    threads: ui.threads.value === 'auto' ? 'auto' : Number(ui.threads.value) || 1,
     durationMs: Math.max(0, Number(ui.duration.value) || 0),
     pace: Number(ui.pace.value),
     inputRateHz: same && !ui.inputRateRow.hidden ? Number(ui.inputRate.value) : undefined,
@@ -350,7 +357,9 @@ function onStarted(info: ModelInfo) {
   const nb = Math.ceil(4000 / info.dt / state.binSteps) + 4;
   state.bins = info.populations.map(() => new Bins(nb));
   ui.backendInfo.textContent =
-    info.backend === 'js' ? 'js' : `${info.backend} (${info.variant})` + (info.threads > 1 ? `, ${info.threads} threads` : '');
+    (info.backend === 'js' ? 'js' : `${info.backend} (${info.variant})`) +
+    (info.threads > 1 ? `, ${info.threads} threads` : ', 1 thread') + (info.threadsAuto ? ' (auto)' : '');
+  ui.backendInfo.title = info.threadsReason ?? '';
   ui.rates.replaceChildren(
     ...info.populations.map((p, k) => {
       const s = document.createElement('span');

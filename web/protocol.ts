@@ -7,7 +7,8 @@ export interface StartMessage {
   backend: 'wasm' | 'js';
   /** wasm only: force the scalar build (default: SIMD when the browser has it) */
   variant?: 'simd' | 'scalar';
-  threads: number;
+  /** a number, or 'auto': the engine chooses from the network (src/sim/auto-threads.ts) */
+  threads: number | 'auto';
   /** model time to run, ms; 0 = until stopped */
   durationMs: number;
   /** model time per wall time to keep to (1 = real time); 0 = as fast as possible */
@@ -38,6 +39,9 @@ export interface ModelInfo {
   backend: string;
   variant: string;
   threads: number;
+  /** the engine chose the thread count, and why */
+  threadsAuto: boolean;
+  threadsReason?: string;
   buildSeconds: number;
   durationMs: number;
   arenaBytes: number;

@@ -93,6 +93,8 @@ async function start(m: StartMessage): Promise<void> {
     backend: sim.backendName,
     variant: sim.variant,
     threads: sim.threads,
+    threadsAuto: sim.threadsRequested === 'auto',
+    threadsReason: sim.notes.find((n) => n.startsWith('threads auto:')),
     buildSeconds: sim.buildSeconds,
     durationMs: m.durationMs,
     arenaBytes: sim.arenaBytes,

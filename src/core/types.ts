@@ -305,8 +305,11 @@ export interface ModelSpec {
   /** default duration of a run, ms */
   duration?: number;
   seed?: number;
-  /** worker threads (shards); default: the number of cores; the API option and --threads override it */
-  threads?: number;
+  /**
+   * worker threads (shards), or 'auto' (the default): one thread for small or fast-exchanging
+   * networks, every core for large ones (src/sim/auto-threads.ts); the API option and --threads override it
+   */
+  threads?: number | 'auto';
   populations: PopulationSpec[];
   projections?: ProjectionSpec[];
   inputs?: InputSpec[];

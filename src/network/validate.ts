@@ -579,9 +579,9 @@ class Checker {
       const s = this.num(spec.seed, 'seed', 'an integer in 0..4294967295');
       if (s !== undefined && (!Number.isInteger(s) || s < 0 || s > MAX_U32)) this.err('seed', `must be an integer in 0..4294967295, got ${s}`);
     }
-    if (spec.threads !== undefined) {
-      const th = this.num(spec.threads, 'threads', 'an integer >= 1 (worker threads; the upper limit depends on the machine)');
-      if (th !== undefined && (!Number.isInteger(th) || th < 1)) this.err('threads', `must be an integer >= 1, got ${th}`);
+    if (spec.threads !== undefined && (spec.threads as unknown) !== 'auto') {
+      const th = this.num(spec.threads, 'threads', '"auto" or an integer >= 1 (worker threads; the upper limit depends on the machine)');
+      if (th !== undefined && (!Number.isInteger(th) || th < 1)) this.err('threads', `must be "auto" or an integer >= 1, got ${th}`);
     }
 
     // populations first: the other sections refer to them

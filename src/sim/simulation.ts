@@ -15,6 +15,7 @@ import { ChunkedInt32, mergeShardSpikes, RateMonitor, SpikeMonitor, StateMonitor
 import { DELIVERY_MODES, type Delivery } from '../core/delivery.ts';
 import { minDelaySteps, outboxLayouts, Shard, SimulationError, type ShardRecords } from './shard.ts';
 import { availableCores, initPlatform, machineMemory, sharedMemoryUnavailable, spawnShardWorker, type WorkerPort } from './platform.ts';
+import { chooseThreads } from './auto-threads.ts';
 import { CTL_ABORT, CTL_DEAD, CTL_ERROR, CTL_GEN, CTL_SIZE } from './sync.ts';
 
 export { SimulationError };
@@ -27,8 +28,12 @@ export interface SimulationOptions extends BackendOptions {
   backend?: BackendName;
   /** overrides the model's seed */
   seed?: number;
-  /** shards, one worker each (default: the model's `threads`, else the number of cores); 1 runs in this thread */
-  threads?: number;
+  /**
+   * shards, one worker each, or 'auto' (default: the model's `threads`, else 'auto'): one thread
+   * for small or fast-exchanging networks, every core for large ones (src/sim/auto-threads.ts);
+   * 1 runs in this thread. The same spikes for every value.
+   */
+  threads?: number | 'auto';
   /** check neuron state for NaN/Infinity every this many steps (default 10; 0 = only at the end of a run) */
   checkEvery?: number;
   /**
@@ -59,6 +64,8 @@ export interface PlanSummary {
   neurons: number;
   synapses: number;
   threads: number;
+  /** what `threads: "auto"` chose and why (null when a number was given) */
+  threadsReason?: string | null;
   /** arena bytes of all shards */
   bytes: number;
   /** the arena parts, each summed over the shards (from Simulation.plan; empty from planShards) */
@@ -66,12 +73,38 @@ export interface PlanSummary {
   shards: { index: number; neurons: number; synapses: number; bytes: number }[];
 }
 
-function resolveThreads(opt: number | undefined, spec: { threads?: number } | undefined): number {
-  const t = opt ?? spec?.threads ?? availableCores();
+/** The thread count asked for (the option, else the model's field, else 'auto'), checked. */
+function requestedThreads(opt: number | 'auto' | undefined, spec: { threads?: number | 'auto' } | undefined): number | 'auto' {
+  const t = opt ?? spec?.threads ?? 'auto';
+  if (t === 'auto') return t;
   const limit = Math.min(MAX_THREADS, 4 * availableCores());
   if (!Number.isInteger(t) || t < 1 || t > limit)
-    throw new ModelError([{ path: 'threads', message: `must be an integer from 1 to ${limit} (4 × the ${availableCores()} cores here, at most ${MAX_THREADS}), got ${t}` }]);
+    throw new ModelError([{ path: 'threads', message: `must be "auto" or an integer from 1 to ${limit} (4 × the ${availableCores()} cores here, at most ${MAX_THREADS}), got ${JSON.stringify(t)}` }]);
   return t;
+}
+
+/** The smallest thread count whose largest shard fits one WebAssembly memory (1 when one does). */
+function fewestFittingThreads(model: ModelSpec | BuiltNetwork, delivery: Delivery): number {
+  const limit = WASM_MAX_BYTES - WASM_ARENA_BASE;
+  const one = estimateShards(model, 1, delivery);
+  if (one.maxShardBytes <= limit) return 1;
+  const most = Math.min(MAX_THREADS, 4 * availableCores());
+  for (let t = Math.max(2, Math.ceil(one.bytes / limit)); t <= most; t++) if (estimateShards(model, t, delivery).maxShardBytes <= limit) return t;
+  return most; // checkFits refuses it with the numbers
+}
+
+/**
+ * The threads a run uses: the number asked for, or for 'auto' the rule of src/sim/auto-threads.ts
+ * on the network's plan (`net`, planned here when not given). `reason` says what 'auto' chose.
+ */
+function resolveThreads(
+  model: ModelSpec | BuiltNetwork, opt: number | 'auto' | undefined, delivery: Delivery, net?: BuiltNetwork | (() => BuiltNetwork),
+): { threads: number; requested: number | 'auto'; reason: string | null; net: BuiltNetwork | null } {
+  const requested = requestedThreads(opt, model as { threads?: number | 'auto' });
+  if (requested !== 'auto') return { threads: requested, requested, reason: null, net: null };
+  const plan = typeof net === 'function' ? net() : net ?? ('ringSlots' in model ? (model as BuiltNetwork) : planNetwork(model as ModelSpec));
+  const c = chooseThreads(plan, availableCores(), fewestFittingThreads(model, delivery));
+  return { threads: c.threads, requested, reason: c.reason, net: plan };
 }
 
 /** One shard's weights of a projection (Shard.getWeights). */
@@ -108,6 +141,8 @@ export class Simulation {
    */
   phases: { step: number; wait: number; deliver: number }[] = [];
   readonly threads: number;
+  /** the threads asked for: a number, or 'auto' (then `notes` says what was chosen and why) */
+  threadsRequested: number | 'auto' = 'auto';
   /** 'wasm' or 'js' */
   backendName: BackendName = 'wasm';
   /** synapses built (the plan's network.synapses is the expected count for random rules) */
@@ -115,7 +150,7 @@ export class Simulation {
   /** bytes of every shard's arena, and per part */
   arenaBytes = 0;
   readonly arenaParts: { name: string; bytes: number }[] = [];
-  /** why fewer threads than asked for are used, if so */
+  /** what 'auto' threads chose and why, why fewer threads than asked for are used, and other choices made for the run */
   readonly notes: string[] = [];
   private readonly spikeMonitors: SpikeMonitor[] = [];
   private readonly rateMonitors: RateMonitor[] = [];
@@ -133,32 +168,33 @@ export class Simulation {
   static async create(model: ModelSpec | BuiltNetwork, opts: SimulationOptions = {}): Promise<Simulation> {
     const t0 = performance.now();
     await initPlatform();
-    let threads = resolveThreads(opts.threads, model as { threads?: number });
     let delivery = checkDelivery(opts.delivery);
-    const notes: string[] = [];
-    if (threads > 1) {
-      const why = sharedMemoryUnavailable();
-      if (why) {
-        notes.push(`running on one thread instead of ${threads}: ${why}`);
-        if (typeof console !== 'undefined') console.warn(`axonal: ${notes[0]}`);
-        threads = 1;
-      }
-    }
-    // validate, estimate and build first: a bad or too large model allocates nothing
+    // validate first: a bad model allocates nothing (and 'auto' threads need a valid plan)
     if (!('ringSlots' in model)) {
       const issues = validateModel(model);
       if (issues.length) throw new ModelError(issues);
     }
+    const planned = () => ('ringSlots' in model ? (model as BuiltNetwork) : planNetwork(model as ModelSpec, { seed: opts.seed }));
+    const choice = resolveThreads(model, opts.threads, delivery, planned);
+    let threads = choice.threads;
+    const notes: string[] = choice.reason ? [choice.reason] : [];
+    if (threads > 1) {
+      const why = sharedMemoryUnavailable();
+      if (why) {
+        notes.push(`running on one thread instead of ${threads}: ${why}`);
+        if (typeof console !== 'undefined') console.warn(`axonal: ${notes[notes.length - 1]}`);
+        threads = 1;
+      }
+    }
+    // estimate before building: a too large model allocates nothing
     if (resolveDelivery(model, threads, delivery) !== delivery) {
       delivery = 'ring';
       notes.push("spikes go straight into the ring buffers (delivery 'ring'): the buckets of deferred delivery would not fit in memory");
     }
     if (!('ringSlots' in model)) checkFits(model as ModelSpec, threads, delivery);
-    const net =
-      'ringSlots' in model
-        ? (model as BuiltNetwork)
-        : planNetwork(model as ModelSpec, { seed: opts.seed });
+    const net = choice.net ?? planned();
     const sim = new Simulation(net, threads, notes);
+    sim.threadsRequested = choice.requested;
     const monitors = net.monitors.map((m) => sim.checkMonitor(m));
     monitors.forEach((m) => sim.addMonitorStore(m));
     const backendName = opts.backend ?? 'wasm';
@@ -196,10 +232,15 @@ export class Simulation {
    * What a model needs, per part and per shard, without allocating anything: for `--dry-run`.
    * Synapse counts of random rules are their expected values.
    */
-  static async plan(model: ModelSpec, opts: { threads?: number; delivery?: Delivery } = {}): Promise<PlanSummary> {
+  static async plan(model: ModelSpec, opts: { threads?: number | 'auto'; delivery?: Delivery } = {}): Promise<PlanSummary> {
     await initPlatform();
-    const threads = resolveThreads(opts.threads, model as { threads?: number });
-    const per = estimateShards(model, threads, resolveDelivery(model, threads, checkDelivery(opts.delivery)));
+    const delivery = checkDelivery(opts.delivery);
+    if (requestedThreads(opts.threads, model as { threads?: number | 'auto' }) === 'auto') {
+      const issues = validateModel(model);
+      if (issues.length) throw new ModelError(issues);
+    }
+    const { threads, reason } = resolveThreads(model, opts.threads, delivery);
+    const per = estimateShards(model, threads, resolveDelivery(model, threads, delivery));
     const shards = per.shards.map((x) => ({ index: x.index, neurons: x.neurons, synapses: x.synapses, bytes: x.bytes }));
     // the parts summed over the shards (row pointers, spike exchange and buckets are per shard), so they add up to `bytes`
     const parts: { name: string; bytes: number }[] = [];
@@ -209,7 +250,7 @@ export class Simulation {
         if (q) q.bytes += p.bytes;
         else parts.push({ ...p });
       }
-    return { neurons: per.neurons, synapses: per.synapses, threads, bytes: per.bytes, parts, shards };
+    return { neurons: per.neurons, synapses: per.synapses, threads, threadsReason: reason, bytes: per.bytes, parts, shards };
   }
 
   /** Bytes per shard of a planned network (exact synapse counts but for pairwise_bernoulli and fixed_outdegree). */
