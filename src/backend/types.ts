@@ -5,6 +5,7 @@
  * (f32), int32 (i32), uint32 (u32) or uint8 (u8) as stated; every buffer is 16-byte aligned.
  * Counts and indices are local to a population.
  */
+import type { KernelIR } from '../equations/ir.ts';
 export interface Kernels {
   /**
    * Leaky integrate-and-fire, current-based exponential synapses (NEST iaf_psc_exp order), one step:
@@ -221,6 +222,14 @@ export interface BackendFeatures {
  * A backend owns one arena. `reserve(bytes)` sizes it once (before any buffer is written);
  * `buffer` is the current ArrayBuffer (re-read after reserve); dispose() is safe to call twice.
  */
+/**
+ * A kernel generated at run time from a model's equations (src/equations): one step of a slice of
+ * n neurons; ptrs are the byte addresses of the kernel's operands (src/equations/ir.ts), spikes
+ * the address of the i32 spike buffer. Returns the number of spikes written. f32 and i32 view the
+ * arena (the JS kernel reads through them; a WebAssembly kernel reads its memory directly).
+ */
+export type GeneratedKernel = (f32: Float32Array, i32: Int32Array, n: number, ptrs: ArrayLike<number>, spikes: number) => number;
+
 export interface Backend {
   readonly name: BackendName;
   readonly features: BackendFeatures;
@@ -231,6 +240,8 @@ export interface Backend {
   readonly maxBytes: number;
   /** make the arena at least `bytes` long (from `base`), zero-filled */
   reserve(bytes: number): void;
+  /** compile a generated kernel for this backend's arena (WebAssembly: SIMD or scalar as the variant) */
+  loadKernel(kernel: KernelIR): Promise<GeneratedKernel>;
   readonly buffer: ArrayBuffer;
   dispose(): void;
 }

@@ -3,6 +3,7 @@
  * built network (what src/network hands to the simulator). Units are those of PyNN:
  * ms, mV, nA, nF, Hz. See docs/model-format.md.
  */
+import type { EquationPlan } from '../equations/runtime.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Model description (model.json)
@@ -31,6 +32,24 @@ export type ValueSpec =
   | { expr: string; dist?: undefined };
 
 export type NeuronModelName = 'lif' | 'threshold' | 'poisson' | 'spike_generator' | 'izhikevich';
+/** what a population runs once planned: a built-in model, or a model from equations (docs/equations.md) */
+export type PlannedModelName = NeuronModelName | 'equations';
+
+/**
+ * A neuron model written as equations, as Brian2 writes it (docs/equations.md): `equations` lines
+ * `dx/dt = expr : unit (flags)`, `x = expr : unit`, `x : unit (constant)`; `threshold` a condition;
+ * `reset` statements; `refractory` a time or a condition; `method` ('exact', 'exponential_euler',
+ * 'euler', 'rk2', 'rk4', 'heun'; chosen as Brian2 does when omitted); `parameters` values (numbers in
+ * axonal's unit for the declared dimension, or strings with units such as "10*nS").
+ */
+export interface EquationModelSpec {
+  equations: string;
+  threshold?: string;
+  reset?: string;
+  refractory?: string | number;
+  method?: string;
+  parameters?: Record<string, number | string>;
+}
 export type NeuronKind = 'excitatory' | 'inhibitory';
 
 export interface LifParamsSpec {
@@ -57,7 +76,13 @@ export interface LifParamsSpec {
 export interface PopulationSpec {
   name: string;
   size: number;
-  model: NeuronModelName;
+  /** a built-in model, the name of an entry of the model's `models`, or a model from equations written here */
+  model: NeuronModelName | string | EquationModelSpec;
+  /**
+   * a model from equations: values of its parameters for this population, overriding the model's
+   * (numbers, strings with units, arrays, distributions, { expr })
+   */
+  parameters?: Record<string, ValueSpec | string>;
   /** Dale's principle: every projection from this population has weights of this sign */
   type?: NeuronKind;
   /** lif only: 'exp' (current-based exponential synapses, weights in nA) or 'delta' (weights in mV) */
@@ -134,6 +159,11 @@ export interface ProjectionSpec {
   delay?: ValueSpec | DistanceDelaySpec;
   /** receptor channel of the target: excitatory or inhibitory current (lif 'exp' only) */
   receptor?: NeuronKind;
+  /**
+   * a target from equations: what a spike does to it, `"x += w"` (also `-=`, and `w*c` with a
+   * constant c): w, the weight, in the unit of the target variable x (docs/equations.md)
+   */
+  on_pre?: string;
   /** spike-timing-dependent plasticity of the weights (docs/model-format.md#plasticity) */
   plasticity?: PlasticitySpec;
   /** removal of weak synapses during the run (docs/model-format.md#pruning) */
@@ -252,6 +282,8 @@ export type InputSpec =
       rate: number;
       weight: number;
       receptor?: NeuronKind;
+      /** a target from equations: the variable it drives, as a projection's on_pre (`"ge += w"`) */
+      on_pre?: string;
       start?: number;
       stop?: number;
     }
@@ -310,6 +342,8 @@ export interface ModelSpec {
    * networks, every core for large ones (src/sim/auto-threads.ts); the API option and --threads override it
    */
   threads?: number | 'auto';
+  /** models from equations, defined once for several populations (docs/equations.md) */
+  models?: Record<string, EquationModelSpec>;
   populations: PopulationSpec[];
   projections?: ProjectionSpec[];
   inputs?: InputSpec[];
@@ -325,7 +359,9 @@ export interface BuiltPopulation {
   name: string;
   index: number;
   size: number;
-  model: NeuronModelName;
+  model: PlannedModelName;
+  /** a model from equations: the compiled model, its parameter values and input channels */
+  equations?: EquationPlan;
   type?: NeuronKind;
   /** lif: synapse type; 'delta' and threshold have one input channel, 'exp' has two */
   synapse?: 'exp' | 'delta';

@@ -5,7 +5,7 @@
  * here once, in double precision, and stored as float32.
  */
 import type {
-  BuiltInput, BuiltPopulation, InputSpec, ModelSpec, MonitorSpec, NetworkPlan, PopulationSpec,
+  BuiltInput, BuiltPopulation, InputSpec, ModelSpec, MonitorSpec, NetworkPlan, PopulationSpec, ValueSpec,
 } from '../core/types.ts';
 import {
   LIF_A, LIF_B, LIF_NPARAMS, LIF_P11E, LIF_P11I, LIF_P21E, LIF_P21I, LIF_REFSTEPS, LIF_VREST, LIF_VRESET, LIF_VTH,
@@ -21,6 +21,7 @@ import {
 } from './values.ts';
 import { planProjection } from './plan.ts';
 import { resolveNeuronValues } from './expr.ts';
+import { planEquationPopulation, scaleValueSpec } from '../equations/population.ts';
 import { buildIzhikevich, buildNoiseInput } from './izhikevich.ts';
 import {
   initialStream, LIF_PARAM_NAMES, paramStream, poissonInputStream, populationStream, LIF_EXP_VARS,
@@ -65,9 +66,17 @@ export function planNetwork(spec: ModelSpec, opts: PlanOptions = {}): NetworkPla
 
   const dt = spec.dt;
   const seed = opts.seed ?? spec.seed ?? DEFAULT_SEED;
-  const populations = checked.populations.map((cp) => buildPopulation(spec.populations[cp.index], cp, dt, seed));
-  const projections = checked.projections.map((cp) => planProjection(spec.projections![cp.index], cp, checked.populations, dt, seed));
-  const inputs: BuiltInput[] = (spec.inputs ?? []).map((inp, i) => buildInput(inp, i, checked.inputs[i].target, checked.inputs[i].channel, dt, checked.inputs[i].targets));
+  const populations = checked.populations.map((cp) => buildPopulation(spec, spec.populations[cp.index], cp, dt, seed));
+  // a target from equations takes its weights in the unit of the variable it drives: scaled here to the kernel's
+  const projections = checked.projections.map((cp) => {
+    const ps = spec.projections![cp.index];
+    return planProjection(cp.weightFactor === 1 ? ps : { ...ps, weight: scaleValueSpec(ps.weight, cp.weightFactor) }, cp, checked.populations, dt, seed);
+  });
+  const inputs: BuiltInput[] = (spec.inputs ?? []).map((inp, i) => {
+    const ci = checked.inputs[i];
+    const scaled = ci.weightFactor !== undefined && ci.weightFactor !== 1 && inp.type === 'poisson' ? { ...inp, weight: inp.weight * ci.weightFactor } : inp;
+    return buildInput(scaled, i, ci.target, ci.channel, dt, ci.targets);
+  });
   let maxDelay = 1;
   let minDelay = Infinity;
   let synapses = 0;
@@ -141,10 +150,11 @@ function toF32(v: number | Float64Array, n: number): Float32Array {
   return out;
 }
 
-function buildPopulation(ps: PopulationSpec, cp: CheckedPopulation, dt: number, seed: number): BuiltPopulation {
+function buildPopulation(spec: ModelSpec, ps: PopulationSpec, cp: CheckedPopulation, dt: number, seed: number): BuiltPopulation {
   const n = cp.size;
   const k = cp.index;
   const path = `populations[${k}]`;
+  if (cp.model === 'equations') return buildEquationPopulation(spec, ps, cp, dt, seed);
   // { expr } values become per-neuron arrays over the population's `random` variables (expr.ts)
   const { params, init } = resolveNeuronValues(ps, k, seed, n, path);
   const pop: BuiltPopulation = {
@@ -238,6 +248,28 @@ function buildPopulation(ps: PopulationSpec, cp: CheckedPopulation, dt: number, 
       pop.generatorIndices[j] = idx[order[j]];
     }
   }
+  return pop;
+}
+
+/**
+ * A population of a model from equations (src/equations/population.ts): its `parameters` and
+ * `initial` values drawn per neuron as the built-in models' (streams paramStream(k, j) and
+ * initialStream(k, j), j the name's place in sorted order), { expr } values over its `random`.
+ */
+function buildEquationPopulation(spec: ModelSpec, ps: PopulationSpec, cp: CheckedPopulation, dt: number, seed: number): BuiltPopulation {
+  const n = cp.size;
+  const k = cp.index;
+  const path = `populations[${k}]`;
+  const { params, init } = resolveNeuronValues({ params: ps.parameters as Record<string, unknown> | undefined, initial: ps.initial, random: ps.random }, k, seed, n, path, 'parameters');
+  const resolved: PopulationSpec = { ...ps, parameters: params as Record<string, ValueSpec | string>, initial: init as Record<string, ValueSpec> };
+  const { plan, initial } = planEquationPopulation(spec, resolved, k, n, dt, cp.inputs ?? [], (v, j, what, name) =>
+    perNeuron(v, 0, seed, what === 'param' ? paramStream(k, j) : initialStream(k, j), n, `${path}.${what === 'param' ? 'parameters' : 'initial'}.${name}`),
+  );
+  const pop: BuiltPopulation = {
+    name: cp.name, index: k, size: n, model: 'equations', channels: cp.channels, hetero: false, initial, stream: populationStream(k), equations: plan,
+  };
+  if (cp.type) pop.type = cp.type;
+  if (cp.sheet) pop.sheet = { columns_x: cp.sheet.columns_x, columns_y: cp.sheet.columns_y, spacing: cp.sheet.spacing };
   return pop;
 }
 

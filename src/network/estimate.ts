@@ -29,7 +29,10 @@ import type { ConnectSpec, InputSpec, ModelSpec, NetworkPlan, PopulationSpec } f
 import { ARENA_ALIGN, LIF_NPARAMS, sliceOf } from '../core/layout.ts';
 import { bucketBytes, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
 import { ModelError } from './errors.ts';
-import { checkModel, type CheckedModel } from './validate.ts';
+import { checkModel, type CheckedModel, type CheckedPopulation } from './validate.ts';
+import type { CompiledModel } from '../equations/model.ts';
+import { equationAllocations } from '../equations/runtime.ts';
+import { analysisOf, compilePopulationModel, equationModelOf, mergedParameters } from '../equations/population.ts';
 import { isUniformValue, poissonTable } from './values.ts';
 import { LIF_PARAM_NAMES } from './streams.ts';
 import { izhikevichStateBytes } from './izhikevich.ts';
@@ -253,6 +256,8 @@ function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
           b += buf((params.mu === undefined || isUniformValue(params.mu as never) ? 1 : m) * 4);
         } else if (cp.model === 'poisson') {
           b += buf((isUniformValue(params.rate as never) ? 1 : m) * 4);
+        } else if (cp.model === 'equations') {
+          b += equationBytes(compiledOf(spec, ps, cp), m);
         }
         return b;
       },
@@ -275,8 +280,25 @@ function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
   return { pops, projs, ringSlots, variableDelays: checked.projections.some((cp) => cp.delayPerSynapse), inputBytes };
 }
 
+/** The arena bytes of a slice of m neurons of a model from equations beyond its spikes (src/equations/runtime.ts). */
+function equationBytes(c: CompiledModel, m: number): number {
+  return equationAllocations(c, m).reduce((a, x) => a + buf(x.bytes), 0);
+}
+
+/** The compiled model of a valid population from equations of a description (compiled as planNetwork compiles it). */
+function compiledOf(spec: ModelSpec, ps: PopulationSpec, cp: CheckedPopulation): CompiledModel {
+  const found = equationModelOf(spec, ps, cp.index)!;
+  const a = analysisOf(found.def);
+  if (a instanceof Error) throw a;
+  return compilePopulationModel(a, mergedParameters(found.def, ps), spec.dt, cp.inputs ?? [], 'estimate');
+}
+
 function fromPlan(plan: NetworkPlan): EstSource {
   const pops: PopEst[] = plan.populations.map((p) => {
+    if (p.equations) {
+      const c = p.equations.compiled;
+      return { name: p.name, size: p.size, channels: p.channels, bytes: (m: number) => buf(m * 4) + equationBytes(c, m) };
+    }
     // per-neuron 4-byte state arrays besides spikes, and the parameter block (per neuron if hetero)
     const state = p.model === 'lif' || p.model === 'izhikevich' ? (p.synapse === 'delta' ? 3 : 5) : p.model === 'threshold' ? 1 : 0;
     const block = p.model === 'poisson' ? p.poissonThreshold! : p.params;

@@ -387,7 +387,7 @@ export function sampleRandomVars(
  */
 export function resolveNeuronValues(
   ps: { params?: Record<string, unknown>; initial?: Record<string, ValueSpec>; random?: Record<string, ValueSpec> },
-  pop: number, seed: number, n: number, path: string,
+  pop: number, seed: number, n: number, path: string, paramsField = 'params',
 ): { params: Record<string, ValueSpec | undefined>; init: Record<string, ValueSpec | undefined> } {
   const params = { ...(ps.params ?? {}) } as Record<string, ValueSpec | undefined>;
   const init = { ...(ps.initial ?? {}) } as Record<string, ValueSpec | undefined>;
@@ -406,7 +406,7 @@ export function resolveNeuronValues(
       o[k] = vals as unknown as number[];
     }
   };
-  resolve(params, 'params');
+  resolve(params, paramsField);
   resolve(init, 'initial');
   return { params, init };
 }

@@ -6,7 +6,13 @@
  * checkModel() also resolves what the builder and the estimator need (population indices,
  * receptor channels, synapse counts, delay bounds), so that the rules live in one place.
  */
-import type { ConnectSpec, NeuronKind, NeuronModelName, ValueSpec } from '../core/types.ts';
+import type { ConnectSpec, EquationModelSpec, NeuronKind, NeuronModelName, PlannedModelName, PopulationSpec, ValueSpec } from '../core/types.ts';
+import type { ModelAnalysis } from '../equations/compile.ts';
+import { EquationError } from '../equations/errors.ts';
+import type { CompiledModel } from '../equations/model.ts';
+import {
+  analysisOf, compilePopulationModel, drawCount, equationIssues, equationModelOf, MAX_DRAWS, mergedParameters, onPreOf, quantityValue,
+} from '../equations/population.ts';
 import { MAX_DELAY_STEPS } from '../core/layout.ts';
 import type { ModelIssue } from './errors.ts';
 import { GRID_TOL, isArrayLike, MAX_STEP, onGrid, supportOf, toSteps, isUniformValue } from './values.ts';
@@ -67,9 +73,11 @@ const RULE_FIELDS: Record<string, readonly string[]> = {
 };
 const FIXED_RULES = 'explicit, one_to_one, all_to_all, fixed_indegree, fixed_outdegree, fixed_total_number or spatial_indegree';
 const SHEET_FIELDS = ['columns_x', 'columns_y', 'spacing'];
-const TOP_FIELDS = ['name', 'description', 'dt', 'duration', 'seed', 'threads', 'populations', 'projections', 'inputs', 'monitors'];
-const POP_FIELDS = ['name', 'size', 'model', 'type', 'synapse', 'params', 'initial', 'random', 'sheet'];
-const PROJ_FIELDS = ['name', 'source', 'target', 'connect', 'weight', 'delay', 'receptor', 'plasticity', 'pruning'];
+const TOP_FIELDS = ['name', 'description', 'dt', 'duration', 'seed', 'threads', 'models', 'populations', 'projections', 'inputs', 'monitors'];
+const POP_FIELDS = ['name', 'size', 'model', 'type', 'synapse', 'params', 'parameters', 'initial', 'random', 'sheet'];
+const PROJ_FIELDS = ['name', 'source', 'target', 'connect', 'weight', 'delay', 'receptor', 'on_pre', 'plasticity', 'pruning'];
+/** the fields of a model from equations (docs/equations.md) */
+const EQUATION_FIELDS = ['equations', 'threshold', 'reset', 'refractory', 'method', 'parameters'];
 const PRUNING_FIELDS: Record<string, readonly string[]> = {
   weight_below: ['rule', 'threshold', 'every_ms', 'at_ms'],
   elimination_rate: ['rule', 'rate', 'bias', 'w_ref', 'every_ms', 'at_ms'],
@@ -77,7 +85,7 @@ const PRUNING_FIELDS: Record<string, readonly string[]> = {
 const STDP_FIELDS = ['rule', 'tau_plus', 'tau_minus', 'a_plus', 'a_minus', 'w_min', 'w_max', 'weight_dependence', 'pairing'];
 const IZH2006_FIELDS = ['rule', 'tau_plus', 'tau_minus', 'a_plus', 'a_minus', 'w_min', 'w_max', 'apply_every_ms', 'bias', 'decay', 'pairing'];
 const RANDOM_DRIVE_FIELDS = ['type', 'target', 'amplitude', 'count', 'receptor', 'start', 'stop'];
-const POISSON_INPUT_FIELDS = ['type', 'target', 'rate', 'weight', 'receptor', 'start', 'stop'];
+const POISSON_INPUT_FIELDS = ['type', 'target', 'rate', 'weight', 'receptor', 'on_pre', 'start', 'stop'];
 const CURRENT_INPUT_FIELDS = ['type', 'target', 'amplitude', 'start', 'stop', 'neurons'];
 const MONITOR_FIELDS: Record<string, readonly string[]> = {
   spikes: ['type', 'population', 'neurons'],
@@ -115,7 +123,9 @@ export interface CheckedPopulation {
   index: number;
   name: string;
   size: number;
-  model: NeuronModelName;
+  model: PlannedModelName;
+  /** a model from equations: the variables its ring channels drive (channel c: inputs[c]) */
+  inputs?: string[];
   type?: NeuronKind;
   synapse?: 'exp' | 'delta';
   channels: number;
@@ -146,12 +156,16 @@ export interface CheckedProjection {
   delayPerSynapse: boolean;
   /** largest delay in steps the spec allows (exact for constants and arrays) */
   maxDelaySteps: number;
+  /** a target from equations: model-file weights times this are the kernel's (on_pre's factor and the variable's unit) */
+  weightFactor: number;
 }
 
 export interface CheckedInput {
   index: number;
   target: number;
   channel: number;
+  /** a target from equations: the weight factor (see CheckedProjection) */
+  weightFactor?: number;
   /** random_drive: every target population with its channel (target/channel are the first) */
   targets?: { target: number; channel: number }[];
 }
@@ -277,9 +291,11 @@ interface Pop {
   sheet?: CheckedSheet;
   /** the population declares a sheet (valid or not) */
   hasSheet?: boolean;
-  model?: NeuronModelName;
+  model?: PlannedModelName;
   type?: NeuronKind;
   synapse?: 'exp' | 'delta';
+  /** a model from equations: its analysis (null when it has errors), where it is written, and the variables projections and inputs drive (ring channels in order) */
+  eq?: { analysis: ModelAnalysis | null; path: string; def: EquationModelSpec; inputs: string[]; units: Map<string, { unit: string; factor: number }> };
 }
 
 class Checker {
@@ -293,6 +309,10 @@ class Checker {
   pops: (CheckedPopulation | null)[] = [];
   projs: (CheckedProjection | null)[] = [];
   inputs: (CheckedInput | null)[] = [];
+  /** the top-level `models` (models from equations), when an object */
+  models: Obj = {};
+  /** named models from equations whose own errors were reported already */
+  private reportedModels = new Set<string>();
 
   err(path: string, message: string): void {
     this.issues.push({ path, message });
@@ -584,6 +604,10 @@ class Checker {
       if (th !== undefined && (!Number.isInteger(th) || th < 1)) this.err('threads', `must be "auto" or an integer >= 1, got ${th}`);
     }
 
+    if (spec.models !== undefined) {
+      if (!isObj(spec.models)) this.err('models', `must be an object of models from equations {name: {equations, threshold, reset, ...}}, got ${describe(spec.models)}`);
+      else this.models = spec.models;
+    }
     // populations first: the other sections refer to them
     const pops = spec.populations;
     if (pops === undefined) this.err('populations', 'is required (an array of populations)');
@@ -597,6 +621,11 @@ class Checker {
     this.section(spec.projections, 'projections', MAX_PROJECTIONS, (p, i) => this.projection(p, i));
     this.section(spec.inputs, 'inputs', MAX_INPUTS, (p, i) => this.input(p, i));
     this.section(spec.monitors, 'monitors', Infinity, (p, i) => this.monitor(p, i));
+    // a model from equations: one ring channel per variable that projections and inputs drive
+    this.popInfo.forEach((info, i) => {
+      const cp = this.pops[i];
+      if (info.eq && cp) cp.channels = info.eq.inputs.length;
+    });
   }
 
   section(x: unknown, path: string, max: number, f: (x: unknown, i: number) => void): void {
@@ -623,6 +652,14 @@ class Checker {
     }
     if (typeof p.size === 'number' && Number.isInteger(p.size) && p.size >= 1 && p.size <= MAX_SIZE) info.size = p.size;
     if (MODELS.includes(p.model as NeuronModelName)) info.model = p.model as NeuronModelName;
+    else {
+      const found = equationModelOf({ models: this.models }, p, i);
+      if (found && isObj(found.def)) {
+        const a = analysisOf(found.def);
+        info.model = 'equations';
+        info.eq = { analysis: a instanceof EquationError ? null : a, path: found.path, def: found.def, inputs: [], units: new Map() };
+      }
+    }
     if (KINDS.includes(p.type as NeuronKind)) info.type = p.type as NeuronKind;
     if (info.model === 'lif') info.synapse = p.synapse === 'delta' ? 'delta' : 'exp';
     if (info.model === 'izhikevich') info.synapse = p.synapse === 'exp' || p.synapse === 'delta' ? p.synapse : IZHIKEVICH_DEFAULT_SYNAPSE;
@@ -690,8 +727,15 @@ class Checker {
     }
     if (p.sheet !== undefined) this.sheet(p.sheet, `${path}.sheet`, info.size);
     // model
-    if (p.model === undefined) this.err(`${path}.model`, `is required (${quoteList(MODELS)})`);
-    else if (!info.model) this.err(`${path}.model`, `must be one of ${quoteList(MODELS)}, got ${describe(p.model)}`);
+    if (p.model === undefined) this.err(`${path}.model`, `is required (${quoteList(MODELS)}, the name of one of the models, or a model from equations {equations, threshold, reset, ...})`);
+    else if (!info.model) {
+      const named = Object.keys(this.models);
+      const s = typeof p.model === 'string' ? suggest(p.model, [...MODELS, ...named]) : undefined;
+      this.err(
+        `${path}.model`,
+        `must be one of ${quoteList(MODELS)}${named.length ? `, a name from models (${named.join(', ')})` : ''} or a model from equations {equations, threshold, reset, ...}, got ${describe(p.model)}${s ? `; did you mean "${s}"?` : ''}`,
+      );
+    }
     if (p.type !== undefined && !info.type) this.err(`${path}.type`, `must be 'excitatory' or 'inhibitory', got ${describe(p.type)}`);
     if (p.synapse !== undefined) {
       if (p.synapse !== 'exp' && p.synapse !== 'delta') this.err(`${path}.synapse`, `must be 'exp' or 'delta', got ${describe(p.synapse)}`);
@@ -755,13 +799,16 @@ class Checker {
       if (pr.spike_times === undefined) this.err(`${ppath}.spike_times`, 'is required (one array of spike times in ms per neuron)');
       else this.spikeTimes(pr.spike_times, `${ppath}.spike_times`, size);
     }
+    if (p.parameters !== undefined && model !== 'equations')
+      this.err(`${path}.parameters`, `belongs to a population of a model from equations; a '${model ?? '?'}' population takes params`);
 
     // initial state
     const init = p.initial;
-    if (init !== undefined) {
+    if (model === 'equations') this.equationPopulation(p, path, info, perNeuron);
+    else if (init !== undefined) {
       if (!isObj(init)) this.err(`${path}.initial`, `must be an object, got ${describe(init)}`);
       else if (model) {
-        const vars = stateVariables(model, info.synapse);
+        const vars = stateVariables(model as NeuronModelName, info.synapse);
         if (vars.length === 0)
           for (const k of Object.keys(init)) this.err(`${path}.initial.${k}`, `a '${model}' population has no state variables to initialise`);
         else this.fields(init, vars, `${path}.initial`, `the initial state of a '${model}'${info.synapse ? ` (synapse '${info.synapse}')` : ''} population`);
@@ -779,10 +826,108 @@ class Checker {
 
     if (this.issues.length === before && info.name && size !== undefined && model) {
       this.pops[i] = {
-        index: i, name: info.name, size, model, type: info.type, synapse: info.synapse, channels: channelsOf(model, info.synapse),
+        index: i, name: info.name, size, model, type: info.type, synapse: info.synapse,
+        // a model from equations has a channel per variable that projections and inputs drive (set once they are checked)
+        channels: model === 'equations' ? 0 : channelsOf(model as NeuronModelName, info.synapse),
+        ...(info.eq ? { inputs: info.eq.inputs } : {}),
         ...(info.sheet ? { sheet: info.sheet } : {}),
       };
     }
+  }
+
+  /**
+   * A population of a model from equations: the model (its own errors once per named model, with
+   * line and column), the population's `parameters` and `initial` (names the model has; numbers in
+   * axonal units, strings with units of the right dimension, per-neuron values), and a trial
+   * compilation that finds what is missing (a parameter never given, …).
+   */
+  private equationPopulation(p: Obj, path: string, info: Pop, perNeuron: (unit: string) => ValueOpts): void {
+    const eq = info.eq!;
+    const def = eq.def as unknown as Obj;
+    if (p.params !== undefined) this.err(`${path}.params`, 'a population of a model from equations takes its values in parameters (params is for the built-in models)');
+    const own = !this.reportedModels.has(eq.path);
+    this.reportedModels.add(eq.path);
+    if (own) this.fields(def, EQUATION_FIELDS, eq.path, 'a model from equations');
+    if (own && def.equations === undefined) this.err(`${eq.path}.equations`, 'is required (the model\'s equations, one per line, as Brian2 writes them)');
+    const a = eq.analysis;
+    if (!a) {
+      if (own) {
+        const e = analysisOf(eq.def);
+        if (e instanceof EquationError) this.issues.push(...equationIssues(e, eq.path));
+      }
+      return;
+    }
+    const params = p.parameters;
+    if (params !== undefined && !isObj(params)) {
+      this.err(`${path}.parameters`, `must be an object {name: value}, got ${describe(params)}`);
+      return;
+    }
+    if (def.parameters !== undefined && !isObj(def.parameters)) {
+      if (own) this.err(`${eq.path}.parameters`, `must be an object {name: value}, got ${describe(def.parameters)}`);
+      return;
+    }
+    const merged = mergedParameters(eq.def, p as unknown as PopulationSpec);
+    let compiled: CompiledModel;
+    try {
+      compiled = compilePopulationModel(a, merged, this.dt ?? 0.1, [], 'check');
+    } catch (e) {
+      if (!(e instanceof EquationError)) throw e;
+      this.issues.push(...equationIssues(e, eq.path).map((x) => ({ ...x, message: `${x.message} (population "${info.name ?? '?'}")` })));
+      return;
+    }
+    if (drawCount(compiled) > MAX_DRAWS) this.err(`${eq.path}.equations`, `at most ${MAX_DRAWS} random draws (rand(), randn(), xi) per step are supported, got ${drawCount(compiled)}`);
+    const known = new Map(compiled.parameters.map((q) => [q.name, q]));
+    const check = (vals: Obj, where: string, from: 'model' | 'population') => {
+      for (const [k, v] of Object.entries(vals)) {
+        const q = known.get(k);
+        const vpath = `${where}.${k}`;
+        if (!q) {
+          const sg = suggest(k, [...known.keys()]);
+          this.err(vpath, `the model has no parameter "${k}"${sg ? `; did you mean "${sg}"?` : ''} (parameters: ${[...known.keys()].join(', ') || 'none'})`);
+          continue;
+        }
+        if (typeof v === 'string') quantityValue(v, q.dim, q.unit, vpath, this.issues);
+        else if (typeof v === 'number') {
+          if (!Number.isFinite(v)) this.err(vpath, `must be a finite number (${q.unit}), got ${v}`);
+        } else if (from === 'model') this.err(vpath, `must be a number (${q.unit}) or a string with units, got ${describe(v)}: per-neuron values belong to a population's parameters`);
+        else this.value(v, vpath, perNeuron(q.unit));
+      }
+    };
+    if (own && isObj(def.parameters)) check(def.parameters, `${eq.path}.parameters`, 'model');
+    if (isObj(params)) check(params, `${path}.parameters`, 'population');
+    const init = p.initial;
+    if (init !== undefined) {
+      if (!isObj(init)) this.err(`${path}.initial`, `must be an object, got ${describe(init)}`);
+      else {
+        const states = new Map(compiled.state.filter((st) => st.kind !== 'internal').map((st) => [st.name, st]));
+        for (const [k, v] of Object.entries(init)) {
+          const st = states.get(k);
+          const ipath = `${path}.initial.${k}`;
+          if (!st) {
+            const sg = suggest(k, [...states.keys()]);
+            this.err(ipath, `the model has no state variable "${k}"${sg ? `; did you mean "${sg}"?` : ''} (state: ${[...states.keys()].join(', ') || 'none'})`);
+          } else if (typeof v === 'string') quantityValue(v, st.dim, st.unit, ipath, this.issues);
+          else this.value(v, ipath, perNeuron(st.unit));
+        }
+      }
+    }
+    for (const st of compiled.state) eq.units.set(st.name, { unit: st.unit, factor: st.factor });
+  }
+
+  /**
+   * The ring channel and weight factor of a projection or input into a model from equations, from
+   * its on_pre (`"ge += w"`): each variable driven gets a channel, in the order first driven.
+   */
+  private equationTarget(tgt: Pop, onPre: unknown, path: string): { channel: number; factor: number; unit: string } | undefined {
+    const a = tgt.eq?.analysis;
+    if (!a) return undefined;
+    const r = onPreOf(a, onPre, `${path}.on_pre`, this.issues);
+    if (!r) return undefined;
+    const inputs = tgt.eq!.inputs;
+    let channel = inputs.indexOf(r.variable);
+    if (channel < 0) channel = inputs.push(r.variable) - 1;
+    const u = tgt.eq!.units.get(r.variable);
+    return { channel, factor: r.factor * (u?.factor ?? 1), unit: u?.unit ?? '' };
   }
 
   resetBelowThreshold(vr: PV, vt: PV, path: string): void {
@@ -870,7 +1015,10 @@ class Checker {
     const src = p.source === undefined ? (this.err(`${path}.source`, 'is required (a population name)'), undefined) : this.popRef(p.source, `${path}.source`);
     const tgt = p.target === undefined ? (this.err(`${path}.target`, 'is required (a population name)'), undefined) : this.popRef(p.target, `${path}.target`);
     if (tgt?.model === 'poisson' || tgt?.model === 'spike_generator')
-      this.err(`${path}.target`, `population "${tgt.name}" is a ${tgt.model === 'poisson' ? 'Poisson source' : 'spike generator'} and cannot receive synapses (targets must be 'lif', 'izhikevich' or 'threshold')`);
+      this.err(`${path}.target`, `population "${tgt.name}" is a ${tgt.model === 'poisson' ? 'Poisson source' : 'spike generator'} and cannot receive synapses (targets must be 'lif', 'izhikevich', 'threshold' or a model from equations)`);
+    const eqTarget = tgt?.model === 'equations' ? this.equationTarget(tgt, p.on_pre, path) : undefined;
+    if (p.on_pre !== undefined && tgt?.model !== undefined && tgt.model !== 'equations')
+      this.err(`${path}.on_pre`, `applies to a target from equations; population "${tgt.name}" is '${tgt.model}'`);
     const label = typeof p.name === 'string' && p.name ? `"${p.name}"` : `${typeof p.source === 'string' ? p.source : '?'} -> ${typeof p.target === 'string' ? p.target : '?'}`;
     const name = typeof p.name === 'string' && p.name ? p.name : `${p.source}->${p.target}`;
     this.allProjNames.push(name);
@@ -883,7 +1031,7 @@ class Checker {
     else count = this.connect(conn, `${path}.connect`, src, tgt, same);
 
     // weight
-    const wUnit = tgt?.model === 'lif' ? (tgt.synapse === 'delta' ? 'mV' : 'nA') : '';
+    const wUnit = tgt?.model === 'lif' ? (tgt.synapse === 'delta' ? 'mV' : 'nA') : eqTarget ? eqTarget.unit : '';
     const arrayCount = count === undefined ? undefined : count.fixed ? count.count : null;
     const rule = isObj(conn) && typeof conn.rule === 'string' ? conn.rule : '?';
     const synOpts = (unit: string): ValueOpts => ({
@@ -894,10 +1042,10 @@ class Checker {
     if (p.weight === undefined) this.err(`${path}.weight`, `is required (synaptic weight${wUnit ? `, ${wUnit}` : ''})`);
     else {
       w = this.value(p.weight, `${path}.weight`, synOpts(wUnit));
-      // Dale's principle
-      if (w && src?.type === 'excitatory')
+      // Dale's principle (on the sign of a current; a target from equations decides what the sign means: conductances are >= 0)
+      if (w && src?.type === 'excitatory' && tgt?.model !== 'equations')
         this.constrain(w, `${path}.weight`, (x) => x >= 0, `must be >= 0, the source population "${src.name}" is excitatory`, wUnit, true);
-      if (w && src?.type === 'inhibitory')
+      if (w && src?.type === 'inhibitory' && tgt?.model !== 'equations')
         this.constrain(w, `${path}.weight`, (x) => x <= 0, `must be <= 0, the source population "${src.name}" is inhibitory`, wUnit, true);
     }
 
@@ -935,7 +1083,9 @@ class Checker {
       this.projs[i] = {
         index: i, name, source: src.index, target: tgt.index, same, channel, count: count.count, countFixed: count.fixed,
         weightPerSynapse: !isUniformValue(w.spec) || p.plasticity !== undefined || p.pruning !== undefined, delayPerSynapse, maxDelaySteps,
+        weightFactor: eqTarget?.factor ?? 1,
       };
+      if (eqTarget) this.projs[i]!.channel = eqTarget.channel;
     }
   }
 
@@ -1285,9 +1435,18 @@ class Checker {
     this.fields(x, x.type === 'poisson' ? POISSON_INPUT_FIELDS : x.type === 'noise' ? NOISE_INPUT_FIELDS : CURRENT_INPUT_FIELDS, path, `a '${x.type}' input`);
     const tgt = x.target === undefined ? (this.err(`${path}.target`, 'is required (a population name)'), undefined) : this.popRef(x.target, `${path}.target`);
     let channel = 0;
+    let eqTarget: { channel: number; factor: number; unit: string } | undefined;
+    if (x.on_pre !== undefined && tgt?.model !== undefined && tgt.model !== 'equations')
+      this.err(`${path}.on_pre`, `applies to a target from equations; population "${tgt.name}" is '${tgt.model}'`);
+    if (tgt?.model === 'equations' && x.type !== 'poisson')
+      this.err(`${path}.target`, `population "${tgt.name}" is a model from equations, which takes 'poisson' inputs (with on_pre); write noise as xi and currents as parameters in its equations`);
     if (x.type === 'poisson') {
-      if (tgt && tgt.model !== undefined && tgt.model !== 'lif' && tgt.model !== 'izhikevich' && tgt.model !== 'threshold')
-        this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) cannot receive input: targets must be 'lif', 'izhikevich' or 'threshold'`);
+      if (tgt && tgt.model !== undefined && tgt.model !== 'lif' && tgt.model !== 'izhikevich' && tgt.model !== 'threshold' && tgt.model !== 'equations')
+        this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) cannot receive input: targets must be 'lif', 'izhikevich', 'threshold' or a model from equations`);
+      if (tgt?.model === 'equations') {
+        eqTarget = this.equationTarget(tgt, x.on_pre, path);
+        if (eqTarget) channel = eqTarget.channel;
+      }
       let rate: number | undefined;
       if (x.rate === undefined) this.err(`${path}.rate`, 'is required (total rate of input spikes per target neuron, Hz)');
       else {
@@ -1296,7 +1455,7 @@ class Checker {
         else if (rate !== undefined && this.dt !== undefined && (rate * this.dt) / 1000 > MAX_POISSON_LAMBDA)
           this.err(`${path}.rate`, `${rate} Hz gives ${(rate * this.dt) / 1000} expected events per step, more than ${MAX_POISSON_LAMBDA}`);
       }
-      const unit = tgt?.model === 'lif' ? (tgt.synapse === 'delta' ? 'mV' : 'nA') : '';
+      const unit = tgt?.model === 'lif' ? (tgt.synapse === 'delta' ? 'mV' : 'nA') : eqTarget ? eqTarget.unit : '';
       let weight: number | undefined;
       if (x.weight === undefined) this.err(`${path}.weight`, `is required (weight of each input spike${unit ? `, ${unit}` : ''})`);
       else weight = this.num(x.weight, `${path}.weight`, `a number${unit ? ` (${unit})` : ''}`);
@@ -1316,7 +1475,7 @@ class Checker {
       if (x.neurons !== undefined && x.neurons !== null) this.indices(x.neurons, `${path}.neurons`, tgt?.size, `neurons of "${tgt?.name}"`);
     }
     this.timeWindow(x, path);
-    if (this.issues.length === before && tgt) this.inputs[i] = { index: i, target: tgt.index, channel };
+    if (this.issues.length === before && tgt) this.inputs[i] = { index: i, target: tgt.index, channel, ...(eqTarget ? { weightFactor: eqTarget.factor } : {}) };
   }
 
   /** inputs[i] of type random_drive: { target: name | names, amplitude, count?, receptor?, start?, stop? } */
@@ -1333,7 +1492,7 @@ class Checker {
         const tgt = this.popRef(n, tp);
         if (!tgt) return;
         if (tgt.model !== undefined && tgt.model !== 'lif' && tgt.model !== 'izhikevich' && tgt.model !== 'threshold')
-          this.err(tp, `population "${tgt.name}" (${tgt.model}) cannot receive input: targets must be 'lif', 'izhikevich' or 'threshold'`);
+          this.err(tp, `population "${tgt.name}" (${tgt.model}) cannot receive a random drive: targets must be 'lif', 'izhikevich' or 'threshold'`);
         else if (targets.some((t) => t.target === tgt.index)) this.err(tp, `population "${tgt.name}" is listed twice`);
         const two = (tgt.model === 'lif' || tgt.model === 'izhikevich') && tgt.synapse === 'exp';
         targets.push({ target: tgt.index, channel: two && x.receptor === 'inhibitory' ? 1 : 0 });
@@ -1378,7 +1537,7 @@ class Checker {
     if (t === 'spikes') {
       if (x.neurons !== undefined) this.indices(x.neurons, `${path}.neurons`, pop?.size, who);
     } else if (t === 'state') {
-      const vars = pop?.model ? stateVariables(pop.model, pop.synapse) : undefined;
+      const vars = pop?.eq ? (pop.eq.units.size ? [...pop.eq.units.keys()] : undefined) : pop?.model ? stateVariables(pop.model as NeuronModelName, pop.synapse) : undefined;
       if (x.variables === undefined) this.err(`${path}.variables`, 'is required (names of state variables)');
       else if (!Array.isArray(x.variables) || x.variables.length === 0) this.err(`${path}.variables`, `must be a non-empty array of variable names, got ${describe(x.variables)}`);
       else if (vars && vars.length === 0) this.err(`${path}.variables`, `a '${pop!.model}' population has no state variables to record`);

@@ -32,7 +32,8 @@
  * still pending in a bucket are for its slot's next arrival step only: an entry for step t + slots
  * can only come from a spike of step t or later, delivered after the flush of step t.
  */
-import type { Backend } from '../backend/types.ts';
+import type { Backend, GeneratedKernel } from '../backend/types.ts';
+import { EquationRuntime } from '../equations/runtime.ts';
 import type { BuiltNetwork, BuiltPopulation, MonitorSpec, PlasticityPlan, PruningPlan } from '../core/types.ts';
 import { ARENA_ALIGN, IZH_NPARAMS, LIF_NPARAMS, sliceOf } from '../core/layout.ts';
 import { rngKey, rngU32, uniform53 } from '../core/rng.ts';
@@ -131,6 +132,8 @@ interface PopRT {
   genPos: number;
   count: number;
   baseBias: Float32Array | null;
+  /** a model from equations: its operands and generated kernel (src/equations/runtime.ts), else null */
+  eq: EquationRuntime | null;
 }
 
 interface ProjRT extends ShardProjection {
@@ -275,6 +278,8 @@ export class Shard {
     readonly backend: Backend,
     monitors: MonitorSpec[],
     delivery: Delivery = 'auto',
+    /** the generated kernel of every population of a model from equations, by population index (loadEquationKernels) */
+    generated: ReadonlyMap<number, GeneratedKernel> = new Map(),
   ) {
     const T = count;
     const slots = net.ringSlots;
@@ -287,7 +292,7 @@ export class Shard {
       const nm = `population ${p.name}`;
       const r: PopRT = {
         pop: p, begin: b, m, v: 0, u: 0, ie: 0, ii: 0, ref: 0, bias: 0, state: 0, spikes: 0, gather: 0, ring: [],
-        params: 0, thr: 0, hetero: p.hetero ? 1 : 0, genSteps: null, genIdx: null, genPos: 0, count: 0, baseBias: null,
+        params: 0, thr: 0, hetero: p.hetero ? 1 : 0, genSteps: null, genIdx: null, genPos: 0, count: 0, baseBias: null, eq: null,
       };
       r.spikes = a.alloc(nm, m * 4);
       if (T > 1) r.gather = a.alloc(`spike exchange`, p.size * 4);
@@ -307,6 +312,10 @@ export class Shard {
       } else if (p.model === 'threshold') {
         r.state = a.alloc(nm, m * 4);
         r.params = a.alloc(nm, (p.hetero ? m : 1) * 4);
+      } else if (p.model === 'equations') {
+        const kernel = generated.get(p.index);
+        if (!kernel) throw new Error(`internal error: no generated kernel for population "${p.name}"`);
+        r.eq = new EquationRuntime(p.equations!, p.index, b, m, a.alloc, nm, kernel);
       } else if (p.model === 'poisson') {
         r.thr = a.alloc(nm, (p.hetero ? m : 1) * 4);
       } else if (p.model === 'spike_generator') {
@@ -420,7 +429,7 @@ export class Shard {
       if (p.initial.n) this.i32.set(slice(p.initial.n as Int32Array), r.state >>> 2);
     } else if (p.model === 'poisson') {
       this.u32.set(p.hetero ? slice(p.poissonThreshold!) : p.poissonThreshold!, r.thr >>> 2);
-    }
+    } else if (r.eq) r.eq.write(f32, p.initial);
   }
 
   addMonitor(m: MonitorSpec): void {
@@ -522,6 +531,9 @@ export class Shard {
             break;
           case 'threshold':
             c = K.threshold_update(m, r.state, r.ring[0] + off, r.params, r.hetero, t === 0 ? 1 : 0, r.spikes);
+            break;
+          case 'equations':
+            c = r.eq!.step(K, this.f32, this.i32, seed, t, net.dt, slot, r.ring, r.spikes);
             break;
           case 'poisson':
             if (t >= (p.startStep ?? 0) && t < (p.stopStep ?? Infinity)) c = K.poisson_update(m, rngKey(seed, p.stream, t), r.begin, r.thr, r.hetero, r.spikes);
@@ -873,10 +885,10 @@ export class Shard {
   checkFinite(lastStep: number, checkEvery: number): void {
     const K = this.backend.kernels;
     for (const r of this.pops) {
-      if ((r.pop.model !== 'lif' && r.pop.model !== 'izhikevich') || r.m === 0) continue;
-      const vars: [string, number][] = [['v', r.v]];
+      if ((r.pop.model !== 'lif' && r.pop.model !== 'izhikevich' && !r.eq) || r.m === 0) continue;
+      const vars: [string, number][] = r.eq ? r.eq.stateVars().map((x) => [x.name, x.ptr]) : [['v', r.v]];
       if (r.pop.model === 'izhikevich') vars.push(['u', r.u]);
-      if (r.pop.synapse === 'exp') vars.push(['ie', r.ie], ['ii', r.ii]);
+      if (!r.eq && r.pop.synapse === 'exp') vars.push(['ie', r.ie], ['ii', r.ii]);
       for (const [name, ptr] of vars) {
         const i = K.find_nonfinite(ptr, r.m);
         if (i >= 0) {
@@ -909,6 +921,11 @@ export class Shard {
   }
 
   private varPtr(r: PopRT, v: string): number {
+    if (r.eq) {
+      const x = r.eq.stateVars().find((s) => s.name === v);
+      if (!x) throw new Error(`population "${r.pop.name}" has no state variable "${v}"`);
+      return x.ptr;
+    }
     switch (v) {
       case 'v': return r.v;
       case 'u': return r.u;

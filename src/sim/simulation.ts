@@ -16,6 +16,7 @@ import { DELIVERY_MODES, type Delivery } from '../core/delivery.ts';
 import { minDelaySteps, outboxLayouts, Shard, SimulationError, type ShardRecords } from './shard.ts';
 import { availableCores, initPlatform, machineMemory, sharedMemoryUnavailable, spawnShardWorker, type WorkerPort } from './platform.ts';
 import { chooseThreads } from './auto-threads.ts';
+import { loadEquationKernels } from '../equations/runtime.ts';
 import { CTL_ABORT, CTL_DEAD, CTL_ERROR, CTL_GEN, CTL_SIZE } from './sync.ts';
 
 export { SimulationError };
@@ -126,8 +127,14 @@ interface Driver {
 
 export class Simulation {
   readonly network: BuiltNetwork;
-  /** seconds to validate, build connectivity and lay out the arenas */
+  /** seconds to validate, build connectivity and lay out the arenas (compileSeconds included) */
   buildSeconds = 0;
+  /**
+   * seconds spent compiling the models from equations: the front end (parsing, units, integration
+   * method, kernel IR) and the code generation and WebAssembly compilation (with threads, of the
+   * slowest worker); 0 when the network has none
+   */
+  compileSeconds = 0;
   /** steps run so far */
   step = 0;
   /** total spikes emitted per population so far */
@@ -194,6 +201,7 @@ export class Simulation {
     if (!('ringSlots' in model)) checkFits(model as ModelSpec, threads, delivery);
     const net = choice.net ?? planned();
     const sim = new Simulation(net, threads, notes);
+    sim.compileSeconds = net.populations.reduce((a, p) => a + (p.equations?.compileSeconds ?? 0), 0);
     sim.threadsRequested = choice.requested;
     const monitors = net.monitors.map((m) => sim.checkMonitor(m));
     monitors.forEach((m) => sim.addMonitorStore(m));
@@ -205,7 +213,9 @@ export class Simulation {
         throw new ModelError([{ path: '', message: tooLargeMessage(net, plan) }]);
       const backend = await createBackend(backendName, { variant: opts.variant });
       try {
-        const shard = new Shard(net, 0, 1, backend, monitors, delivery);
+        const gen = await loadEquationKernels(net, backend);
+        sim.compileSeconds += gen.seconds;
+        const shard = new Shard(net, 0, 1, backend, monitors, delivery, gen.kernels);
         sim.arenaBytes = shard.arena.bytes;
         sim.synapses = shard.projs.reduce((a, p) => a + p.nSyn, 0);
         sim.arenaParts.push(...shard.arena.parts);
@@ -220,6 +230,7 @@ export class Simulation {
         throw new ModelError([{ path: '', message: tooLargeMessage(net, plan) }]);
       const pool = await WorkerPool.create(net, threads, backendName, opts.variant, monitors, opts.checkEvery ?? 10, delivery);
       sim.driver = pool;
+      sim.compileSeconds += pool.compileSeconds;
       sim.arenaBytes = pool.arenaBytes;
       sim.synapses = pool.synapses;
       sim.arenaParts.push(...pool.parts);
@@ -287,7 +298,8 @@ export class Simulation {
     if (m.type === 'spikes') m.neurons?.forEach(checkNeuron);
     if (m.type === 'state') {
       const allowed =
-        p.model === 'lif' ? (p.synapse === 'delta' ? ['v'] : ['v', 'ie', 'ii'])
+        p.equations ? p.equations.compiled.state.map((x) => x.name)
+        : p.model === 'lif' ? (p.synapse === 'delta' ? ['v'] : ['v', 'ie', 'ii'])
         : p.model === 'izhikevich' ? (p.synapse === 'exp' ? ['v', 'u', 'ie', 'ii'] : ['v', 'u'])
         : p.model === 'threshold' ? ['n'] : [];
       for (const v of m.variables)
@@ -685,6 +697,7 @@ class WorkerPool implements Driver {
   variant = '';
   arenaBytes = 0;
   synapses = 0;
+  compileSeconds = 0;
   parts: { name: string; bytes: number }[] = [];
   private readonly ctl: Int32Array;
   private pending: ((m: any) => void)[] = [];
@@ -726,6 +739,7 @@ class WorkerPool implements Driver {
         spin: T <= availableCores() ? 200_000 : 2000,
       }), 'ready');
       pool.variant = ready[0].variant;
+      pool.compileSeconds = Math.max(...ready.map((r) => r.compileSeconds as number));
       for (const r of ready) {
         pool.arenaBytes += r.arenaBytes;
         pool.synapses += r.synapses;

@@ -8,6 +8,7 @@ import { createBackend } from '../backend/index.ts';
 import type { BackendName } from '../backend/types.ts';
 import type { BuiltNetwork, MonitorSpec } from '../core/types.ts';
 import type { Delivery } from '../core/delivery.ts';
+import { loadEquationKernels } from '../equations/runtime.ts';
 import { outboxLayouts, Shard, SimulationError } from './shard.ts';
 import {
   barrier, CTL_ERROR, CTL_PROGRESS, DECISION_ABORT, DECISION_ERROR, type OutboxLayout, SpinBudget, WorkerDiedError,
@@ -74,8 +75,11 @@ class ShardWorker {
   async init(m: InitMessage) {
     const t0 = performance.now();
     const backend = await createBackend(m.backend, { variant: m.variant });
+    let compileSeconds = 0;
     try {
-      this.shard = new Shard(m.net, m.index, m.count, backend, m.monitors, m.delivery);
+      const gen = await loadEquationKernels(m.net, backend);
+      compileSeconds = gen.seconds;
+      this.shard = new Shard(m.net, m.index, m.count, backend, m.monitors, m.delivery, gen.kernels);
     } catch (e) {
       backend.dispose();
       throw e;
@@ -91,7 +95,7 @@ class ShardWorker {
     const synapses = this.shard.projs.reduce((a, p) => a + p.nSyn, 0);
     this.port.post({
       type: 'ready', buildSeconds: (performance.now() - t0) / 1000, arenaBytes: this.shard.arena.bytes,
-      parts: this.shard.arena.parts, synapses, variant: backend.features.variant,
+      parts: this.shard.arena.parts, synapses, variant: backend.features.variant, compileSeconds,
     });
   }
 

@@ -4,7 +4,9 @@
  * and a snapshot mean the same thing on both backends.
  */
 import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../../core/layout.ts';
-import type { Backend, BackendFeatures, Kernels } from '../types.ts';
+import type { Backend, BackendFeatures, GeneratedKernel, Kernels } from '../types.ts';
+import type { KernelIR } from '../../equations/ir.ts';
+import { compileJsKernel } from '../../equations/js.ts';
 import { connectKernels } from './connect.ts';
 import { inputKernels } from './inputs.ts';
 import { izhikevichKernels } from './izhikevich.ts';
@@ -98,6 +100,12 @@ export class JsBackend implements Backend {
 
   get buffer(): ArrayBuffer {
     return this.buf;
+  }
+
+  /** The JavaScript kernel generated from the IR (src/equations/js.ts): the same float32 operations as the WebAssembly one. */
+  async loadKernel(kernel: KernelIR): Promise<GeneratedKernel> {
+    if (this.disposed) throw new Error('js backend: loadKernel() after dispose()');
+    return compileJsKernel(kernel);
   }
 
   dispose(): void {

@@ -5,7 +5,9 @@
  */
 import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../../core/layout.ts';
 import { arenaSize, disposedKernel } from '../js/index.ts';
-import type { Backend, BackendFeatures, Kernels } from '../types.ts';
+import type { Backend, BackendFeatures, GeneratedKernel, Kernels } from '../types.ts';
+import type { KernelIR } from '../../equations/ir.ts';
+import { compileKernels, kernelExportName } from '../../equations/wasm.ts';
 import { detectWasmFeatures, instantiateVariant, type WasmVariant } from './loader.ts';
 
 export {
@@ -51,6 +53,27 @@ export class WasmBackend implements Backend {
   get buffer(): ArrayBuffer {
     if (!this.memory) throw new Error('wasm backend: buffer read after dispose()');
     return this.memory.buffer;
+  }
+
+  /**
+   * A kernel generated from the IR (src/equations/wasm.ts), instantiated over this backend's
+   * memory: the f32x4 module for the simd and debug variants, the scalar one for scalar. The call
+   * passes its arguments through one reused array (no allocation per call).
+   */
+  async loadKernel(kernel: KernelIR): Promise<GeneratedKernel> {
+    const memory = this.memory;
+    if (!memory) throw new Error('wasm backend: loadKernel() after dispose()');
+    const module = await compileKernels([kernel], { simd: this.features.variant !== 'scalar' && detectWasmFeatures().simd });
+    const instance: WebAssembly.Instance = await WebAssembly.instantiate(module, { env: { memory } });
+    const fn = instance.exports[kernelExportName(kernel, 0)] as (...a: number[]) => number;
+    const k = kernel.operands.length;
+    const args: number[] = new Array(k + 2).fill(0);
+    return (_f32, _i32, n, ptrs, spikes) => {
+      args[0] = n;
+      for (let j = 0; j < k; j++) args[j + 1] = ptrs[j];
+      args[k + 1] = spikes;
+      return fn.apply(null, args);
+    };
   }
 
   dispose(): void {
