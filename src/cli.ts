@@ -533,6 +533,7 @@ async function dryRun(spec: ModelSpec, o: RunOpts): Promise<void> {
       `in ${plan.shards.length} shard${plan.shards.length > 1 ? 's' : ''} (${plan.threads} thread${plan.threads > 1 ? 's' : ''})`,
   );
   if (plan.threadsReason) lines.push(plan.threadsReason);
+  if (plan.compileSeconds) lines.push(`models from equations compiled in ${(plan.compileSeconds * 1000).toFixed(1)} ms (front end, WebAssembly generation and compilation)`);
   const w = Math.max(4, ...plan.parts.map((p) => p.name.length));
   lines.push('', `${'part'.padEnd(w)}  ${'bytes'.padStart(15)}  ${''.padStart(10)}`);
   for (const p of plan.parts) lines.push(`${p.name.padEnd(w)}  ${group(p.bytes).padStart(15)}  ${bytes(p.bytes).padStart(10)}`);

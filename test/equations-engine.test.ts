@@ -170,6 +170,8 @@ describe('bad input names the field, the line and the symbol', () => {
     expect(issues.length).toBeGreaterThan(0);
     expect(issues[0]).toMatch(/^models\.cuba\.equations: line 2, column \d+: /);
     expect(issues[0]).not.toMatch(/: equations line/);
+    // ge, whose line is broken, is not reported again as unknown where line 1 uses it
+    expect(issues).toHaveLength(1);
   });
 
   it('a unit mismatch names both units; a parameter given with the wrong unit names the field', () => {

@@ -75,7 +75,7 @@ describe('thread faults and bad thread counts', () => {
     it(`threads: ${threads} is refused with a clear error`, async () => {
       const err = await Simulation.create(load('cuba.json'), { threads }).catch((e) => e);
       expect(err).toBeInstanceOf(ModelError);
-      expect(err.message).toMatch(/threads: must be an integer from 1 to \d+/);
+      expect(err.message).toMatch(/threads: must be "auto" or an integer from 1 to \d+/);
     });
   }
 

@@ -123,6 +123,8 @@ class Analyzer {
   private readonly visiting: string[] = [];
   readonly specParams = new Map<string, Dim>();
   readonly usedParams = new Set<string>();
+  /** names defined by equation lines with a syntax error (their uses are not reported again) */
+  readonly broken = new Set<string>();
   readonly noise: string[] = [];
   readonly randomSites: ('uniform' | 'normal')[] = [];
   usesLastspike = false;
@@ -265,6 +267,7 @@ class Analyzer {
     if (pd) { this.usedParams.add(name); return typed(pd, X.v(name)); }
     const unit = lookupUnit(name);
     if (unit) return typed(unit.dim, X.num(unit.kernel));
+    if (this.broken.has(name)) return null; // its own line's syntax error is reported
     const why = name === 'not_refractory' ? " ('not_refractory' exists only when the model has a refractory period)" : suggest(name, this.knownNames());
     this.issues.at(p.src, n.s, `unknown identifier '${name}'${why}: define it in the equations (e.g. '${name} : 1 (constant)') or give it in parameters`);
     return null;
@@ -319,7 +322,7 @@ export function analyzeModel(spec: EquationSpec): ModelAnalysis {
     issues.throwIfAny();
   }
   a.hasRefractory = spec.refractory !== undefined;
-  const lines = parseEquations(spec.equations, issues);
+  const lines = parseEquations(spec.equations, issues, a.broken);
 
   for (const def of lines) {
     const prev = a.defs.get(def.name);

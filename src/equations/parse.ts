@@ -364,7 +364,12 @@ const SUB = /^(\s*)([A-Za-z_][A-Za-z_0-9]*)\s*=(?!=)/;
 const PARAM = /^(\s*)([A-Za-z_][A-Za-z_0-9]*)\s*$/;
 
 /** Parses the `equations` field. Lines with errors are reported and left out. */
-export function parseEquations(text: string, issues: Issues): EquationLine[] {
+/**
+ * The equation lines of `text`. The names defined by lines that have a syntax error after their
+ * left-hand side are added to `broken` (when given), so that their uses elsewhere are not reported
+ * again as unknown identifiers.
+ */
+export function parseEquations(text: string, issues: Issues, broken?: Set<string>): EquationLine[] {
   const out: EquationLine[] = [];
   for (const src of logicalLines('equations', text, issues)) {
     const colon = topLevelIndex(src.text, ':');
@@ -412,7 +417,10 @@ export function parseEquations(text: string, issues: Issues): EquationLine[] {
       }
     }
     const unit = parseExpression(src, issues, colon + 1, unitEnd);
-    if (!unit || !ok) continue;
+    if (!unit || !ok) {
+      broken?.add(name);
+      continue;
+    }
     out.push({ kind, name, expr, unit, flags, line: src.line(0), src, nameAt });
   }
   return out;

@@ -63,6 +63,8 @@ export interface Summary {
   rates_hz: Record<string, number>;
   synaptic_events: number;
   build_seconds: number;
+  /** compiling the models from equations (part of build_seconds); 0 when there are none */
+  compile_seconds: number;
   run_seconds: number;
   backend: string;
   variant: string;
@@ -86,6 +88,7 @@ export function summarize(sim: Simulation, runSeconds: number): Summary {
     rates_hz: sim.ratesHz(),
     synaptic_events: sim.events,
     build_seconds: sim.buildSeconds,
+    compile_seconds: sim.compileSeconds,
     run_seconds: runSeconds,
     backend: sim.backendName,
     variant: sim.variant,

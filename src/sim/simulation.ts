@@ -4,7 +4,9 @@
  * through shared memory once per minimum delay. The same model and seed give the same spikes, to
  * the bit, for every backend and every thread count.
  */
-import { createBackend } from '../backend/index.ts';
+import { createBackend, detectFeatures } from '../backend/index.ts';
+import { compileKernels } from '../equations/wasm.ts';
+import { equationModelOf } from '../equations/population.ts';
 import type { BackendName, BackendOptions } from '../backend/types.ts';
 import { estimateShards, ModelError, planNetwork, validateModel } from '../network/index.ts';
 import type { BuiltNetwork, ModelSpec, MonitorSpec, PruningPlan, PruningSpec } from '../core/types.ts';
@@ -67,11 +69,26 @@ export interface PlanSummary {
   threads: number;
   /** what `threads: "auto"` chose and why (null when a number was given) */
   threadsReason?: string | null;
+  /** Simulation.plan: seconds to compile the models from equations (front end, WebAssembly generation and compilation) */
+  compileSeconds?: number;
   /** arena bytes of all shards */
   bytes: number;
   /** the arena parts, each summed over the shards (from Simulation.plan; empty from planShards) */
   parts: { name: string; bytes: number }[];
   shards: { index: number; neurons: number; synapses: number; bytes: number }[];
+}
+
+/**
+ * Compile every population's model from equations as a run would (front end, then the SIMD
+ * WebAssembly module) without allocating an arena: the time it takes, for `--dry-run`.
+ */
+async function compileEquationModels(model: ModelSpec): Promise<number> {
+  if (!model.populations.some((p, i) => equationModelOf(model, p, i))) return 0;
+  const t0 = performance.now();
+  const plan = planNetwork(model);
+  const simd = detectFeatures().simd;
+  for (const p of plan.populations) if (p.equations) await compileKernels([p.equations.compiled.kernel], { simd });
+  return (performance.now() - t0) / 1000;
 }
 
 /** The thread count asked for (the option, else the model's field, else 'auto'), checked. */
@@ -252,6 +269,7 @@ export class Simulation {
     }
     const { threads, reason } = resolveThreads(model, opts.threads, delivery);
     const per = estimateShards(model, threads, resolveDelivery(model, threads, delivery));
+    const compileSeconds = await compileEquationModels(model);
     const shards = per.shards.map((x) => ({ index: x.index, neurons: x.neurons, synapses: x.synapses, bytes: x.bytes }));
     // the parts summed over the shards (row pointers, spike exchange and buckets are per shard), so they add up to `bytes`
     const parts: { name: string; bytes: number }[] = [];
@@ -261,7 +279,7 @@ export class Simulation {
         if (q) q.bytes += p.bytes;
         else parts.push({ ...p });
       }
-    return { neurons: per.neurons, synapses: per.synapses, threads, threadsReason: reason, bytes: per.bytes, parts, shards };
+    return { neurons: per.neurons, synapses: per.synapses, threads, threadsReason: reason, compileSeconds, bytes: per.bytes, parts, shards };
   }
 
   /** Bytes per shard of a planned network (exact synapse counts but for pairwise_bernoulli and fixed_outdegree). */
