@@ -16,3 +16,8 @@ export {
   thalamocorticalModel, thalamocorticalStructure, thalamocorticalProjections, type ThalamocorticalOptions, type ThalamocorticalStructure,
 } from './models/thalamocortical.ts';
 export * as thalamocorticalParams from './models/thalamocortical.ts';
+/**
+ * The model language on its own (docs/equations.md): analyse and compile a model from equations,
+ * generate its WebAssembly module or JavaScript kernel, parse a quantity with units.
+ */
+export * as equations from './equations/api.ts';

@@ -196,6 +196,9 @@ describe('bad input names the field, the line and the symbol', () => {
     const d = base();
     d.projections![2].on_pre = 'gx += w';
     expect(paths(d)).toEqual([expect.stringMatching(/^projections\[2\]\.on_pre: .*gx/)]);
+    const f = base();
+    f.models = { lif: f.models!.cuba };
+    expect(paths(f)).toContain('models.lif: "lif" is a built-in model; give the model from equations another name');
     const e = load('cuba.json');
     e.projections![0].on_pre = 'ge += w';
     expect(paths(e)).toEqual([expect.stringMatching(/^projections\[0\]\.on_pre: applies to a target from equations/)]);

@@ -5,7 +5,7 @@
  * One step of neuron i, with old values X (state), p (parameters), t = step*dt:
  *
  *   1. not_refractory:
- *        refractory = a time T:      c = max(refractory_steps - 1, 0);  not_refractory = c <= 0
+ *        refractory = a time T:      c = refractory_steps > 0 ? refractory_steps - 1 : 0;  not_refractory = c <= 0
  *                                     (on a spike refractory_steps := R = floor((T + 1e-3 dt)/dt),
  *                                     Brian2's timestep(T, dt): a neuron that spiked at step s has
  *                                     not_refractory false at steps s+1 … s+R-1, as Brian2's
@@ -134,7 +134,9 @@ export function compileModel(a: ModelAnalysis, opts: CompileOptions): CompiledMo
   let countdown: E | undefined;
   if (ref.kind === 'time') {
     internal.push({ ...quantity('refractory_steps', DIMENSIONLESS), kind: 'internal', defaultInitial: 0, line: 0 });
-    countdown = X.call('max', [X.sub(X.v('refractory_steps'), X.ONE), X.ZERO]);
+    // refractory_steps holds a whole number >= 0: a select gives max(r - 1, 0) without the
+    // NaN-propagating f32x4.max (several instructions on x86) in the SIMD kernel
+    countdown = X.select(X.bin('>', X.v('refractory_steps'), X.ZERO), X.sub(X.v('refractory_steps'), X.ONE), X.ZERO);
     nr = X.bin('<=', countdown, X.ZERO);
   } else if (ref.kind === 'condition') {
     internal.push({ ...quantity('not_refractory', DIMENSIONLESS), kind: 'internal', defaultInitial: 1, line: 0 });

@@ -606,7 +606,14 @@ class Checker {
 
     if (spec.models !== undefined) {
       if (!isObj(spec.models)) this.err('models', `must be an object of models from equations {name: {equations, threshold, reset, ...}}, got ${describe(spec.models)}`);
-      else this.models = spec.models;
+      else {
+        this.models = spec.models;
+        for (const [name, m] of Object.entries(spec.models)) {
+          if (MODELS.includes(name as NeuronModelName)) this.err(`models.${name}`, `"${name}" is a built-in model; give the model from equations another name`);
+          else if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) this.err(`models.${name}`, `a model's name must be an identifier (letters, digits, _, - and .), got ${JSON.stringify(name)}`);
+          else if (!isObj(m)) this.err(`models.${name}`, `must be a model from equations {equations, threshold, reset, ...}, got ${describe(m)}`);
+        }
+      }
     }
     // populations first: the other sections refer to them
     const pops = spec.populations;
