@@ -10,8 +10,9 @@
 // Models: CUBA (examples/cuba.json with a Poisson input added to both populations, for the input
 // rate slider), the random threshold-unit network (examples/threshold-random.json with a Poisson
 // input at 0 Hz: noise to perturb its deterministic cycle), and the Izhikevich network
-// (examples/izhikevich2003.json) when that file exists, and the 10k and 100k thalamocortical networks
-// (examples/thalamocortical-10k.json, -100k.json).
+// (examples/izhikevich2003.json) when that file exists, CUBA written as equations (examples/cuba-equations.json,
+// Brian2's strings, compiled at run time, with the same Poisson input as CUBA driving ge), and the 10k and 100k
+// thalamocortical networks (examples/thalamocortical-10k.json, -100k.json).
 //
 // Usage: node scripts/build-web.js [--out dir] [--no-minify]
 import { build } from 'esbuild';
@@ -103,6 +104,28 @@ if (existsSync('examples/izhikevich2003.json')) {
     'Izhikevich (2003): 1,000 spiking neurons',
     iz,
     iz.description ?? 'The network of Izhikevich (2003), "Simple model of spiking neurons": 800 excitatory and 200 inhibitory neurons.',
+    { inputRateMax: 5000 },
+  );
+}
+if (existsSync('examples/cuba-equations.json')) {
+  // CUBA in the model language (Brian2's strings, docs/equations.md): the page compiles it at run time
+  const cuba = readJson('examples/cuba-equations.json');
+  const ee = cuba.projections.find((p) => p.source === 'E' && p.target === 'E') ?? cuba.projections[0];
+  cuba.description =
+    (cuba.description ?? '') +
+    ` For the browser demo: plus an independent Poisson input to every neuron (200 Hz, ${ee.weight} mV per input spike into ge, as one excitatory synapse), whose rate the slider changes while it runs.`;
+  cuba.inputs = [
+    ...(cuba.inputs ?? []),
+    { type: 'poisson', target: 'E', rate: 200, weight: ee.weight, on_pre: ee.on_pre ?? 'ge += w' },
+    { type: 'poisson', target: 'I', rate: 200, weight: ee.weight, on_pre: ee.on_pre ?? 'ge += w' },
+  ];
+  addModel(
+    'cuba-equations',
+    'CUBA from equations: 4,000 neurons, Brian2\'s strings',
+    cuba,
+    'The CUBA network written as equations (dv/dt = (ge+gi-(v-El))/taum, dge/dt = -ge/taue, dgi/dt = -gi/taui; threshold v>Vt, reset v = Vr, refractory 5 ms), ' +
+      'as in Brian2\'s examples/CUBA.py: compiled in the page into a WebAssembly kernel (the status line shows the compile time); plus a Poisson input to every neuron. ' +
+      'Edit the equations below and run them again. See docs/equations.md.',
     { inputRateMax: 5000 },
   );
 }

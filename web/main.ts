@@ -39,6 +39,9 @@ const ui = {
   speed: $('speed'),
   spikeCount: $('spike-count'),
   backendInfo: $('backend-info'),
+  buildTime: $('build-time'),
+  compileRow: $('compile-row'),
+  compileTime: $('compile-time'),
   rates: $('rates'),
   errors: $('errors'),
   errorsTitle: $('errors-title'),
@@ -141,11 +144,16 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
         `The model is not valid: ${m.issues.length} error${m.issues.length > 1 ? 's' : ''}` +
           (m.running ? ' (the previous network keeps running)' : ' (nothing was started)'),
         m.issues.map((i) => [i.path || '(model)', i.message]),
+        state.pending?.model,
       );
       if (!m.running) setState('idle');
       break;
     case 'error':
-      showErrors(`${m.name}${m.running ? ' (the previous network keeps running)' : ' (nothing was started)'}`, m.message.split('\n').map((l) => ['', l]));
+      showErrors(
+        `${m.name}${m.running ? ' (the previous network keeps running)' : ' (nothing was started)'}`,
+        m.issues?.length ? m.issues.map((i) => [i.path, i.message]) : m.message.split('\n').map((l) => ['', l]),
+        state.pending?.model,
+      );
       if (!m.running) setState('idle');
       break;
     case 'started':
@@ -172,17 +180,63 @@ function setState(s: string, detail?: string) {
   ui.stop.disabled = !(s === 'running' || s === 'building');
 }
 
-function showErrors(title: string, items: [string, string][]) {
+/**
+ * The value at `path` (as the validator writes it: `models.cuba.equations`,
+ * `populations[0].model.threshold`) in the parsed model, or undefined.
+ */
+function valueAt(model: unknown, path: string): unknown {
+  let v: any = model;
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = m[2] !== undefined ? v[Number(m[2])] : v[m[1]];
+  }
+  return v;
+}
+
+/** An error of equations: `line L, column C: message` (the engine's form, src/equations/population.ts equationIssues). */
+const POSITION = /^line (\d+)(?:, column (\d+))?: /;
+
+/**
+ * Every issue as a list item: its path, and for an error inside equations (or a threshold, reset,
+ * ...) the line and column set apart, then the line of the field's text with a caret under the
+ * column (the text is a JSON string in the editor, where its lines are \n escapes).
+ */
+function showErrors(title: string, items: [string, string][], model?: unknown) {
   ui.errors.hidden = false;
   ui.errorsTitle.textContent = title;
   ui.errorList.replaceChildren(
     ...items.map(([path, msg]) => {
       const li = document.createElement('li');
-      if (path) {
-        const c = document.createElement('code');
-        c.textContent = path;
+      const pos = POSITION.exec(msg);
+      if (!path) {
+        li.textContent = msg;
+        return li;
+      }
+      const c = document.createElement('code');
+      c.textContent = path;
+      if (!pos) {
         li.append(c, `: ${msg}`);
-      } else li.textContent = msg;
+        return li;
+      }
+      const line = Number(pos[1]);
+      const column = pos[2] ? Number(pos[2]) : 0;
+      const where = document.createElement('b');
+      where.className = 'where';
+      where.textContent = pos[0].slice(0, -2);
+      li.dataset.line = String(line);
+      if (column) li.dataset.column = String(column);
+      li.append(c, ' — ', where, `: ${msg.slice(pos[0].length)}`);
+      const text = valueAt(model, path);
+      const src = typeof text === 'string' ? text.split(/\r?\n/)[line - 1] : undefined;
+      if (src !== undefined) {
+        const pre = document.createElement('pre');
+        pre.className = 'excerpt';
+        const gutter = `${line} | `;
+        // the caret under the column (tabs kept, so that it lines up in any tab width)
+        const pad = src.slice(0, Math.max(0, column - 1)).replace(/[^\t]/g, ' ');
+        pre.textContent = `${gutter}${src}` + (column ? `\n${' '.repeat(gutter.length)}${pad}^` : '');
+        li.append(pre);
+      }
       return li;
     }),
   );
@@ -233,7 +287,9 @@ async function selectModel(id: string) {
   ui.model.value = id;
   const entry = state.models.find((m) => m.id === id);
   if (!entry) {
-    ui.description.textContent = 'Your own model: edit, paste or drop a JSON model file below, then run it.';
+    ui.description.textContent =
+      'Your own model: edit, paste or drop a JSON model file below, then run it. Built-in neuron models or models from equations ' +
+      '(models: { name: { equations, threshold, reset, refractory, method, parameters } }, Brian2\'s strings; projections into them say on_pre, e.g. "ge += w").';
     ui.custom.open = true;
     return;
   }
@@ -360,6 +416,12 @@ function onStarted(info: ModelInfo) {
     (info.backend === 'js' ? 'js' : `${info.backend} (${info.variant})`) +
     (info.threads > 1 ? `, ${info.threads} threads` : ', 1 thread') + (info.threadsAuto ? ' (auto)' : '');
   ui.backendInfo.title = info.threadsReason ?? '';
+  ui.buildTime.textContent = formatSeconds(info.buildSeconds);
+  ui.buildTime.dataset.seconds = String(info.buildSeconds);
+  ui.buildTime.title = 'Simulation.create: validation, connectivity, memory layout' + (info.fromEquations ? ', compiling the equations' : '');
+  ui.compileRow.hidden = !info.fromEquations;
+  ui.compileTime.textContent = info.fromEquations ? formatSeconds(info.compileSeconds) : '–';
+  ui.compileTime.dataset.seconds = String(info.fromEquations ? info.compileSeconds : 0);
   ui.rates.replaceChildren(
     ...info.populations.map((p, k) => {
       const s = document.createElement('span');
@@ -379,6 +441,11 @@ function onStarted(info: ModelInfo) {
   // show the previous run's final time (and a reader of it would take the old numbers for new ones)
   updateStatus();
   state.dirty = true;
+}
+
+function formatSeconds(s: number): string {
+  if (s < 1) return `${(s * 1000).toFixed(s < 0.01 ? 1 : 0)} ms`;
+  return `${s.toFixed(s < 10 ? 2 : 1)} s`;
 }
 
 function onChunk(m: Extract<FromWorker, { type: 'chunk' }>) {

@@ -42,7 +42,13 @@ export interface ModelInfo {
   /** the engine chose the thread count, and why */
   threadsAuto: boolean;
   threadsReason?: string;
+  /** seconds of Simulation.create: validation, connectivity, arenas (compileSeconds included) */
   buildSeconds: number;
+  /** the network has populations of models from equations (compiled at run time) */
+  fromEquations: boolean;
+  /** seconds compiling its models from equations (sim.compileSeconds: front end, code generation,
+   *  WebAssembly compilation); 0 without such models */
+  compileSeconds: number;
   durationMs: number;
   arenaBytes: number;
 }
@@ -58,7 +64,14 @@ export interface Features {
 export type FromWorker =
   | { type: 'ready'; features: Features }
   | { type: 'invalid'; issues: { path: string; message: string }[]; running: boolean }
-  | { type: 'error'; name: string; message: string; running: boolean }
+  | {
+      type: 'error';
+      name: string;
+      message: string;
+      running: boolean;
+      /** a ModelError from Simulation.create (e.g. too large, or refused by the equations compiler): its issues */
+      issues?: { path: string; message: string }[];
+    }
   | { type: 'started'; info: ModelInfo }
   | {
       type: 'chunk';

@@ -37,8 +37,8 @@ let generation = 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const running = () => !!current && !current.stopped;
 
-function describeError(e: unknown): { name: string; message: string } {
-  if (e instanceof ModelError) return { name: 'ModelError', message: e.message };
+function describeError(e: unknown): { name: string; message: string; issues?: { path: string; message: string }[] } {
+  if (e instanceof ModelError) return { name: 'ModelError', message: e.message, issues: e.issues.map((i) => ({ path: i.path, message: i.message })) };
   if (e instanceof Error) return { name: e.name, message: e.message };
   return { name: 'Error', message: String(e) };
 }
@@ -96,6 +96,8 @@ async function start(m: StartMessage): Promise<void> {
     threadsAuto: sim.threadsRequested === 'auto',
     threadsReason: sim.notes.find((n) => n.startsWith('threads auto:')),
     buildSeconds: sim.buildSeconds,
+    fromEquations: net.populations.some((p) => !!p.equations),
+    compileSeconds: sim.compileSeconds,
     durationMs: m.durationMs,
     arenaBytes: sim.arenaBytes,
   };
