@@ -21,3 +21,5 @@ export * as thalamocorticalParams from './models/thalamocortical.ts';
  * generate its WebAssembly module or JavaScript kernel, parse a quantity with units.
  */
 export * as equations from './equations/api.ts';
+/** what `threads: "auto"` would choose for a planned network on `cores` cores, and why */
+export { chooseThreads, type ThreadChoice } from './sim/auto-threads.ts';

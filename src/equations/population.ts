@@ -16,6 +16,7 @@ import { EquationError } from './errors.ts';
 import type { CompiledModel } from './model.ts';
 import type { EquationPlan } from './runtime.ts';
 import { MAX_DRAWS } from './runtime.ts';
+import { standardCell } from '../neurons/cells/index.ts';
 
 export type Issue = { path: string; message: string };
 
@@ -28,6 +29,10 @@ export function equationModelOf(spec: { models?: unknown }, p: { model?: unknown
     const d = (spec.models as Record<string, unknown>)[p.model];
     if (d !== undefined && Object.prototype.hasOwnProperty.call(spec.models, p.model))
       return { def: d as EquationModelSpec, name: p.model, path: `models.${p.model}` };
+  }
+  if (typeof p.model === 'string') {
+    const cell = standardCell(p.model);
+    if (cell) return { def: cell.model, name: cell.name, path: `populations[${i}].model` };
   }
   return null;
 }

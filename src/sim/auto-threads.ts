@@ -6,13 +6,16 @@
  * spikes), a few tens of microseconds on this kind of machine. So a network runs on one thread
  * when the work of one interval is small, and on every core when it is large:
  *
- *     work per interval (ns) = minDelay × (neurons × NS_PER_NEURON + events per step × NS_PER_EVENT)
- *     events per step        = synapses × NOMINAL_RATE_HZ × dt / 1000
+ *     work per interval (ns) = minDelay × (updates × NS_PER_NEURON + Σ events per step × ns per event)
+ *     events per step        = synapses × NOMINAL_RATE_HZ × dt / 1000, per projection
+ *     ns per event           = NS_PER_DENSE_EVENT for all_to_all (rows of consecutive targets,
+ *                              delivered four at a time), NS_PER_EVENT for the other rules
  *     threads = cores  if work per interval ≥ MIN_WORK_PER_INTERVAL_NS, else 1
  *
  * The constants were measured on the 2-core development machine (bench/README.md, "Threads:
- * auto"): CUBA from 4,000 to 100,000 neurons on 1 and 2 threads, the rule's crossover set where
- * the second thread starts to pay. The firing rate is not known before the run; 10 Hz stands in
+ * auto", `npm run bench -- --auto-threads`): CUBA from 4,000 to 100,000 neurons on 1 and 2 threads;
+ * the second thread starts to pay at CUBA-20k (17 µs per interval by this rule: 1.02×) and gives
+ * 1.11× at CUBA-40k (34 µs), so the threshold sits between them. The firing rate is not known before the run; 10 Hz stands in
  * for it. A Poisson or noise input counts as one more update of each neuron it drives.
  *
  * A network whose one shard would not fit one WebAssembly memory takes the smallest thread
@@ -22,12 +25,14 @@ import type { NetworkPlan } from '../core/types.ts';
 
 /** ns of one neuron update (state, inputs, threshold) in a large population, wasm SIMD */
 export const NS_PER_NEURON = 0.6;
-/** ns of one synaptic event delivered into a ring */
+/** ns of one synaptic event delivered into a ring (scattered targets) */
 export const NS_PER_EVENT = 3;
+/** ns of one synaptic event of an all_to_all projection (consecutive targets, SIMD delivery) */
+export const NS_PER_DENSE_EVENT = 0.4;
 /** the rate assumed for populations whose rate is not known before the run */
 export const NOMINAL_RATE_HZ = 10;
 /** below this much work per exchange interval, one thread is faster than several */
-export const MIN_WORK_PER_INTERVAL_NS = 40_000;
+export const MIN_WORK_PER_INTERVAL_NS = 20_000;
 
 export interface ThreadChoice {
   threads: number;
@@ -39,12 +44,13 @@ export interface ThreadChoice {
 
 /** The thread count for `threads: "auto"` (see the rule above); `minFit` is the smallest count whose shards fit memory. */
 export function chooseThreads(net: NetworkPlan, cores: number, minFit = 1): ThreadChoice {
-  const eventsPerStep = (net.synapses * NOMINAL_RATE_HZ * net.dt) / 1000;
+  let eventNs = 0;
+  for (const pr of net.projections) eventNs += ((pr.synapses * NOMINAL_RATE_HZ * net.dt) / 1000) * (pr.rule === 'all_to_all' ? NS_PER_DENSE_EVENT : NS_PER_EVENT);
   // a Poisson or noise input draws for every target neuron every step: as much as an update
   let updates = net.neurons;
   for (const inp of net.inputs) if (inp.type === 'poisson' || inp.type === 'noise') updates += net.populations[inp.target].size;
   const interval = Math.max(1, net.minDelay);
-  const work = interval * (updates * NS_PER_NEURON + eventsPerStep * NS_PER_EVENT);
+  const work = interval * (updates * NS_PER_NEURON + eventNs);
   const us = work / 1000;
   const per = `${us < 10 ? us.toFixed(1) : Math.round(us)} µs of work per exchange interval of ${interval} step${interval > 1 ? 's' : ''}`;
   const limit = MIN_WORK_PER_INTERVAL_NS / 1000;
