@@ -50,16 +50,26 @@ export function equationIssues(e: EquationError, path: string): Issue[] {
 
 const analyses = new Map<string, ModelAnalysis | EquationError>();
 
+/**
+ * Seconds this process has spent in the front end of models from equations (analysis, and
+ * compilation to the kernel IR, in validation and in planning): Simulation.create reports the
+ * difference over its own work in sim.compileSeconds.
+ */
+export const frontEndClock = { seconds: 0 };
+
 /** analyzeModel, once per model text (a model used by several populations is parsed once). */
 export function analysisOf(def: EquationModelSpec): ModelAnalysis | EquationError {
   const key = JSON.stringify(def);
   let a = analyses.get(key);
   if (!a) {
+    const t0 = performance.now();
     try {
       a = analyzeModel(def);
     } catch (e) {
       if (!(e instanceof EquationError)) throw e;
       a = e;
+    } finally {
+      frontEndClock.seconds += (performance.now() - t0) / 1000;
     }
     if (analyses.size > 256) analyses.clear();
     analyses.set(key, a);
@@ -69,6 +79,9 @@ export function analysisOf(def: EquationModelSpec): ModelAnalysis | EquationErro
 
 /** A parameter or initial value of the model file: a number in axonal units, a string with units, or a per-neuron value spec. */
 export type QuantitySpec = number | string | ValueSpec;
+
+/** compilePopulationModel's results by their arguments (the compiled model is plain data, never changed) */
+const compiledCache = new Map<string, CompiledModel>();
 
 /** The model's parameters with the population's on top. */
 export function mergedParameters(def: EquationModelSpec, p: PopulationSpec | { parameters?: unknown }): Record<string, QuantitySpec> {
@@ -112,7 +125,19 @@ export function compilePopulationModel(a: ModelAnalysis, params: Record<string, 
       scalar[k] = 1;
     }
   }
-  return compileModel(a, { dt, params: scalar, perNeuron, inputs, name });
+  // validation, the estimates and the plan compile the same population several times: once each
+  const key = JSON.stringify([a.spec, scalar, [...perNeuron].sort(), dt, inputs, name]);
+  const hit = compiledCache.get(key);
+  if (hit) return hit;
+  const t0 = performance.now();
+  try {
+    const c = compileModel(a, { dt, params: scalar, perNeuron, inputs, name });
+    if (compiledCache.size > 256) compiledCache.clear();
+    compiledCache.set(key, c);
+    return c;
+  } finally {
+    frontEndClock.seconds += (performance.now() - t0) / 1000;
+  }
 }
 
 /** on_pre of a projection or input into a model from equations: the variable it drives and the weight factor, or issues. */
@@ -155,9 +180,7 @@ export function planEquationPopulation(
   const a = analysisOf(found.def);
   if (a instanceof EquationError) throw a;
   const merged = mergedParameters(found.def, ps);
-  const t0 = performance.now();
   const compiled = compilePopulationModel(a, merged, dt, inputs, kernelName(found.name));
-  const compileSeconds = (performance.now() - t0) / 1000;
   const info = new Map(compiled.parameters.map((p) => [p.name, p]));
   const names = Object.keys(merged).sort();
   const values: Record<string, number | Float32Array> = {};
@@ -167,7 +190,9 @@ export function planEquationPopulation(
     if (!q) continue; // a value for a name the model does not use: validate.ts reported it
     values[name] = toKernel(v, q.dim, q.unit, q.factor, `populations[${index}].parameters.${name}`, (s) => sample(s, names.indexOf(name), 'param', name), size);
   }
+  const t0 = performance.now();
   const derived = evaluateDerived(compiled, { dt, N: size, params: values });
+  frontEndClock.seconds += (performance.now() - t0) / 1000;
   const opValues = compiled.roles.map((r, k) => {
     if (r.role === 'param') return values[r.name] ?? null;
     if (r.role === 'derived') return derived[k];
@@ -181,7 +206,7 @@ export function planEquationPopulation(
     const x = v === undefined ? st.defaultInitial : toKernel(v, st.dim, st.unit, st.factor, `populations[${index}].initial.${st.name}`, (s) => sample(s, states.indexOf(st.name), 'initial', st.name), size);
     initial[st.name] = typeof x === 'number' ? new Float32Array(size).fill(x) : x;
   }
-  return { plan: { model: found.name, compiled, values: opValues, inputs, compileSeconds }, initial };
+  return { plan: { model: found.name, compiled, values: opValues, inputs }, initial };
 }
 
 /** A model-file value in kernel units: a number (axonal units) times factor, a string with units, or per-neuron values times factor. */
@@ -204,7 +229,7 @@ function toKernel(
 }
 
 /** The exported name of a model's kernel: its name made an identifier (populations of one model share a compiled module when their IR is the same). */
-function kernelName(model: string): string {
+export function kernelName(model: string): string {
   return `model_${model.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 

@@ -33,8 +33,6 @@ export interface EquationPlan {
   values: (number | Float32Array | null)[];
   /** ring channel c feeds the input operand of variable inputs[c] */
   inputs: string[];
-  /** seconds the front end took (parse, units, methods, IR) for this population */
-  compileSeconds: number;
 }
 
 /**

@@ -32,7 +32,7 @@ import { ModelError } from './errors.ts';
 import { checkModel, type CheckedModel, type CheckedPopulation } from './validate.ts';
 import type { CompiledModel } from '../equations/model.ts';
 import { equationAllocations } from '../equations/runtime.ts';
-import { analysisOf, compilePopulationModel, equationModelOf, mergedParameters } from '../equations/population.ts';
+import { analysisOf, compilePopulationModel, equationModelOf, kernelName, mergedParameters } from '../equations/population.ts';
 import { isUniformValue, poissonTable } from './values.ts';
 import { LIF_PARAM_NAMES } from './streams.ts';
 import { izhikevichStateBytes } from './izhikevich.ts';
@@ -290,7 +290,7 @@ function compiledOf(spec: ModelSpec, ps: PopulationSpec, cp: CheckedPopulation):
   const found = equationModelOf(spec, ps, cp.index)!;
   const a = analysisOf(found.def);
   if (a instanceof Error) throw a;
-  return compilePopulationModel(a, mergedParameters(found.def, ps), spec.dt, cp.inputs ?? [], 'estimate');
+  return compilePopulationModel(a, mergedParameters(found.def, ps), spec.dt, cp.inputs ?? [], kernelName(found.name));
 }
 
 function fromPlan(plan: NetworkPlan): EstSource {

@@ -6,7 +6,7 @@
  */
 import { createBackend, detectFeatures } from '../backend/index.ts';
 import { compileKernels } from '../equations/wasm.ts';
-import { equationModelOf } from '../equations/population.ts';
+import { equationModelOf, frontEndClock } from '../equations/population.ts';
 import type { BackendName, BackendOptions } from '../backend/types.ts';
 import { estimateShards, ModelError, planNetwork, validateModel } from '../network/index.ts';
 import type { BuiltNetwork, ModelSpec, MonitorSpec, PruningPlan, PruningSpec } from '../core/types.ts';
@@ -148,8 +148,9 @@ export class Simulation {
   buildSeconds = 0;
   /**
    * seconds spent compiling the models from equations: the front end (parsing, units, integration
-   * method, kernel IR) and the code generation and WebAssembly compilation (with threads, of the
-   * slowest worker); 0 when the network has none
+   * method, kernel IR, the host-computed constants; in validation and in planning, unless this
+   * process analysed the same model text before) and the code generation and WebAssembly
+   * compilation (with threads, of the slowest worker); 0 when the network has none
    */
   compileSeconds = 0;
   /** steps run so far */
@@ -193,6 +194,7 @@ export class Simulation {
     const t0 = performance.now();
     await initPlatform();
     let delivery = checkDelivery(opts.delivery);
+    const frontEnd0 = frontEndClock.seconds;
     // validate first: a bad model allocates nothing (and 'auto' threads need a valid plan)
     if (!('ringSlots' in model)) {
       const issues = validateModel(model);
@@ -218,7 +220,7 @@ export class Simulation {
     if (!('ringSlots' in model)) checkFits(model as ModelSpec, threads, delivery);
     const net = choice.net ?? planned();
     const sim = new Simulation(net, threads, notes);
-    sim.compileSeconds = net.populations.reduce((a, p) => a + (p.equations?.compileSeconds ?? 0), 0);
+    sim.compileSeconds = frontEndClock.seconds - frontEnd0;
     sim.threadsRequested = choice.requested;
     const monitors = net.monitors.map((m) => sim.checkMonitor(m));
     monitors.forEach((m) => sim.addMonitorStore(m));
