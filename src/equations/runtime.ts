@@ -112,7 +112,7 @@ export class EquationRuntime {
   }
 
   /** One step: fill the draws and t, point the inputs at ring slot `slot`, run the kernel. Returns the spike count. */
-  step(K: Kernels, f32: Float32Array, i32: Int32Array, seed: number, t: number, dt: number, slot: number, rings: number[], spikes: number): number {
+  step(K: Kernels, f32: Float32Array, i32: Int32Array, seed: number, t: number, dt: number, slot: number, rings: readonly number[], spikes: number): number {
     const m = this.m;
     if (m === 0) return 0;
     for (const d of this.normals) {

@@ -32,6 +32,7 @@ import { ModelError } from './errors.ts';
 import { checkModel, type CheckedModel, type CheckedPopulation } from './validate.ts';
 import type { CompiledModel } from '../equations/model.ts';
 import { equationAllocations } from '../equations/runtime.ts';
+import { neuronModel } from '../neurons/index.ts';
 import { analysisOf, compilePopulationModel, equationModelOf, kernelName, mergedParameters } from '../equations/population.ts';
 import { isUniformValue, poissonTable } from './values.ts';
 import { LIF_PARAM_NAMES } from './streams.ts';
@@ -294,20 +295,10 @@ function compiledOf(spec: ModelSpec, ps: PopulationSpec, cp: CheckedPopulation):
 }
 
 function fromPlan(plan: NetworkPlan): EstSource {
-  const pops: PopEst[] = plan.populations.map((p) => {
-    if (p.equations) {
-      const c = p.equations.compiled;
-      return { name: p.name, size: p.size, channels: p.channels, bytes: (m: number) => buf(m * 4) + equationBytes(c, m) };
-    }
-    // per-neuron 4-byte state arrays besides spikes, and the parameter block (per neuron if hetero)
-    const state = p.model === 'lif' || p.model === 'izhikevich' ? (p.synapse === 'delta' ? 3 : 5) : p.model === 'threshold' ? 1 : 0;
-    const block = p.model === 'poisson' ? p.poissonThreshold! : p.params;
-    const perNeuron = block ? (p.hetero ? block.length / p.size : block.length) : 0;
-    return {
-      name: p.name, size: p.size, channels: p.channels,
-      bytes: (m: number) => buf(m * 4) + state * buf(m * 4) + (block ? buf(perNeuron * (p.hetero ? m : 1) * 4) : 0),
-    };
-  });
+  // the model's own bytes beside its spikes, from its descriptor (src/neurons)
+  const pops: PopEst[] = plan.populations.map((p) => ({
+    name: p.name, size: p.size, channels: p.channels, bytes: (m: number) => buf(m * 4) + neuronModel(p.model).planBytes(p, m, buf),
+  }));
   const projs: ProjEst[] = plan.projections.map((pr) => ({
     name: pr.name, nSrc: pr.nSrc, target: pr.target, weightsVary: pr.constWeight === null, plastic: pr.plasticity !== null,
     ring2006: pr.plasticity?.rule === 'izhikevich2006' ? pr.maxDelay + 2 : 0,

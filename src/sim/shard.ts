@@ -33,9 +33,10 @@
  * can only come from a spike of step t or later, delivered after the flush of step t.
  */
 import type { Backend, GeneratedKernel } from '../backend/types.ts';
-import { EquationRuntime } from '../equations/runtime.ts';
+import { neuronModel, type PopulationRuntime, type StateVar } from '../neurons/index.ts';
+import type { StepContext } from '../neurons/types.ts';
 import type { BuiltNetwork, BuiltPopulation, MonitorSpec, PlasticityPlan, PruningPlan } from '../core/types.ts';
-import { ARENA_ALIGN, IZH_NPARAMS, LIF_NPARAMS, sliceOf } from '../core/layout.ts';
+import { ARENA_ALIGN, sliceOf } from '../core/layout.ts';
 import { rngKey, rngU32, uniform53 } from '../core/rng.ts';
 import { bucketCap, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
 import { poissonTable } from '../network/values.ts';
@@ -112,28 +113,15 @@ interface PopRT {
   /** global index of the first neuron of the slice, and the slice size */
   begin: number;
   m: number;
-  v: number;
-  /** izhikevich recovery variable */
-  u: number;
-  ie: number;
-  ii: number;
-  ref: number;
-  bias: number;
-  state: number;
   spikes: number;
   /** all shards' spikes of one step, global indices (only with more than one shard) */
   gather: number;
   ring: number[];
-  params: number;
-  thr: number;
-  hetero: number;
-  genSteps: Int32Array | null;
-  genIdx: Int32Array | null;
-  genPos: number;
   count: number;
+  /** the model's slice (src/neurons: its state, parameters and step) */
+  rt: PopulationRuntime;
+  /** the bias current without current inputs, once a current input targets the population */
   baseBias: Float32Array | null;
-  /** a model from equations: its operands and generated kernel (src/equations/runtime.ts), else null */
-  eq: EquationRuntime | null;
 }
 
 interface ProjRT extends ShardProjection {
@@ -290,47 +278,10 @@ export class Shard {
       const [b, e] = sliceOf(p.size, index, T);
       const m = e - b;
       const nm = `population ${p.name}`;
-      const r: PopRT = {
-        pop: p, begin: b, m, v: 0, u: 0, ie: 0, ii: 0, ref: 0, bias: 0, state: 0, spikes: 0, gather: 0, ring: [],
-        params: 0, thr: 0, hetero: p.hetero ? 1 : 0, genSteps: null, genIdx: null, genPos: 0, count: 0, baseBias: null, eq: null,
-      };
-      r.spikes = a.alloc(nm, m * 4);
-      if (T > 1) r.gather = a.alloc(`spike exchange`, p.size * 4);
-      if (p.model === 'lif' || p.model === 'izhikevich') {
-        // lif: v, ref; izhikevich: v, u; both: ie and ii with exp synapses, bias, a parameter block
-        const lif = p.model === 'lif';
-        r.v = a.alloc(nm, m * 4);
-        if (!lif) r.u = a.alloc(nm, m * 4);
-        if (p.synapse === 'exp') {
-          r.ie = a.alloc(nm, m * 4);
-          r.ii = a.alloc(nm, m * 4);
-        }
-        r.bias = a.alloc(nm, m * 4);
-        if (lif) r.ref = a.alloc(nm, m * 4);
-        const np = lif ? LIF_NPARAMS : IZH_NPARAMS;
-        r.params = a.alloc(nm, (p.hetero ? np * m : np) * 4);
-      } else if (p.model === 'threshold') {
-        r.state = a.alloc(nm, m * 4);
-        r.params = a.alloc(nm, (p.hetero ? m : 1) * 4);
-      } else if (p.model === 'equations') {
-        const kernel = generated.get(p.index);
-        if (!kernel) throw new Error(`internal error: no generated kernel for population "${p.name}"`);
-        r.eq = new EquationRuntime(p.equations!, p.index, b, m, a.alloc, nm, kernel);
-      } else if (p.model === 'poisson') {
-        r.thr = a.alloc(nm, (p.hetero ? m : 1) * 4);
-      } else if (p.model === 'spike_generator') {
-        const steps = p.generatorSteps!, idx = p.generatorIndices!;
-        let c = 0;
-        for (let k = 0; k < idx.length; k++) if (idx[k] >= b && idx[k] < e) c++;
-        r.genSteps = new Int32Array(c);
-        r.genIdx = new Int32Array(c);
-        c = 0;
-        for (let k = 0; k < idx.length; k++)
-          if (idx[k] >= b && idx[k] < e) {
-            r.genSteps[c] = steps[k];
-            r.genIdx[c++] = idx[k] - b;
-          }
-      }
+      const spikes = a.alloc(nm, m * 4);
+      const gather = T > 1 ? a.alloc(`spike exchange`, p.size * 4) : 0;
+      const rt = neuronModel(p.model).runtime({ pop: p, begin: b, m, alloc: a.alloc, part: nm, generated: generated.get(p.index) });
+      const r: PopRT = { pop: p, begin: b, m, spikes, gather, ring: [], count: 0, rt, baseBias: null };
       for (let c = 0; c < p.channels; c++) r.ring.push(a.alloc(`ring buffers`, slots * m * 4));
       this.pops.push(r);
     }
@@ -340,7 +291,7 @@ export class Shard {
       this.defer = { buckets: a.alloc('delivery buckets', slots * cap * 8), cap, fill: a.alloc('delivery buckets', slots * 4) };
     }
     this.refreshViews();
-    for (const r of this.pops) this.writePopulation(r);
+    for (const r of this.pops) r.rt.write({ f32: this.f32, i32: this.i32, u32: this.u32 });
     // projections: the synapses onto this shard's slice of the target
     net.projections.forEach((pr, k) => {
       const tgt = this.pops[pr.target];
@@ -376,6 +327,7 @@ export class Shard {
         });
         this.randomDrives.push({ parts, total: off, amplitude: inp.amplitude, count: inp.count, start: inp.startStep, stop: inp.stopStep, stream: inp.stream });
       } else {
+        if (tgt.rt.bias < 0) throw new Error(`internal error: population "${tgt.pop.name}" takes no current input`);
         if (!tgt.baseBias) tgt.baseBias = tgt.pop.bias!.slice(tgt.begin, tgt.begin + tgt.m);
         let neurons: Int32Array | null = null;
         if (inp.neurons) {
@@ -403,33 +355,6 @@ export class Shard {
       this.i32 = new Int32Array(buf);
       this.u32 = new Uint32Array(buf);
     }
-  }
-
-  private writePopulation(r: PopRT): void {
-    const p = r.pop;
-    const { begin: b, m } = r;
-    const f32 = this.f32;
-    const slice = <T extends Float32Array | Int32Array | Uint32Array>(x: T) => x.subarray(b, b + m) as T;
-    if (p.model === 'lif' || p.model === 'izhikevich') {
-      const np = p.model === 'lif' ? LIF_NPARAMS : IZH_NPARAMS;
-      if (p.hetero) {
-        // parameter-major: parameter k of the slice at params + k*m
-        const n = p.size;
-        for (let k = 0; k < np; k++) f32.set(p.params!.subarray(k * n + b, k * n + b + m), (r.params >>> 2) + k * m);
-      } else f32.set(p.params!, r.params >>> 2);
-      f32.set(slice(p.bias!), r.bias >>> 2);
-      if (p.initial.v) f32.set(slice(p.initial.v as Float32Array), r.v >>> 2);
-      if (p.initial.u) f32.set(slice(p.initial.u as Float32Array), r.u >>> 2);
-      if (p.synapse === 'exp') {
-        if (p.initial.ie) f32.set(slice(p.initial.ie as Float32Array), r.ie >>> 2);
-        if (p.initial.ii) f32.set(slice(p.initial.ii as Float32Array), r.ii >>> 2);
-      }
-    } else if (p.model === 'threshold') {
-      f32.set(p.hetero ? slice(p.params!) : p.params!, r.params >>> 2);
-      if (p.initial.n) this.i32.set(slice(p.initial.n as Int32Array), r.state >>> 2);
-    } else if (p.model === 'poisson') {
-      this.u32.set(p.hetero ? slice(p.poissonThreshold!) : p.poissonThreshold!, r.thr >>> 2);
-    } else if (r.eq) r.eq.write(f32, p.initial);
   }
 
   addMonitor(m: MonitorSpec): void {
@@ -494,8 +419,8 @@ export class Shard {
       sm.steps.push(t);
       const r = this.pops[sm.pop];
       sm.variables.forEach((v, vi) => {
-        const ptr = this.varPtr(r, v);
-        const arr = v === 'n' ? this.i32 : this.f32;
+        const { ptr, int } = this.stateVar(r, v);
+        const arr = int ? this.i32 : this.f32;
         const base = ptr >>> 2;
         sm.local.forEach((i, ni) => sm.values[vi][ni].push(arr[base + i]));
       });
@@ -513,45 +438,14 @@ export class Shard {
 
     for (const d of this.randomDrives) if (t >= d.start && t < d.stop) this.applyRandomDrive(d, rngKey(seed, d.stream, t), slot);
 
+    const ctx: StepContext = { K, f32: this.f32, i32: this.i32, u32: this.u32, seed, t, dt: net.dt, slot, rings: [], spikes: 0 };
     for (const r of this.pops) {
       const p = r.pop;
-      const m = r.m;
       let c = 0;
-      if (m > 0) {
-        const off = slot * m * 4;
-        switch (p.model) {
-          case 'lif':
-            if (p.synapse === 'delta') c = K.lif_delta_update(m, r.v, r.ref, r.bias, r.ring[0] + off, r.params, r.hetero, r.spikes);
-            else c = K.lif_update(m, r.v, r.ie, r.ii, r.ref, r.bias, r.ring[0] + off, r.ring[1] + off, r.params, r.hetero, r.spikes);
-            break;
-          case 'izhikevich':
-            if (p.synapse === 'exp')
-              c = K.izhikevich_update(m, r.v, r.u, r.ie, r.ii, r.bias, r.ring[0] + off, r.ring[1] + off, r.params, r.hetero, p.scheme!, net.dt, r.spikes);
-            else c = K.izhikevich_delta_update(m, r.v, r.u, r.bias, r.ring[0] + off, r.params, r.hetero, p.scheme!, net.dt, r.spikes);
-            break;
-          case 'threshold':
-            c = K.threshold_update(m, r.state, r.ring[0] + off, r.params, r.hetero, t === 0 ? 1 : 0, r.spikes);
-            break;
-          case 'equations':
-            c = r.eq!.step(K, this.f32, this.i32, seed, t, net.dt, slot, r.ring, r.spikes);
-            break;
-          case 'poisson':
-            if (t >= (p.startStep ?? 0) && t < (p.stopStep ?? Infinity)) c = K.poisson_update(m, rngKey(seed, p.stream, t), r.begin, r.thr, r.hetero, r.spikes);
-            break;
-          case 'spike_generator': {
-            const steps = r.genSteps!, idx = r.genIdx!;
-            const i32 = this.i32;
-            const base = r.spikes >>> 2;
-            let g = r.genPos;
-            while (g < steps.length && steps[g] < t) g++;
-            while (g < steps.length && steps[g] === t) {
-              const i = idx[g++]; // a neuron listed twice at one step spikes once
-              if (c === 0 || i32[base + c - 1] !== i) i32[base + c++] = i;
-            }
-            r.genPos = g;
-            break;
-          }
-        }
+      if (r.m > 0) {
+        ctx.rings = r.ring;
+        ctx.spikes = r.spikes;
+        c = r.rt.step(ctx);
       }
       r.count = c;
       this.spikeTotals[p.index] += c;
@@ -877,7 +771,7 @@ export class Shard {
         if (c.neurons) for (const i of c.neurons) b[i] = b[i] + c.amplitude;
         else for (let i = 0; i < b.length; i++) b[i] = b[i] + c.amplitude;
       }
-      this.f32.set(b, r.bias >>> 2);
+      this.f32.set(b, r.rt.bias >>> 2);
     }
   }
 
@@ -885,11 +779,9 @@ export class Shard {
   checkFinite(lastStep: number, checkEvery: number): void {
     const K = this.backend.kernels;
     for (const r of this.pops) {
-      if ((r.pop.model !== 'lif' && r.pop.model !== 'izhikevich' && !r.eq) || r.m === 0) continue;
-      const vars: [string, number][] = r.eq ? r.eq.stateVars().map((x) => [x.name, x.ptr]) : [['v', r.v]];
-      if (r.pop.model === 'izhikevich') vars.push(['u', r.u]);
-      if (!r.eq && r.pop.synapse === 'exp') vars.push(['ie', r.ie], ['ii', r.ii]);
-      for (const [name, ptr] of vars) {
+      if (r.m === 0) continue;
+      for (const { name, ptr, int } of r.rt.vars) {
+        if (int) continue;
         const i = K.find_nonfinite(ptr, r.m);
         if (i >= 0) {
           const value = this.f32[(ptr >>> 2) + i];
@@ -920,27 +812,17 @@ export class Shard {
     return rec;
   }
 
-  private varPtr(r: PopRT, v: string): number {
-    if (r.eq) {
-      const x = r.eq.stateVars().find((s) => s.name === v);
-      if (!x) throw new Error(`population "${r.pop.name}" has no state variable "${v}"`);
-      return x.ptr;
-    }
-    switch (v) {
-      case 'v': return r.v;
-      case 'u': return r.u;
-      case 'ie': return r.ie;
-      case 'ii': return r.ii;
-      case 'n': return r.state;
-      default: throw new Error(`population "${r.pop.name}" has no state variable "${v}"`);
-    }
+  private stateVar(r: PopRT, v: string): StateVar {
+    const x = r.rt.vars.find((s) => s.name === v);
+    if (!x) throw new Error(`population "${r.pop.name}" has no state variable "${v}"`);
+    return x;
   }
 
   /** This shard's slice of a state variable. */
   getState(pop: number, variable: string): Float32Array | Int32Array {
     const r = this.pops[pop];
-    const ptr = this.varPtr(r, variable);
-    return variable === 'n' ? this.i32.slice(ptr >>> 2, (ptr >>> 2) + r.m) : this.f32.slice(ptr >>> 2, (ptr >>> 2) + r.m);
+    const { ptr, int } = this.stateVar(r, variable);
+    return int ? this.i32.slice(ptr >>> 2, (ptr >>> 2) + r.m) : this.f32.slice(ptr >>> 2, (ptr >>> 2) + r.m);
   }
 
   /** Change the rate of a Poisson input (Hz); takes effect from the next step. */

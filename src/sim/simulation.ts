@@ -18,6 +18,7 @@ import { DELIVERY_MODES, type Delivery } from '../core/delivery.ts';
 import { minDelaySteps, outboxLayouts, Shard, SimulationError, type ShardRecords } from './shard.ts';
 import { availableCores, initPlatform, machineMemory, sharedMemoryUnavailable, spawnShardWorker, type WorkerPort } from './platform.ts';
 import { chooseThreads } from './auto-threads.ts';
+import { neuronModel } from '../neurons/index.ts';
 import { loadEquationKernels } from '../equations/runtime.ts';
 import { CTL_ABORT, CTL_DEAD, CTL_ERROR, CTL_GEN, CTL_SIZE } from './sync.ts';
 
@@ -317,11 +318,7 @@ export class Simulation {
     };
     if (m.type === 'spikes') m.neurons?.forEach(checkNeuron);
     if (m.type === 'state') {
-      const allowed =
-        p.equations ? p.equations.compiled.state.map((x) => x.name)
-        : p.model === 'lif' ? (p.synapse === 'delta' ? ['v'] : ['v', 'ie', 'ii'])
-        : p.model === 'izhikevich' ? (p.synapse === 'exp' ? ['v', 'u', 'ie', 'ii'] : ['v', 'u'])
-        : p.model === 'threshold' ? ['n'] : [];
+      const allowed = neuronModel(p.model).stateVariables(p);
       for (const v of m.variables)
         if (!allowed.includes(v))
           throw new Error(`state monitor on "${p.name}": unknown variable "${v}", expected one of ${allowed.join(', ') || '(none)'}`);

@@ -1,0 +1,72 @@
+/**
+ * A neuron model is one descriptor (one folder under src/neurons/): what a population of it holds
+ * in a shard's arena and how one step runs it, its state variables, and its arena bytes. The shard
+ * (src/sim/shard.ts), the monitors and the estimate read descriptors through `neuronModel(name)`
+ * (src/neurons/index.ts) and name no model themselves.
+ */
+import type { GeneratedKernel, Kernels } from '../backend/types.ts';
+import type { BuiltPopulation, PlannedModelName } from '../core/types.ts';
+
+/** What a population's slice gets when a shard lays it out. */
+export interface SliceContext {
+  pop: BuiltPopulation;
+  /** global index of the slice's first neuron, and its size */
+  begin: number;
+  m: number;
+  /** the arena allocator (16-byte aligned, in the shard's order) and the part name to book under */
+  alloc: (name: string, bytes: number) => number;
+  part: string;
+  /** the generated kernel of a model from equations (src/equations/runtime.ts), else undefined */
+  generated?: GeneratedKernel;
+}
+
+/** The arena, for writing a slice's initial state. */
+export interface Views {
+  f32: Float32Array;
+  i32: Int32Array;
+  u32: Uint32Array;
+}
+
+/** One step of a slice: the kernels, the arena, the step, and where its inputs and spikes are. */
+export interface StepContext extends Views {
+  K: Kernels;
+  seed: number;
+  /** the step, and dt in ms */
+  t: number;
+  dt: number;
+  /** ring slot of this step, and the slice's ring buffers (one per input channel) */
+  slot: number;
+  rings: readonly number[];
+  /** the slice's i32 spike buffer (local indices, ascending) */
+  spikes: number;
+}
+
+export interface StateVar {
+  name: string;
+  /** byte address of the slice's values */
+  ptr: number;
+  /** int32 values (threshold units' n), else float32; float32 ones are checked for NaN and infinity */
+  int: boolean;
+}
+
+/** A population's slice in a shard. */
+export interface PopulationRuntime {
+  /** write the initial state and the parameters (after the arena has stopped growing) */
+  write(v: Views): void;
+  /** run one step; returns the number of spikes written to ctx.spikes */
+  step(ctx: StepContext): number;
+  /** the state variables (monitors, getState, the NaN check) */
+  readonly vars: readonly StateVar[];
+  /** address of the per-neuron bias current that `current` inputs change, or -1 */
+  readonly bias: number;
+}
+
+export interface NeuronModel {
+  readonly name: PlannedModelName;
+  /** lay out a slice of a population in a shard */
+  runtime(ctx: SliceContext): PopulationRuntime;
+  /** the state variables a monitor can record, of a planned population */
+  stateVariables(pop: BuiltPopulation): string[];
+  /** arena bytes of a slice of m neurons beyond its spikes and ring buffers, from the plan (`buf` rounds one buffer up to the alignment) */
+  planBytes(pop: BuiltPopulation, m: number, buf: (bytes: number) => number): number;
+}
