@@ -136,7 +136,7 @@ describe('populations', () => {
   it('model and type', () => {
     expectOne((m) => (m.populations[5].model = 'izh'), 'populations[5].model', /must be one of 'lif', 'threshold', 'poisson', 'spike_generator'/);
     expectOne((m) => (m.populations[0].type = 'exc'), 'populations[0].type', /'excitatory' or 'inhibitory'/);
-    expectOne((m) => (m.populations[4].synapse = 'exp'), 'populations[4].synapse', /only applies to model 'lif'/);
+    expectOne((m) => (m.populations[4].synapse = 'exp'), 'populations[4].synapse', /only applies to models 'lif', 'izhikevich' \(this population is 'threshold'\)/);
   });
   it('LIF parameters: tau > 0, cm > 0, v_reset < v_thresh, tau_refrac >= 0 on the grid', () => {
     expectOne((m) => (m.populations[0].params.tau_m = 0), 'populations[0].params.tau_m', /must be > 0 ms, got 0 ms/);
@@ -192,8 +192,8 @@ describe('projections', () => {
     expectOne((m) => (m.projections[0].target = 'Ee'), 'projections[0].target', /unknown population "Ee"; did you mean "E"\?/);
   });
   it('sources cannot be targets', () => {
-    expectOne((m) => (m.projections[2].target = 'P'), 'projections[2].target', /"P" is a Poisson source and cannot receive synapses/);
-    expectOne((m) => (m.projections[2].target = 'G'), 'projections[2].target', /spike generator and cannot receive synapses/);
+    expectOne((m) => (m.projections[2].target = 'P'), 'projections[2].target', /"P" \(poisson\) is a source and cannot receive synapses/);
+    expectOne((m) => (m.projections[2].target = 'G'), 'projections[2].target', /"G" \(spike_generator\) is a source and cannot receive synapses/);
   });
   it('connect rules: p in [0, 1], integer degrees, feasibility', () => {
     expectOne((m) => (m.projections[0].connect.p = 1.2), 'projections[0].connect.p', /probability in \[0, 1\], got 1.2/);
@@ -264,7 +264,7 @@ describe('inputs and monitors', () => {
   it('inputs', () => {
     expectOne((m) => (m.inputs[0].rate = -1), 'inputs[0].rate', /must be >= 0 Hz/);
     expectOne((m) => (m.inputs[0].target = 'P'), 'inputs[0].target', /cannot receive input/);
-    expectOne((m) => (m.inputs[1].target = 'T'), 'inputs[1].target', /current inputs target 'lif' populations/);
+    expectOne((m) => (m.inputs[1].target = 'T'), 'inputs[1].target', /has no input current: current inputs target 'lif', 'izhikevich'/);
     expectOne((m) => (m.inputs[1].stop = 5), 'inputs[1].stop', /must be >= start \(10 ms\), got 5 ms/);
     expectOne((m) => (m.inputs[1].start = 10.05), 'inputs[1].start', /not a whole number of time steps/);
     expectOne((m) => (m.inputs[1].neurons = [0, 10]), 'inputs[1].neurons[1]', /integer in \[0, 10\)/);

@@ -15,7 +15,7 @@ export const LIF_REFSTEPS = 9; // refractory steps, as a float holding an intege
 export const LIF_NPARAMS = 10;
 
 /**
- * Izhikevich parameter block (kernels assembly/izhikevich.ts; built by src/network/izhikevich.ts).
+ * Izhikevich parameter block (kernels assembly/izhikevich.ts; built by src/neurons/izhikevich/model.ts).
  * MUST MATCH assembly/layout.ts.
  */
 export const IZH_A = 0; //       recovery time scale, 1/ms

@@ -7,26 +7,16 @@
 import type {
   BuiltInput, BuiltPopulation, InputSpec, ModelSpec, MonitorSpec, NetworkPlan, PopulationSpec, ValueSpec,
 } from '../core/types.ts';
-import {
-  LIF_A, LIF_B, LIF_NPARAMS, LIF_P11E, LIF_P11I, LIF_P21E, LIF_P21I, LIF_REFSTEPS, LIF_VREST, LIF_VRESET, LIF_VTH,
-} from '../core/layout.ts';
 import { ModelError } from './errors.ts';
-import {
-  checkModel, DEFAULT_DURATION, DEFAULT_SEED, LIF_DEFAULTS, THRESHOLD_DEFAULT_MU,
-  type CheckedPopulation,
-} from './validate.ts';
+import { checkModel, DEFAULT_DURATION, DEFAULT_SEED, type CheckedPopulation } from './validate.ts';
+import { neuronModel } from '../neurons/index.ts';
 import { estimateChecked, tooLargeMessage } from './estimate.ts';
-import {
-  at, perNeuron, poissonTable, poissonThreshold, stepWindow, toSteps,
-} from './values.ts';
+import { perNeuron, poissonTable, stepWindow, toSteps } from './values.ts';
 import { planProjection } from './plan.ts';
 import { resolveNeuronValues } from './expr.ts';
 import { planEquationPopulation, scaleValueSpec } from '../equations/population.ts';
-import { buildIzhikevich, buildNoiseInput } from './izhikevich.ts';
-import {
-  initialStream, LIF_PARAM_NAMES, paramStream, poissonInputStream, populationStream, LIF_EXP_VARS,
-  randomDriveStream,
-} from './streams.ts';
+import { buildNoiseInput } from './noise-input.ts';
+import { initialStream, paramStream, poissonInputStream, populationStream, randomDriveStream } from './streams.ts';
 
 export interface PlanOptions {
   /** overrides the model's seed (integer 0..2^32-1); default spec.seed, else 1 */
@@ -109,47 +99,6 @@ export function planNetwork(spec: ModelSpec, opts: PlanOptions = {}): NetworkPla
 // ---------------------------------------------------------------------------------------------
 
 
-/**
- * Exact propagator of an exponentially decaying synaptic current into v over one step dt, per nA:
- *   P21 = (1/cm) * tau_m*tau_s/(tau_s - tau_m) * (exp(-dt/tau_s) - exp(-dt/tau_m))
- *       = (dt/cm) * exp(-dt/tau_m) * expm1(x)/x,   x = dt/tau_m - dt/tau_s
- * written without cancellation: expm1(x)/x for 1e-5 <= |x| < 1, its series 1 + x/2 + x^2/6 below
- * (so tau_s = tau_m gives the limit (dt/cm) exp(-dt/tau_m) exactly, and nearby values are
- * continuous), and the direct difference for |x| >= 1 (no cancellation, no overflow).
- */
-export function lifP21(dt: number, tauM: number, tauS: number, cm: number): number {
-  const x = dt / tauM - dt / tauS;
-  const ax = Math.abs(x);
-  if (ax >= 1) return ((dt / cm) * (Math.exp(-dt / tauS) - Math.exp(-dt / tauM))) / x;
-  const f = ax < 1e-5 ? 1 + x / 2 + (x * x) / 6 : Math.expm1(x) / x;
-  return (dt / cm) * Math.exp(-dt / tauM) * f;
-}
-
-/** The LIF parameter block (layout.ts) of one neuron, in double precision, into out[j*stride + i]. */
-export function lifBlock(
-  dt: number, p: { tau_m: number; cm: number; v_rest: number; v_thresh: number; v_reset: number; tau_refrac: number; tau_syn_e: number; tau_syn_i: number },
-  out: Float32Array, i: number, stride: number,
-): void {
-  const A = -Math.expm1(-dt / p.tau_m);
-  out[LIF_A * stride + i] = A;
-  out[LIF_B * stride + i] = (p.tau_m / p.cm) * A;
-  out[LIF_P21E * stride + i] = lifP21(dt, p.tau_m, p.tau_syn_e, p.cm);
-  out[LIF_P21I * stride + i] = lifP21(dt, p.tau_m, p.tau_syn_i, p.cm);
-  out[LIF_P11E * stride + i] = Math.exp(-dt / p.tau_syn_e);
-  out[LIF_P11I * stride + i] = Math.exp(-dt / p.tau_syn_i);
-  out[LIF_VREST * stride + i] = p.v_rest;
-  out[LIF_VTH * stride + i] = p.v_thresh;
-  out[LIF_VRESET * stride + i] = p.v_reset;
-  out[LIF_REFSTEPS * stride + i] = toSteps(p.tau_refrac, dt);
-}
-
-function toF32(v: number | Float64Array, n: number): Float32Array {
-  const out = new Float32Array(n);
-  if (typeof v === 'number') out.fill(v);
-  else out.set(v);
-  return out;
-}
-
 function buildPopulation(spec: ModelSpec, ps: PopulationSpec, cp: CheckedPopulation, dt: number, seed: number): BuiltPopulation {
   const n = cp.size;
   const k = cp.index;
@@ -162,92 +111,9 @@ function buildPopulation(spec: ModelSpec, ps: PopulationSpec, cp: CheckedPopulat
   };
   if (cp.type) pop.type = cp.type;
   if (cp.sheet) pop.sheet = { columns_x: cp.sheet.columns_x, columns_y: cp.sheet.columns_y, spacing: cp.sheet.spacing };
-  if (cp.model === 'lif') {
-    pop.synapse = cp.synapse;
-    const v: Record<string, number | Float64Array> = {};
-    LIF_PARAM_NAMES.forEach((name, j) => {
-      v[name] = perNeuron(params[name], LIF_DEFAULTS[name], seed, paramStream(k, j), n, `${path}.params.${name}`);
-    });
-    const blockNames = LIF_PARAM_NAMES.filter((x) => x !== 'i_offset');
-    const hetero = blockNames.some((name) => typeof v[name] !== 'number');
-    const one = (i: number) => ({
-      tau_m: at(v.tau_m, i), cm: at(v.cm, i), v_rest: at(v.v_rest, i), v_thresh: at(v.v_thresh, i), v_reset: at(v.v_reset, i),
-      tau_refrac: at(v.tau_refrac, i), tau_syn_e: at(v.tau_syn_e, i), tau_syn_i: at(v.tau_syn_i, i),
-    });
-    if (!hetero) {
-      pop.params = new Float32Array(LIF_NPARAMS);
-      lifBlock(dt, one(0), pop.params, 0, 1);
-    } else {
-      const block = new Float32Array(LIF_NPARAMS * n);
-      for (let i = 0; i < n; i++) lifBlock(dt, one(i), block, i, n);
-      // every neuron's block equal after rounding to float32: store it once
-      let same = true;
-      for (let j = 0; j < LIF_NPARAMS && same; j++) {
-        const row = j * n;
-        for (let i = 1; i < n; i++) if (block[row + i] !== block[row]) { same = false; break; }
-      }
-      if (same) {
-        pop.params = new Float32Array(LIF_NPARAMS);
-        for (let j = 0; j < LIF_NPARAMS; j++) pop.params[j] = block[j * n];
-      } else {
-        pop.params = block;
-        pop.hetero = true;
-      }
-    }
-    pop.bias = toF32(v.i_offset, n);
-    // initial state: v defaults to v_rest, ie and ii to 0
-    const vars = cp.synapse === 'delta' ? ['v'] : (LIF_EXP_VARS as readonly string[]);
-    vars.forEach((name, j) => {
-      const dflt = name === 'v' ? v.v_rest : 0;
-      const x = init[name] === undefined ? dflt : perNeuron(init[name], 0, seed, initialStream(k, j), n, `${path}.initial.${name}`);
-      pop.initial[name] = toF32(x, n);
-    });
-  } else if (cp.model === 'izhikevich') {
-    pop.synapse = cp.synapse;
-    buildIzhikevich(pop, params, init, dt, seed, path);
-  } else if (cp.model === 'threshold') {
-    const mu = perNeuron(params.mu, THRESHOLD_DEFAULT_MU, seed, paramStream(k, 0), n, `${path}.params.mu`);
-    pop.params = typeof mu === 'number' ? Float32Array.of(mu) : Float32Array.from(mu);
-    pop.hetero = pop.params.length > 1;
-    const s = perNeuron(init.n, 0, seed, initialStream(k, 0), n, `${path}.initial.n`);
-    const st = new Int32Array(n);
-    if (typeof s === 'number') st.fill(s);
-    else for (let i = 0; i < n; i++) st[i] = s[i];
-    pop.initial.n = st;
-  } else if (cp.model === 'poisson') {
-    const rate = perNeuron(params.rate, 0, seed, paramStream(k, 0), n, `${path}.params.rate`);
-    if (typeof rate === 'number') pop.poissonThreshold = Uint32Array.of(poissonThreshold(rate, dt));
-    else {
-      const thr = new Uint32Array(n);
-      for (let i = 0; i < n; i++) thr[i] = poissonThreshold(rate[i], dt);
-      pop.poissonThreshold = thr;
-    }
-    pop.hetero = pop.poissonThreshold.length > 1;
-    Object.assign(pop, stepWindow(params, dt));
-  } else {
-    const times = (params.spike_times ?? []) as unknown as ArrayLike<ArrayLike<number>>;
-    let total = 0;
-    for (let i = 0; i < n; i++) total += times[i].length;
-    const st = new Int32Array(total);
-    const idx = new Int32Array(total);
-    const order = new Uint32Array(total);
-    let e = 0;
-    for (let i = 0; i < n; i++) {
-      const row = times[i];
-      for (let j = 0; j < row.length; j++, e++) {
-        st[e] = toSteps(row[j], dt);
-        idx[e] = i;
-        order[e] = e;
-      }
-    }
-    order.sort((a, b) => st[a] - st[b] || idx[a] - idx[b]);
-    pop.generatorSteps = new Int32Array(total);
-    pop.generatorIndices = new Int32Array(total);
-    for (let j = 0; j < total; j++) {
-      pop.generatorSteps[j] = st[order[j]];
-      pop.generatorIndices[j] = idx[order[j]];
-    }
-  }
+  // the model's parameters and initial state (src/neurons/<model>/model.ts)
+  if (cp.synapse) pop.synapse = cp.synapse;
+  neuronModel(cp.model).rules!.build(pop, params, init, dt, seed, path);
   return pop;
 }
 

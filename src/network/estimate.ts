@@ -26,7 +26,7 @@
  * fixed_total_number from a description; exact from a plan).
  */
 import type { ConnectSpec, InputSpec, ModelSpec, NetworkPlan, PopulationSpec } from '../core/types.ts';
-import { ARENA_ALIGN, LIF_NPARAMS, sliceOf } from '../core/layout.ts';
+import { ARENA_ALIGN, sliceOf } from '../core/layout.ts';
 import { bucketBytes, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
 import { ModelError } from './errors.ts';
 import { checkModel, type CheckedModel, type CheckedPopulation } from './validate.ts';
@@ -34,9 +34,7 @@ import type { CompiledModel } from '../equations/model.ts';
 import { equationAllocations } from '../equations/runtime.ts';
 import { neuronModel } from '../neurons/index.ts';
 import { analysisOf, compilePopulationModel, equationModelOf, kernelName, mergedParameters } from '../equations/population.ts';
-import { isUniformValue, poissonTable } from './values.ts';
-import { LIF_PARAM_NAMES } from './streams.ts';
-import { izhikevichStateBytes } from './izhikevich.ts';
+import { poissonTable } from './values.ts';
 
 /** Bytes of one projection in one arena. */
 export interface ProjectionEstimate {
@@ -246,20 +244,9 @@ function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
       bytes: (m: number): number => {
         const params = (ps.params ?? {}) as Record<string, unknown>;
         let b = buf(m * 4); // spikes
-        if (cp.model === 'lif') {
-          b += (cp.synapse === 'delta' ? 3 : 5) * buf(m * 4);
-          const hetero = LIF_PARAM_NAMES.some((name) => name !== 'i_offset' && params[name] !== undefined && !isUniformValue(params[name] as never));
-          b += buf(LIF_NPARAMS * (hetero ? m : 1) * 4);
-        } else if (cp.model === 'izhikevich') {
-          b += izhikevichStateBytes(m, cp.synapse, params, buf);
-        } else if (cp.model === 'threshold') {
-          b += buf(m * 4);
-          b += buf((params.mu === undefined || isUniformValue(params.mu as never) ? 1 : m) * 4);
-        } else if (cp.model === 'poisson') {
-          b += buf((isUniformValue(params.rate as never) ? 1 : m) * 4);
-        } else if (cp.model === 'equations') {
-          b += equationBytes(compiledOf(spec, ps, cp), m);
-        }
+        // the model's own bytes (src/neurons/<model>/model.ts), or its equations' operands
+        if (cp.model === 'equations') b += equationBytes(compiledOf(spec, ps, cp), m);
+        else b += neuronModel(cp.model).rules!.specBytes(m, params, cp.synapse, buf);
         return b;
       },
     };

@@ -1,10 +1,12 @@
 /** src/network: model description → built network (validation, parameters, connectivity). */
 export { ModelError, formatIssues, type ModelIssue } from './errors.ts';
 export {
-  validateModel, checkModel, stateVariables, channelsOf, LIF_DEFAULTS, THRESHOLD_DEFAULT_MU, DEFAULT_DURATION,
+  validateModel, checkModel, stateVariables, channelsOf, DEFAULT_DURATION,
   DEFAULT_SEED, type CheckedModel,
 } from './validate.ts';
-export { planNetwork, lifP21, lifBlock, type PlanOptions } from './build.ts';
+export { planNetwork, type PlanOptions } from './build.ts';
+export { lifP21, lifBlock, LIF_DEFAULTS } from '../neurons/lif/model.ts';
+export { THRESHOLD_DEFAULT_MU } from '../neurons/threshold/model.ts';
 export { planProjection } from './plan.ts';
 export {
   estimateNetwork, estimateShards, type NetworkEstimate, type ShardsEstimate, type ShardEstimate, type ProjectionEstimate,
@@ -20,5 +22,5 @@ export {
 export {
   buildIzhikevich, izhikevichBlock, IZHIKEVICH_DEFAULTS, IZHIKEVICH_DEFAULT_V, IZHIKEVICH_SCHEMES, izhikevichStateVariables,
   schemeCode,
-} from './izhikevich.ts';
+} from '../neurons/izhikevich/model.ts';
 export { parseExpr, evalExpr, exprBounds, exprVariables, resolveNeuronValues, ExprSyntaxError, type ExprNode } from './expr.ts';

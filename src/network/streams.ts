@@ -58,7 +58,7 @@ export const LIF_EXP_VARS = ['v', 'ie', 'ii'] as const;
 export const LIF_DELTA_VARS = ['v'] as const;
 export const THRESHOLD_VARS = ['n'] as const;
 
-// Izhikevich neurons, noise inputs and per-neuron variables (src/network/izhikevich.ts, expr.ts)
+// Izhikevich neurons, noise inputs and per-neuron variables (src/neurons/izhikevich/model.ts, src/network/noise-input.ts, expr.ts)
 export const STREAM_NOISE_INPUT = 0x90000;
 export const STREAM_RANDOM_VAR = 0xa0000;
 export const STREAM_PRUNING = 0xd0000;

@@ -10,6 +10,8 @@ import type { ConnectSpec, EquationModelSpec, NeuronKind, NeuronModelName, Plann
 import type { ModelAnalysis } from '../equations/compile.ts';
 import { EquationError } from '../equations/errors.ts';
 import type { CompiledModel } from '../equations/model.ts';
+import { neuronModel } from '../neurons/index.ts';
+import type { ModelRules, SynapseKind } from '../neurons/types.ts';
 import {
   analysisOf, compilePopulationModel, drawCount, equationIssues, equationModelOf, MAX_DRAWS, mergedParameters, onPreOf, quantityValue,
 } from '../equations/population.ts';
@@ -21,33 +23,14 @@ import {
   DEFAULT_SPACING, distanceDelaySteps, MAX_OFFSET_TABLE, MAX_RADIUS_COLUMNS, maxProjectionDistance, offsetTableSize, reachableColumns,
   spatialParams, type SpatialParams,
 } from './sheet.ts';
-import {
-  LIF_PARAM_NAMES, MAX_INPUTS, MAX_POPULATIONS, MAX_PROJECTIONS, THRESHOLD_PARAM_NAMES,
-  POISSON_PARAM_NAMES, SPIKE_GENERATOR_PARAM_NAMES,
-} from './streams.ts';
+import { MAX_INPUTS, MAX_POPULATIONS, MAX_PROJECTIONS } from './streams.ts';
 import { checkExprValue, checkRandomVars, isExprSpec, type Interval } from './expr.ts';
-import {
-  checkIzhikevichParams, checkNoiseInput, currentUnit, IZHIKEVICH_DEFAULT_SYNAPSE, izhikevichStateVariables, NOISE_INPUT_FIELDS,
-} from './izhikevich.ts';
+import { checkNoiseInput, NOISE_INPUT_FIELDS } from './noise-input.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Defaults (documented in docs/model-format.md)
 // ---------------------------------------------------------------------------------------------
 
-/** PyNN IF_curr_exp defaults: ms, nF, mV, nA. */
-export const LIF_DEFAULTS: Readonly<Record<(typeof LIF_PARAM_NAMES)[number], number>> = {
-  tau_m: 20,
-  cm: 1,
-  v_rest: -65,
-  v_thresh: -50,
-  v_reset: -65,
-  tau_refrac: 0.1,
-  tau_syn_e: 5,
-  tau_syn_i: 5,
-  i_offset: 0,
-};
-/** Threshold units: default threshold (a unit with one active input of weight 1 becomes active). */
-export const THRESHOLD_DEFAULT_MU = 1;
 /** Default duration of a run, ms. */
 export const DEFAULT_DURATION = 1000;
 /** Default seed when neither the options nor the model give one. */
@@ -93,26 +76,22 @@ const MONITOR_FIELDS: Record<string, readonly string[]> = {
   rate: ['type', 'population'],
   synapses: ['type', 'projection', 'every_ms'],
 };
-const LIF_UNITS: Record<string, string> = {
-  tau_m: 'ms', cm: 'nF', v_rest: 'mV', v_thresh: 'mV', v_reset: 'mV', tau_refrac: 'ms', tau_syn_e: 'ms', tau_syn_i: 'ms', i_offset: 'nA',
-};
 /** At most this many issues per array (then one summary line). */
 const MAX_ARRAY_ISSUES = 3;
 
 /** State variables of a model (initial values and state monitors). */
 export function stateVariables(model: NeuronModelName, synapse: 'exp' | 'delta' | undefined): string[] {
-  if (model === 'lif') return synapse === 'delta' ? ['v'] : ['v', 'ie', 'ii'];
-  if (model === 'izhikevich') return izhikevichStateVariables(synapse);
-  if (model === 'threshold') return ['n'];
-  return [];
+  return neuronModel(model).rules!.stateVariables(synapse);
 }
 
-/** Number of ring-buffer channels of a population. */
+/** Number of ring-buffer channels of a population of a built-in model. */
 export function channelsOf(model: NeuronModelName, synapse: 'exp' | 'delta' | undefined): number {
-  if (model === 'lif') return synapse === 'delta' ? 1 : 2;
-  if (model === 'izhikevich') return synapse === 'exp' ? 2 : 1; // default synapse 'delta'
-  if (model === 'threshold') return 1;
-  return 0;
+  return neuronModel(model).rules!.channels(synapse);
+}
+
+/** The rules of a built-in model (src/neurons), or undefined for a model from equations or none. */
+function rulesOf(model: PlannedModelName | undefined): ModelRules | undefined {
+  return model === undefined || model === 'equations' ? undefined : neuronModel(model).rules!;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -668,8 +647,8 @@ class Checker {
       }
     }
     if (KINDS.includes(p.type as NeuronKind)) info.type = p.type as NeuronKind;
-    if (info.model === 'lif') info.synapse = p.synapse === 'delta' ? 'delta' : 'exp';
-    if (info.model === 'izhikevich') info.synapse = p.synapse === 'exp' || p.synapse === 'delta' ? p.synapse : IZHIKEVICH_DEFAULT_SYNAPSE;
+    const syn = rulesOf(info.model)?.synapses ?? [];
+    if (syn.length) info.synapse = syn.includes(p.synapse as SynapseKind) ? (p.synapse as SynapseKind) : syn[0];
     info.hasSheet = p.sheet !== undefined;
     if (isObj(p.sheet) && info.size !== undefined) {
       const { columns_x: cx, columns_y: cy, spacing } = p.sheet;
@@ -746,8 +725,8 @@ class Checker {
     if (p.type !== undefined && !info.type) this.err(`${path}.type`, `must be 'excitatory' or 'inhibitory', got ${describe(p.type)}`);
     if (p.synapse !== undefined) {
       if (p.synapse !== 'exp' && p.synapse !== 'delta') this.err(`${path}.synapse`, `must be 'exp' or 'delta', got ${describe(p.synapse)}`);
-      else if (info.model && info.model !== 'lif' && info.model !== 'izhikevich')
-        this.err(`${path}.synapse`, `only applies to model 'lif' or 'izhikevich' (this population is '${info.model}')`);
+      else if (info.model && !rulesOf(info.model)?.synapses.length)
+        this.err(`${path}.synapse`, `only applies to models ${quoteList(MODELS.filter((m) => neuronModel(m).rules!.synapses.length))} (this population is '${info.model}')`);
     }
     const model = info.model;
     const size = info.size;
@@ -761,75 +740,14 @@ class Checker {
     if (params !== undefined && !isObj(params)) this.err(`${path}.params`, `must be an object, got ${describe(params)}`);
     const pr: Obj = isObj(params) ? params : {};
     const ppath = `${path}.params`;
-    if (model === 'lif') {
-      this.fields(pr, LIF_PARAM_NAMES, ppath, "a 'lif' population's params");
-      const pv: Record<string, PV | undefined> = {};
-      for (const k of LIF_PARAM_NAMES) {
-        if (pr[k] === undefined) continue;
-        if ((k === 'tau_syn_e' || k === 'tau_syn_i') && info.synapse === 'delta') {
-          this.err(`${ppath}.${k}`, `only used with synapse 'exp' (this population has synapse 'delta')`);
-          continue;
-        }
-        const opts = perNeuron(LIF_UNITS[k]);
-        if (k === 'tau_refrac') opts.noDist = 'the refractory period must be a whole number of steps: give a number or an array';
-        pv[k] = this.value(pr[k], `${ppath}.${k}`, opts);
-      }
-      for (const k of ['tau_m', 'cm', 'tau_syn_e', 'tau_syn_i'] as const) {
-        const v = pv[k];
-        if (v) this.constrain(v, `${ppath}.${k}`, (x) => x > 0, `must be > 0 ${LIF_UNITS[k]}`, LIF_UNITS[k]);
-      }
-      const tr = pv.tau_refrac;
-      if (tr && this.constrain(tr, `${ppath}.tau_refrac`, (x) => x >= 0, 'must be >= 0 ms', 'ms') && this.dt !== undefined) {
-        const dt = this.dt;
-        this.constrain(tr, `${ppath}.tau_refrac`, (x) => onGrid(x, dt), `must be a whole number of time steps (dt = ${dt} ms)`, 'ms');
-      }
-      // v_reset < v_thresh
-      const vr = pr.v_reset === undefined ? constPV(LIF_DEFAULTS.v_reset) : pv.v_reset;
-      const vt = pr.v_thresh === undefined ? constPV(LIF_DEFAULTS.v_thresh) : pv.v_thresh;
-      if (vr && vt) this.resetBelowThreshold(vr, vt, `${ppath}.v_reset`);
-    } else if (model === 'izhikevich') {
-      checkIzhikevichParams(this, pr, ppath, info.synapse, perNeuron);
-    } else if (model === 'threshold') {
-      this.fields(pr, THRESHOLD_PARAM_NAMES, ppath, "a 'threshold' population's params");
-      if (pr.mu !== undefined) this.value(pr.mu, `${ppath}.mu`, perNeuron(''));
-    } else if (model === 'poisson') {
-      this.fields(pr, POISSON_PARAM_NAMES, ppath, "a 'poisson' population's params");
-      if (pr.rate === undefined) this.err(`${ppath}.rate`, 'is required (firing rate of each neuron, Hz)');
-      else {
-        const v = this.value(pr.rate, `${ppath}.rate`, perNeuron('Hz'));
-        if (v) this.constrain(v, `${ppath}.rate`, (x) => x >= 0, 'must be >= 0 Hz', 'Hz');
-      }
-      // active in [start, stop) (NEST poisson_generator's start and stop)
-      this.timeWindow(pr, ppath);
-    } else if (model === 'spike_generator') {
-      this.fields(pr, SPIKE_GENERATOR_PARAM_NAMES, ppath, "a 'spike_generator' population's params");
-      if (pr.spike_times === undefined) this.err(`${ppath}.spike_times`, 'is required (one array of spike times in ms per neuron)');
-      else this.spikeTimes(pr.spike_times, `${ppath}.spike_times`, size);
-    }
     if (p.parameters !== undefined && model !== 'equations')
       this.err(`${path}.parameters`, `belongs to a population of a model from equations; a '${model ?? '?'}' population takes params`);
 
-    // initial state
+    // the model's own params and initial state (src/neurons/<model>/model.ts), or its equations
     const init = p.initial;
+    if (init !== undefined && !isObj(init)) this.err(`${path}.initial`, `must be an object, got ${describe(init)}`);
     if (model === 'equations') this.equationPopulation(p, path, info, perNeuron);
-    else if (init !== undefined) {
-      if (!isObj(init)) this.err(`${path}.initial`, `must be an object, got ${describe(init)}`);
-      else if (model) {
-        const vars = stateVariables(model as NeuronModelName, info.synapse);
-        if (vars.length === 0)
-          for (const k of Object.keys(init)) this.err(`${path}.initial.${k}`, `a '${model}' population has no state variables to initialise`);
-        else this.fields(init, vars, `${path}.initial`, `the initial state of a '${model}'${info.synapse ? ` (synapse '${info.synapse}')` : ''} population`);
-        for (const k of vars) {
-          if (init[k] === undefined) continue;
-          const ipath = `${path}.initial.${k}`;
-          if (k === 'n') {
-            const v = this.value(init[k], ipath, { ...perNeuron(''), noDist: undefined });
-            if (v && (v.kind === 'uniform' || v.kind === 'normal' || v.kind === 'expr')) this.err(ipath, "must be 0 or 1: a number, an array or {dist: 'bernoulli', p}");
-            else if (v) this.constrain(v, ipath, (x) => x === 0 || x === 1, 'must be 0 or 1', '');
-          } else this.value(init[k], ipath, perNeuron(k === 'v' ? 'mV' : currentUnit(model, info.synapse)));
-        }
-      }
-    }
+    else if (model) rulesOf(model)!.check(this, pr, ppath, isObj(init) ? init : undefined, `${path}.initial`, info.synapse, perNeuron, size);
 
     if (this.issues.length === before && info.name && size !== undefined && model) {
       this.pops[i] = {
@@ -840,6 +758,11 @@ class Checker {
         ...(info.sheet ? { sheet: info.sheet } : {}),
       };
     }
+  }
+
+  /** The built-in models that take `what`, quoted, for messages. */
+  private receivers(what: keyof ModelRules['receives']): string {
+    return quoteList(MODELS.filter((m) => neuronModel(m).rules!.receives[what]));
   }
 
   /**
@@ -1021,8 +944,9 @@ class Checker {
     }
     const src = p.source === undefined ? (this.err(`${path}.source`, 'is required (a population name)'), undefined) : this.popRef(p.source, `${path}.source`);
     const tgt = p.target === undefined ? (this.err(`${path}.target`, 'is required (a population name)'), undefined) : this.popRef(p.target, `${path}.target`);
-    if (tgt?.model === 'poisson' || tgt?.model === 'spike_generator')
-      this.err(`${path}.target`, `population "${tgt.name}" is a ${tgt.model === 'poisson' ? 'Poisson source' : 'spike generator'} and cannot receive synapses (targets must be 'lif', 'izhikevich', 'threshold' or a model from equations)`);
+    const tRules = rulesOf(tgt?.model);
+    if (tgt && tRules && !tRules.receives.synapses)
+      this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) is a source and cannot receive synapses (targets must be ${this.receivers('synapses')} or a model from equations)`);
     const eqTarget = tgt?.model === 'equations' ? this.equationTarget(tgt, p.on_pre, path) : undefined;
     if (p.on_pre !== undefined && tgt?.model !== undefined && tgt.model !== 'equations')
       this.err(`${path}.on_pre`, `applies to a target from equations; population "${tgt.name}" is '${tgt.model}'`);
@@ -1038,7 +962,7 @@ class Checker {
     else count = this.connect(conn, `${path}.connect`, src, tgt, same);
 
     // weight
-    const wUnit = tgt?.model === 'lif' ? (tgt.synapse === 'delta' ? 'mV' : 'nA') : eqTarget ? eqTarget.unit : '';
+    const wUnit = tRules ? tRules.inputUnit(tgt!.synapse) : eqTarget ? eqTarget.unit : '';
     const arrayCount = count === undefined ? undefined : count.fixed ? count.count : null;
     const rule = isObj(conn) && typeof conn.rule === 'string' ? conn.rule : '?';
     const synOpts = (unit: string): ValueOpts => ({
@@ -1072,7 +996,7 @@ class Checker {
     let channel = 0;
     if (p.receptor !== undefined && !KINDS.includes(p.receptor as NeuronKind))
       this.err(`${path}.receptor`, `must be 'excitatory' or 'inhibitory', got ${describe(p.receptor)}`);
-    else if ((tgt?.model === 'lif' || tgt?.model === 'izhikevich') && tgt.synapse === 'exp') {
+    else if (tRules && tRules.channels(tgt!.synapse) === 2) {
       const r = (p.receptor as NeuronKind | undefined) ?? src?.type ?? (w ? signKind(w) : undefined);
       if (r) channel = r === 'inhibitory' ? 1 : 0;
       else if (w && src)
@@ -1448,8 +1372,8 @@ class Checker {
     if (tgt?.model === 'equations' && x.type !== 'poisson')
       this.err(`${path}.target`, `population "${tgt.name}" is a model from equations, which takes 'poisson' inputs (with on_pre); write noise as xi and currents as parameters in its equations`);
     if (x.type === 'poisson') {
-      if (tgt && tgt.model !== undefined && tgt.model !== 'lif' && tgt.model !== 'izhikevich' && tgt.model !== 'threshold' && tgt.model !== 'equations')
-        this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) cannot receive input: targets must be 'lif', 'izhikevich', 'threshold' or a model from equations`);
+      if (tgt && tgt.model !== undefined && tgt.model !== 'equations' && !rulesOf(tgt.model)!.receives.poisson)
+        this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) cannot receive input: targets must be ${this.receivers('poisson')} or a model from equations`);
       if (tgt?.model === 'equations') {
         eqTarget = this.equationTarget(tgt, x.on_pre, path);
         if (eqTarget) channel = eqTarget.channel;
@@ -1462,21 +1386,22 @@ class Checker {
         else if (rate !== undefined && this.dt !== undefined && (rate * this.dt) / 1000 > MAX_POISSON_LAMBDA)
           this.err(`${path}.rate`, `${rate} Hz gives ${(rate * this.dt) / 1000} expected events per step, more than ${MAX_POISSON_LAMBDA}`);
       }
-      const unit = tgt?.model === 'lif' ? (tgt.synapse === 'delta' ? 'mV' : 'nA') : eqTarget ? eqTarget.unit : '';
+      const tr = rulesOf(tgt?.model);
+      const unit = tr ? tr.inputUnit(tgt!.synapse) : eqTarget ? eqTarget.unit : '';
       let weight: number | undefined;
       if (x.weight === undefined) this.err(`${path}.weight`, `is required (weight of each input spike${unit ? `, ${unit}` : ''})`);
       else weight = this.num(x.weight, `${path}.weight`, `a number${unit ? ` (${unit})` : ''}`);
       if (x.receptor !== undefined && !KINDS.includes(x.receptor as NeuronKind))
         this.err(`${path}.receptor`, `must be 'excitatory' or 'inhibitory', got ${describe(x.receptor)}`);
-      else if ((tgt?.model === 'lif' || tgt?.model === 'izhikevich') && tgt.synapse === 'exp') {
+      else if (tr && tr.channels(tgt!.synapse) === 2) {
         const r = (x.receptor as NeuronKind | undefined) ?? (weight !== undefined ? (weight < 0 ? 'inhibitory' : 'excitatory') : undefined);
         channel = r === 'inhibitory' ? 1 : 0;
       }
     } else if (x.type === 'noise') {
       channel = checkNoiseInput(this, x, path, tgt);
     } else {
-      if (tgt && tgt.model !== undefined && tgt.model !== 'lif' && tgt.model !== 'izhikevich')
-        this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) has no input current: current inputs target 'lif' populations (or 'izhikevich')`);
+      if (tgt && tgt.model !== undefined && tgt.model !== 'equations' && !rulesOf(tgt.model)!.receives.current)
+        this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) has no input current: current inputs target ${this.receivers('current')}`);
       if (x.amplitude === undefined) this.err(`${path}.amplitude`, 'is required (nA)');
       else this.num(x.amplitude, `${path}.amplitude`, 'a number (nA)');
       if (x.neurons !== undefined && x.neurons !== null) this.indices(x.neurons, `${path}.neurons`, tgt?.size, `neurons of "${tgt?.name}"`);
@@ -1498,10 +1423,10 @@ class Checker {
         const tp = typeof x.target === 'string' ? `${path}.target` : `${path}.target[${k}]`;
         const tgt = this.popRef(n, tp);
         if (!tgt) return;
-        if (tgt.model !== undefined && tgt.model !== 'lif' && tgt.model !== 'izhikevich' && tgt.model !== 'threshold')
-          this.err(tp, `population "${tgt.name}" (${tgt.model}) cannot receive a random drive: targets must be 'lif', 'izhikevich' or 'threshold'`);
+        if (tgt.model !== undefined && !rulesOf(tgt.model)?.receives.randomDrive)
+          this.err(tp, `population "${tgt.name}" (${tgt.model}) cannot receive a random drive: targets must be ${this.receivers('randomDrive')}`);
         else if (targets.some((t) => t.target === tgt.index)) this.err(tp, `population "${tgt.name}" is listed twice`);
-        const two = (tgt.model === 'lif' || tgt.model === 'izhikevich') && tgt.synapse === 'exp';
+        const two = rulesOf(tgt.model)?.channels(tgt.synapse) === 2;
         targets.push({ target: tgt.index, channel: two && x.receptor === 'inhibitory' ? 1 : 0 });
       });
     }
@@ -1573,9 +1498,6 @@ function isPosInt(x: unknown): x is number {
   return typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= MAX_SIZE;
 }
 
-function constPV(x: number): PV {
-  return { kind: 'const', spec: x, lo: x, hi: x };
-}
 
 function hasNonFinite(o: Obj): boolean {
   for (const k of Object.keys(o)) {

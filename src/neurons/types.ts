@@ -5,7 +5,9 @@
  * (src/neurons/index.ts) and name no model themselves.
  */
 import type { GeneratedKernel, Kernels } from '../backend/types.ts';
-import type { BuiltPopulation, PlannedModelName } from '../core/types.ts';
+import type { BuiltPopulation, PlannedModelName, ValueSpec } from '../core/types.ts';
+import type { CheckerLike } from '../network/expr.ts';
+import type { PV, ValueOpts } from '../network/validate.ts';
 
 /** What a population's slice gets when a shard lays it out. */
 export interface SliceContext {
@@ -69,4 +71,44 @@ export interface NeuronModel {
   stateVariables(pop: BuiltPopulation): string[];
   /** arena bytes of a slice of m neurons beyond its spikes and ring buffers, from the plan (`buf` rounds one buffer up to the alignment) */
   planBytes(pop: BuiltPopulation, m: number, buf: (bytes: number) => number): number;
+  /** the description side of a built-in model (null for models from equations, whose rules come from their equations) */
+  readonly rules: ModelRules | null;
+}
+
+export type SynapseKind = 'exp' | 'delta';
+
+/** What a model's rules use of the model-file checker (src/network/validate.ts's Checker). */
+export interface ModelChecker extends CheckerLike {
+  /** v_reset < v_thresh for every neuron (constants and arrays) */
+  resetBelowThreshold(vr: PV, vt: PV, path: string): void;
+  /** `start`/`stop` of an object, on the grid and ordered */
+  timeWindow(x: Record<string, unknown>, path: string): void;
+  /** one array of spike times (ms) per neuron */
+  spikeTimes(x: unknown, path: string, size: number | undefined): void;
+}
+
+/**
+ * The description side of a built-in model: what validate.ts, build.ts and estimate.ts need to
+ * check, plan and size a population of it. (A model from equations gets these from its equations:
+ * src/equations/population.ts.)
+ */
+export interface ModelRules {
+  /** the synapse types it takes, the default first; [] when `synapse` does not apply */
+  synapses: readonly SynapseKind[];
+  /** ring channels of its inputs (0: it receives nothing) */
+  channels(synapse: SynapseKind | undefined): number;
+  /** its state variables (initial values, state monitors) */
+  stateVariables(synapse: SynapseKind | undefined): string[];
+  /** the unit of its input: weights of projections and Poisson inputs, noise and drives ('' when unitless) */
+  inputUnit(synapse: SynapseKind | undefined): string;
+  /** the unit of an initial value */
+  initialUnit(variable: string, synapse: SynapseKind | undefined): string;
+  /** what may drive it */
+  receives: { synapses: boolean; poisson: boolean; noise: boolean; current: boolean; randomDrive: boolean };
+  /** check its params (`pr`, maybe empty) and initial values (`init`, an object) */
+  check(c: ModelChecker, pr: Record<string, unknown>, ppath: string, init: Record<string, unknown> | undefined, ipath: string, synapse: SynapseKind | undefined, perNeuron: (unit: string) => ValueOpts, size: number | undefined): void;
+  /** fill a planned population from its params and initial values (expressions resolved) */
+  build(pop: BuiltPopulation, params: Record<string, ValueSpec | undefined>, init: Record<string, ValueSpec | undefined>, dt: number, seed: number, path: string): void;
+  /** arena bytes of a slice of m neurons beyond its spikes and rings, from the description's params */
+  specBytes(m: number, params: Record<string, unknown>, synapse: SynapseKind | undefined, buf: (bytes: number) => number): number;
 }

@@ -1,5 +1,7 @@
 /** Helpers of the descriptors' runtimes: copying a slice of a planned population into the arena. */
 import type { BuiltPopulation } from '../core/types.ts';
+import type { PV, ValueOpts } from '../network/validate.ts';
+import type { ModelChecker, ModelRules, SynapseKind } from './types.ts';
 
 /** values[begin, begin + m) to the f32 (or i32/u32) array at `ptr` */
 export function writeSlice(a: Float32Array | Int32Array | Uint32Array, values: ArrayLike<number> & { subarray(b: number, e: number): ArrayLike<number> }, begin: number, m: number, ptr: number): void {
@@ -18,4 +20,35 @@ export function writeBlock(f32: Float32Array, pop: BuiltPopulation, np: number, 
   }
   const n = pop.size;
   for (let k = 0; k < np; k++) f32.set(p.subarray(k * n + begin, k * n + begin + m), (ptr >>> 2) + k * m);
+}
+
+/** A constant value as the checker describes it (bounds lo = hi = x). */
+export function constPV(x: number): PV {
+  return { kind: 'const', spec: x, lo: x, hi: x };
+}
+
+/** Values (a number or per-neuron values) as float32 per neuron. */
+export function toF32(v: number | Float64Array, n: number): Float32Array {
+  const out = new Float32Array(n);
+  if (typeof v === 'number') out.fill(v);
+  else out.set(v);
+  return out;
+}
+
+/**
+ * The `initial` object of a population of a built-in model: names among its state variables,
+ * each a value in the unit the model gives it (per neuron: numbers, arrays, distributions, { expr }).
+ */
+export function checkInitialValues(
+  c: ModelChecker, rules: ModelRules, model: string, init: Record<string, unknown> | undefined, ipath: string,
+  synapse: SynapseKind | undefined, perNeuron: (unit: string) => ValueOpts,
+): void {
+  if (init === undefined) return;
+  const vars = rules.stateVariables(synapse);
+  if (vars.length === 0) {
+    for (const k of Object.keys(init)) c.err(`${ipath}.${k}`, `a '${model}' population has no state variables to initialise`);
+    return;
+  }
+  c.fields(init, vars, ipath, `the initial state of a '${model}'${synapse ? ` (synapse '${synapse}')` : ''} population`);
+  for (const k of vars) if (init[k] !== undefined) c.value(init[k], `${ipath}.${k}`, perNeuron(rules.initialUnit(k, synapse)));
 }

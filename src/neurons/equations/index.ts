@@ -7,6 +7,8 @@ import type { NeuronModel, PopulationRuntime, SliceContext, StepContext, Views }
 
 export const equations: NeuronModel = {
   name: 'equations',
+  // its rules come from its equations (src/equations/population.ts, validate.ts)
+  rules: null,
   runtime(c: SliceContext): PopulationRuntime {
     const { pop } = c;
     if (!c.generated) throw new Error(`internal error: no generated kernel for population "${pop.name}"`);

@@ -2,15 +2,17 @@
  * `izhikevich` — Izhikevich (2003) neurons (PyNN Izhikevich, NEST izhikevich), scheme
  * 'izhikevich2003' (the paper's two half-steps of v) or 'euler', delta or exponential synapses;
  * bound to the hand-written kernels izhikevich_update / izhikevich_delta_update (assembly/izhikevich.ts
- * = src/backend/js/izhikevich.ts); parameters and validation in src/network/izhikevich.ts.
+ * = src/backend/js/izhikevich.ts); parameters and validation in ./model.ts.
  * Arena per slice: v, u, (ie, ii with 'exp' synapses), bias, and the parameter block.
  */
 import { IZH_NPARAMS } from '../../core/layout.ts';
+import { izhikevichRules } from './model.ts';
 import type { NeuronModel, PopulationRuntime, SliceContext, StateVar, StepContext, Views } from '../types.ts';
 import { writeBlock, writeSlice } from '../util.ts';
 
 export const izhikevich: NeuronModel = {
   name: 'izhikevich',
+  rules: izhikevichRules,
   runtime(c: SliceContext): PopulationRuntime {
     const { pop, m, begin } = c;
     const exp = pop.synapse === 'exp';

@@ -6,11 +6,13 @@
  * one per neuron when the parameters differ), in this order.
  */
 import { LIF_NPARAMS } from '../../core/layout.ts';
+import { lifRules } from './model.ts';
 import type { NeuronModel, PopulationRuntime, SliceContext, StateVar, StepContext, Views } from '../types.ts';
 import { writeBlock, writeSlice } from '../util.ts';
 
 export const lif: NeuronModel = {
   name: 'lif',
+  rules: lifRules,
   runtime(c: SliceContext): PopulationRuntime {
     const { pop, m, begin } = c;
     const exp = pop.synapse === 'exp';

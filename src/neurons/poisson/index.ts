@@ -4,11 +4,13 @@
  * poisson_update (assembly/inputs.ts = src/backend/js/inputs.ts). Arena per slice: the thresholds.
  */
 import { rngKey } from '../../core/rng.ts';
+import { poissonRules } from './model.ts';
 import type { NeuronModel, PopulationRuntime, SliceContext, StepContext, Views } from '../types.ts';
 import { writeSlice } from '../util.ts';
 
 export const poisson: NeuronModel = {
   name: 'poisson',
+  rules: poissonRules,
   runtime(c: SliceContext): PopulationRuntime {
     const { pop, m, begin } = c;
     const thr = c.alloc(c.part, (pop.hetero ? m : 1) * 4);

@@ -2,10 +2,12 @@
  * `spike_generator` — neurons that spike at given times (NEST spike_generator): the (step, index)
  * pairs of the slice, sorted by step, kept on the host; nothing in the arena.
  */
+import { spikeGeneratorRules } from './model.ts';
 import type { NeuronModel, PopulationRuntime, SliceContext, StepContext } from '../types.ts';
 
 export const spikeGenerator: NeuronModel = {
   name: 'spike_generator',
+  rules: spikeGeneratorRules,
   runtime(c: SliceContext): PopulationRuntime {
     const { pop, begin, m } = c;
     const allSteps = pop.generatorSteps!, allIdx = pop.generatorIndices!;

@@ -3,11 +3,13 @@
  * else 0; bound to the hand-written kernel threshold_update (assembly/threshold.ts =
  * src/backend/js/threshold.ts). Arena per slice: the state n (int32) and μ (one, or one per unit).
  */
+import { thresholdRules } from './model.ts';
 import type { NeuronModel, PopulationRuntime, SliceContext, StepContext, Views } from '../types.ts';
 import { writeSlice } from '../util.ts';
 
 export const threshold: NeuronModel = {
   name: 'threshold',
+  rules: thresholdRules,
   runtime(c: SliceContext): PopulationRuntime {
     const { pop, m, begin } = c;
     const state = c.alloc(c.part, m * 4);

@@ -1,8 +1,8 @@
 /**
- * Izhikevich (2003) populations and Gaussian noise inputs on the network side: defaults,
- * validation (called from validate.ts), the parameter block (src/core/layout.ts IZH_*), initial
- * state, the arena estimate, and the built noise input. Kernels: assembly/izhikevich.ts,
- * assembly/noise.ts (= src/backend/js/). Documented in docs/model-format.md.
+ * The description side of `izhikevich` (Izhikevich 2003; PyNN Izhikevich, NEST izhikevich):
+ * defaults, validation of a population's params, the parameter block (src/core/layout.ts IZH_*),
+ * initial state and the arena bytes. Kernels: assembly/izhikevich.ts (= src/backend/js/).
+ * Documented in docs/model-format.md.
  *
  *   v' = 0.04 v^2 + 5 v + 140 - u + I,  u' = a (b v - u);  if v >= v_peak: v = c, u = u + d
  *   I = bias + ring input of the step ('delta')  or  ie + ii + bias ('exp', currents decaying with
@@ -11,16 +11,18 @@
  *   scheme 'euler' (default): v += dt f, u += dt g, both at the old state
  * Currents (i_offset, weights, noise) are in the model's own unit, the I of the equation (mV/ms).
  */
-import type { BuiltInput, BuiltPopulation, NeuronKind, ValueSpec } from '../core/types.ts';
+import type { BuiltPopulation, ValueSpec } from '../../core/types.ts';
 import {
   IZH_A, IZH_B, IZH_C, IZH_D, IZH_NPARAMS, IZH_P11E, IZH_P11I, IZH_SCHEME_2003, IZH_SCHEME_EULER, IZH_VPEAK,
-} from '../core/layout.ts';
-import type { CheckerLike } from './expr.ts';
-import type { PV, ValueOpts } from './validate.ts';
-import { at, isArrayLike, isUniformValue, perNeuron, stepWindow, toSteps } from './values.ts';
+} from '../../core/layout.ts';
+import type { CheckerLike } from '../../network/expr.ts';
+import type { ModelRules } from '../types.ts';
+import { checkInitialValues } from '../util.ts';
+import type { PV, ValueOpts } from '../../network/validate.ts';
+import { at, isArrayLike, isUniformValue, perNeuron } from '../../network/values.ts';
 import {
-  IZHIKEVICH_DELTA_VARS, IZHIKEVICH_EXP_VARS, IZHIKEVICH_PARAM_NAMES, initialStream, noiseInputStream, paramStream,
-} from './streams.ts';
+  IZHIKEVICH_DELTA_VARS, IZHIKEVICH_EXP_VARS, IZHIKEVICH_PARAM_NAMES, initialStream, paramStream,
+} from '../../network/streams.ts';
 
 export type IzhikevichParam = (typeof IZHIKEVICH_PARAM_NAMES)[number];
 export type IzhikevichScheme = 'izhikevich2003' | 'euler';
@@ -46,8 +48,6 @@ export const IZHIKEVICH_DEFAULT_SYNAPSE = 'delta';
 const UNITS: Record<IzhikevichParam, string> = {
   a: '1/ms', b: '', c: 'mV', d: '', v_peak: 'mV', i_offset: '', tau_syn_e: 'ms', tau_syn_i: 'ms',
 };
-export const NOISE_INPUT_FIELDS = ['type', 'target', 'mean', 'std', 'receptor', 'start', 'stop'];
-
 /** State variables of an izhikevich population (initial values, state monitors). */
 export function izhikevichStateVariables(synapse: 'exp' | 'delta' | undefined): string[] {
   return synapse === 'exp' ? [...IZHIKEVICH_EXP_VARS] : [...IZHIKEVICH_DELTA_VARS];
@@ -130,39 +130,6 @@ function resetBelowPeak(c: CheckerLike, cv: PV, pk: PV, path: string): void {
   }
   if (!(cv.hi < pk.lo))
     c.err(path, `must be < v_peak for every neuron (after a spike v is reset to c), but c can reach ${cv.hi} mV and v_peak can be as low as ${pk.lo} mV`);
-}
-
-/** Unit of a current into a population (weights, noise), for messages. */
-export function currentUnit(model: string | undefined, synapse: string | undefined): string {
-  if (model === 'lif') return synapse === 'delta' ? 'mV' : 'nA';
-  if (model === 'izhikevich') return 'current units of the model';
-  return '';
-}
-
-/**
- * Check a noise input (fields, target, mean, std, receptor); start and stop are checked by the
- * caller. Returns the ring channel of the target (0 = excitatory or the only one, 1 = inhibitory).
- */
-export function checkNoiseInput(
-  c: CheckerLike, x: Record<string, unknown>, path: string,
-  tgt: { name?: string; model?: string; synapse?: string } | undefined,
-): number {
-  if (tgt && tgt.model !== undefined && tgt.model !== 'lif' && tgt.model !== 'izhikevich' && tgt.model !== 'threshold')
-    c.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) cannot receive input: targets must be 'lif', 'izhikevich' or 'threshold'`);
-  const unit = currentUnit(tgt?.model, tgt?.synapse);
-  const u = unit ? ` (${unit})` : '';
-  if (x.mean !== undefined) c.num(x.mean, `${path}.mean`, `a number${u}`);
-  if (x.std === undefined) c.err(`${path}.std`, `is required (standard deviation of the current drawn every step${u})`);
-  else {
-    const s = c.num(x.std, `${path}.std`, `a number >= 0${u}`);
-    if (s !== undefined && s < 0) c.err(`${path}.std`, `must be >= 0, got ${s}`);
-  }
-  if (x.receptor !== undefined && x.receptor !== 'excitatory' && x.receptor !== 'inhibitory') {
-    c.err(`${path}.receptor`, `must be 'excitatory' or 'inhibitory', got ${show(x.receptor)}`);
-    return 0;
-  }
-  const twoChannels = (tgt?.model === 'lif' || tgt?.model === 'izhikevich') && tgt.synapse === 'exp';
-  return twoChannels && (x.receptor as NeuronKind | undefined) === 'inhibitory' ? 1 : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -270,14 +237,18 @@ export function izhikevichStateBytes(
   return (synapse === 'exp' ? 5 : 3) * buf(n * 4) + buf(IZH_NPARAMS * (hetero ? n : 1) * 4);
 }
 
-/** A built noise input (mean and std rounded to float32, as the kernel sees them). */
-export function buildNoiseInput(
-  inp: { mean?: number; std: number; start?: number; stop?: number }, i: number, target: number, channel: number,
-  dt: number,
-): BuiltInput {
-  return {
-    type: 'noise', target, channel, mean: Math.fround(inp.mean ?? 0), std: Math.fround(inp.std),
-    ...stepWindow(inp, dt),
-    stream: noiseInputStream(i),
-  };
-}
+
+export const izhikevichRules: ModelRules = {
+  synapses: ['delta', 'exp'],
+  channels: (s) => (s === 'exp' ? 2 : 1),
+  stateVariables: (s) => izhikevichStateVariables(s),
+  inputUnit: () => 'current units of the model',
+  initialUnit: (x) => (x === 'v' ? 'mV' : 'current units of the model'),
+  receives: { synapses: true, poisson: true, noise: true, current: true, randomDrive: true },
+  check(c, pr, ppath, init, ipath, synapse, perNeuron) {
+    checkIzhikevichParams(c, pr, ppath, synapse, perNeuron);
+    checkInitialValues(c, izhikevichRules, 'izhikevich', init, ipath, synapse, perNeuron);
+  },
+  build: (pop, params, init, dt, seed, path) => buildIzhikevich(pop, params, init, dt, seed, path),
+  specBytes: (m, params, synapse, buf) => izhikevichStateBytes(m, synapse, params, buf),
+};
