@@ -213,3 +213,28 @@ describe('bad input names the field, the line and the symbol', () => {
     expect(err.issues.map((i: { path: string }) => i.path).sort()).toEqual(['populations[0].parameters.nope', 'projections[3].on_pre']);
   });
 });
+
+describe('per-neuron values', () => {
+  it('a parameter given as an array of equal values acts on every neuron (it is one number in the plan, per neuron in the kernel)', async () => {
+    const model = { equations: 'dv/dt = (I - v)/tau : volt\nVt : volt (constant)', threshold: 'v > Vt', reset: 'v = 0*mV', parameters: { tau: '10*ms', I: '20*mV' } };
+    const mk = (Vt: unknown): ModelSpec => ({
+      dt: 0.1, seed: 1,
+      populations: [{ name: 'P', size: 3, model, parameters: { Vt } as never }],
+      monitors: [{ type: 'spikes', population: 'P' }],
+    });
+    for (const backend of ['js', 'wasm'] as const) {
+      const one = await Simulation.create(mk('10*mV'), { backend, threads: 1 });
+      const arr = await Simulation.create(mk([10, 10, 10]), { backend, threads: 1 });
+      const mixed = await Simulation.create(mk([10, 10, 30]), { backend, threads: 1 });
+      for (const s of [one, arr, mixed]) await s.run(100);
+      const a = one.spikes('P'), b = arr.spikes('P'), c = mixed.spikes('P');
+      expect(a.count).toBeGreaterThan(3 * 5);
+      expect(Array.from(b.i)).toEqual(Array.from(a.i));
+      expect(Array.from(b.steps)).toEqual(Array.from(a.steps));
+      // neuron 2's threshold (30 mV) is above its steady state (20 mV): it never fires
+      expect(Array.from(c.i).filter((i) => i === 2)).toEqual([]);
+      expect(Array.from(c.i).filter((i) => i === 1).length).toBe(Array.from(a.i).filter((i) => i === 1).length);
+      for (const s of [one, arr, mixed]) s.dispose();
+    }
+  });
+});

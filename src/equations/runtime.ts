@@ -102,7 +102,9 @@ export class EquationRuntime {
         else f32.fill(Math.fround(c.state.find((s) => s.name === r.variable)!.defaultInitial), o, o + m);
       } else if (r.role === 'param' || r.role === 'derived') {
         const v = values[k];
-        if (typeof v === 'number') f32[o] = v;
+        const perNeuron = c.kernel.operands[k].per === 'neuron';
+        // a per-neuron operand whose values came out equal for every neuron (a uniform array) is one number
+        if (typeof v === 'number') f32.fill(v, o, perNeuron ? o + m : o + 1);
         else if (v) {
           if (c.kernel.operands[k].per === 'neuron') f32.set(v.subarray(b, b + m), o);
           else f32[o] = v[0];
