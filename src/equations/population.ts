@@ -199,7 +199,9 @@ export function planEquationPopulation(
     return null;
   });
   const initial: Record<string, Float32Array> = {};
-  const init = (ps.initial ?? {}) as Record<string, QuantitySpec>;
+  // a standard cell starts at PyNN's initial values unless the population says otherwise
+  const cell = typeof ps.model === 'string' ? standardCell(ps.model) : null;
+  const init = { ...(cell?.initial ?? {}), ...(ps.initial ?? {}) } as Record<string, QuantitySpec>;
   const states = compiled.state.map((s) => s.name);
   for (const st of compiled.state) {
     const v = init[st.name];

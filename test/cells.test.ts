@@ -1,0 +1,262 @@
+/**
+ * The standard cells (src/neurons/cells/, docs/cells.md): PyNN's names and NEST's aliases, PyNN's
+ * defaults, the same spikes on js and wasm, and reference behaviour: the closed-form steady state,
+ * time course and first-spike time of IF_cond_exp (and IF_curr_alpha), the alpha synapses'
+ * normalisation (peak = w at t = tau), the AdEx firing patterns of Naud et al. (2008) under their
+ * step currents, and the rheobase and f–I curve of HH_cond_exp against rk4 at a 10× smaller step.
+ */
+import { describe, it, expect } from 'vitest';
+import { Simulation, type SimulationOptions } from '../src/sim/simulation.ts';
+import { standardCell, standardCells } from '../src/neurons/cells/index.ts';
+import type { ModelSpec } from '../src/core/types.ts';
+
+const JS: SimulationOptions = { backend: 'js', threads: 1 };
+const WASM: SimulationOptions = { backend: 'wasm', threads: 1 };
+
+/** A population of `size` neurons of `cell` starting at the cell's PyNN initial values (the engine starts models from equations at 0). */
+function cellSpec(cell: string, parameters: Record<string, unknown>, opts: { size?: number; dt?: number; duration?: number; initial?: Record<string, unknown>; record?: string[]; extra?: Partial<ModelSpec> } = {}): ModelSpec {
+  const c = standardCell(cell)!;
+  return {
+    dt: opts.dt ?? 0.1,
+    duration: opts.duration ?? 100,
+    seed: 1,
+    ...opts.extra,
+    populations: [
+      { name: 'P', size: opts.size ?? 1, model: cell, parameters: parameters as never, initial: { ...c.initial, ...opts.initial } as never },
+      ...((opts.extra?.populations as ModelSpec['populations']) ?? []),
+    ],
+    monitors: [
+      { type: 'spikes', population: 'P' },
+      ...(opts.record ? [{ type: 'state' as const, population: 'P', variables: opts.record, neurons: [0], every: 1 }] : []),
+    ],
+  } as ModelSpec;
+}
+
+async function run(spec: ModelSpec, opts: SimulationOptions = WASM) {
+  const sim = await Simulation.create(spec, opts);
+  try {
+    await sim.run(spec.duration);
+    const d = sim.spikes('P');
+    const trains: number[][] = [];
+    for (let k = 0; k < d.count; k++) (trains[d.i[k]] ??= []).push(d.t[k]);
+    const record = (spec.monitors ?? []).find((m) => m.type === 'state') as { variables: string[] } | undefined;
+    const state: Record<string, Float32Array> = {};
+    if (record) for (const v of record.variables) state[v] = Float32Array.from(sim.state(0).values[v][0]);
+    return { steps: Array.from(d.steps), i: Array.from(d.i), trains, state };
+  } finally {
+    sim.dispose();
+  }
+}
+
+/**
+ * One single-neuron population of `cell` per entry of `params` (scalar parameters each: per-neuron
+ * parameter arrays give wrong values today in models with more than one state variable, see
+ * docs/cells.md), all in one simulation; the spike times of each.
+ */
+async function trainsOf(cell: string, params: Record<string, unknown>[], opts: { dt?: number; duration: number; model?: unknown; initial?: Record<string, unknown>[] }, sim: SimulationOptions = WASM) {
+  const c = standardCell(cell)!;
+  const spec = {
+    dt: opts.dt ?? 0.1, duration: opts.duration, seed: 1,
+    populations: params.map((p, k) => ({ name: `P${k}`, size: 1, model: opts.model ?? cell, parameters: p, initial: { ...c.initial, ...opts.initial?.[k] } })),
+    monitors: params.map((_, k) => ({ type: 'spikes', population: `P${k}` })),
+  } as ModelSpec;
+  const s = await Simulation.create(spec, sim);
+  try {
+    await s.run(opts.duration);
+    return params.map((_, k) => Array.from(s.spikes(`P${k}`).t));
+  } finally {
+    s.dispose();
+  }
+}
+
+const isis = (t: number[] = []) => t.slice(1).map((x, k) => x - t[k]);
+
+describe('the library of standard cells', () => {
+  it('PyNN names and NEST aliases resolve to the same descriptor, with PyNN\'s defaults', () => {
+    const names: Record<string, string> = {
+      IF_cond_exp: 'iaf_cond_exp', IF_cond_alpha: 'iaf_cond_alpha', IF_curr_alpha: 'iaf_psc_alpha',
+      EIF_cond_exp_isfa_ista: 'aeif_cond_exp', EIF_cond_alpha_isfa_ista: 'aeif_cond_alpha', HH_cond_exp: 'hh_cond_exp_traub',
+    };
+    expect(standardCells().map((c) => c.name).sort()).toEqual(Object.keys(names).sort());
+    for (const [name, alias] of Object.entries(names)) {
+      expect(standardCell(name)?.name).toBe(name);
+      expect(standardCell(alias)).toBe(standardCell(name));
+      expect(standardCell(name)!.reference.length).toBeGreaterThan(20);
+    }
+    expect(standardCell('no_such_cell')).toBeNull();
+    // pyNN/standardmodels/cells.py, IF_cond_exp.default_parameters
+    expect(standardCell('IF_cond_exp')!.model.parameters).toEqual({
+      v_rest: '-65*mV', cm: '1*nF', tau_m: '20*ms', tau_refrac: '0.1*ms', tau_syn_E: '5*ms', tau_syn_I: '5*ms',
+      e_rev_E: '0*mV', e_rev_I: '-70*mV', v_thresh: '-50*mV', v_reset: '-65*mV', i_offset: '0*nA',
+    });
+    expect(standardCell('IF_cond_alpha')!.model.parameters).toMatchObject({ tau_syn_E: '0.3*ms', tau_syn_I: '0.5*ms' });
+    expect(standardCell('IF_curr_alpha')!.model.parameters).toMatchObject({ tau_syn_E: '0.5*ms', tau_syn_I: '0.5*ms' });
+    for (const n of ['EIF_cond_exp_isfa_ista', 'EIF_cond_alpha_isfa_ista'])
+      expect(standardCell(n)!.model.parameters).toEqual({
+        cm: '0.281*nF', tau_refrac: '0.1*ms', v_spike: '-40*mV', v_reset: '-70.6*mV', v_rest: '-70.6*mV', tau_m: '9.3667*ms',
+        i_offset: '0*nA', a: '4*nS', b: '0.0805*nA', delta_T: '2*mV', tau_w: '144*ms', v_thresh: '-50.4*mV',
+        e_rev_E: '0*mV', tau_syn_E: '5*ms', e_rev_I: '-80*mV', tau_syn_I: '5*ms',
+      });
+    expect(standardCell('HH_cond_exp')!.model.parameters).toEqual({
+      gbar_Na: '20*uS', gbar_K: '6*uS', g_leak: '0.01*uS', cm: '0.2*nF', v_offset: '-63*mV', e_rev_Na: '50*mV', e_rev_K: '-90*mV',
+      e_rev_leak: '-65*mV', e_rev_E: '0*mV', e_rev_I: '-80*mV', tau_syn_E: '0.2*ms', tau_syn_I: '2*ms', i_offset: '0*nA',
+    });
+  });
+
+  it('every cell, driven by i_offset and Poisson input into both synapse types, gives the same spikes and v on js and wasm', async () => {
+    for (const c of standardCells()) {
+      const alpha = c.name.includes('alpha');
+      const exc = alpha ? 'ysyn_exc' : c.name.startsWith('IF_curr') ? 'isyn_exc' : 'gsyn_exc';
+      const inh = exc.replace('exc', 'inh');
+      const current = c.name.startsWith('IF_curr');
+      // the AdEx cells have a state variable `w`: another name stands for the weight in on_pre
+      const wt = c.name.startsWith('EIF') ? 'weight' : 'w';
+      const i_offset = c.name.startsWith('HH') ? '0.05*nA' : c.name.startsWith('EIF') ? '0.3*nA' : '0.6*nA';
+      const spec = cellSpec(c.name, { i_offset }, {
+        size: 7, duration: 200, record: ['v'],
+        extra: {
+          inputs: [
+            { type: 'poisson', target: 'P', rate: 3000, weight: current ? 0.2 : 0.004, on_pre: `${exc} += ${wt}` },
+            { type: 'poisson', target: 'P', rate: 1000, weight: current ? 0.2 : 0.004, on_pre: current ? `${inh} -= ${wt}` : `${inh} += ${wt}` },
+          ],
+        } as Partial<ModelSpec>,
+      });
+      const a = await run(spec, JS);
+      const b = await run(spec, WASM);
+      expect(a.steps.length, c.name).toBeGreaterThan(5);
+      expect(b.steps, c.name).toEqual(a.steps);
+      expect(b.i, c.name).toEqual(a.i);
+      expect(Buffer.from(b.state.v.buffer).equals(Buffer.from(a.state.v.buffer)), c.name).toBe(true);
+      // the alias runs the same model
+      const alias = { ...spec, populations: [{ ...spec.populations[0], model: c.aliases[0] }] } as ModelSpec;
+      expect((await run(alias, WASM)).steps, c.aliases[0]).toEqual(a.steps);
+    }
+  });
+});
+
+describe('IF_cond_exp and IF_curr_alpha against closed forms', () => {
+  it('under a constant conductance and current: v(t) = v∞ + (v0 − v∞) e^(−t/τ_eff) to the steady state', async () => {
+    // gsyn_exc held constant (tau_syn_E = 1e9 ms): g_L = cm/tau_m = 0.05 µS, g = 0.01 µS, I = 0.2 nA
+    const gL = 0.05, g = 0.01, I = 0.2, E = 0, vr = -65;
+    const vInf = (gL * vr + g * E + I) / (gL + g); // -50.83 mV, below threshold
+    const tau = 1 / (gL + g); // cm / (gL + g), ms
+    const r = await run(cellSpec('IF_cond_exp', { i_offset: `${I}*nA`, tau_syn_E: '1e9*ms' }, { duration: 300, initial: { gsyn_exc: g }, record: ['v'] }));
+    expect(r.trains[0]).toBeUndefined();
+    const v = r.state.v;
+    for (const k of [0, 10, 100, 500, 1000, 2999]) expect(v[k], `t = ${k / 10} ms`).toBeCloseTo(vInf + (vr - vInf) * Math.exp(-(k * 0.1) / tau), 3);
+    expect(v[2999]).toBeCloseTo(vInf, 3);
+    // current only: v∞ = v_rest + i_offset tau_m / cm
+    const r2 = await run(cellSpec('IF_cond_exp', { i_offset: '0.7*nA' }, { duration: 300, record: ['v'] }));
+    expect(r2.trains[0]).toBeUndefined();
+    expect(r2.state.v[2999]).toBeCloseTo(-65 + 0.7 * 20 / 1, 3);
+  });
+
+  it('the first-spike time from v_reset under a suprathreshold current is tau_m ln((v∞ − v_reset)/(v∞ − v_thresh)), within a step; ISIs add tau_refrac', async () => {
+    for (const cell of ['IF_cond_exp', 'IF_curr_alpha', 'IF_cond_alpha']) {
+      for (const [I, tm, cm] of [[1.5, 20, 1], [0.9, 10, 0.5], [3, 30, 2]]) {
+        const vInf = -65 + (I * tm) / cm;
+        const tStar = tm * Math.log((vInf + 65) / (vInf + 50));
+        const r = await run(cellSpec(cell, { i_offset: `${I}*nA`, tau_m: `${tm}*ms`, cm: `${cm}*nF`, tau_refrac: '2*ms' }, { duration: 150 }));
+        const t = r.trains[0];
+        expect(Math.abs(t[0] - tStar), `${cell} I=${I}: ${t[0]} vs ${tStar}`).toBeLessThanOrEqual(0.1 + 1e-9);
+        for (const d of isis(t)) expect(Math.abs(d - (tStar + 2)), `${cell} ISI ${d}`).toBeLessThanOrEqual(0.2 + 1e-9);
+      }
+    }
+  });
+
+  it('alpha synapses peak at w, tau_syn after the spike arrives (NEST\'s normalisation)', async () => {
+    for (const [cell, x, y, tauName] of [['IF_curr_alpha', 'isyn_exc', 'ysyn_exc', 'tau_syn_E'], ['IF_cond_alpha', 'gsyn_exc', 'ysyn_exc', 'tau_syn_E'], ['IF_cond_alpha', 'gsyn_inh', 'ysyn_inh', 'tau_syn_I'], ['EIF_cond_alpha_isfa_ista', 'gsyn_exc', 'ysyn_exc', 'tau_syn_E']]) {
+      const w = 0.01, tau = 2;
+      const spec = cellSpec(cell, { [tauName]: `${tau}*ms` }, {
+        duration: 40, dt: 0.01, record: [x],
+        extra: {
+          populations: [{ name: 'S', size: 1, model: 'spike_generator', params: { spike_times: [[10]] } }],
+          projections: [{ source: 'S', target: 'P', connect: { rule: 'all_to_all' }, weight: w, delay: 1, on_pre: `${y} += ${cell.startsWith('EIF') ? 'weight' : 'w'}` }],
+        } as Partial<ModelSpec>,
+      });
+      const s = (await run(spec, WASM)).state[x];
+      let k = 0;
+      for (let j = 1; j < s.length; j++) if (s[j] > s[k]) k = j;
+      expect(s[k] / w, `${cell} ${x} peak`).toBeCloseTo(1, 3);
+      const arrival = Array.from(s).findIndex((v) => v > 0); // first step with conductance
+      expect(Math.abs((k - arrival) * 0.01 - tau), `${cell} ${x} time to peak`).toBeLessThanOrEqual(0.02);
+    }
+  });
+});
+
+/** Naud et al. (2008) Table 1 (Brian2's examples/frompapers/Naud_et_al_2008_adex_firing_patterns.py): C pF, gL nS, EL, VT, ΔT mV, a nS, τw ms, b pA, Vr mV, I pA. */
+const NAUD: Record<string, number[]> = {
+  tonic: [200, 10, -70, -50, 2, 2, 30, 0, -58, 500],
+  adapting: [200, 12, -70, -50, 2, 2, 300, 60, -58, 500],
+  initial_burst: [130, 18, -58, -50, 2, 4, 150, 120, -50, 400],
+  regular_bursting: [200, 10, -58, -50, 2, 2, 120, 100, -46, 210],
+  delayed_accelerating: [200, 12, -70, -50, 2, -10, 300, 0, -58, 300],
+  transient: [100, 10, -65, -50, 2, 10, 90, 100, -47, 180],
+};
+
+describe('EIF_cond_exp_isfa_ista: the firing patterns of Naud et al. (2008)', () => {
+  it('tonic, adapting, initial burst, regular bursting, delayed accelerating and transient under their step currents', async () => {
+    // one neuron per pattern; plain numbers in axonal units (nF, ms, mV, µS, nA); spikes cut at 0 mV as in the paper
+    const params = Object.values(NAUD).map((r) => ({
+      cm: r[0] * 1e-3, tau_m: r[0] / r[1], v_rest: r[2], v_thresh: r[3], delta_T: r[4], a: r[5] * 1e-3,
+      tau_w: r[6], b: r[7] * 1e-3, v_reset: r[8], i_offset: r[9] * 1e-3, v_spike: '0*mV',
+    }));
+    const initial = Object.values(NAUD).map((r) => ({ v: r[2] }));
+    const trains = await trainsOf('EIF_cond_exp_isfa_ista', params, { duration: 600, initial });
+    expect(await trainsOf('EIF_cond_exp_isfa_ista', params, { duration: 600, initial }, JS)).toEqual(trains);
+    const by = Object.fromEntries(Object.keys(NAUD).map((name, k) => [name, trains[k]]));
+    const I = Object.fromEntries(Object.entries(by).map(([n, t]) => [n, isis(t)]));
+    // tonic: regular from the start, the ISIs within 10 % of their mean
+    const mean = I.tonic.reduce((s, x) => s + x, 0) / I.tonic.length;
+    expect(by.tonic.length).toBeGreaterThan(40);
+    for (const d of I.tonic) expect(Math.abs(d / mean - 1)).toBeLessThan(0.1);
+    // adapting: the ISIs grow monotonically to a steady value several times the first
+    expect(by.adapting.length).toBeGreaterThan(8);
+    for (let k = 1; k < 6; k++) expect(I.adapting[k]).toBeGreaterThan(I.adapting[k - 1]);
+    expect(I.adapting.at(-1)! / I.adapting[0]).toBeGreaterThan(4);
+    // initial burst: two short ISIs, then regular long ones
+    expect(I.initial_burst[0]).toBeLessThan(10);
+    expect(I.initial_burst[1]).toBeLessThan(10);
+    for (const d of I.initial_burst.slice(2)) expect(d).toBeGreaterThan(40);
+    // regular bursting: short intra-burst and long inter-burst intervals alternate, at least three bursts
+    const long = I.regular_bursting.filter((d) => d > 50).length;
+    expect(long).toBeGreaterThanOrEqual(3);
+    expect(I.regular_bursting.filter((d) => d < 10).length).toBeGreaterThanOrEqual(long);
+    for (let k = 1; k < I.regular_bursting.length; k++) expect(I.regular_bursting[k] > 50 && I.regular_bursting[k - 1] > 50).toBe(false);
+    // delayed accelerating: a first spike delayed beyond the tonic cell's ISI, then the ISIs shrink
+    expect(by.delayed_accelerating[0]).toBeGreaterThan(25);
+    expect(I.delayed_accelerating.at(-1)! / I.delayed_accelerating[0]).toBeLessThan(0.7);
+    for (let k = 1; k < 10; k++) expect(I.delayed_accelerating[k]).toBeLessThan(I.delayed_accelerating[k - 1]);
+    // transient: a spike at the onset, then silence for the rest of the step
+    expect(by.transient.length).toBeGreaterThanOrEqual(1);
+    expect(by.transient.length).toBeLessThanOrEqual(3);
+    expect(by.transient.at(-1)!).toBeLessThan(100);
+  });
+});
+
+describe('HH_cond_exp', () => {
+  const currents = [0.01, 0.04, 0.06, 0.1, 0.15, 0.2, 0.3, 0.5, 1];
+  async function fI(method: string, dt: number) {
+    const c = standardCell('HH_cond_exp')!;
+    const trains = await trainsOf('HH_cond_exp', currents.map((i) => ({ i_offset: i })), { dt, duration: 500, model: { ...c.model, method } });
+    // the rate over the regular part: spikes after the first, per time from the first to the last
+    return trains.map((t) => ({ count: t.length, rate: t.length > 2 ? ((t.length - 1) / (t.at(-1)! - t[0])) * 1000 : 0 }));
+  }
+
+  it('no spikes below the rheobase, repetitive spiking above, the rate rising with the current and matching rk4 at a 10× smaller step', async () => {
+    const ours = await fI('exponential_euler', 0.1);
+    const ref = await fI('rk4', 0.01);
+    expect(ours[0].count).toBe(0);
+    expect(ref[0].count).toBe(0);
+    expect(ours[1].count).toBeGreaterThanOrEqual(4);
+    expect(ref[1].count).toBeGreaterThanOrEqual(4);
+    for (let k = 2; k < currents.length; k++) expect(ours[k].rate).toBeGreaterThan(ours[k - 1].rate);
+    for (let k = 1; k < currents.length; k++) expect(Math.abs(ours[k].rate / ref[k].rate - 1), `I = ${currents[k]} nA`).toBeLessThan(0.12);
+    // each spike is one local maximum above v_offset + 30 mV: one spike per action potential, peaks near +40 mV
+    const r = await run(cellSpec('HH_cond_exp', { i_offset: '0.3*nA' }, { duration: 100, record: ['v'] }));
+    const v = r.state.v;
+    let peaks = 0;
+    for (let k = 1; k + 1 < v.length; k++) if (v[k] > -33 && v[k] >= v[k - 1] && v[k] > v[k + 1]) peaks++;
+    expect(r.trains[0].length).toBe(peaks);
+  });
+});
