@@ -27,19 +27,14 @@ import {
   type Ast, type EquationLine, type Parsed, type Statement, textOf,
   parseEquations, parseField, parseStatements,
 } from './parse.ts';
+import type { EquationModelSpec } from '../core/types.ts';
 import {
   type Dim, DIMENSIONLESS, TIME, describeDim, dimDiv, dimEq, dimMul, dimPow, evalConstant, isDimensionless,
   lookupUnit, parseQuantity, unitNames,
 } from './units.ts';
 
-export interface EquationSpec {
-  equations: string;
-  threshold?: string;
-  reset?: string;
-  refractory?: string | number;
-  method?: string;
-  parameters?: Record<string, number | string>;
-}
+/** a model from equations as a model file writes it (src/core/types.ts) */
+export type EquationSpec = EquationModelSpec;
 
 export interface OdeDef { name: string; dim: Dim; line: number; rhs: E; unlessRefractory: boolean }
 export interface QuantityDef { name: string; dim: Dim; line: number }

@@ -52,3 +52,13 @@ export function checkInitialValues(
   c.fields(init, vars, ipath, `the initial state of a '${model}'${synapse ? ` (synapse '${synapse}')` : ''} population`);
   for (const k of vars) if (init[k] !== undefined) c.value(init[k], `${ipath}.${k}`, perNeuron(rules.initialUnit(k, synapse)));
 }
+
+/** The rules a spike source shares: no synapse type, no input channel, no state, nothing it receives. */
+export const SOURCE = {
+  synapses: [],
+  channels: () => 0,
+  stateVariables: () => [],
+  inputUnit: () => '',
+  initialUnit: () => '',
+  receives: { synapses: false, poisson: false, noise: false, current: false, randomDrive: false },
+} as const satisfies Partial<ModelRules>;

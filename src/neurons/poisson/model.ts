@@ -7,15 +7,10 @@ import type { BuiltPopulation, ValueSpec } from '../../core/types.ts';
 import { isUniformValue, perNeuron, poissonThreshold, stepWindow } from '../../network/values.ts';
 import { paramStream, POISSON_PARAM_NAMES } from '../../network/streams.ts';
 import type { ModelRules } from '../types.ts';
-import { checkInitialValues } from '../util.ts';
+import { checkInitialValues, SOURCE } from '../util.ts';
 
 export const poissonRules: ModelRules = {
-  synapses: [],
-  channels: () => 0,
-  stateVariables: () => [],
-  inputUnit: () => '',
-  initialUnit: () => '',
-  receives: { synapses: false, poisson: false, noise: false, current: false, randomDrive: false },
+  ...SOURCE,
   check(c, pr, ppath, init, ipath, synapse, perNeuron) {
     c.fields(pr, POISSON_PARAM_NAMES, ppath, "a 'poisson' population's params");
     if (pr.rate === undefined) c.err(`${ppath}.rate`, 'is required (firing rate of each neuron, Hz)');

@@ -6,15 +6,10 @@ import type { BuiltPopulation, ValueSpec } from '../../core/types.ts';
 import { toSteps } from '../../network/values.ts';
 import { SPIKE_GENERATOR_PARAM_NAMES } from '../../network/streams.ts';
 import type { ModelRules } from '../types.ts';
-import { checkInitialValues } from '../util.ts';
+import { checkInitialValues, SOURCE } from '../util.ts';
 
 export const spikeGeneratorRules: ModelRules = {
-  synapses: [],
-  channels: () => 0,
-  stateVariables: () => [],
-  inputUnit: () => '',
-  initialUnit: () => '',
-  receives: { synapses: false, poisson: false, noise: false, current: false, randomDrive: false },
+  ...SOURCE,
   check(c, pr, ppath, init, ipath, synapse, perNeuron, size) {
     c.fields(pr, SPIKE_GENERATOR_PARAM_NAMES, ppath, "a 'spike_generator' population's params");
     if (pr.spike_times === undefined) c.err(`${ppath}.spike_times`, 'is required (one array of spike times in ms per neuron)');
