@@ -176,7 +176,7 @@ describe('izhikevich validation: every error names the field', () => {
         m.populations.push({ name: 'P', size: 2, model: 'poisson', params: { rate: 5 } });
         m.inputs[0].target = 'P';
       },
-      'inputs[0].target', /cannot receive input: targets must be 'lif', 'izhikevich' or 'threshold'/,
+      'inputs[0].target', /cannot receive input: targets must be 'lif', 'threshold' or 'izhikevich'/,
     );
     expectIssue((m) => (m.inputs[0].type = 'gauss'), 'inputs[0].type', /'poisson', 'current', 'noise' or 'random_drive'/);
   });

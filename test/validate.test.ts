@@ -264,7 +264,7 @@ describe('inputs and monitors', () => {
   it('inputs', () => {
     expectOne((m) => (m.inputs[0].rate = -1), 'inputs[0].rate', /must be >= 0 Hz/);
     expectOne((m) => (m.inputs[0].target = 'P'), 'inputs[0].target', /cannot receive input/);
-    expectOne((m) => (m.inputs[1].target = 'T'), 'inputs[1].target', /has no input current: current inputs target 'lif', 'izhikevich'/);
+    expectOne((m) => (m.inputs[1].target = 'T'), 'inputs[1].target', /has no input current: current inputs target 'lif' or 'izhikevich'/);
     expectOne((m) => (m.inputs[1].stop = 5), 'inputs[1].stop', /must be >= start \(10 ms\), got 5 ms/);
     expectOne((m) => (m.inputs[1].start = 10.05), 'inputs[1].start', /not a whole number of time steps/);
     expectOne((m) => (m.inputs[1].neurons = [0, 10]), 'inputs[1].neurons[1]', /integer in \[0, 10\)/);

@@ -5,7 +5,7 @@
  * built here; the target's model says whether and in which unit it takes one (src/neurons).
  */
 import type { BuiltInput, NeuronKind, PlannedModelName } from '../core/types.ts';
-import { neuronModel } from '../neurons/index.ts';
+import { modelsReceiving, neuronModel } from '../neurons/index.ts';
 import type { CheckerLike } from './expr.ts';
 import { isArrayLike, stepWindow } from './values.ts';
 import { noiseInputStream } from './streams.ts';
@@ -29,7 +29,7 @@ export function checkNoiseInput(
 ): number {
   const rules = tgt?.model !== undefined ? neuronModel(tgt.model).rules : undefined;
   if (tgt && tgt.model !== undefined && !rules?.receives.noise)
-    c.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) cannot receive input: targets must be 'lif', 'izhikevich' or 'threshold'`);
+    c.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) cannot receive input: targets must be ${modelsReceiving('noise')}`);
   const unit = rules?.receives.noise ? rules.inputUnit(tgt?.synapse) : '';
   const u = unit ? ` (${unit})` : '';
   if (x.mean !== undefined) c.num(x.mean, `${path}.mean`, `a number${u}`);

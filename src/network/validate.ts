@@ -10,7 +10,7 @@ import type { ConnectSpec, EquationModelSpec, NeuronKind, NeuronModelName, Plann
 import type { ModelAnalysis } from '../equations/compile.ts';
 import { EquationError } from '../equations/errors.ts';
 import type { CompiledModel } from '../equations/model.ts';
-import { neuronModel } from '../neurons/index.ts';
+import { BUILTIN_MODELS, modelsReceiving, neuronModel } from '../neurons/index.ts';
 import type { ModelRules, SynapseKind } from '../neurons/types.ts';
 import {
   analysisOf, compilePopulationModel, drawCount, equationIssues, equationModelOf, MAX_DRAWS, mergedParameters, onPreOf, quantityValue,
@@ -41,7 +41,7 @@ export { MAX_STEP };
 const MAX_SIZE = 2 ** 31 - 1;
 const MAX_U32 = 0xffffffff;
 
-const MODELS: readonly NeuronModelName[] = ['lif', 'threshold', 'poisson', 'spike_generator', 'izhikevich'];
+const MODELS: readonly NeuronModelName[] = BUILTIN_MODELS;
 const KINDS: readonly NeuronKind[] = ['excitatory', 'inhibitory'];
 const RULES = ['all_to_all', 'one_to_one', 'pairwise_bernoulli', 'fixed_indegree', 'fixed_outdegree', 'fixed_total_number', 'explicit', 'spatial_indegree'] as const;
 const RULE_FIELDS: Record<string, readonly string[]> = {
@@ -762,7 +762,7 @@ class Checker {
 
   /** The built-in models that take `what`, quoted, for messages. */
   private receivers(what: keyof ModelRules['receives']): string {
-    return quoteList(MODELS.filter((m) => neuronModel(m).rules!.receives[what]));
+    return modelsReceiving(what);
   }
 
   /**
