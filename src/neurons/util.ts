@@ -1,7 +1,7 @@
 /** Helpers of the descriptors' runtimes: copying a slice of a planned population into the arena. */
 import type { BuiltPopulation } from '../core/types.ts';
 import type { PV, ValueOpts } from '../network/validate.ts';
-import type { ModelChecker, ModelRules, SynapseKind } from './types.ts';
+import type { ModelChecker, ModelRules, StateVar, SynapseKind } from './types.ts';
 
 /** values[begin, begin + m) to the f32 (or i32/u32) array at `ptr` */
 export function writeSlice(a: Float32Array | Int32Array | Uint32Array, values: ArrayLike<number> & { subarray(b: number, e: number): ArrayLike<number> }, begin: number, m: number, ptr: number): void {
@@ -20,6 +20,18 @@ export function writeBlock(f32: Float32Array, pop: BuiltPopulation, np: number, 
   }
   const n = pop.size;
   for (let k = 0; k < np; k++) f32.set(p.subarray(k * n + begin, k * n + begin + m), (ptr >>> 2) + k * m);
+}
+
+/**
+ * A slice of a model driven by a bias current (lif, izhikevich): its parameter block, its bias
+ * (i_offset) and the initial values of its float32 state variables.
+ */
+export function writeCurrentModel(
+  f32: Float32Array, pop: BuiltPopulation, np: number, begin: number, m: number, params: number, bias: number, vars: readonly StateVar[],
+): void {
+  writeBlock(f32, pop, np, begin, m, params);
+  writeSlice(f32, pop.bias!, begin, m, bias);
+  for (const x of vars) if (pop.initial[x.name]) writeSlice(f32, pop.initial[x.name] as Float32Array, begin, m, x.ptr);
 }
 
 /** A constant value as the checker describes it (bounds lo = hi = x). */

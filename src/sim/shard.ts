@@ -258,6 +258,8 @@ export class Shard {
   private f32!: Float32Array;
   private i32!: Int32Array;
   private u32!: Uint32Array;
+  /** what a population's step gets (src/neurons/types.ts), filled in per step and population */
+  private readonly stepCtx: StepContext;
 
   constructor(
     readonly net: BuiltNetwork,
@@ -273,6 +275,7 @@ export class Shard {
     const slots = net.ringSlots;
     const a = new ArenaAllocator(backend, backend.base);
     this.arena = a;
+    this.stepCtx = { K: backend.kernels, f32: new Float32Array(0), i32: new Int32Array(0), u32: new Uint32Array(0), seed: net.seed, t: 0, dt: net.dt, slot: 0, rings: [], spikes: 0 };
     // populations: state, ring buffers, parameters of this slice
     for (const p of net.populations) {
       const [b, e] = sliceOf(p.size, index, T);
@@ -438,7 +441,14 @@ export class Shard {
 
     for (const d of this.randomDrives) if (t >= d.start && t < d.stop) this.applyRandomDrive(d, rngKey(seed, d.stream, t), slot);
 
-    const ctx: StepContext = { K, f32: this.f32, i32: this.i32, u32: this.u32, seed, t, dt: net.dt, slot, rings: [], spikes: 0 };
+    // one context for every step and population (no allocation per step); the views may have been replaced
+    const ctx = this.stepCtx;
+    ctx.K = K;
+    ctx.f32 = this.f32;
+    ctx.i32 = this.i32;
+    ctx.u32 = this.u32;
+    ctx.t = t;
+    ctx.slot = slot;
     for (const r of this.pops) {
       const p = r.pop;
       let c = 0;

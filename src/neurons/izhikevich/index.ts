@@ -8,7 +8,7 @@
 import { IZH_NPARAMS } from '../../core/layout.ts';
 import { izhikevichRules } from './model.ts';
 import type { NeuronModel, PopulationRuntime, SliceContext, StateVar, StepContext, Views } from '../types.ts';
-import { writeBlock, writeSlice } from '../util.ts';
+import { writeCurrentModel } from '../util.ts';
 
 export const izhikevich: NeuronModel = {
   name: 'izhikevich',
@@ -29,11 +29,7 @@ export const izhikevich: NeuronModel = {
     return {
       vars,
       bias,
-      write(w: Views) {
-        writeBlock(w.f32, pop, IZH_NPARAMS, begin, m, params);
-        writeSlice(w.f32, pop.bias!, begin, m, bias);
-        for (const x of vars) if (pop.initial[x.name]) writeSlice(w.f32, pop.initial[x.name] as Float32Array, begin, m, x.ptr);
-      },
+      write: (w: Views) => writeCurrentModel(w.f32, pop, IZH_NPARAMS, begin, m, params, bias, vars),
       step(s: StepContext): number {
         const off = s.slot * m * 4;
         if (exp) return s.K.izhikevich_update(m, v, u, ie, ii, bias, s.rings[0] + off, s.rings[1] + off, params, hetero, scheme, s.dt, s.spikes);

@@ -43,7 +43,7 @@ export const IZHIKEVICH_DEFAULT_SCHEME: IzhikevichScheme = 'euler';
 /** Default initial membrane potential, mV (the paper's v = -65; u defaults to b*v). */
 export const IZHIKEVICH_DEFAULT_V = -65;
 /** Default synapse of an izhikevich population: the paper's (the ring input is I for one step). */
-export const IZHIKEVICH_DEFAULT_SYNAPSE = 'delta';
+export const IZHIKEVICH_DEFAULT_SYNAPSE = 'delta' as const;
 
 const UNITS: Record<IzhikevichParam, string> = {
   a: '1/ms', b: '', c: 'mV', d: '', v_peak: 'mV', i_offset: '', tau_syn_e: 'ms', tau_syn_i: 'ms',
@@ -239,7 +239,8 @@ export function izhikevichStateBytes(
 
 
 export const izhikevichRules: ModelRules = {
-  synapses: ['delta', 'exp'],
+  // the default synapse first
+  synapses: [IZHIKEVICH_DEFAULT_SYNAPSE, 'exp'],
   channels: (s) => (s === 'exp' ? 2 : 1),
   stateVariables: (s) => izhikevichStateVariables(s),
   inputUnit: () => 'current units of the model',

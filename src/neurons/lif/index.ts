@@ -8,7 +8,7 @@
 import { LIF_NPARAMS } from '../../core/layout.ts';
 import { lifRules } from './model.ts';
 import type { NeuronModel, PopulationRuntime, SliceContext, StateVar, StepContext, Views } from '../types.ts';
-import { writeBlock, writeSlice } from '../util.ts';
+import { writeCurrentModel } from '../util.ts';
 
 export const lif: NeuronModel = {
   name: 'lif',
@@ -28,11 +28,7 @@ export const lif: NeuronModel = {
     return {
       vars,
       bias,
-      write(w: Views) {
-        writeBlock(w.f32, pop, LIF_NPARAMS, begin, m, params);
-        writeSlice(w.f32, pop.bias!, begin, m, bias);
-        for (const x of vars) if (pop.initial[x.name]) writeSlice(w.f32, pop.initial[x.name] as Float32Array, begin, m, x.ptr);
-      },
+      write: (w: Views) => writeCurrentModel(w.f32, pop, LIF_NPARAMS, begin, m, params, bias, vars),
       step(s: StepContext): number {
         const off = s.slot * m * 4;
         if (!exp) return s.K.lif_delta_update(m, v, ref, bias, s.rings[0] + off, params, hetero, s.spikes);
