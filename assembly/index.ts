@@ -4,7 +4,7 @@
 
 export { lif_update, lif_delta_update } from "./lif";
 export { izhikevich_update, izhikevich_delta_update } from "./izhikevich";
-export { noise_input } from "./noise";
+export { noise_input, uniform_fill } from "./noise";
 export { threshold_update } from "./threshold";
 export { poisson_update, poisson_input } from "./inputs";
 export { propagate, defer_propagate, defer_flush } from "./propagate";

@@ -1,6 +1,6 @@
 // Gaussian noise current. Mirrored by src/backend/js/noise.ts.
 
-import { mix32x4, rngNormal32, zigSlow, ZIG_KN, ZIG_WN } from "./rng";
+import { mix32x4, rngNormal32, rngU32, zigSlow, ZIG_KN, ZIG_WN } from "./rng";
 import { inBounds } from "./util";
 
 /** Lanes 0..3 of a gather: table[idx[lane]] for a 4-byte table at address `table`. */
@@ -91,5 +91,22 @@ export function noise_input(n: i32, key: u32, offset: u32, mean: f32, std: f32, 
     t = std * t;
     t = t + mean;
     store<f32>(p, load<f32>(p) + t);
+  }
+}
+
+/**
+ * Uniform draws in [0, 1), one per target (the rand() of a model from equations):
+ *   out[i] = (rngU32(key, offset + i) >>> 8) * 2^-24      (exact in float32)
+ * key = rngKey(seed, stream, step) from the host; offset the global index of the slice's first
+ * neuron, so every shard count draws the same numbers. out: f32[n].
+ */
+export function uniform_fill(n: i32, key: u32, offset: u32, out: usize): void {
+  if (!ASC_NO_ASSERT) {
+    assert(n >= 0, "uniform_fill: n < 0");
+    assert(inBounds(out, <u64>n << 2, 4), "uniform_fill: out out of bounds or misaligned");
+  }
+  for (let i: i32 = 0; i < n; i++) {
+    const u = rngU32(key, offset + <u32>i);
+    store<f32>(out + (<usize>i << 2), <f32>(u >>> 8) * <f32>5.9604644775390625e-8);
   }
 }

@@ -199,6 +199,21 @@ for (const B of BACKENDS) {
       }
     });
 
+    it('uniform_fill equals (rngU32 >>> 8) 2^-24 of src/core/rng.ts, in [0, 1) (incl. offsets wrapping past 2^32)', () => {
+      a.reset();
+      const n = 4001;
+      const out = a.alloc(n * 4);
+      for (const [key, offset] of [[0x12345678, 0], [0xffffffff, 0xfffffff0], [7, 3000000000]]) {
+        be.kernels.uniform_fill(n, key, offset, out);
+        const got = a.getF32(out, n);
+        const want = new Float32Array(n);
+        for (let i = 0; i < n; i++) want[i] = (rngU32(key, (offset + i) >>> 0) >>> 8) * 2 ** -24;
+        expectBits(got, want, `uniform_fill(${key}, ${offset})`);
+        expect(Math.max(...got)).toBeLessThan(1);
+        expect(Math.min(...got)).toBeGreaterThanOrEqual(0);
+      }
+    });
+
     it('rng_fill_normal equals rngNormal of src/core/rng.ts, bit for bit', () => {
       a.reset();
       const n = 3000;

@@ -201,6 +201,12 @@ export interface Kernels {
    */
   noise_input(n: number, key: number, offset: number, mean: number, std: number, out: number): void;
 
+  /**
+   * Uniform draws in [0, 1): out[i] = (rngU32(key, offset + i) >>> 8) 2^-24 (exact in float32),
+   * the rand() of a model from equations. key = rngKey(seed, stream, step); offset as noise_input's.
+   */
+  uniform_fill(n: number, key: number, offset: number, out: number): void;
+
   /** Index of the first non-finite f32 in ptr[0..n), or -1. */
   find_nonfinite(ptr: number, n: number): number;
 

@@ -9,13 +9,13 @@
  *   derived   the same, computed on the host once (src/equations/compile.ts evaluateDerived)
  *   input     no allocation: the ring slot of the step of the variable's channel, read and zeroed by the kernel
  *   random    f32[m], refilled before every call: standard normal draws by the noise kernel (mean 0,
- *             std 1, so each value is the draw itself) or uniform ones, (u >>> 8) 2^-24 in [0, 1), on
- *             the host; both a pure function of (seed, stream, step, global neuron index)
+ *             std 1, so each value is the draw itself) or uniform ones by uniform_fill, (u >>> 8) 2^-24
+ *             in [0, 1); both a pure function of (seed, stream, step, global neuron index)
  *   time      one f32, t = step * dt (ms), written before every call
  */
 import type { Backend, Kernels, GeneratedKernel } from '../backend/types.ts';
 import type { NetworkPlan } from '../core/types.ts';
-import { rngKey, rngU32 } from '../core/rng.ts';
+import { rngKey } from '../core/rng.ts';
 import type { CompiledModel } from './model.ts';
 
 /** The stream of draw `draw` of population `pop`'s equations: index step, counter global neuron index. */
@@ -122,11 +122,7 @@ export class EquationRuntime {
       f32.fill(0, o, o + m);
       K.noise_input(m, rngKey(seed, d.stream, t), this.begin, 0, 1, d.ptr);
     }
-    for (const d of this.uniforms) {
-      const key = rngKey(seed, d.stream, t);
-      const o = d.ptr >>> 2;
-      for (let i = 0; i < m; i++) f32[o + i] = (rngU32(key, this.begin + i) >>> 8) * 5.9604644775390625e-8;
-    }
+    for (const d of this.uniforms) K.uniform_fill(m, rngKey(seed, d.stream, t), this.begin, d.ptr);
     if (this.timePtr >= 0) f32[this.timePtr >>> 2] = t * dt;
     for (const x of this.inputOperands) this.ptrs[x.operand] = rings[x.channel] + slot * m * 4;
     return this.kernel(f32, i32, m, this.ptrs, spikes);

@@ -1,9 +1,9 @@
 /** Gaussian noise current in TypeScript: mirror of assembly/noise.ts. */
-import { ZIG_KN, ZIG_WN, zigSlow } from '../../core/rng.ts';
+import { rngU32, ZIG_KN, ZIG_WN, zigSlow } from '../../core/rng.ts';
 import type { Kernels } from '../types.ts';
 import type { Views } from './views.ts';
 
-export function noiseKernels(m: Views): Pick<Kernels, 'noise_input'> {
+export function noiseKernels(m: Views): Pick<Kernels, 'noise_input' | 'uniform_fill'> {
   return {
     /**
      * out[i] += f32(f32(std * z) + mean), z = rngNormal32(key, offset + i) of src/core/rng.ts,
@@ -40,6 +40,13 @@ export function noiseKernels(m: Views): Pick<Kernels, 'noise_input'> {
         t = Math.fround(t + mu);
         f32[oo + i] = f32[oo + i] + t;
       }
+    },
+    /** out[i] = (rngU32(key, offset + i) >>> 8) * 2^-24 (exact in float32 and float64) */
+    uniform_fill(n, key, offset, out) {
+      const f32 = m.f32;
+      const o = out >>> 2;
+      const k = key >>> 0;
+      for (let i = 0; i < n; i++) f32[o + i] = (rngU32(k, (offset + i) >>> 0) >>> 8) * 5.9604644775390625e-8;
     },
   };
 }

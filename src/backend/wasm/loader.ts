@@ -37,6 +37,7 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   'izhikevich_update',
   'izhikevich_delta_update',
   'noise_input',
+  'uniform_fill',
   'stdp_pre',
   'stdp_post',
   'trace_decay',
