@@ -211,6 +211,63 @@ export function defer_propagate(
   return <i32>events;
 }
 
+/**
+ * Delivery with a factor per spike (short-term plasticity, src/sim/short-term.ts): the synapses and
+ * order of propagate, each addition being weight * scales[s] (one float32 product) for the s-th
+ * spike; into the ring directly (buckets = 0) or, as defer_propagate, into the slot buckets.
+ * scales: f32[nSpikes]. Returns the events.
+ */
+export function propagate_scaled(
+  nSpikes: i32, spikes: usize, scales: usize, rowPtr: usize, syn: usize, weights: usize,
+  constWeight: f32, packed: i32, constDelay: i32, ring: usize, nTarget: i32,
+  slots: i32, slotNow: i32, buckets: usize, cap: i32, fill: usize,
+): i32 {
+  if (!ASC_NO_ASSERT) {
+    checkDelivery(nSpikes, spikes, rowPtr, syn, weights, packed, constDelay, ring, nTarget, slots, slotNow);
+    assert(inBounds(scales, <u64>nSpikes << 2, 4), "propagate_scaled: scales out of bounds or misaligned");
+    if (buckets != 0) checkBuckets(slots, buckets, cap, fill);
+  }
+  const rowBytes = <usize>nTarget << 2;
+  const bucketBytes = <usize>cap << 3;
+  let events: u32 = 0;
+  for (let s: i32 = 0; s < nSpikes; s++) {
+    const rowAddr = rowPtr + (<usize>load<u32>(spikes + (<usize>s << 2)) << 2);
+    const b = <usize>load<u32>(rowAddr);
+    const e = <usize>load<u32>(rowAddr, 4);
+    const f = load<f32>(scales + (<usize>s << 2));
+    const cw = constWeight * f;
+    events += <u32>(e - b);
+    for (let k = b; k < e; k++) {
+      const v = load<u32>(syn + (k << 2));
+      let slot: usize, t: usize;
+      if (packed != 0) {
+        slot = <usize>slotNow + <usize>(v >>> 24);
+        t = <usize>(v & 0xffffff);
+      } else {
+        slot = <usize>slotNow + <usize>constDelay;
+        t = <usize>v;
+      }
+      slot = select<usize>(slot - <usize>slots, slot, slot >= <usize>slots);
+      const w: f32 = weights != 0 ? load<f32>(weights + (k << 2)) * f : cw;
+      const a = ring + slot * rowBytes + (t << 2);
+      if (buckets == 0) {
+        store<f32>(a, load<f32>(a) + w);
+        continue;
+      }
+      const fp = fill + (slot << 2);
+      const bucket = buckets + slot * bucketBytes;
+      let c = <usize>load<u32>(fp);
+      if (c == <usize>cap) {
+        applyEntries(bucket, c);
+        c = 0;
+      }
+      store<u64>(bucket + (c << 3), <u64><u32>a | (<u64>reinterpret<u32>(w) << 32));
+      store<u32>(fp, <u32>(c + 1));
+    }
+  }
+  return <i32>events;
+}
+
 /** Apply the deferred additions of ring slot `slot` in the order they were made, and empty its bucket. */
 export function defer_flush(slot: i32, slots: i32, buckets: usize, cap: i32, fill: usize): void {
   if (!ASC_NO_ASSERT) {

@@ -87,6 +87,17 @@ export interface Kernels {
     slots: number, slotNow: number, buckets: number, cap: number, fill: number,
   ): number;
 
+  /**
+   * Delivery with a factor per spike (short-term plasticity): the synapses and order of propagate,
+   * each addition being float32(weight * scales[s]) for the s-th spike (scales: f32[nSpikes]); into
+   * the ring (buckets = 0) or, as defer_propagate, into the slot buckets. Returns the events.
+   */
+  propagate_scaled(
+    nSpikes: number, spikes: number, scales: number, rowPtr: number, syn: number, weights: number,
+    constWeight: number, packed: number, constDelay: number, ring: number, nTarget: number,
+    slots: number, slotNow: number, buckets: number, cap: number, fill: number,
+  ): number;
+
   /** Apply the entries of bucket `slot` in order (f32[address] += weight) and empty it (fill[slot] = 0). */
   defer_flush(slot: number, slots: number, buckets: number, cap: number, fill: number): void;
 

@@ -168,6 +168,24 @@ export interface ProjectionSpec {
   plasticity?: PlasticitySpec;
   /** removal of weak synapses during the run (docs/model-format.md#pruning) */
   pruning?: PruningSpec;
+  /** short-term depression and facilitation (docs/model-format.md#short-term-plasticity) */
+  short_term?: ShortTermSpec;
+}
+
+/**
+ * Tsodyks–Markram short-term plasticity as NEST's tsodyks2_synapse (docs/model-format.md#short-term-plasticity):
+ * at each spike of a source, h ms after its previous one,
+ *   x = 1 + (x - x*u - 1) * exp(-h/tau_rec);  u = U + u*(1 - U) * exp(-h/tau_fac)  (0 if tau_fac = 0)
+ * and every synapse of the source delivers weight * x * u; before the first spike x = 1, u = 0.
+ */
+export interface ShortTermSpec {
+  rule: 'tsodyks_markram';
+  /** utilisation increment (NEST U, PyNN U), in (0, 1] */
+  U: number;
+  /** ms, > 0: recovery time constant of the resources x (depression) */
+  tau_rec: number;
+  /** ms, >= 0 (default 0: no facilitation): time constant of the utilisation u */
+  tau_fac?: number;
 }
 
 /**
@@ -468,6 +486,16 @@ export interface ProjectionPlan {
   plasticity: PlasticityPlan | null;
   /** pruning: float32 threshold and interval in steps, or null (then weights are stored per synapse) */
   pruning: PruningPlan | null;
+  /** short-term plasticity, or null */
+  shortTerm: ShortTermPlan | null;
+}
+
+/** Tsodyks–Markram constants as the shards use them (src/sim/short-term.ts): ms and dt. */
+export interface ShortTermPlan {
+  U: number;
+  tauRec: number;
+  /** 0: no facilitation */
+  tauFac: number;
 }
 
 /** The sheet of a projection's populations (equal sheets), as the connectivity kernels use it. */

@@ -147,6 +147,8 @@ interface ProjEst {
   weightsVary: boolean;
   /** STDP: traces, reverse index and a spike buffer (src/sim/shard.ts setupStdp) */
   plastic: boolean;
+  /** short-term plasticity: the factors of one step's spikes, f32[nSrc] */
+  shortTerm: boolean;
   /** izhikevich2006 rule: trace and spike rings of maxDelay + 2 steps, and a derivative per synapse (else 0) */
   ring2006: number;
   /** synapses onto targets [b, e) */
@@ -201,6 +203,7 @@ function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery)
       const m = e - b;
       parts.push({ name: `plasticity ${pr.name}`, bytes: buf(pr.nSrc * 4) + 2 * buf(m * 4) + buf((m + 1) * 4) + 2 * buf(nSyn * 4) });
     }
+    if (pr.shortTerm) parts.push({ name: `short-term plasticity ${pr.name}`, bytes: buf(pr.nSrc * 4) });
   }
   if (src.inputBytes) parts.push({ name: 'inputs', bytes: src.inputBytes });
   const bytes = parts.reduce((s, p) => s + p.bytes, 0);
@@ -257,6 +260,7 @@ function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
     const conn = spec.projections![cp.index].connect as ConnectSpec;
     return {
       name: cp.name, nSrc, target: cp.target, weightsVary: cp.weightPerSynapse, plastic: spec.projections![cp.index].plasticity !== undefined,
+      shortTerm: spec.projections![cp.index].short_term !== undefined,
       ring2006: spec.projections![cp.index].plasticity?.rule === 'izhikevich2006' ? cp.maxDelaySteps + 2 : 0,
       synapses: (b: number, e: number) => ruleSynapses(conn, nSrc, nTgt, cp.same, b, e),
     };
@@ -287,7 +291,7 @@ function fromPlan(plan: NetworkPlan): EstSource {
     name: p.name, size: p.size, channels: p.channels, bytes: (m: number) => buf(m * 4) + neuronModel(p.model).planBytes(p, m, buf),
   }));
   const projs: ProjEst[] = plan.projections.map((pr) => ({
-    name: pr.name, nSrc: pr.nSrc, target: pr.target, weightsVary: pr.constWeight === null, plastic: pr.plasticity !== null,
+    name: pr.name, nSrc: pr.nSrc, target: pr.target, weightsVary: pr.constWeight === null, plastic: pr.plasticity !== null, shortTerm: pr.shortTerm !== null,
     ring2006: pr.plasticity?.rule === 'izhikevich2006' ? pr.maxDelay + 2 : 0,
     synapses: (b: number, e: number) => {
       if (pr.totalCounts) {

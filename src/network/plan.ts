@@ -155,6 +155,7 @@ export function planProjection(ps: ProjectionSpec, cp: CheckedProjection, pops: 
     constWeight, constDelay, weight, delay, minDelay, maxDelay, weightArray, delayArray,
     totalCounts, explicitPtr, explicitSources, streams, sheet, plasticity: planPlasticity(ps, dt),
     pruning: ps.pruning ? planPruning(ps.pruning, i, dt) : null,
+    shortTerm: ps.short_term ? { U: ps.short_term.U, tauRec: ps.short_term.tau_rec, tauFac: ps.short_term.tau_fac ?? 0 } : null,
   };
 }
 

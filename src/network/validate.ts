@@ -58,9 +58,10 @@ const FIXED_RULES = 'explicit, one_to_one, all_to_all, fixed_indegree, fixed_out
 const SHEET_FIELDS = ['columns_x', 'columns_y', 'spacing'];
 const TOP_FIELDS = ['name', 'description', 'dt', 'duration', 'seed', 'threads', 'models', 'populations', 'projections', 'inputs', 'monitors'];
 const POP_FIELDS = ['name', 'size', 'model', 'type', 'synapse', 'params', 'parameters', 'initial', 'random', 'sheet'];
-const PROJ_FIELDS = ['name', 'source', 'target', 'connect', 'weight', 'delay', 'receptor', 'on_pre', 'plasticity', 'pruning'];
+const PROJ_FIELDS = ['name', 'source', 'target', 'connect', 'weight', 'delay', 'receptor', 'on_pre', 'plasticity', 'pruning', 'short_term'];
 /** the fields of a model from equations (docs/equations.md) */
 const EQUATION_FIELDS = ['equations', 'threshold', 'reset', 'refractory', 'method', 'parameters'];
+const SHORT_TERM_FIELDS = ['rule', 'U', 'tau_rec', 'tau_fac'];
 const PRUNING_FIELDS: Record<string, readonly string[]> = {
   weight_below: ['rule', 'threshold', 'every_ms', 'at_ms'],
   elimination_rate: ['rule', 'rate', 'bias', 'w_ref', 'every_ms', 'at_ms'],
@@ -1009,6 +1010,7 @@ class Checker {
     // plasticity
     if (p.plasticity !== undefined) this.plasticity(p.plasticity, `${path}.plasticity`, src, wUnit);
     if (p.pruning !== undefined) this.pruning(p.pruning, `${path}.pruning`, wUnit);
+    if (p.short_term !== undefined) this.shortTerm(p.short_term, `${path}.short_term`, p.plasticity !== undefined);
 
     if (this.issues.length === before && src && tgt && count && w && src.size !== undefined && tgt.size !== undefined) {
       this.projs[i] = {
@@ -1066,6 +1068,34 @@ class Checker {
       const v = this.num(x.decay, `${path}.decay`, 'a factor in [0, 1]');
       if (v !== undefined && !(v >= 0 && v <= 1)) this.err(`${path}.decay`, `must be in [0, 1], got ${v}`);
     }
+  }
+
+  /** projections[i].short_term: { rule: 'tsodyks_markram', U in (0, 1], tau_rec > 0, tau_fac >= 0 } */
+  shortTerm(x: unknown, path: string, plastic: boolean): void {
+    if (!isObj(x)) {
+      this.err(path, `must be an object {rule: 'tsodyks_markram', U, tau_rec, tau_fac?}, got ${describe(x)}`);
+      return;
+    }
+    if (x.rule !== 'tsodyks_markram') {
+      this.err(`${path}.rule`, `must be 'tsodyks_markram' (NEST's tsodyks2_synapse, PyNN's TsodyksMarkramSynapse), got ${describe(x.rule)}`);
+      return;
+    }
+    this.fields(x, SHORT_TERM_FIELDS, path, `a 'tsodyks_markram' rule`);
+    if (x.U === undefined) this.err(`${path}.U`, 'is required (the utilisation increment, in (0, 1])');
+    else {
+      const v = this.num(x.U, `${path}.U`, 'a utilisation increment (number in (0, 1])');
+      if (v !== undefined && !(v > 0 && v <= 1)) this.err(`${path}.U`, `must be in (0, 1], got ${v}`);
+    }
+    if (x.tau_rec === undefined) this.err(`${path}.tau_rec`, 'is required (the recovery time constant, ms > 0)');
+    else {
+      const v = this.num(x.tau_rec, `${path}.tau_rec`, 'a time constant (number, ms)');
+      if (v !== undefined && !(v > 0)) this.err(`${path}.tau_rec`, `must be > 0 ms, got ${v}`);
+    }
+    if (x.tau_fac !== undefined) {
+      const v = this.num(x.tau_fac, `${path}.tau_fac`, 'a time constant (number, ms; 0 = no facilitation)');
+      if (v !== undefined && !(v >= 0)) this.err(`${path}.tau_fac`, `must be >= 0 ms, got ${v}`);
+    }
+    if (plastic) this.err(path, 'cannot be combined with plasticity (STDP) on the same projection');
   }
 
   /** An interval in ms: > 0 and a whole number of steps. */

@@ -43,6 +43,7 @@ import { poissonTable } from '../network/values.ts';
 import { buildShardProjection, type ShardProjection } from './connectivity.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
 import { OutboxLayout } from './sync.ts';
+import { ShortTermState } from './short-term.ts';
 
 export { sliceOf };
 
@@ -140,6 +141,8 @@ interface ProjRT extends ShardProjection {
   lastSpike: Int32Array | null;
   /** Izhikevich (2006) rule: per-synapse derivative f32[nSyn], else 0 */
   deriv: number;
+  /** short-term plasticity: the state of every source (src/sim/short-term.ts), else null */
+  stp: ShortTermState | null;
 }
 
 interface StdpRT {
@@ -302,6 +305,7 @@ export class Shard {
       this.projs.push({
         ...built, name: pr.name, source: pr.source, target: pr.target, ring: tgt.ring[pr.channel], nTarget: tgt.m, stdp: null, pruning: pr.pruning,
         lastPrune: -1, lastSpike: pr.pruning?.bias === 'inactive' ? new Int32Array(pr.nSrc).fill(-1) : null, deriv: 0,
+        stp: pr.shortTerm ? new ShortTermState(pr.shortTerm, pr.nSrc, net.dt, a.alloc(`short-term plasticity ${pr.name}`, pr.nSrc * 4)) : null,
       });
       if (pr.plasticity) this.setupStdp(this.projs[k], pr.plasticity, pr.nSrc, pr.maxDelay);
     });
@@ -601,7 +605,7 @@ export class Shard {
       }
       if (pr.lastSpike) this.markSpikes(pr.lastSpike, src.count, src.spikes, t);
       if (src.count === 0) continue;
-      this.events += this.propagate(pr, src.count, src.spikes, slots, slot);
+      this.events += this.propagate(pr, src.count, src.spikes, slots, slot, t);
     }
     this.pruneAt(t);
   }
@@ -663,14 +667,20 @@ export class Shard {
       }
       if (pr.lastSpike) this.markSpikes(pr.lastSpike, c, src.gather, t);
       if (c === 0) continue;
-      this.events += this.propagate(pr, c, src.gather, slots, slot);
+      this.events += this.propagate(pr, c, src.gather, slots, slot, t);
     }
     this.pruneAt(t);
   }
 
   /** n spikes (local source indices at `spikes`) through one projection: into the rings, or into the slot buckets. */
-  private propagate(pr: ProjRT, n: number, spikes: number, slots: number, slot: number): number {
+  private propagate(pr: ProjRT, n: number, spikes: number, slots: number, slot: number, t: number): number {
     const K = this.backend.kernels, df = this.defer;
+    const stp = pr.stp;
+    if (stp) {
+      stp.update(n, spikes, t, this.i32, this.f32);
+      return K.propagate_scaled(n, spikes, stp.scales, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot,
+        df ? df.buckets : 0, df ? df.cap : 0, df ? df.fill : 0);
+    }
     if (df)
       return K.defer_propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot, df.buckets, df.cap, df.fill);
     return K.propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot);

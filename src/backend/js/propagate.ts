@@ -6,7 +6,7 @@
 import type { Kernels } from '../types.ts';
 import type { Views } from './views.ts';
 
-export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_propagate' | 'defer_flush'> {
+export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_propagate' | 'propagate_scaled' | 'defer_flush'> {
   return {
     propagate(nSpikes, spikes, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow) {
       const f32 = m.f32;
@@ -91,6 +91,44 @@ export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_p
           }
           u32[q + 2 * c] = ring + slot * rowBytes + t * 4;
           f32[q + 2 * c + 1] = weights !== 0 ? f32[wo + k] : w;
+          u32[fo + slot] = c + 1;
+        }
+      }
+      return events | 0;
+    },
+
+    propagate_scaled(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) {
+      const f32 = m.f32;
+      const u32 = m.u32;
+      const so = spikes >>> 2, sc = scales >>> 2, rp = rowPtr >>> 2, to = syn >>> 2, wo = weights >>> 2;
+      const fo = fill >>> 2, bo = buckets >>> 2;
+      const rowBytes = nTarget * 4;
+      let events = 0;
+      for (let s = 0; s < nSpikes; s++) {
+        const r = rp + u32[so + s];
+        const b = u32[r], e = u32[r + 1];
+        const f = f32[sc + s];
+        const cw = Math.fround(Math.fround(constWeight) * f);
+        events += e - b;
+        for (let k = b; k < e; k++) {
+          const v = u32[to + k];
+          let slot = packed !== 0 ? slotNow + (v >>> 24) : slotNow + constDelay;
+          if (slot >= slots) slot -= slots;
+          const t = packed !== 0 ? v & 0xffffff : v;
+          const w = weights !== 0 ? Math.fround(f32[wo + k] * f) : cw;
+          const a = ring + slot * rowBytes + t * 4;
+          if (buckets === 0) {
+            f32[a >>> 2] += w;
+            continue;
+          }
+          const q = bo + slot * cap * 2;
+          let c = u32[fo + slot];
+          if (c === cap) {
+            applyEntries(f32, u32, q, c);
+            c = 0;
+          }
+          u32[q + 2 * c] = a;
+          f32[q + 2 * c + 1] = w;
           u32[fo + slot] = c + 1;
         }
       }

@@ -28,6 +28,7 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   'poisson_input',
   'propagate',
   'defer_propagate',
+  'propagate_scaled',
   'defer_flush',
   'connect_count',
   'connect_fill',
