@@ -49,24 +49,25 @@ async function run(spec: ModelSpec, opts: SimulationOptions = WASM) {
 }
 
 /**
- * One single-neuron population of `cell` per entry of `params` (scalar parameters each: per-neuron
- * parameter arrays give wrong values today in models with more than one state variable, see
- * docs/cells.md), all in one simulation; the spike times of each.
+ * One population of `params.length` neurons of `cell` (or `opts.model`), neuron k with the parameters
+ * `params[k]` (per-neuron arrays; a value that every entry shares stays one value, so it may be a
+ * string with units): the spike times of each neuron.
  */
 async function trainsOf(cell: string, params: Record<string, unknown>[], opts: { dt?: number; duration: number; model?: unknown; initial?: Record<string, unknown>[] }, sim: SimulationOptions = WASM) {
-  const c = standardCell(cell)!;
-  const spec = {
-    dt: opts.dt ?? 0.1, duration: opts.duration, seed: 1,
-    populations: params.map((p, k) => ({ name: `P${k}`, size: 1, model: opts.model ?? cell, parameters: p, initial: { ...c.initial, ...opts.initial?.[k] } })),
-    monitors: params.map((_, k) => ({ type: 'spikes', population: `P${k}` })),
-  } as ModelSpec;
-  const s = await Simulation.create(spec, sim);
-  try {
-    await s.run(opts.duration);
-    return params.map((_, k) => Array.from(s.spikes(`P${k}`).t));
-  } finally {
-    s.dispose();
-  }
+  const perNeuron = (rows: Record<string, unknown>[]): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const k of new Set(rows.flatMap((r) => Object.keys(r)))) {
+      const col = rows.map((r) => r[k]);
+      out[k] = col.every((x) => x === col[0]) ? col[0] : col;
+    }
+    return out;
+  };
+  const spec = cellSpec(cell, perNeuron(params), {
+    size: params.length, dt: opts.dt, duration: opts.duration, initial: perNeuron(opts.initial ?? []),
+  });
+  if (opts.model) spec.populations[0].model = opts.model as never;
+  const r = await run(spec, sim);
+  return params.map((_, k) => r.trains[k] ?? []);
 }
 
 const isis = (t: number[] = []) => t.slice(1).map((x, k) => x - t[k]);
@@ -130,6 +131,62 @@ describe('the library of standard cells', () => {
       // the alias runs the same model
       const alias = { ...spec, populations: [{ ...spec.populations[0], model: c.aliases[0] }] } as ModelSpec;
       expect((await run(alias, WASM)).steps, c.aliases[0]).toEqual(a.steps);
+    }
+  });
+});
+
+describe('per-neuron parameter arrays in models with several state variables', () => {
+  // before 27a832b a per-neuron parameter whose array held one value was one number in the plan
+  // and only the first neuron of the slice got it: neurons 1.. of these runs never spiked
+  const plain = {
+    equations: 'dv/dt = (El - v)/tau + I/C : volt\ndg/dt = -g/tg : siemens',
+    threshold: 'v > Vt', reset: 'v = El', method: 'euler',
+    parameters: { El: '-65*mV', tau: '20*ms', I: '1.5*nA', C: '1*nF', tg: '5*ms', Vt: '-50*mV' },
+  };
+  const cases: { model: string | typeof plain; name: string; scalar: number; distinct: number[]; fixed?: Record<string, unknown> }[] = [
+    { model: 'IF_cond_exp', name: 'v_thresh', scalar: -50, distinct: [-50, -52, -55, -51, -58, -53], fixed: { i_offset: 1.5 } },
+    { model: 'IF_cond_exp', name: 'i_offset', scalar: 1.5, distinct: [1.5, 2, 3, 1.8, 1.2, 2.5] },
+    { model: plain, name: 'Vt', scalar: -50, distinct: [-50, -52, -55, -51, -58, -53] },
+    { model: plain, name: 'I', scalar: 1.5, distinct: [1.5, 2, 3, 1.8, 1.2, 2.5] },
+  ];
+  /** spike times per neuron of one population of `values.length` neurons (6: a SIMD block of 4 and a tail) */
+  async function trains(model: string | typeof plain, parameters: Record<string, unknown>, size: number, backend: SimulationOptions) {
+    const spec = {
+      dt: 0.1, duration: 100, seed: 1,
+      populations: [{ name: 'P', size, model, parameters, initial: { v: -65 } }],
+      monitors: [{ type: 'spikes', population: 'P' }],
+    } as ModelSpec;
+    const r = await run(spec, backend);
+    return { ...r, trains: Array.from({ length: size }, (_, k) => r.trains[k] ?? []) };
+  }
+
+  it('an array equal to the scalar gives every neuron exactly the scalar\'s spikes, on js and wasm', async () => {
+    for (const backend of [JS, WASM]) {
+      for (const c of cases) {
+        const what = `${typeof c.model === 'string' ? c.model : 'plain'} ${c.name} ${backend.backend}`;
+        const n = c.distinct.length;
+        const one = await trains(c.model, { ...c.fixed, [c.name]: c.scalar }, n, backend);
+        const arr = await trains(c.model, { ...c.fixed, [c.name]: Array(n).fill(c.scalar) }, n, backend);
+        for (let k = 0; k < n; k++) expect(one.trains[k].length, `${what} neuron ${k}`).toBeGreaterThan(3);
+        expect(arr.steps, what).toEqual(one.steps);
+        expect(arr.i, what).toEqual(one.i);
+      }
+    }
+  });
+
+  it('an array of distinct values gives each neuron the spikes of a single-neuron run with its value, on js and wasm', async () => {
+    for (const backend of [JS, WASM]) {
+      for (const c of cases) {
+        const what = `${typeof c.model === 'string' ? c.model : 'plain'} ${c.name} ${backend.backend}`;
+        const arr = await trains(c.model, { ...c.fixed, [c.name]: c.distinct }, c.distinct.length, backend);
+        for (const [k, x] of c.distinct.entries()) {
+          const single = await trains(c.model, { ...c.fixed, [c.name]: x }, 1, backend);
+          expect(single.trains[0].length, `${what} = ${x}`).toBeGreaterThan(3);
+          expect(arr.trains[k], `${what} neuron ${k} (${x})`).toEqual(single.trains[0]);
+        }
+        // the values do differ in effect: no two neurons share a spike train
+        expect(new Set(arr.trains.map((t) => t.join())).size, what).toBe(c.distinct.length);
+      }
     }
   });
 });
