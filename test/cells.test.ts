@@ -8,21 +8,21 @@
 import { describe, it, expect } from 'vitest';
 import { Simulation, type SimulationOptions } from '../src/sim/simulation.ts';
 import { standardCell, standardCells } from '../src/neurons/cells/index.ts';
+import { parseQuantity } from '../src/equations/units.ts';
 import type { ModelSpec } from '../src/core/types.ts';
 
 const JS: SimulationOptions = { backend: 'js', threads: 1 };
 const WASM: SimulationOptions = { backend: 'wasm', threads: 1 };
 
-/** A population of `size` neurons of `cell` starting at the cell's PyNN initial values (the engine starts models from equations at 0). */
+/** A population of `size` neurons of `cell` (starting at the cell's PyNN initial values where `initial` says nothing). */
 function cellSpec(cell: string, parameters: Record<string, unknown>, opts: { size?: number; dt?: number; duration?: number; initial?: Record<string, unknown>; record?: string[]; extra?: Partial<ModelSpec> } = {}): ModelSpec {
-  const c = standardCell(cell)!;
   return {
     dt: opts.dt ?? 0.1,
     duration: opts.duration ?? 100,
     seed: 1,
     ...opts.extra,
     populations: [
-      { name: 'P', size: opts.size ?? 1, model: cell, parameters: parameters as never, initial: { ...c.initial, ...opts.initial } as never },
+      { name: 'P', size: opts.size ?? 1, model: cell, parameters: parameters as never, ...(opts.initial ? { initial: opts.initial as never } : {}) },
       ...((opts.extra?.populations as ModelSpec['populations']) ?? []),
     ],
     monitors: [
@@ -62,9 +62,9 @@ async function trainsOf(cell: string, params: Record<string, unknown>[], opts: {
     }
     return out;
   };
-  const spec = cellSpec(cell, perNeuron(params), {
-    size: params.length, dt: opts.dt, duration: opts.duration, initial: perNeuron(opts.initial ?? []),
-  });
+  // an inline model is no standard cell: it starts at the cell's initial values only when told so
+  const initial = { ...(opts.model ? standardCell(cell)!.initial : {}), ...perNeuron(opts.initial ?? []) };
+  const spec = cellSpec(cell, perNeuron(params), { size: params.length, dt: opts.dt, duration: opts.duration, initial });
   if (opts.model) spec.populations[0].model = opts.model as never;
   const r = await run(spec, sim);
   return params.map((_, k) => r.trains[k] ?? []);
@@ -102,6 +102,36 @@ describe('the library of standard cells', () => {
       gbar_Na: '20*uS', gbar_K: '6*uS', g_leak: '0.01*uS', cm: '0.2*nF', v_offset: '-63*mV', e_rev_Na: '50*mV', e_rev_K: '-90*mV',
       e_rev_leak: '-65*mV', e_rev_E: '0*mV', e_rev_I: '-80*mV', tau_syn_E: '0.2*ms', tau_syn_I: '2*ms', i_offset: '0*nA',
     });
+  });
+
+  it('a population of a standard cell starts at PyNN\'s initial values; the population\'s initial overrides them variable by variable', async () => {
+    const kernel = (x: number | string) => Math.fround(typeof x === 'number' ? x : parseQuantity(x).value);
+    const stateOf = async (spec: ModelSpec, vars: string[]) => {
+      const sim = await Simulation.create(spec, JS);
+      try {
+        return Object.fromEntries(await Promise.all(vars.map(async (v) => [v, Array.from(await sim.getState('P', v))] as const)));
+      } finally {
+        sim.dispose();
+      }
+    };
+    for (const c of standardCells()) {
+      const vars = Object.keys(c.initial);
+      expect(vars, c.name).toContain('v');
+      const start = await stateOf(cellSpec(c.name, {}, { size: 3 }), vars);
+      for (const v of vars) expect(start[v], `${c.name} ${v}`).toEqual([0, 1, 2].map(() => kernel(c.initial[v])));
+      expect(start.v[0], c.name).toBeLessThan(-60);
+      // the NEST alias is the same cell
+      expect(await stateOf(cellSpec(c.aliases[0], {}, { size: 3 }), vars), c.aliases[0]).toEqual(start);
+      const own = await stateOf(cellSpec(c.name, {}, { size: 3, initial: { v: [-60, -61, -62] } }), vars);
+      expect(own.v, c.name).toEqual([-60, -61, -62]);
+      for (const v of vars.filter((x) => x !== 'v')) expect(own[v], `${c.name} ${v}`).toEqual(start[v]);
+    }
+    // HH_cond_exp's gates start at their steady state at -65 mV: at rest without input, no spike
+    expect((await run(cellSpec('HH_cond_exp', {}, { duration: 100 }), JS)).steps).toEqual([]);
+    // a model of the file's `models` that has a cell's name is the file's model: its variables start at 0
+    const cell = standardCell('IF_cond_exp')!;
+    const named = { ...cellSpec('IF_cond_exp', {}, { size: 3 }), models: { IF_cond_exp: cell.model } } as ModelSpec;
+    expect((await stateOf(named, ['v'])).v).toEqual([0, 0, 0]);
   });
 
   it('every cell, driven by i_offset and Poisson input into both synapse types, gives the same spikes and v on js and wasm', async () => {

@@ -16,13 +16,17 @@ import { EquationError } from './errors.ts';
 import type { CompiledModel } from './model.ts';
 import type { EquationPlan } from './runtime.ts';
 import { MAX_DRAWS } from './runtime.ts';
-import { standardCell } from '../neurons/cells/index.ts';
+import { standardCell, type StandardCell } from '../neurons/cells/index.ts';
 
 export type Issue = { path: string; message: string };
 
-/** The model of a population when it is one from equations: its definition, name and the path where it is written; else null. */
+/**
+ * The model of a population when it is one from equations: its definition, name and the path where
+ * it is written, and the standard cell when it is one (an entry of `models` that has a cell's name
+ * is the user's model, not the cell); else null.
+ */
 export function equationModelOf(spec: { models?: unknown }, p: { model?: unknown; name?: unknown }, i: number):
-  { def: EquationModelSpec; name: string; path: string } | null {
+  { def: EquationModelSpec; name: string; path: string; cell?: StandardCell } | null {
   if (p.model !== null && typeof p.model === 'object' && !Array.isArray(p.model))
     return { def: p.model as EquationModelSpec, name: typeof p.name === 'string' ? p.name : `population ${i}`, path: `populations[${i}].model` };
   if (typeof p.model === 'string' && spec.models && typeof spec.models === 'object') {
@@ -32,7 +36,7 @@ export function equationModelOf(spec: { models?: unknown }, p: { model?: unknown
   }
   if (typeof p.model === 'string') {
     const cell = standardCell(p.model);
-    if (cell) return { def: cell.model, name: cell.name, path: `populations[${i}].model` };
+    if (cell) return { def: cell.model, name: cell.name, path: `populations[${i}].model`, cell };
   }
   return null;
 }
@@ -168,8 +172,8 @@ export { MAX_DRAWS };
 /**
  * Plan a population of a model from equations: parameter values (sampled per neuron where the
  * file gives per-neuron specs, converted to kernel units), the compiled model, the host-computed
- * operands and the initial state (numbers and strings converted; unspecified states at their
- * defaults). `sample(spec, k, what)` draws a per-neuron value spec as build.ts does for built-in
+ * operands and the initial state (numbers and strings converted; unspecified states at a standard
+ * cell's initial values, else at their defaults). `sample(spec, k, what)` draws a per-neuron value spec as build.ts does for built-in
  * models (stream k of the population's parameters or initial values).
  */
 export function planEquationPopulation(
@@ -199,9 +203,8 @@ export function planEquationPopulation(
     return null;
   });
   const initial: Record<string, Float32Array> = {};
-  // a standard cell starts at PyNN's initial values unless the population says otherwise
-  const cell = typeof ps.model === 'string' ? standardCell(ps.model) : null;
-  const init = { ...(cell?.initial ?? {}), ...(ps.initial ?? {}) } as Record<string, QuantitySpec>;
+  // a standard cell starts at PyNN's initial values, variable by variable, where the population's initial says nothing
+  const init = { ...(found.cell?.initial ?? {}), ...(ps.initial ?? {}) } as Record<string, QuantitySpec>;
   const states = compiled.state.map((s) => s.name);
   for (const st of compiled.state) {
     const v = init[st.name];
