@@ -140,15 +140,13 @@ describe('the library of standard cells', () => {
       const exc = alpha ? 'ysyn_exc' : c.name.startsWith('IF_curr') ? 'isyn_exc' : 'gsyn_exc';
       const inh = exc.replace('exc', 'inh');
       const current = c.name.startsWith('IF_curr');
-      // the AdEx cells have a state variable `w`: another name stands for the weight in on_pre
-      const wt = c.name.startsWith('EIF') ? 'weight' : 'w';
       const i_offset = c.name.startsWith('HH') ? '0.05*nA' : c.name.startsWith('EIF') ? '0.3*nA' : '0.6*nA';
       const spec = cellSpec(c.name, { i_offset }, {
         size: 7, duration: 200, record: ['v'],
         extra: {
           inputs: [
-            { type: 'poisson', target: 'P', rate: 3000, weight: current ? 0.2 : 0.004, on_pre: `${exc} += ${wt}` },
-            { type: 'poisson', target: 'P', rate: 1000, weight: current ? 0.2 : 0.004, on_pre: current ? `${inh} -= ${wt}` : `${inh} += ${wt}` },
+            { type: 'poisson', target: 'P', rate: 3000, weight: current ? 0.2 : 0.004, on_pre: `${exc} += w` },
+            { type: 'poisson', target: 'P', rate: 1000, weight: current ? 0.2 : 0.004, on_pre: current ? `${inh} -= w` : `${inh} += w` },
           ],
         } as Partial<ModelSpec>,
       });
@@ -258,7 +256,7 @@ describe('IF_cond_exp and IF_curr_alpha against closed forms', () => {
         duration: 40, dt: 0.01, record: [x],
         extra: {
           populations: [{ name: 'S', size: 1, model: 'spike_generator', params: { spike_times: [[10]] } }],
-          projections: [{ source: 'S', target: 'P', connect: { rule: 'all_to_all' }, weight: w, delay: 1, on_pre: `${y} += ${cell.startsWith('EIF') ? 'weight' : 'w'}` }],
+          projections: [{ source: 'S', target: 'P', connect: { rule: 'all_to_all' }, weight: w, delay: 1, on_pre: `${y} += w` }],
         } as Partial<ModelSpec>,
       });
       const s = (await run(spec, WASM)).state[x];
@@ -268,6 +266,50 @@ describe('IF_cond_exp and IF_curr_alpha against closed forms', () => {
       const arrival = Array.from(s).findIndex((v) => v > 0); // first step with conductance
       expect(Math.abs((k - arrival) * 0.01 - tau), `${cell} ${x} time to peak`).toBeLessThanOrEqual(0.02);
     }
+  });
+});
+
+describe('w in on_pre is the weight, w_post the AdEx cells\' adaptation current (as in Brian2)', () => {
+  /** one EIF_cond_exp_isfa_ista neuron receiving one spike (arriving at 11 ms) through on_pre, with gsyn_exc and w recorded */
+  const spec = (on_pre: string, weight = 0.01) =>
+    cellSpec('EIF_cond_exp_isfa_ista', {}, {
+      duration: 30, record: ['gsyn_exc', 'w', 'v'],
+      extra: {
+        populations: [{ name: 'S', size: 1, model: 'spike_generator', params: { spike_times: [[10]] } }],
+        projections: [{ source: 'S', target: 'P', connect: { rule: 'all_to_all' }, weight, delay: 1, on_pre }],
+      } as Partial<ModelSpec>,
+    });
+  const jump = (x: Float32Array) => Math.max(...Array.from(x).map((y, k) => (k ? y - x[k - 1] : 0)));
+
+  it('"gsyn_exc += w" drives the conductance by the weight, as "gsyn_exc += weight" does; "w_post += w" drives the adaptation current', async () => {
+    for (const backend of [JS, WASM]) {
+      const a = await run(spec('gsyn_exc += w'), backend);
+      const b = await run(spec('gsyn_exc += weight'), backend);
+      // inputs are added after the integration of the step: the conductance jumps by w
+      expect(jump(a.state.gsyn_exc), backend.backend).toBeCloseTo(0.01, 6);
+      for (const v of ['gsyn_exc', 'w', 'v']) expect(Array.from(a.state[v]), `${backend.backend} ${v}`).toEqual(Array.from(b.state[v]));
+      // the adaptation current only follows v (a = 4 nS, tau_w = 144 ms): no jump by the weight 0.01
+      expect(jump(a.state.w)).toBeLessThan(1e-4);
+      const c = await run(spec('w_post += w', 0.05), backend);
+      expect(Math.max(...c.state.gsyn_exc)).toBe(0);
+      expect(jump(c.state.w), backend.backend).toBeGreaterThan(0.049);
+      expect(jump(c.state.w)).toBeLessThan(0.0501);
+    }
+  });
+
+  it('the ambiguous target w and the neuron\'s names in the expression are errors naming the field', async () => {
+    const issues = async (on_pre: string) => {
+      try {
+        await Simulation.create(spec(on_pre), JS);
+      } catch (e) {
+        return (e as { issues: { path: string; message: string }[] }).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+      return [];
+    };
+    expect(await issues('w += w')).toEqual([expect.stringMatching(/^projections\[0\]\.on_pre: .*the target 'w' is the synapse's weight .*'w_post'/)]);
+    expect(await issues('gsyn_exc += w_post')).toEqual([expect.stringMatching(/^projections\[0\]\.on_pre: .*unsupported on_pre expression 'w_post'.*'w_post' is the target's variable w/)]);
+    expect(await issues('gsyn_exc += 2*v')).toEqual([expect.stringMatching(/^projections\[0\]\.on_pre: .*'v' is the target's variable v/)]);
+    expect(await issues('gsyn_exc += tau_w')).toEqual([expect.stringMatching(/^projections\[0\]\.on_pre: .*'tau_w' is the target's parameter tau_w/)]);
   });
 });
 

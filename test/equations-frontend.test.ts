@@ -631,6 +631,14 @@ describe('threshold, reset, refractoriness, inputs', () => {
     expect(issues(() => parseOnPre(a, 'ge = w'))[0].message).toMatch(/only 'x \+= weight'/);
     expect(issues(() => parseOnPre(a, 'ge += w*v'))[0].message).toMatch(/unsupported on_pre expression 'w\*v'/);
     expect(issues(() => compileModel(a, { dt: 0.1, params: {}, inputs: ['gi'] }))[0].message).toMatch(/on_pre: the target 'gi'/);
+    // as in Brian2: w is the weight even where the model has a variable w, which is then w_post
+    const b = analyzeModel({ equations: 'dv/dt = (-v - w*Mohm)/tau : volt\ndw/dt = -w/(100*ms) : amp', parameters: { tau: '10*ms' } });
+    expect(parseOnPre(b, 'v += w')).toEqual({ variable: 'v', factor: 1 });
+    expect(parseOnPre(b, 'w_post -= 3*w')).toEqual({ variable: 'w', factor: -3 });
+    expect(parseOnPre(b, 'v += weight')).toEqual({ variable: 'v', factor: 1 });
+    expect(issues(() => parseOnPre(b, 'w += w'))[0].message).toMatch(/on_pre line 1, column 1: the target 'w' is the synapse's weight .* 'w_post'/);
+    expect(issues(() => parseOnPre(b, 'v += w_post'))[0].message).toMatch(/unsupported on_pre expression 'w_post'.*the target's variable w/);
+    expect(issues(() => parseOnPre(b, 'v += tau/2'))[0].message).toMatch(/'tau' is the target's parameter tau/);
   });
 
   it('uses random draws per call site and i, N as derived operands', () => {

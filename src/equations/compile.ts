@@ -261,9 +261,16 @@ export function compileModel(a: ModelAnalysis, opts: CompileOptions): CompiledMo
   };
 }
 
+/** The synapse's weight in on_pre (Brian2's name). */
+const WEIGHT = 'w';
+
 /**
  * An `on_pre` statement of a projection: `ge += w`, `gi += 2*w`, `v -= w`, `ge_post += w/2`:
  * the weight w (in the unit of the variable) is added to `variable` times `factor`.
+ * As in Brian2, `w` is the synapse's weight even when the target model has a variable `w` (the
+ * AdEx cells' adaptation current), and `x_post` names the target's variable x (`w_post += w`);
+ * another name that is not the model's (`weight`) stands for the weight too. A target `w` in a
+ * model with a variable `w` is an error (the weight cannot be changed; the variable is `w_post`).
  * Other on_pre forms are not supported. Throws EquationError.
  */
 export function parseOnPre(a: ModelAnalysis, text: string): { variable: string; factor: number } {
@@ -274,20 +281,37 @@ export function parseOnPre(a: ModelAnalysis, text: string): { variable: string; 
     issues.field('on_pre', 0, `expected one statement such as 'ge += w', got ${st ? more.length + 1 : 0}`);
     issues.throwIfAny();
   }
-  const variable = st.target.endsWith('_post') ? st.target.slice(0, -5) : st.target;
   const names = [...a.odes, ...a.externals].map((o) => o.name);
-  if (!names.includes(variable)) issues.at(st.src, st.targetAt, `the target '${st.target}' is not a state variable of the model (variables: ${names.join(', ')})`);
+  const variable = withoutPost(st.target);
+  if (st.target === WEIGHT && names.includes(WEIGHT))
+    issues.at(st.src, st.targetAt, `the target 'w' is the synapse's weight (as in Brian2), which on_pre cannot change; the model's variable w is 'w_post' (e.g. 'w_post += w')`);
+  else if (!names.includes(variable)) issues.at(st.src, st.targetAt, `the target '${st.target}' is not a state variable of the model (variables: ${names.join(', ')})`);
   if (st.op !== '+=' && st.op !== '-=') issues.at(st.src, st.targetAt, `only 'x += weight' and 'x -= weight' are supported, not '${st.op}'`);
-  const factor = weightFactor(st.expr.ast, names);
+  // the target neuron's names: its variables and parameters, bare or with _post
+  const neuron = new Set([...names, ...a.params.map((p) => p.name)]);
+  const factor = weightFactor(st.expr.ast, (n) => neuron.has(withoutPost(n)));
   if (factor === undefined) {
-    issues.at(st.expr.src, st.expr.ast.s, `unsupported on_pre expression '${st.expr.src.text.slice(st.expr.ast.s, st.expr.ast.e).trim()}': expected the weight times a number (w, 2*w, w/2, -w)`);
+    const own = idsOf(st.expr.ast).filter((n) => n !== WEIGHT && neuron.has(withoutPost(n)));
+    const why = own.length ? ` ('${own[0]}' is the target's ${names.includes(withoutPost(own[0])) ? 'variable' : 'parameter'} ${withoutPost(own[0])}; the weight is 'w')` : '';
+    issues.at(st.expr.src, st.expr.ast.s, `unsupported on_pre expression '${st.expr.src.text.slice(st.expr.ast.s, st.expr.ast.e).trim()}': expected the weight times a number (w, 2*w, w/2, -w)${why}`);
   }
   issues.throwIfAny();
   return { variable, factor: (st.op === '-=' ? -1 : 1) * factor! };
 }
 
-/** c for an expression c*w made of one weight name and numbers; undefined otherwise */
-function weightFactor(ast: Ast, modelNames: string[]): number | undefined {
+const withoutPost = (name: string): string => (name.endsWith('_post') ? name.slice(0, -5) : name);
+
+/** the names an expression reads, in order */
+function idsOf(n: Ast): string[] {
+  if (n.k === 'id') return [n.name];
+  if (n.k === 'neg' || n.k === 'not') return idsOf(n.a);
+  if (n.k === 'bin') return [...idsOf(n.a), ...idsOf(n.b)];
+  if (n.k === 'call') return n.args.flatMap(idsOf);
+  return [];
+}
+
+/** c for an expression c*w made of one weight name (`w`, or a name that is not the neuron's nor a unit) and numbers; undefined otherwise */
+function weightFactor(ast: Ast, neuron: (name: string) => boolean): number | undefined {
   const constant = (n: Ast): number | undefined => {
     if (n.k === 'num') return n.v;
     if (n.k === 'neg') { const v = constant(n.a); return v === undefined ? undefined : -v; }
@@ -299,7 +323,7 @@ function weightFactor(ast: Ast, modelNames: string[]): number | undefined {
     return undefined;
   };
   const go = (n: Ast): number | undefined => {
-    if (n.k === 'id') return modelNames.includes(n.name) || lookupUnit(n.name) ? undefined : 1;
+    if (n.k === 'id') return n.name === WEIGHT || !(neuron(n.name) || lookupUnit(n.name)) ? 1 : undefined;
     if (n.k === 'neg') { const f = go(n.a); return f === undefined ? undefined : -f; }
     if (n.k === 'bin' && n.op === '*') {
       const ca = constant(n.a);
