@@ -92,6 +92,11 @@ export interface PopulationSpec {
    * spike_generator: { spike_times: number[][] } (ms, one list per neuron)
    */
   params?: Record<string, unknown>;
+  /**
+   * a model from equations or standard cell whose equations use I_syn: its receptor channels
+   * (docs/equations.md#receptors), by name with defaults (AMPA, NMDA, GABA_A, GABA_B) or given
+   */
+  receptors?: readonly string[] | Readonly<Record<string, import('../equations/receptors.ts').ReceptorSpec>>;
   /** initial state: lif { v, ie, ii } (mV, nA); threshold { n } (0/1); izhikevich { v, u, ie, ii } */
   initial?: Record<string, ValueSpec>;
   /** named per-neuron values (numbers, arrays, distributions) that `{ expr }` values may use */
@@ -157,8 +162,11 @@ export interface ProjectionSpec {
    * or distance-dependent ({ distance: { offset, velocity } }, populations on sheets)
    */
   delay?: ValueSpec | DistanceDelaySpec;
-  /** receptor channel of the target: excitatory or inhibitory current (lif 'exp' only) */
-  receptor?: NeuronKind;
+  /**
+   * receptor channel of the target: excitatory or inhibitory current (lif and izhikevich 'exp'), or
+   * the name of one of the target's `receptors` (a model from equations; then no on_pre)
+   */
+  receptor?: NeuronKind | string;
   /**
    * a target from equations: what a spike does to it, `"x += w"` (also `-=`, and `w*c` with a
    * constant c): w, the weight, in the unit of the target variable x (docs/equations.md)
@@ -299,7 +307,8 @@ export type InputSpec =
       /** total rate per target neuron, Hz */
       rate: number;
       weight: number;
-      receptor?: NeuronKind;
+      /** as a projection's receptor */
+      receptor?: NeuronKind | string;
       /** a target from equations: the variable it drives, as a projection's on_pre (`"ge += w"`) */
       on_pre?: string;
       start?: number;

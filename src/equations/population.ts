@@ -16,6 +16,7 @@ import { EquationError } from './errors.ts';
 import type { CompiledModel } from './model.ts';
 import type { EquationPlan } from './runtime.ts';
 import { MAX_DRAWS } from './runtime.ts';
+import { checkReceptors, usesISyn, withReceptors } from './receptors.ts';
 import { standardCell, type StandardCell } from '../neurons/cells/index.ts';
 
 export type Issue = { path: string; message: string };
@@ -23,9 +24,23 @@ export type Issue = { path: string; message: string };
 /**
  * The model of a population when it is one from equations: its definition, name and the path where
  * it is written, and the standard cell when it is one (an entry of `models` that has a cell's name
- * is the user's model, not the cell); else null.
+ * is the user's model, not the cell); else null. With valid `receptors`, `def` has their equations
+ * appended (src/equations/receptors.ts) and `written` is the model as written.
  */
-export function equationModelOf(spec: { models?: unknown }, p: { model?: unknown; name?: unknown }, i: number):
+export function equationModelOf(spec: { models?: unknown }, p: { model?: unknown; name?: unknown; receptors?: unknown }, i: number):
+  { def: EquationModelSpec; name: string; path: string; cell?: StandardCell; written?: EquationModelSpec } | null {
+  const found = writtenModelOf(spec, p, i);
+  if (!found || p.receptors === undefined || !found.def || typeof found.def.equations !== 'string') return found;
+  // receptors (src/equations/receptors.ts): their equations appended, when they are valid (validate.ts reports them)
+  const receptors = checkReceptors(p.receptors, '', []);
+  const use = usesISyn(found.def.equations);
+  if (!use.uses || use.defines) return found;
+  // invalid receptors (reported by validate.ts): I_syn = 0, so that the model's own issues are still found
+  return { ...found, def: withReceptors(found.def, receptors ?? []), written: found.def };
+}
+
+/** The model as written: inline, an entry of `models`, or a standard cell. */
+function writtenModelOf(spec: { models?: unknown }, p: { model?: unknown; name?: unknown }, i: number):
   { def: EquationModelSpec; name: string; path: string; cell?: StandardCell } | null {
   if (p.model !== null && typeof p.model === 'object' && !Array.isArray(p.model))
     return { def: p.model as EquationModelSpec, name: typeof p.name === 'string' ? p.name : `population ${i}`, path: `populations[${i}].model` };

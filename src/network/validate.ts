@@ -15,6 +15,7 @@ import type { ModelRules, SynapseKind } from '../neurons/types.ts';
 import {
   analysisOf, compilePopulationModel, drawCount, equationIssues, equationModelOf, MAX_DRAWS, mergedParameters, onPreOf, quantityValue,
 } from '../equations/population.ts';
+import { checkReceptors, usesISyn, type Receptor } from '../equations/receptors.ts';
 import { MAX_DELAY_STEPS } from '../core/layout.ts';
 import type { ModelIssue } from './errors.ts';
 import { GRID_TOL, isArrayLike, MAX_STEP, onGrid, supportOf, toSteps, isUniformValue } from './values.ts';
@@ -57,7 +58,7 @@ const RULE_FIELDS: Record<string, readonly string[]> = {
 const FIXED_RULES = 'explicit, one_to_one, all_to_all, fixed_indegree, fixed_outdegree, fixed_total_number or spatial_indegree';
 const SHEET_FIELDS = ['columns_x', 'columns_y', 'spacing'];
 const TOP_FIELDS = ['name', 'description', 'dt', 'duration', 'seed', 'threads', 'models', 'populations', 'projections', 'inputs', 'monitors'];
-const POP_FIELDS = ['name', 'size', 'model', 'type', 'synapse', 'params', 'parameters', 'initial', 'random', 'sheet'];
+const POP_FIELDS = ['name', 'size', 'model', 'type', 'synapse', 'params', 'parameters', 'initial', 'random', 'sheet', 'receptors'];
 const PROJ_FIELDS = ['name', 'source', 'target', 'connect', 'weight', 'delay', 'receptor', 'on_pre', 'plasticity', 'pruning', 'short_term'];
 /** the fields of a model from equations (docs/equations.md) */
 const EQUATION_FIELDS = ['equations', 'threshold', 'reset', 'refractory', 'method', 'parameters'];
@@ -275,7 +276,9 @@ interface Pop {
   type?: NeuronKind;
   synapse?: 'exp' | 'delta';
   /** a model from equations: its analysis (null when it has errors), where it is written, and the variables projections and inputs drive (ring channels in order) */
-  eq?: { analysis: ModelAnalysis | null; path: string; def: EquationModelSpec; inputs: string[]; units: Map<string, { unit: string; factor: number }> };
+  eq?: { analysis: ModelAnalysis | null; path: string; def: EquationModelSpec; inputs: string[]; units: Map<string, { unit: string; factor: number }>; written: EquationModelSpec };
+  /** a model from equations with receptors (src/equations/receptors.ts): the valid ones, or 'invalid' (reported) */
+  receptors?: Receptor[] | 'invalid';
 }
 
 class Checker {
@@ -644,7 +647,7 @@ class Checker {
       if (found && isObj(found.def)) {
         const a = analysisOf(found.def);
         info.model = 'equations';
-        info.eq = { analysis: a instanceof EquationError ? null : a, path: found.path, def: found.def, inputs: [], units: new Map() };
+        info.eq = { analysis: a instanceof EquationError ? null : a, path: found.path, def: found.def, inputs: [], units: new Map(), written: found.written ?? found.def };
       }
     }
     if (KINDS.includes(p.type as NeuronKind)) info.type = p.type as NeuronKind;
@@ -747,6 +750,7 @@ class Checker {
     // the model's own params and initial state (src/neurons/<model>/model.ts), or its equations
     const init = p.initial;
     if (init !== undefined && !isObj(init)) this.err(`${path}.initial`, `must be an object, got ${describe(init)}`);
+    if (p.receptors !== undefined) this.receptors(p, path, info);
     if (model === 'equations') this.equationPopulation(p, path, info, perNeuron);
     else if (model) rulesOf(model)!.check(this, pr, ppath, isObj(init) ? init : undefined, `${path}.initial`, info.synapse, perNeuron, size);
 
@@ -843,6 +847,47 @@ class Checker {
       }
     }
     for (const st of compiled.state) eq.units.set(st.name, { unit: st.unit, factor: st.factor });
+  }
+
+  /** populations[i].receptors: valid, for a model from equations whose equations use I_syn and do not define it. */
+  private receptors(p: Obj, path: string, info: Pop): void {
+    const rp = `${path}.receptors`;
+    if (info.model !== 'equations') {
+      this.err(rp, `belongs to a population of a model from equations or a standard cell; a '${info.model ?? '?'}' population has its own synapses`);
+      return;
+    }
+    info.receptors = 'invalid';
+    const list = checkReceptors(p.receptors, rp, this.issues);
+    if (!list) return;
+    const eqs = info.eq?.written.equations;
+    if (typeof eqs !== 'string') return;
+    const use = usesISyn(eqs);
+    if (use.defines) this.err(rp, `the model defines I_syn itself; the receptors define it (the sum of their currents): rename the model's I_syn`);
+    else if (!use.uses)
+      this.err(rp, `the model's equations do not use I_syn: the receptors' current reaches the membrane through I_syn (amperes), e.g. "dv/dt = (gL*(EL - v) + I_syn)/C : volt"`);
+    else if (list.some((r) => !r.current) && !/^\s*dv\s*\/\s*dt\s*=/m.test(eqs))
+      this.err(rp, `conductance receptors need the membrane potential v (their current is g*(e_rev - v)); the model has no equation dv/dt`);
+    else info.receptors = list;
+  }
+
+  /** A projection's or input's on_pre, or the one its receptor names (`"receptor": "NMDA"` → "y_NMDA += w"). */
+  private onPreFor(tgt: Pop, x: Obj, path: string): unknown {
+    if (!tgt.receptors) return x.on_pre;
+    if (tgt.receptors === 'invalid') return undefined;
+    if (x.receptor === undefined) {
+      if (x.on_pre === undefined) this.err(`${path}.receptor`, `is required: the receptor of population "${tgt.name}" this drives (${tgt.receptors.map((r) => r.name).join(', ')})`);
+      return x.on_pre;
+    }
+    const r = tgt.receptors.find((q) => q.name === x.receptor);
+    if (!r) {
+      this.err(`${path}.receptor`, `must be a receptor of population "${tgt.name}" (${tgt.receptors.map((q) => q.name).join(', ')}), got ${describe(x.receptor)}`);
+      return undefined;
+    }
+    if (x.on_pre !== undefined) {
+      this.err(`${path}.on_pre`, `is given by the receptor ("${r.driven} += w"): give receptor or on_pre, not both`);
+      return undefined;
+    }
+    return `${r.driven} += w`;
   }
 
   /**
@@ -948,7 +993,8 @@ class Checker {
     const tRules = rulesOf(tgt?.model);
     if (tgt && tRules && !tRules.receives.synapses)
       this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) is a source and cannot receive synapses (targets must be ${this.receivers('synapses')} or a model from equations)`);
-    const eqTarget = tgt?.model === 'equations' ? this.equationTarget(tgt, p.on_pre, path) : undefined;
+    const onPre = tgt?.model === 'equations' ? this.onPreFor(tgt, p, path) : undefined;
+    const eqTarget = tgt?.model === 'equations' && (onPre !== undefined || !tgt.receptors) ? this.equationTarget(tgt, onPre, path) : undefined;
     if (p.on_pre !== undefined && tgt?.model !== undefined && tgt.model !== 'equations')
       this.err(`${path}.on_pre`, `applies to a target from equations; population "${tgt.name}" is '${tgt.model}'`);
     const label = typeof p.name === 'string' && p.name ? `"${p.name}"` : `${typeof p.source === 'string' ? p.source : '?'} -> ${typeof p.target === 'string' ? p.target : '?'}`;
@@ -995,7 +1041,7 @@ class Checker {
 
     // receptor → channel
     let channel = 0;
-    if (p.receptor !== undefined && !KINDS.includes(p.receptor as NeuronKind))
+    if (p.receptor !== undefined && !tgt?.receptors && !KINDS.includes(p.receptor as NeuronKind))
       this.err(`${path}.receptor`, `must be 'excitatory' or 'inhibitory', got ${describe(p.receptor)}`);
     else if (tRules && tRules.channels(tgt!.synapse) === 2) {
       const r = (p.receptor as NeuronKind | undefined) ?? src?.type ?? (w ? signKind(w) : undefined);
@@ -1405,7 +1451,8 @@ class Checker {
       if (tgt && tgt.model !== undefined && tgt.model !== 'equations' && !rulesOf(tgt.model)!.receives.poisson)
         this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) cannot receive input: targets must be ${this.receivers('poisson')} or a model from equations`);
       if (tgt?.model === 'equations') {
-        eqTarget = this.equationTarget(tgt, x.on_pre, path);
+        const onPre = this.onPreFor(tgt, x, path);
+        if (onPre !== undefined || !tgt.receptors) eqTarget = this.equationTarget(tgt, onPre, path);
         if (eqTarget) channel = eqTarget.channel;
       }
       let rate: number | undefined;
@@ -1421,7 +1468,7 @@ class Checker {
       let weight: number | undefined;
       if (x.weight === undefined) this.err(`${path}.weight`, `is required (weight of each input spike${unit ? `, ${unit}` : ''})`);
       else weight = this.num(x.weight, `${path}.weight`, `a number${unit ? ` (${unit})` : ''}`);
-      if (x.receptor !== undefined && !KINDS.includes(x.receptor as NeuronKind))
+      if (x.receptor !== undefined && !tgt?.receptors && !KINDS.includes(x.receptor as NeuronKind))
         this.err(`${path}.receptor`, `must be 'excitatory' or 'inhibitory', got ${describe(x.receptor)}`);
       else if (tr && tr.channels(tgt!.synapse) === 2) {
         const r = (x.receptor as NeuronKind | undefined) ?? (weight !== undefined ? (weight < 0 ? 'inhibitory' : 'excitatory') : undefined);
