@@ -9,6 +9,8 @@ import { describe, it, expect } from 'vitest';
 import { Simulation, type SimulationOptions } from '../src/sim/simulation.ts';
 import { standardCell, standardCells } from '../src/neurons/cells/index.ts';
 import { parseQuantity } from '../src/equations/units.ts';
+import { builtinModel } from '../src/neurons/index.ts';
+import { validateModel } from '../src/network/validate.ts';
 import type { ModelSpec } from '../src/core/types.ts';
 
 const JS: SimulationOptions = { backend: 'js', threads: 1 };
@@ -160,6 +162,61 @@ describe('the library of standard cells', () => {
       const alias = { ...spec, populations: [{ ...spec.populations[0], model: c.aliases[0] }] } as ModelSpec;
       expect((await run(alias, WASM)).steps, c.aliases[0]).toEqual(a.steps);
     }
+  });
+});
+
+describe('IF_curr_exp and Izhikevich: the built-in lif and izhikevich by their PyNN names', () => {
+  /** E (excitatory) and I populations of `model` with recurrent projections and Poisson input, their spikes */
+  function net(model: string, params: Record<string, unknown>, weights: [number, number], input: number): ModelSpec {
+    return {
+      dt: 0.1, duration: 300, seed: 3,
+      populations: [
+        { name: 'E', size: 80, model, type: 'excitatory', params: params as never },
+        { name: 'I', size: 20, model, type: 'inhibitory', params: params as never },
+      ],
+      projections: [
+        { source: 'E', target: 'E', connect: { rule: 'fixed_indegree', indegree: 10 }, weight: weights[0], delay: 1.5 },
+        { source: 'E', target: 'I', connect: { rule: 'fixed_indegree', indegree: 10 }, weight: weights[0], delay: 1 },
+        { source: 'I', target: 'E', connect: { rule: 'fixed_indegree', indegree: 5 }, weight: weights[1], delay: 1 },
+      ],
+      inputs: [{ type: 'poisson', target: 'E', rate: 2000, weight: input }, { type: 'poisson', target: 'I', rate: 2000, weight: input }],
+      monitors: [{ type: 'spikes', population: 'E' }, { type: 'spikes', population: 'I' }],
+    } as ModelSpec;
+  }
+  async function spikes(spec: ModelSpec, opts: SimulationOptions) {
+    const sim = await Simulation.create(spec, opts);
+    try {
+      await sim.run(spec.duration);
+      expect(sim.network.populations.map((p) => p.model)).toEqual(spec.populations.map(() => builtinModel(spec.populations[0].model)));
+      return ['E', 'I'].map((p) => ({ i: Array.from(sim.spikes(p).i), steps: Array.from(sim.spikes(p).steps) }));
+    } finally {
+      sim.dispose();
+    }
+  }
+  const cases: [string, string, Record<string, unknown>, [number, number], number][] = [
+    ['IF_curr_exp', 'lif', { tau_m: 10, i_offset: 0.5, tau_refrac: 2 }, [0.3, -1], 0.4],
+    ['Izhikevich', 'izhikevich', { a: 0.02, b: 0.2, c: -65, d: 8, i_offset: 4 }, [20, -40], 10],
+  ];
+
+  it('a population with the alias gives the same spikes as with the built-in name, on js and wasm', async () => {
+    for (const [alias, name, params, w, input] of cases) {
+      expect(builtinModel(alias)).toBe(name);
+      for (const opts of [JS, WASM]) {
+        const ref = await spikes(net(name, params, w, input), opts);
+        expect(ref[0].i.length, `${name} E`).toBeGreaterThan(100);
+        expect(ref[1].i.length, `${name} I`).toBeGreaterThan(20);
+        expect(await spikes(net(alias, params, w, input), opts), `${alias} ${opts.backend}`).toEqual(ref);
+      }
+    }
+  });
+
+  it('the alias takes the built-in model\'s params and errors, and is not a name for a model of the file', () => {
+    expect(builtinModel('iaf_psc_exp')).toBeUndefined();
+    expect(builtinModel('IF_cond_exp')).toBeUndefined(); // a standard cell, from equations
+    const bad = net('IF_curr_exp', { tau_m: -1 }, [0.3, -1], 0.4);
+    expect(validateModel(bad).map((i) => i.path)).toEqual(['populations[0].params.tau_m', 'populations[1].params.tau_m']);
+    const shadow = { ...net('lif', {}, [0.3, -1], 0.4), models: { Izhikevich: standardCell('IF_cond_exp')!.model } } as ModelSpec;
+    expect(validateModel(shadow).map((i) => `${i.path}: ${i.message}`)).toEqual([expect.stringMatching(/^models\.Izhikevich: "Izhikevich" is an alias of the built-in model 'izhikevich'/)]);
   });
 });
 

@@ -10,7 +10,7 @@ import type { ConnectSpec, EquationModelSpec, NeuronKind, NeuronModelName, Plann
 import type { ModelAnalysis } from '../equations/compile.ts';
 import { EquationError } from '../equations/errors.ts';
 import type { CompiledModel } from '../equations/model.ts';
-import { BUILTIN_MODELS, modelsReceiving, neuronModel } from '../neurons/index.ts';
+import { BUILTIN_MODELS, builtinModel, modelsReceiving, neuronModel } from '../neurons/index.ts';
 import type { ModelRules, SynapseKind } from '../neurons/types.ts';
 import {
   analysisOf, compilePopulationModel, drawCount, equationIssues, equationModelOf, MAX_DRAWS, mergedParameters, onPreOf, quantityValue,
@@ -592,7 +592,8 @@ class Checker {
       else {
         this.models = spec.models;
         for (const [name, m] of Object.entries(spec.models)) {
-          if (MODELS.includes(name as NeuronModelName)) this.err(`models.${name}`, `"${name}" is a built-in model; give the model from equations another name`);
+          const builtin = builtinModel(name);
+          if (builtin) this.err(`models.${name}`, `"${name}" is ${builtin === name ? 'a built-in model' : `an alias of the built-in model '${builtin}'`}; give the model from equations another name`);
           else if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) this.err(`models.${name}`, `a model's name must be an identifier (letters, digits, _, - and .), got ${JSON.stringify(name)}`);
           else if (!isObj(m)) this.err(`models.${name}`, `must be a model from equations {equations, threshold, reset, ...}, got ${describe(m)}`);
         }
@@ -641,7 +642,9 @@ class Checker {
       if (!this.popByName.has(p.name)) this.popByName.set(p.name, i);
     }
     if (typeof p.size === 'number' && Number.isInteger(p.size) && p.size >= 1 && p.size <= MAX_SIZE) info.size = p.size;
-    if (MODELS.includes(p.model as NeuronModelName)) info.model = p.model as NeuronModelName;
+    // a built-in model by its name or an alias (IF_curr_exp, Izhikevich: src/neurons/index.ts)
+    const builtin = builtinModel(p.model);
+    if (builtin) info.model = builtin;
     else {
       const found = equationModelOf({ models: this.models }, p, i);
       if (found && isObj(found.def)) {
