@@ -7,7 +7,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { Simulation, type SimulationOptions } from '../src/sim/simulation.ts';
-import { standardCell, standardCells } from '../src/neurons/cells/index.ts';
+import { standardCell, standardCells, type StandardCell } from '../src/neurons/cells/index.ts';
 import { parseQuantity } from '../src/equations/units.ts';
 import { builtinModel } from '../src/neurons/index.ts';
 import { validateModel } from '../src/network/validate.ts';
@@ -70,6 +70,23 @@ async function trainsOf(cell: string, params: Record<string, unknown>[], opts: {
   if (opts.model) spec.populations[0].model = opts.model as never;
   const r = await run(spec, sim);
   return params.map((_, k) => r.trains[k] ?? []);
+}
+
+/**
+ * How to drive a cell: the on_pre of its excitatory and inhibitory synapses (weights positive; the
+ * current-based cell subtracts its inhibitory weights), a weight of Poisson input (nA or µS) and an
+ * i_offset (nA) that make it fire at a moderate rate.
+ */
+function drive(c: StandardCell): { exc: string; inh: string; weight: number; i_offset: number } {
+  const exc = c.name.includes('alpha') ? 'ysyn_exc' : 'gsyn_exc';
+  const inh = exc.replace('exc', 'inh');
+  const current = c.name.startsWith('IF_curr');
+  return {
+    exc: `${exc} += w`,
+    inh: current ? `${inh} -= w` : `${inh} += w`,
+    weight: current ? 0.2 : 0.004,
+    i_offset: c.name.startsWith('HH') ? 0.05 : c.name.startsWith('EIF') ? 0.3 : 0.6,
+  };
 }
 
 const isis = (t: number[] = []) => t.slice(1).map((x, k) => x - t[k]);
@@ -138,17 +155,13 @@ describe('the library of standard cells', () => {
 
   it('every cell, driven by i_offset and Poisson input into both synapse types, gives the same spikes and v on js and wasm', async () => {
     for (const c of standardCells()) {
-      const alpha = c.name.includes('alpha');
-      const exc = alpha ? 'ysyn_exc' : c.name.startsWith('IF_curr') ? 'isyn_exc' : 'gsyn_exc';
-      const inh = exc.replace('exc', 'inh');
-      const current = c.name.startsWith('IF_curr');
-      const i_offset = c.name.startsWith('HH') ? '0.05*nA' : c.name.startsWith('EIF') ? '0.3*nA' : '0.6*nA';
-      const spec = cellSpec(c.name, { i_offset }, {
+      const d = drive(c);
+      const spec = cellSpec(c.name, { i_offset: `${d.i_offset}*nA` }, {
         size: 7, duration: 200, record: ['v'],
         extra: {
           inputs: [
-            { type: 'poisson', target: 'P', rate: 3000, weight: current ? 0.2 : 0.004, on_pre: `${exc} += w` },
-            { type: 'poisson', target: 'P', rate: 1000, weight: current ? 0.2 : 0.004, on_pre: current ? `${inh} -= w` : `${inh} += w` },
+            { type: 'poisson', target: 'P', rate: 3000, weight: d.weight, on_pre: d.exc },
+            { type: 'poisson', target: 'P', rate: 1000, weight: d.weight, on_pre: d.inh },
           ],
         } as Partial<ModelSpec>,
       });
@@ -445,4 +458,55 @@ describe('HH_cond_exp', () => {
     for (let k = 1; k + 1 < v.length; k++) if (v[k] > -33 && v[k] >= v[k - 1] && v[k] > v[k + 1]) peaks++;
     expect(r.trains[0].length).toBe(peaks);
   });
+});
+
+describe('every standard cell gives the same spikes on js, wasm and 1 to 4 threads', () => {
+  /**
+   * E (160) and I (40) of the cell (I by its NEST alias), i_offset drawn per neuron, v drawn
+   * per neuron, recurrent projections with delays of 1 to 2 ms and Poisson input into both.
+   */
+  function network(c: StandardCell): ModelSpec {
+    const d = drive(c);
+    const pop = (name: string, size: number, model: string, type: string) => ({
+      name, size, model, type,
+      parameters: { i_offset: { dist: 'uniform', low: 0.8 * d.i_offset, high: 1.2 * d.i_offset } },
+      initial: { v: { dist: 'uniform', low: -70, high: -55 } },
+    });
+    const proj = (source: string, target: string, indegree: number, weight: number, delay: number) => ({
+      source, target, connect: { rule: 'fixed_indegree', indegree }, weight, delay, on_pre: source === 'E' ? d.exc : d.inh,
+    });
+    return {
+      dt: 0.1, duration: 150, seed: 5,
+      populations: [pop('E', 160, c.name, 'excitatory'), pop('I', 40, c.aliases[0], 'inhibitory')],
+      projections: [proj('E', 'E', 20, d.weight / 2, 1), proj('E', 'I', 20, d.weight / 2, 1.5), proj('I', 'E', 10, 2 * d.weight, 1), proj('I', 'I', 10, 2 * d.weight, 2)],
+      inputs: ['E', 'I'].map((target) => ({ type: 'poisson', target, rate: 2000, weight: d.weight, on_pre: d.exc })),
+      monitors: [{ type: 'spikes', population: 'E' }, { type: 'spikes', population: 'I' }],
+    } as ModelSpec;
+  }
+  async function spikesAndV(spec: ModelSpec, opts: SimulationOptions) {
+    const sim = await Simulation.create(spec, opts);
+    try {
+      await sim.run(spec.duration);
+      const out: Record<string, { i: number[]; steps: number[]; v: number[] }> = {};
+      for (const p of ['E', 'I']) out[p] = { i: Array.from(sim.spikes(p).i), steps: Array.from(sim.spikes(p).steps), v: Array.from(await sim.getState(p, 'v')) };
+      return out;
+    } finally {
+      sim.dispose();
+    }
+  }
+
+  it('a recurrent E/I network of each cell: identical spikes and v on wasm with 1, 2, 3 and 4 threads and on js', async () => {
+    for (const c of standardCells()) {
+      const spec = network(c);
+      const ref = await spikesAndV(spec, WASM);
+      // most neurons fire, at a mean rate below 400 Hz (150 ms)
+      for (const p of ['E', 'I'] as const) {
+        const size = p === 'E' ? 160 : 40;
+        expect(new Set(ref[p].i).size, `${c.name} ${p}`).toBeGreaterThan(size / 2);
+        expect(ref[p].i.length, `${c.name} ${p}`).toBeLessThan(size * 400 * 0.15);
+      }
+      for (const opts of [{ backend: 'wasm', threads: 2 }, { backend: 'wasm', threads: 3 }, { backend: 'wasm', threads: 4 }, JS] as SimulationOptions[])
+        expect(await spikesAndV(spec, opts), `${c.name} ${opts.backend} ${opts.threads} threads`).toEqual(ref);
+    }
+  }, 180_000);
 });
