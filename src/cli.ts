@@ -11,19 +11,18 @@
  */
 import { DELIVERY_MODES, type Delivery } from './core/delivery.ts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { createWriteStream, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, freemem, totalmem, platform, arch } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { Simulation, SimulationError, type PlanSummary } from './sim/simulation.ts';
 import { ModelError, validateModel, DEFAULT_DURATION } from './network/index.ts';
 import { readModelFile, ModelFileError } from './io/model-file.ts';
-import { summarize, timeDecimals, writeSpikesCsv } from './io/output.ts';
+import { summarize } from './io/output.ts';
+import { RecordWriter } from './io/records.ts';
 import { detectFeatures } from './backend/index.ts';
 import { VERSION } from './version.ts';
 import type { ModelSpec, MonitorSpec } from './core/types.ts';
-import { csvRows, type SpikeChunk } from './plot/spikes.ts';
 import { RasterCollector, rasterSvg } from './plot/raster.ts';
 import { thalamocorticalModel } from './models/thalamocortical.ts';
 
@@ -106,7 +105,7 @@ export async function main(argv: string[]): Promise<void> {
 
   program
     .command('run')
-    .description('run a model file; writes <out>/summary.json and <out>/spikes.csv (and the raster figure with --plot)')
+    .description("run a model file; writes <out>/summary.json and the model's monitors: spikes.csv, state_<k>.csv, rate_<k>.csv, synapses_<k>.csv (and the raster figure with --plot)")
     .argument('<model>', 'model file (JSON), see docs/model-format.md')
     .addOption(new Option('-b, --backend <name>', 'wasm or js').default('wasm'))
     .option('-d, --duration <ms>', "model time to simulate, ms (default: the model's duration)", parseNumber('--duration', false, 0))
@@ -115,8 +114,9 @@ export async function main(argv: string[]): Promise<void> {
     .option('-o, --out <dir>', 'output directory', 'out')
     .option('--variant <name>', 'wasm build: simd, scalar or debug (default: simd when supported)')
     .option('--delivery <mode>', 'spike delivery: auto, ring or deferred (the same spikes; only the speed differs, see README)', 'auto')
+    .option('--record <what>', "model: the model's monitors as declared (default; a model without monitors: all); all: every spike of every population instead of the model's spike monitors, with its other monitors")
     .option('--no-spikes', 'do not write spikes.csv')
-    .option('--stream', 'write spikes.csv during the run, chunk by chunk, so memory stays bounded; a stopped run keeps what it wrote')
+    .option('--stream', 'write every monitor during the run, chunk by chunk, so memory stays bounded; a stopped run keeps what it wrote')
     .option('--chunk <ms>', 'with --stream: model time per chunk written, ms', parseNumber('--chunk', false), 100)
     .option('--plot', 'also write <out>/raster.svg and <out>/raster.png: spike raster over binned population rates')
     .option('--dry-run', 'print the memory plan per part and per shard, then exit without running')
@@ -133,7 +133,7 @@ export async function main(argv: string[]): Promise<void> {
       if (!DELIVERY_MODES.includes(o.delivery)) usage(`--delivery must be auto, ring or deferred, got "${o.delivery}"`);
       if (o.seed !== undefined && (o.seed < 0 || o.seed > 0xffffffff)) usage(`--seed must be an integer in 0..4294967295, got ${o.seed}`);
       if (!(o.chunk > 0)) usage(`--chunk must be > 0 ms, got ${o.chunk}`);
-      if (o.stream && !o.spikes) usage('--stream writes spikes.csv; it cannot be combined with --no-spikes');
+      if (o.record !== undefined && o.record !== 'model' && o.record !== 'all') usage(`--record must be model or all, got "${o.record}"`);
       await runCommand(modelPath, o);
     });
 
@@ -281,6 +281,7 @@ interface RunOpts {
   variant?: 'simd' | 'scalar' | 'debug';
   delivery: Delivery;
   spikes: boolean;
+  record?: 'model' | 'all';
   stream?: boolean;
   chunk: number;
   plot?: boolean;
@@ -300,13 +301,14 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
     return;
   }
 
-  // spikes.csv and the raster need every spike of every population: one unfiltered spike
-  // monitor per population replaces the model's own spike monitors (rate and state monitors stay)
-  const wantSpikes = o.spikes || o.plot;
+  // --record all (or a model without monitors): one unfiltered spike monitor per population
+  // replaces the model's own spike monitors (its state, rate and synapse monitors stay)
+  const declared: MonitorSpec[] = Array.isArray(spec.monitors) ? spec.monitors : [];
+  const record = o.record ?? (declared.length ? 'model' : 'all');
   let monitors: MonitorSpec[] | undefined = spec.monitors;
-  if (wantSpikes && Array.isArray(spec.populations)) {
+  if (record === 'all' && Array.isArray(spec.populations)) {
     monitors = [
-      ...(Array.isArray(spec.monitors) ? spec.monitors.filter((m) => m?.type !== 'spikes') : []),
+      ...declared.filter((m) => m?.type !== 'spikes'),
       ...spec.populations.filter((p) => p && typeof p.name === 'string').map((p) => ({ type: 'spikes' as const, population: p.name })),
     ];
   }
@@ -349,22 +351,15 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
   mkdirSync(o.out, { recursive: true });
 
   const raster = o.plot ? new RasterCollector(pops, { dt, durationMs: totalSteps * dt }) : null;
-  const decimals = timeDecimals(dt);
-  let csv: WriteStream | null = null;
-  let csvError: Error | null = null;
-  const csvPath = join(o.out, 'spikes.csv');
-  if (o.stream) {
-    csv = createWriteStream(csvPath);
-    csv.on('error', (e) => (csvError = e));
-    csv.write('t_ms,population,index\n');
-  }
+  const popIndex = new Map(pops.map((p, k) => [p.name, k]));
+  // every monitor to its file: during the run with --stream, else once at the end (the same bytes)
+  const records = new RecordWriter(sim, o.out, {
+    spikes: o.spikes,
+    declared,
+    onSpikes: raster ? (chunks) => chunks.forEach((c) => raster.add(popIndex.get(c.population)!, c.steps, c.i, c.count)) : undefined,
+  });
   const drain = async () => {
-    if (!o.stream) return;
-    const chunks: SpikeChunk[] = pops.map((p) => sim!.takeSpikes(p.name));
-    if (raster) chunks.forEach((c, k) => raster.add(k, c.steps, c.i, c.count));
-    const rows = csvRows(chunks, dt, decimals);
-    if (csvError) throw csvError;
-    if (rows && !csv!.write(rows)) await once(csv!, 'drain');
+    if (o.stream) await records.drain();
   };
 
   const showBar = !o.quiet && process.stdout.isTTY === true;
@@ -402,40 +397,25 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
 
   const completed = runError === null && sim.step - startStep === totalSteps;
   try {
-    try {
-      await drain(); // what the last (failed or stopped) chunk recorded
-    } catch (e) {
-      runError ??= e;
-    }
-    if (csv) {
-      csv.end();
-      await once(csv, 'finish').catch(() => undefined);
-      if (csvError) throw csvError;
-    } else if (o.spikes) {
-      await writeSpikesCsv(sim, csvPath);
-    }
     const base = summarize(sim, runSeconds);
+    // everything (or, streamed, what the last, failed or stopped chunk recorded); a write error
+    // (a full disk) is the run's error, and summary.json still says so
+    await records.drain().catch((e) => (runError ??= e));
+    await records.close().catch((e) => (runError ??= e));
     const summary = {
       ...base,
       threads: sim.threads,
       threads_requested: sim.threadsRequested,
       ...(threadsReason(sim) ? { threads_reason: threadsReason(sim) } : {}),
+      record,
       completed,
       ...(stoppedBy ? { stopped_by: stoppedBy } : {}),
       ...(runError ? { error: (runError as Error)?.message ?? String(runError) } : {}),
       streamed: !!o.stream,
     };
     writeFileSync(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    const written = [join(o.out, 'summary.json')];
-    if (o.spikes) written.push(csvPath);
+    const written = [join(o.out, 'summary.json'), ...records.files];
     if (raster) {
-      if (!o.stream) {
-        // spikes of the whole run, from the monitors
-        pops.forEach((p, k) => {
-          const d = sim!.spikes(p.name);
-          raster.add(k, d.steps, d.i, d.count);
-        });
-      }
       raster.finish(sim.step);
       const svg = rasterSvg(raster, {
         title: `${base.model || modelPath}: ${group(base.neurons)} neurons, ${group(base.synapses)} synapses`,

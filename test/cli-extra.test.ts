@@ -118,8 +118,13 @@ describe('axonal run --stream', () => {
     expect(last).toBeLessThan(160);
   });
 
-  it('refuses --stream with --no-spikes (usage error)', () => {
-    expect(axonal(['run', 'examples/cuba.json', '--stream', '--no-spikes']).status).toBe(2);
+  it('--stream with --no-spikes streams the other monitors and writes no spikes.csv', () => {
+    const out = join(tmp, 'nospikes');
+    const r = axonal(['run', 'examples/cuba.json', '--duration', '50', '--threads', '1', '--stream', '--no-spikes', '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(join(out, 'spikes.csv'))).toBe(false);
+    // cuba's monitors[2] and [3] are rate monitors: one row per step
+    expect(csvRows(readFileSync(join(out, 'rate_2.csv'), 'utf8'))).toBe(500);
   });
 });
 

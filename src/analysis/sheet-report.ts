@@ -6,7 +6,6 @@
  * Writes report.json, report.md and SVG (+ PNG) figures into the output directory.
  */
 import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { ModelSpec } from '../core/types.ts';
 import { readModelFile, ModelFileError } from '../io/model-file.ts';
@@ -190,7 +189,6 @@ export async function analyzeCommand(modelPath: string, o: AnalyzeOptions): Prom
   const frames = o.frames ? o.frames.split(',').map((x) => Number(x)) : undefined;
   if (frames?.some((x) => !Number.isFinite(x))) throw new ModelFileError(`--frames: expected comma-separated times in ms, got "${o.frames}"`);
   let act: SheetActivity | null = null;
-  const rl = createInterface({ input: createReadStream(o.spikes), crlfDelay: Infinity });
   // the run's length is not in spikes.csv: use the model's duration, or the last spike if later
   const make = (t1: number) => new SheetActivity(pops, { t0: o.t0, t1, binMs: o.bin, frameMs: o.frame, frames });
   act = make(duration);
@@ -204,26 +202,31 @@ export async function analyzeCommand(modelPath: string, o: AnalyzeOptions): Prom
     });
     pending = 0;
   };
+  // spikes.csv as RFC 4180 CSV (csv-parse; loaded here only: the library does not need it)
+  const { parse } = await import('csv-parse');
+  const input = createReadStream(o.spikes);
+  const rows = input.pipe(parse({ skip_empty_lines: true, info: true }));
+  input.on('error', (e) => rows.destroy(e));
   try {
-    for await (const row of rl) {
-      line++;
+    for await (const { record: rec, info } of rows as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      line = info.lines;
       if (line === 1) {
-        if (!row.startsWith('t_ms,population,index')) throw new ModelFileError(`${o.spikes}: expected the header t_ms,population,index of axonal's spikes.csv`);
+        if (rec.join(',') !== 't_ms,population,index') throw new ModelFileError(`${o.spikes}: expected the header t_ms,population,index of axonal's spikes.csv, got "${rec.join(',')}"`);
         continue;
       }
-      if (!row) continue;
-      const a = row.indexOf(',');
-      const b = row.indexOf(',', a + 1);
-      const t = Number(row.slice(0, a));
-      const k = index.get(row.slice(a + 1, b));
-      if (k === undefined) throw new ModelFileError(`${o.spikes}:${line}: population "${row.slice(a + 1, b)}" is not in ${modelPath}`);
+      const t = Number(rec[0]);
+      const i = Number(rec[2]);
+      if (!Number.isFinite(t) || !Number.isInteger(i)) throw new ModelFileError(`${o.spikes}:${line}: expected t_ms (a number) and index (an integer), got "${rec.join(',')}"`);
+      const k = index.get(rec[1]);
+      if (k === undefined) throw new ModelFileError(`${o.spikes}:${line}: population "${rec[1]}" is not in ${modelPath}`);
       chunkT[k].push(t);
-      chunkI[k].push(Number(row.slice(b + 1)));
+      chunkI[k].push(i);
       if (t > tMax) tMax = t;
       if (++pending >= 100_000) flush();
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ModelFileError(`${o.spikes}: no such file (run the model with --out first)`);
+    if ((e as { code?: string }).code?.startsWith('CSV_')) throw new ModelFileError(`${o.spikes}: not a CSV file of 3 fields: ${(e as Error).message}`);
     throw e;
   }
   flush();

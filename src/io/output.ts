@@ -1,6 +1,4 @@
-/** Writing run results: spikes.csv and summary.json. */
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+/** Writing run results: summary.json (the monitors' files: src/io/records.ts). */
 import type { Simulation } from '../sim/simulation.ts';
 
 /** Number of decimals needed to print multiples of dt exactly (up to 9). */
@@ -10,45 +8,6 @@ export function timeDecimals(dt: number): number {
     if (Math.abs(Math.round(dt * s) - dt * s) < 1e-9 * s) return d;
   }
   return 9;
-}
-
-/**
- * spikes.csv: header `t_ms,population,index`, rows sorted by time, then population order, then
- * index. Written in chunks, so memory stays bounded by one chunk of text.
- */
-export async function writeSpikesCsv(sim: Simulation, path: string): Promise<number> {
-  const dt = sim.network.dt;
-  const dec = timeDecimals(dt);
-  const mons = sim
-    .spikeMonitorList()
-    .slice()
-    .sort((a, b) => a.population - b.population)
-    .map((m) => ({ name: m.populationName, i: m.indices.toArray(), s: m.steps.toArray(), pos: 0 }));
-  const out = createWriteStream(path);
-  let buf = 't_ms,population,index\n';
-  let rows = 0;
-  const flush = async () => {
-    if (!out.write(buf)) await once(out, 'drain');
-    buf = '';
-  };
-  // k-way merge by step; within a step populations in order, indices ascending as recorded
-  for (;;) {
-    let step = Infinity;
-    for (const m of mons) if (m.pos < m.s.length && m.s[m.pos] < step) step = m.s[m.pos];
-    if (step === Infinity) break;
-    const t = (step * dt).toFixed(dec);
-    for (const m of mons) {
-      while (m.pos < m.s.length && m.s[m.pos] === step) {
-        buf += `${t},${m.name},${m.i[m.pos]}\n`;
-        m.pos++;
-        rows++;
-      }
-    }
-    if (buf.length > 1 << 20) await flush();
-  }
-  out.end(buf);
-  await once(out, 'finish');
-  return rows;
 }
 
 export interface Summary {

@@ -63,6 +63,10 @@ const PROJ_FIELDS = ['name', 'source', 'target', 'connect', 'weight', 'delay', '
 /** the fields of a model from equations (docs/equations.md) */
 const EQUATION_FIELDS = ['equations', 'threshold', 'reset', 'refractory', 'method', 'parameters'];
 const SHORT_TERM_FIELDS = ['rule', 'U', 'tau_rec', 'tau_fac'];
+/** population names: fields of the CSV files `axonal run` writes, never quoted (src/io/records.ts) */
+const POP_NAME = /^[A-Za-z0-9_.-]+$/;
+/** projection names: also '>' and ':' (the default name is source->target) */
+const PROJ_NAME = /^[A-Za-z0-9_.:>-]+$/;
 const PRUNING_FIELDS: Record<string, readonly string[]> = {
   weight_below: ['rule', 'threshold', 'every_ms', 'at_ms'],
   elimination_rate: ['rule', 'rate', 'bias', 'w_ref', 'every_ms', 'at_ms'],
@@ -707,6 +711,8 @@ class Checker {
     // name
     if (p.name === undefined) this.err(`${path}.name`, 'is required (a non-empty string)');
     else if (typeof p.name !== 'string' || p.name.length === 0) this.err(`${path}.name`, `must be a non-empty string, got ${describe(p.name)}`);
+    else if (!POP_NAME.test(p.name))
+      this.err(`${path}.name`, `must be made of letters, digits, '_', '-' and '.' (it is a field of spikes.csv), got ${describe(p.name)}`);
     else {
       const first = this.popByName.get(p.name)!;
       if (first !== i) this.err(`${path}.name`, `duplicate population name "${p.name}" (also populations[${first}])`);
@@ -985,6 +991,8 @@ class Checker {
     this.fields(p, PROJ_FIELDS, path, 'a projection');
     if (p.name !== undefined) {
       if (typeof p.name !== 'string' || p.name.length === 0) this.err(`${path}.name`, `must be a non-empty string, got ${describe(p.name)}`);
+      else if (!PROJ_NAME.test(p.name))
+        this.err(`${path}.name`, `must be made of letters, digits, '_', '-', '.', '>' and ':' (it is a field of synapses_<k>.csv), got ${describe(p.name)}`);
       else {
         const j = this.projNames.get(p.name);
         if (j !== undefined) this.err(`${path}.name`, `duplicate projection name "${p.name}" (also projections[${j}])`);

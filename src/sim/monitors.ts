@@ -188,13 +188,20 @@ export class RateMonitor {
     }
     return { population: this.populationName, t, rate, counts };
   }
+  /** the data recorded so far, forgotten here (streaming) */
+  take(dt: number): ReturnType<RateMonitor['data']> {
+    const d = this.data(dt);
+    this.counts = new ChunkedInt32();
+    if (d.counts.length) this.firstStep += d.counts.length;
+    return d;
+  }
 }
 
 /** State variables of chosen neurons every `every` steps (Brian2's StateMonitor). */
 export class StateMonitor {
-  readonly steps = new ChunkedInt32();
+  steps = new ChunkedInt32();
   /** [variable][position in `neurons`] */
-  readonly values: ChunkedFloat32[][];
+  values: ChunkedFloat32[][];
   constructor(
     readonly population: number,
     readonly populationName: string,
@@ -232,5 +239,12 @@ export class StateMonitor {
     const values: Record<string, Float32Array[]> = {};
     this.variables.forEach((v, vi) => (values[v] = this.values[vi].map((c) => c.toArray())));
     return { population: this.populationName, neurons: this.neurons, t, values };
+  }
+  /** the data recorded so far, forgotten here (streaming) */
+  take(dt: number): ReturnType<StateMonitor['data']> {
+    const d = this.data(dt);
+    this.steps = new ChunkedInt32();
+    this.values = this.variables.map(() => this.neurons.map(() => new ChunkedFloat32()));
+    return d;
   }
 }

@@ -458,6 +458,20 @@ export class Simulation {
     return m.data(this.network.dt);
   }
 
+  /** The index-th state monitor's data recorded since the last take, forgotten here: for streaming with bounded memory. */
+  takeState(index: number) {
+    const m = this.stateMonitors[index];
+    if (!m) throw new Error(`no state monitor ${index}`);
+    return m.take(this.network.dt);
+  }
+
+  /** The index-th rate monitor's data recorded since the last take, forgotten here. */
+  takeRate(index: number) {
+    const m = this.rateMonitors[index];
+    if (!m) throw new Error(`no rate monitor ${index}`);
+    return m.take(this.network.dt);
+  }
+
   /** Mean firing rate of every population over the steps run so far, Hz. */
   ratesHz(): Record<string, number> {
     const out: Record<string, number> = {};
