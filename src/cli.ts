@@ -329,9 +329,10 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
     const steps = Math.round(durationMs / dt);
     return Math.abs(steps * dt - durationMs) > 1e-6 * Math.max(1, durationMs);
   };
-  const gridError = (dt: number) => new ModelFileError(`--duration: ${durationMs} ms is not a whole number of steps of dt = ${dt} ms`);
+  // a usage error (exit 2): the option's value does not fit the model's time grid
+  const gridError = (dt: number) => `--duration: ${durationMs} ms is not a whole number of steps of dt = ${dt} ms`;
   // before building anything when the model's dt is usable (else Simulation.create reports it)
-  if (o.duration !== undefined && typeof spec.dt === 'number' && spec.dt > 0 && offGrid(spec.dt)) fail(gridError(spec.dt));
+  if (o.duration !== undefined && typeof spec.dt === 'number' && spec.dt > 0 && offGrid(spec.dt)) usage(gridError(spec.dt));
 
   try {
     sim = await Simulation.create({ ...spec, monitors }, { backend: o.backend, seed: o.seed, variant: o.variant, threads: o.threads, delivery: o.delivery });
@@ -343,7 +344,7 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
   const totalSteps = Math.round(durationMs / dt);
   if (offGrid(dt)) {
     sim.dispose();
-    fail(gridError(dt));
+    usage(gridError(dt));
   }
   // --stream runs chunk by chunk, taking the spikes of each; otherwise one run (still stoppable: the signal)
   const chunkSteps = o.stream ? Math.max(1, Math.round(o.chunk / dt)) : Math.max(1, totalSteps);

@@ -172,4 +172,10 @@ describe('axonal run writes the monitors of the model', () => {
     writeFileSync(bad, 'time,pop,i\n');
     expect(axonal(['analyze', tc, '--spikes', bad, '--out', join(tmp, 'bad-report')]).stderr).toMatch(/expected the header t_ms,population,index/);
   });
+
+  it("a --duration off the model's time grid is a usage error (exit 2) naming the option", () => {
+    const r = axonal(['run', 'examples/cuba.json', '--duration', '0.05', '--out', join(tmp, 'grid')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--duration: 0\.05 ms is not a whole number of steps of dt = 0\.1 ms/);
+  });
 });
