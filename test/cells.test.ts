@@ -89,6 +89,38 @@ function drive(c: StandardCell): { exc: string; inh: string; weight: number; i_o
   };
 }
 
+/**
+ * An E/I network: E (excitatory) and I (inhibitory), each `{ size, model, ...values }`, with
+ * projections E→E, E→I, I→E and I→I (fixed indegrees 20, 20, 10, 10, delays 1 to 2 ms, weights
+ * `w.exc` from E and `w.inh` from I) and Poisson input of weight `w.input` into both; `onPre` for
+ * targets from equations. 150 ms.
+ */
+function eiNetwork(pops: { E: Record<string, unknown>; I: Record<string, unknown> }, w: { exc: number; inh: number; input: number }, onPre?: { exc: string; inh: string }): ModelSpec {
+  const on = (source: string) => (onPre ? { on_pre: source === 'E' ? onPre.exc : onPre.inh } : {});
+  const proj = (source: string, target: string, indegree: number, delay: number) => ({
+    source, target, connect: { rule: 'fixed_indegree', indegree }, weight: source === 'E' ? w.exc : w.inh, delay, ...on(source),
+  });
+  return {
+    dt: 0.1, duration: 150, seed: 5,
+    populations: [{ name: 'E', type: 'excitatory', ...pops.E }, { name: 'I', type: 'inhibitory', ...pops.I }],
+    projections: [proj('E', 'E', 20, 1), proj('E', 'I', 20, 1.5), proj('I', 'E', 10, 1), proj('I', 'I', 10, 2)],
+    inputs: ['E', 'I'].map((target) => ({ type: 'poisson', target, rate: 2000, weight: w.input, ...on('E') })),
+    monitors: [{ type: 'spikes', population: 'E' }, { type: 'spikes', population: 'I' }],
+  } as ModelSpec;
+}
+
+/** The spikes and final v of E and I of an eiNetwork, and the models of the plan. */
+async function runNetwork(spec: ModelSpec, opts: SimulationOptions) {
+  const sim = await Simulation.create(spec, opts);
+  try {
+    await sim.run(spec.duration);
+    const of = async (p: string) => ({ i: Array.from(sim.spikes(p).i), steps: Array.from(sim.spikes(p).steps), v: Array.from(await sim.getState(p, 'v')) });
+    return { E: await of('E'), I: await of('I'), models: sim.network.populations.map((p) => p.model as string) };
+  } finally {
+    sim.dispose();
+  }
+}
+
 const isis = (t: number[] = []) => t.slice(1).map((x, k) => x - t[k]);
 
 describe('the library of standard cells', () => {
@@ -179,46 +211,23 @@ describe('the library of standard cells', () => {
 });
 
 describe('IF_curr_exp and Izhikevich: the built-in lif and izhikevich by their PyNN names', () => {
-  /** E (excitatory) and I populations of `model` with recurrent projections and Poisson input, their spikes */
-  function net(model: string, params: Record<string, unknown>, weights: [number, number], input: number): ModelSpec {
-    return {
-      dt: 0.1, duration: 300, seed: 3,
-      populations: [
-        { name: 'E', size: 80, model, type: 'excitatory', params: params as never },
-        { name: 'I', size: 20, model, type: 'inhibitory', params: params as never },
-      ],
-      projections: [
-        { source: 'E', target: 'E', connect: { rule: 'fixed_indegree', indegree: 10 }, weight: weights[0], delay: 1.5 },
-        { source: 'E', target: 'I', connect: { rule: 'fixed_indegree', indegree: 10 }, weight: weights[0], delay: 1 },
-        { source: 'I', target: 'E', connect: { rule: 'fixed_indegree', indegree: 5 }, weight: weights[1], delay: 1 },
-      ],
-      inputs: [{ type: 'poisson', target: 'E', rate: 2000, weight: input }, { type: 'poisson', target: 'I', rate: 2000, weight: input }],
-      monitors: [{ type: 'spikes', population: 'E' }, { type: 'spikes', population: 'I' }],
-    } as ModelSpec;
-  }
-  async function spikes(spec: ModelSpec, opts: SimulationOptions) {
-    const sim = await Simulation.create(spec, opts);
-    try {
-      await sim.run(spec.duration);
-      expect(sim.network.populations.map((p) => p.model)).toEqual(spec.populations.map(() => builtinModel(spec.populations[0].model)));
-      return ['E', 'I'].map((p) => ({ i: Array.from(sim.spikes(p).i), steps: Array.from(sim.spikes(p).steps) }));
-    } finally {
-      sim.dispose();
-    }
-  }
-  const cases: [string, string, Record<string, unknown>, [number, number], number][] = [
-    ['IF_curr_exp', 'lif', { tau_m: 10, i_offset: 0.5, tau_refrac: 2 }, [0.3, -1], 0.4],
-    ['Izhikevich', 'izhikevich', { a: 0.02, b: 0.2, c: -65, d: 8, i_offset: 4 }, [20, -40], 10],
+  const net = (model: string, params: Record<string, unknown>, w: { exc: number; inh: number; input: number }) =>
+    eiNetwork({ E: { size: 80, model, params }, I: { size: 20, model, params } }, w);
+  const cases: [string, string, Record<string, unknown>, { exc: number; inh: number; input: number }][] = [
+    ['IF_curr_exp', 'lif', { tau_m: 10, i_offset: 0.5, tau_refrac: 2 }, { exc: 0.2, inh: -1, input: 0.4 }],
+    ['Izhikevich', 'izhikevich', { a: 0.02, b: 0.2, c: -65, d: 8, i_offset: 4 }, { exc: 10, inh: -40, input: 10 }],
   ];
 
   it('a population with the alias gives the same spikes as with the built-in name, on js and wasm', async () => {
-    for (const [alias, name, params, w, input] of cases) {
+    for (const [alias, name, params, w] of cases) {
       expect(builtinModel(alias)).toBe(name);
       for (const opts of [JS, WASM]) {
-        const ref = await spikes(net(name, params, w, input), opts);
-        expect(ref[0].i.length, `${name} E`).toBeGreaterThan(100);
-        expect(ref[1].i.length, `${name} I`).toBeGreaterThan(20);
-        expect(await spikes(net(alias, params, w, input), opts), `${alias} ${opts.backend}`).toEqual(ref);
+        const ref = await runNetwork(net(name, params, w), opts);
+        expect(ref.E.i.length, `${name} E`).toBeGreaterThan(100);
+        expect(ref.I.i.length, `${name} I`).toBeGreaterThan(20);
+        const r = await runNetwork(net(alias, params, w), opts);
+        expect(r.models, alias).toEqual([name, name]);
+        expect(r, `${alias} ${opts.backend}`).toEqual(ref);
       }
     }
   });
@@ -226,9 +235,9 @@ describe('IF_curr_exp and Izhikevich: the built-in lif and izhikevich by their P
   it('the alias takes the built-in model\'s params and errors, and is not a name for a model of the file', () => {
     expect(builtinModel('iaf_psc_exp')).toBeUndefined();
     expect(builtinModel('IF_cond_exp')).toBeUndefined(); // a standard cell, from equations
-    const bad = net('IF_curr_exp', { tau_m: -1 }, [0.3, -1], 0.4);
+    const bad = net('IF_curr_exp', { tau_m: -1 }, cases[0][3]);
     expect(validateModel(bad).map((i) => i.path)).toEqual(['populations[0].params.tau_m', 'populations[1].params.tau_m']);
-    const shadow = { ...net('lif', {}, [0.3, -1], 0.4), models: { Izhikevich: standardCell('IF_cond_exp')!.model } } as ModelSpec;
+    const shadow = { ...net('lif', {}, cases[0][3]), models: { Izhikevich: standardCell('IF_cond_exp')!.model } } as ModelSpec;
     expect(validateModel(shadow).map((i) => `${i.path}: ${i.message}`)).toEqual([expect.stringMatching(/^models\.Izhikevich: "Izhikevich" is an alias of the built-in model 'izhikevich'/)]);
   });
 });
@@ -461,52 +470,22 @@ describe('HH_cond_exp', () => {
 });
 
 describe('every standard cell gives the same spikes on js, wasm and 1 to 4 threads', () => {
-  /**
-   * E (160) and I (40) of the cell (I by its NEST alias), i_offset drawn per neuron, v drawn
-   * per neuron, recurrent projections with delays of 1 to 2 ms and Poisson input into both.
-   */
-  function network(c: StandardCell): ModelSpec {
-    const d = drive(c);
-    const pop = (name: string, size: number, model: string, type: string) => ({
-      name, size, model, type,
-      parameters: { i_offset: { dist: 'uniform', low: 0.8 * d.i_offset, high: 1.2 * d.i_offset } },
-      initial: { v: { dist: 'uniform', low: -70, high: -55 } },
-    });
-    const proj = (source: string, target: string, indegree: number, weight: number, delay: number) => ({
-      source, target, connect: { rule: 'fixed_indegree', indegree }, weight, delay, on_pre: source === 'E' ? d.exc : d.inh,
-    });
-    return {
-      dt: 0.1, duration: 150, seed: 5,
-      populations: [pop('E', 160, c.name, 'excitatory'), pop('I', 40, c.aliases[0], 'inhibitory')],
-      projections: [proj('E', 'E', 20, d.weight / 2, 1), proj('E', 'I', 20, d.weight / 2, 1.5), proj('I', 'E', 10, 2 * d.weight, 1), proj('I', 'I', 10, 2 * d.weight, 2)],
-      inputs: ['E', 'I'].map((target) => ({ type: 'poisson', target, rate: 2000, weight: d.weight, on_pre: d.exc })),
-      monitors: [{ type: 'spikes', population: 'E' }, { type: 'spikes', population: 'I' }],
-    } as ModelSpec;
-  }
-  async function spikesAndV(spec: ModelSpec, opts: SimulationOptions) {
-    const sim = await Simulation.create(spec, opts);
-    try {
-      await sim.run(spec.duration);
-      const out: Record<string, { i: number[]; steps: number[]; v: number[] }> = {};
-      for (const p of ['E', 'I']) out[p] = { i: Array.from(sim.spikes(p).i), steps: Array.from(sim.spikes(p).steps), v: Array.from(await sim.getState(p, 'v')) };
-      return out;
-    } finally {
-      sim.dispose();
-    }
-  }
-
-  it('a recurrent E/I network of each cell: identical spikes and v on wasm with 1, 2, 3 and 4 threads and on js', async () => {
+  it('a recurrent E/I network of each cell (160 + 40 neurons, I by the NEST alias, i_offset and v drawn per neuron): identical spikes and v on wasm with 1, 2, 3 and 4 threads and on js', async () => {
     for (const c of standardCells()) {
-      const spec = network(c);
-      const ref = await spikesAndV(spec, WASM);
+      const d = drive(c);
+      const values = {
+        parameters: { i_offset: { dist: 'uniform', low: 0.8 * d.i_offset, high: 1.2 * d.i_offset } },
+        initial: { v: { dist: 'uniform', low: -70, high: -55 } },
+      };
+      const spec = eiNetwork({ E: { size: 160, model: c.name, ...values }, I: { size: 40, model: c.aliases[0], ...values } }, { exc: d.weight / 2, inh: 2 * d.weight, input: d.weight }, d);
+      const ref = await runNetwork(spec, WASM);
       // most neurons fire, at a mean rate below 400 Hz (150 ms)
-      for (const p of ['E', 'I'] as const) {
-        const size = p === 'E' ? 160 : 40;
+      for (const [p, size] of [['E', 160], ['I', 40]] as const) {
         expect(new Set(ref[p].i).size, `${c.name} ${p}`).toBeGreaterThan(size / 2);
         expect(ref[p].i.length, `${c.name} ${p}`).toBeLessThan(size * 400 * 0.15);
       }
       for (const opts of [{ backend: 'wasm', threads: 2 }, { backend: 'wasm', threads: 3 }, { backend: 'wasm', threads: 4 }, JS] as SimulationOptions[])
-        expect(await spikesAndV(spec, opts), `${c.name} ${opts.backend} ${opts.threads} threads`).toEqual(ref);
+        expect(await runNetwork(spec, opts), `${c.name} ${opts.backend} ${opts.threads} threads`).toEqual(ref);
     }
   }, 180_000);
 });
