@@ -3,7 +3,7 @@ export { Simulation, SimulationError } from './sim/simulation.ts';
 export type { SimulationOptions, RunOptions, RunResult, PlanSummary } from './sim/simulation.ts';
 export type { Delivery } from './core/delivery.ts';
 export type { SpikeData } from './sim/monitors.ts';
-export { planNetwork, validateModel, estimateNetwork, estimateShards, ModelError } from './network/index.ts';
+export { planNetwork, validateModel, assertValidModel, estimateNetwork, estimateShards, ModelError, type ModelIssue } from './network/index.ts';
 export { buildShardProjection, type ShardProjection } from './sim/connectivity.ts';
 export { createBackend, detectFeatures, setWasmLocator, type WasmLocator, type WasmVariant } from './backend/index.ts';
 export type { Backend, BackendName, Kernels } from './backend/types.ts';

@@ -67,9 +67,17 @@ describe('package', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(dir, 'consumer.ts'),
-      `import { Simulation, ModelError, validateModel, setWasmLocator, type ModelSpec, type RunResult } from 'axonal';
+      `import { Simulation, ModelError, validateModel, assertValidModel, setWasmLocator, type ModelSpec, type ModelIssue, type RunResult } from 'axonal';
 const model: ModelSpec = { dt: 0.1, populations: [{ name: 'n', size: 10, model: 'lif' }] };
-const issues: { path: string; message: string }[] = validateModel(model);
+const issues: ModelIssue[] = validateModel(model);
+const parsed: unknown = JSON.parse('{}');
+try {
+  assertValidModel(parsed);
+  const d: number | undefined = parsed.dt; // a ModelSpec from here on
+  void d;
+} catch (e) {
+  if (e instanceof ModelError) void (e.issues satisfies ModelIssue[]);
+}
 setWasmLocator(null);
 export async function main(): Promise<number> {
   const sim = await Simulation.create(model, { backend: 'js', threads: 1 });
@@ -79,6 +87,8 @@ export async function main(): Promise<number> {
   sim.setPoissonRate(0, 10);
   sim.scaleWeights('x', 2);
   sim.dispose();
+  // @ts-expect-error test hooks are not in the public declarations
+  sim.failShard(0);
   return n + (ModelError.name.length as number);
 }
 `,

@@ -352,3 +352,18 @@ describe('networks too large for one WebAssembly memory', () => {
     expect(performance.now() - t0).toBeLessThan(200);
   });
 });
+
+describe('assertValidModel', () => {
+  it('returns for a valid model and throws a ModelError with every issue otherwise', async () => {
+    const { assertValidModel, ModelError } = await import('../src/network/index.ts');
+    expect(() => assertValidModel({ dt: 0.1, populations: [{ name: 'n', size: 10, model: 'lif' }] })).not.toThrow();
+    let err: unknown;
+    try {
+      assertValidModel({ dt: -1, populations: [{ name: 'n', size: 0, model: 'lif' }] });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ModelError);
+    expect((err as InstanceType<typeof ModelError>).issues.map((i) => i.path)).toEqual(expect.arrayContaining(['dt', 'populations[0].size']));
+  });
+});

@@ -351,7 +351,7 @@ export type InputSpec =
 
 export type MonitorSpec =
   | { type: 'spikes'; population: string; neurons?: number[] }
-  /** the number of synapses of a projection, every every_ms (default: every step) and at the end of each run */
+  /** the number of synapses of a projection at times 0, every_ms, 2·every_ms, … (default 100 ms; at least every step) */
   | { type: 'synapses'; projection: string; every_ms?: number }
   | { type: 'state'; population: string; variables: string[]; neurons: number[]; every?: number }
   | { type: 'rate'; population: string };

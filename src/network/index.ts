@@ -1,7 +1,7 @@
 /** src/network: model description → built network (validation, parameters, connectivity). */
 export { ModelError, formatIssues, type ModelIssue } from './errors.ts';
 export {
-  validateModel, checkModel, stateVariables, channelsOf, DEFAULT_DURATION,
+  validateModel, assertValidModel, checkModel, stateVariables, channelsOf, DEFAULT_DURATION,
   DEFAULT_SEED, type CheckedModel,
 } from './validate.ts';
 export { planNetwork, type PlanOptions } from './build.ts';

@@ -6,7 +6,7 @@
  * checkModel() also resolves what the builder and the estimator need (population indices,
  * receptor channels, synapse counts, delay bounds), so that the rules live in one place.
  */
-import type { ConnectSpec, EquationModelSpec, NeuronKind, NeuronModelName, PlannedModelName, PopulationSpec, ValueSpec } from '../core/types.ts';
+import type { ConnectSpec, EquationModelSpec, ModelSpec, NeuronKind, NeuronModelName, PlannedModelName, PopulationSpec, ValueSpec } from '../core/types.ts';
 import type { ModelAnalysis } from '../equations/compile.ts';
 import { EquationError } from '../equations/errors.ts';
 import type { CompiledModel } from '../equations/model.ts';
@@ -17,7 +17,7 @@ import {
 } from '../equations/population.ts';
 import { checkReceptors, usesISyn, type Receptor } from '../equations/receptors.ts';
 import { MAX_DELAY_STEPS } from '../core/layout.ts';
-import type { ModelIssue } from './errors.ts';
+import { ModelError, type ModelIssue } from './errors.ts';
 import { GRID_TOL, isArrayLike, MAX_STEP, onGrid, supportOf, toSteps, isUniformValue } from './values.ts';
 import { allowedSources, synapseCount } from './connect.ts';
 import {
@@ -184,6 +184,12 @@ export function checkPruning(rule: unknown, dt: number, path = 'rule'): ModelIss
  */
 export function validateModel(spec: unknown): ModelIssue[] {
   return checkModel(spec).issues;
+}
+
+/** Throws a ModelError with every issue unless `spec` is a valid model: a type guard for a parsed JSON file. */
+export function assertValidModel(spec: unknown): asserts spec is ModelSpec {
+  const issues = validateModel(spec);
+  if (issues.length) throw new ModelError(issues);
 }
 
 // ---------------------------------------------------------------------------------------------
