@@ -481,6 +481,21 @@ describe('memory estimate', () => {
     expect(estimateNetwork(b).bytes).toBe(r16(4000) * 2 + 16 + r16(1 * 4000) + r16(1001 * 4) + r16(99900 * 4));
   });
 
+  it('estimateShards: an expected synapse count is the same total for every number of shards (rounded cumulatively over the targets)', () => {
+    const spec: ModelSpec = {
+      dt: 0.1,
+      populations: [{ name: 'E', size: 997, model: 'lif' }, { name: 'I', size: 251, model: 'lif' }],
+      projections: [
+        { source: 'E', target: 'E', connect: { rule: 'pairwise_bernoulli', p: 0.0137 }, weight: 0.1 },
+        { source: 'E', target: 'I', connect: { rule: 'pairwise_bernoulli', p: 0.0311 }, weight: 0.1 },
+        { source: 'I', target: 'E', connect: { rule: 'pairwise_bernoulli', p: 0.0577 }, weight: -0.4 },
+      ],
+    };
+    const totals = [1, 2, 3, 4, 5, 7].map((T) => estimateShards(spec, T).shards.reduce((n, sh) => n + sh.synapses, 0));
+    expect(new Set(totals).size).toBe(1);
+    expect(totals[0]).toBe(Math.round(997 * 997 * 0.0137) + Math.round(997 * 251 * 0.0311) + Math.round(251 * 997 * 0.0577));
+  });
+
   it('estimateShards: per-shard bytes of the simulator\'s arenas (exact for fixed rules, from the plan or the description)', async () => {
     const spec: ModelSpec = {
       dt: 0.1,

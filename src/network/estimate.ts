@@ -186,7 +186,9 @@ function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery)
   for (const pr of src.projs) {
     const [b, e] = ranges[pr.target];
     const c = pr.synapses(b, e);
-    const nSyn = Math.round(c.count);
+    // an expected count: rounded cumulatively over the targets, so that the shards' counts add up
+    // to the whole projection's, whatever the number of shards
+    const nSyn = c.exact ? Math.round(c.count) : Math.round(pr.synapses(0, e).count) - Math.round(pr.synapses(0, b).count);
     synapses += nSyn;
     const rowPtrBytes = buf((pr.nSrc + 1) * 4);
     const synBytes = buf(nSyn * 4);
