@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
-import { planNetwork, estimateNetwork, ModelError, validateModel } from '../src/network/index.ts';
+import { planNetwork, estimateNetwork, ModelError, validateModel, assertValidModel } from '../src/network/index.ts';
 import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../src/core/layout.ts';
 
 /** One WebAssembly memory: the limit of a single-shard arena. */
@@ -354,8 +354,7 @@ describe('networks too large for one WebAssembly memory', () => {
 });
 
 describe('assertValidModel', () => {
-  it('returns for a valid model and throws a ModelError with every issue otherwise', async () => {
-    const { assertValidModel, ModelError } = await import('../src/network/index.ts');
+  it('returns for a valid model and throws a ModelError with every issue otherwise', () => {
     expect(() => assertValidModel({ dt: 0.1, populations: [{ name: 'n', size: 10, model: 'lif' }] })).not.toThrow();
     let err: unknown;
     try {
