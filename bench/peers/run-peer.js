@@ -1,15 +1,17 @@
-// Runs the peer CUBA benchmarks (see README.md in this folder) and returns their JSON results.
+// Runs the peer benchmarks (see README.md in this folder) and returns their JSON results:
+// Brian2's CUBA, COBA and COBAHH (Brette et al. 2007), and the plain C CUBA.
 // Node ESM, no dependencies.
 //
 //   import { runBrian2, runC } from './bench/peers/run-peer.js';
-//   await runBrian2({ neurons: 4000, durationMs: 1000, device: 'cpp_standalone' });
+//   await runBrian2({ neurons: 4000, durationMs: 1000, device: 'cpp_standalone' });   // CUBA
+//   await runBrian2({ model: 'cobahh', neurons: 100_000, durationMs: 1000 });
 //   await runC({ neurons: 4000, durationMs: 1000 });
 //
 // Each resolves to the peer's parsed JSON object, or to { skipped: '<reason>' } when the peer
 // cannot run here (Brian2 missing: the script exits with code 3; gcc or python missing).
 // Any other failure rejects.
 //
-// By hand: node bench/peers/run-peer.js brian2 [N] [durationMs] [cpp_standalone|runtime] [seed]
+// By hand: node bench/peers/run-peer.js brian2 [N] [durationMs] [cpp_standalone|runtime] [seed] [cuba|coba|cobahh]
 //          node bench/peers/run-peer.js c [N] [durationMs] [seed]
 
 import { execFile } from 'node:child_process';
@@ -20,7 +22,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const BRIAN2_SCRIPT = join(HERE, 'brian2_cuba.py');
+/** the Brian2 peer of each model: bench/peers/brian2_<model>.py */
+export const BRIAN2_MODELS = ['cuba', 'coba', 'cobahh'];
 const C_SOURCE = join(HERE, 'cuba.c');
 /** Debian's python3-brian lives in the system interpreter; never the pyenv python3 on PATH. */
 const PYTHON = process.env.AXONAL_PEER_PYTHON || '/usr/bin/python3';
@@ -64,17 +67,20 @@ function failure(what, r) {
 }
 
 /**
- * Brian2's CUBA (bench/peers/brian2_cuba.py) with /usr/bin/python3.
+ * Brian2's CUBA, COBA or COBAHH (`model`: bench/peers/brian2_<model>.py) with /usr/bin/python3,
+ * N neurons (80 % excitatory) with p = 80/N.
  * cpp_standalone: run_seconds is the generated binary's own run timing; total_seconds is the wall
  * time of construction + code generation + compilation + binary. runtime: run_seconds times run().
  * The standalone project is built in a fresh temp dir, removed afterwards unless keepBuild.
  */
 export async function runBrian2({
-  neurons = 4000, durationMs = 1000, device = 'cpp_standalone', seed, dtMs = 0.1,
+  model = 'cuba', neurons = 4000, durationMs = 1000, device = 'cpp_standalone', seed, dtMs = 0.1,
   timeoutMs = 30 * 60_000, keepBuild = false,
 } = {}) {
+  if (!BRIAN2_MODELS.includes(model)) throw new Error(`runBrian2: model must be one of ${BRIAN2_MODELS.join(', ')}, got ${JSON.stringify(model)}`);
   if (!existsSync(PYTHON)) return { skipped: `brian2 not available: ${PYTHON} not found` };
-  const args = [BRIAN2_SCRIPT, '--json', '--neurons', String(neurons), '--duration-ms', String(durationMs),
+  const what = `brian2 ${model.toUpperCase()} (${device}, N=${neurons})`;
+  const args = [join(HERE, `brian2_${model}.py`), '--json', '--neurons', String(neurons), '--duration-ms', String(durationMs),
     '--dt-ms', String(dtMs), '--device', device];
   if (seed !== undefined && seed !== null) args.push('--seed', String(seed));
   let buildDir = null;
@@ -89,9 +95,9 @@ export async function runBrian2({
       return { skipped: line || 'brian2 not available' };
     }
     if (r.error?.code === 'ENOENT') return { skipped: `brian2 not available: ${PYTHON} not found` };
-    if (r.code !== 0) throw failure(`brian2 CUBA (${device}, N=${neurons})`, r);
+    if (r.code !== 0) throw failure(what, r);
     const out = lastJsonLine(r.stdout);
-    if (!out) throw new Error(`brian2 CUBA printed no JSON line:\n${tail(r.stdout)}\n${tail(r.stderr)}`);
+    if (!out) throw new Error(`${what} printed no JSON line:\n${tail(r.stdout)}\n${tail(r.stderr)}`);
     return out;
   } finally {
     if (buildDir && !keepBuild) rmSync(buildDir, { recursive: true, force: true });
@@ -137,14 +143,14 @@ export async function runC({ neurons = 4000, durationMs = 1000, seed = 1, timeou
 
 // CLI
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const [peer, n, dur, a, b] = process.argv.slice(2);
+  const [peer, n, dur, a, b, model] = process.argv.slice(2);
   const neurons = n ? Number(n) : 4000;
   const durationMs = dur ? Number(dur) : 1000;
   let p;
-  if (peer === 'brian2') p = runBrian2({ neurons, durationMs, device: a || 'cpp_standalone', seed: b });
+  if (peer === 'brian2') p = runBrian2({ model: model || 'cuba', neurons, durationMs, device: a || 'cpp_standalone', seed: b || undefined });
   else if (peer === 'c') p = runC({ neurons, durationMs, seed: a ?? 1 });
   else {
-    console.error('usage: node bench/peers/run-peer.js brian2 [N] [durationMs] [cpp_standalone|runtime] [seed]\n' +
+    console.error(`usage: node bench/peers/run-peer.js brian2 [N] [durationMs] [cpp_standalone|runtime] [seed] [${BRIAN2_MODELS.join('|')}]\n` +
       '       node bench/peers/run-peer.js c [N] [durationMs] [seed]');
     process.exit(1);
   }
