@@ -4,10 +4,11 @@
 // otherwise) and the type declarations in dist/types/ (tsc -p tsconfig.build.json; relative
 // `.ts` specifiers rewritten to `.js`, so that they resolve to the emitted .d.ts files).
 import { build } from 'esbuild';
-import { browserBundle, nodeBundle } from './bundles.js';
+import { browserBundle, browserWorkerBundle, nodeBundle } from './bundles.js';
 
 await build(nodeBundle);
 await build(browserBundle);
+await build(browserWorkerBundle);
 
 // type declarations
 {

@@ -25,3 +25,6 @@ export const browserBundle = {
   sourcemap: true,
   logLevel: 'warning',
 };
+
+/** The shard worker for browsers (a module Web Worker, as dist/browser.js starts it). */
+export const browserWorkerBundle = { ...browserBundle, entryPoints: { 'browser-worker': 'src/sim/worker.ts' } };

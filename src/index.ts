@@ -6,6 +6,7 @@ export type { SpikeData } from './sim/monitors.ts';
 export { planNetwork, validateModel, assertValidModel, estimateNetwork, estimateShards, ModelError, type ModelIssue } from './network/index.ts';
 export { buildShardProjection, type ShardProjection } from './sim/connectivity.ts';
 export { createBackend, detectFeatures, setWasmLocator, type WasmLocator, type WasmVariant } from './backend/index.ts';
+export { setWorkerLocator, type WorkerLocator } from './sim/platform.ts';
 export type { Backend, BackendName, Kernels } from './backend/types.ts';
 export type * from './core/types.ts';
 export { VERSION } from './version.ts';

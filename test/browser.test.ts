@@ -14,7 +14,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -42,6 +42,7 @@ describe.skipIf(!haveChromium && !inCI)(`browser demo in headless Chromium (${CH
   let server: Served;
   let embedServer: Served;
   let compileServer: Served;
+  let bundleServer: Served;
   const pageErrors: string[] = [];
   let profile = '';
 
@@ -73,6 +74,7 @@ describe.skipIf(!haveChromium && !inCI)(`browser demo in headless Chromium (${CH
     await server?.close();
     await embedServer?.close();
     await compileServer?.close();
+    await bundleServer?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
@@ -317,6 +319,53 @@ describe.skipIf(!haveChromium && !inCI)(`browser demo in headless Chromium (${CH
     await expect.poll(() => p.locator('body').textContent(), { timeout: 30_000 }).toMatch(/E fires at [\d.]+ Hz/);
     expect(errors).toEqual([]);
     await p.close();
+  });
+
+  it('a page bundled with esbuild runs CUBA on 2 threads, with the worker and kernels where the bundler put them (setWorkerLocator, setWasmLocator)', async () => {
+    // as a user of a bundler: `import ... from 'axonal'` resolved through the package's exports (browser
+    // condition), the worker (axonal/worker) and the kernels copied into the page's assets
+    const dir = join(outDir, 'bundle-page');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, 'src', 'node_modules'), { recursive: true });
+    mkdirSync(join(dir, 'assets'), { recursive: true });
+    symlinkSync(root, join(dir, 'src', 'node_modules', 'axonal'));
+    writeFileSync(join(dir, 'src', 'app.js'), `import { Simulation, setWasmLocator, setWorkerLocator } from 'axonal';
+setWasmLocator((file) => new URL('./assets/' + file, import.meta.url));
+setWorkerLocator(new URL('./assets/browser-worker.js', import.meta.url));
+const model = await (await fetch('./cuba.json')).json();
+const sim = await Simulation.create(model, { backend: 'wasm', threads: 2 });
+await sim.run(200);
+document.body.textContent = JSON.stringify({ threads: sim.threads, spikes: sim.spikes('E').count + sim.spikes('I').count });
+sim.dispose();
+`);
+    const { build } = await import('esbuild');
+    await build({ entryPoints: [join(dir, 'src', 'app.js')], bundle: true, format: 'esm', platform: 'browser', outfile: join(dir, 'app.js'), logLevel: 'error' });
+    // axonal/worker under the browser condition (what a bundler resolves)
+    const worker = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports['./worker'].browser;
+    expect(worker).toBe('./dist/browser-worker.js');
+    copyFileSync(join(root, worker), join(dir, 'assets', 'browser-worker.js'));
+    for (const f of ['axonal.simd.wasm', 'axonal.scalar.wasm']) copyFileSync(join(root, 'build', f), join(dir, 'assets', f));
+    copyFileSync(join(root, 'examples', 'cuba.json'), join(dir, 'cuba.json'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>bundled</title><script type="module" src="./app.js"></script>');
+    rmSync(join(dir, 'src', 'node_modules', 'axonal'), { force: true }); // no link back into the repository left behind
+    const { serve } = await import('../scripts/serve.js');
+    bundleServer = await serve(dir, { port: 0 });
+    const p = await ctx.newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    await p.goto(bundleServer.url);
+    await expect.poll(() => p.locator('body').textContent(), { timeout: 60_000 }).toMatch(/threads/);
+    const got = JSON.parse((await p.locator('body').textContent())!);
+    expect(errors).toEqual([]);
+    await p.close();
+    // the same spikes as in Node on one thread
+    const { Simulation } = await import('../src/sim/simulation.ts');
+    const model = JSON.parse(readFileSync(join(root, 'examples', 'cuba.json'), 'utf8'));
+    const sim = await Simulation.create(model, { threads: 1 });
+    await sim.run(200);
+    expect(got).toEqual({ threads: 2, spikes: sim.spikes('E').count + sim.spikes('I').count });
+    expect(got.spikes).toBeGreaterThan(100);
+    sim.dispose();
   });
 
   it('compiles a Hodgkin-Huxley model from equations (cobahh fixture) in under 20 ms', async () => {

@@ -6,11 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
 // @ts-expect-error: a plain JS module without declarations
-import { browserBundle, nodeBundle } from '../scripts/bundles.js';
+import { browserBundle, browserWorkerBundle, nodeBundle } from '../scripts/bundles.js';
 
 export default async function setup() {
   const root = new URL('..', import.meta.url).pathname;
   if (!existsSync(`${root}build/axonal.simd.wasm`)) execFileSync(process.execPath, ['scripts/build-wasm.js'], { cwd: root, stdio: 'inherit' });
   await build({ ...nodeBundle, absWorkingDir: root });
   await build({ ...browserBundle, absWorkingDir: root });
+  await build({ ...browserWorkerBundle, absWorkingDir: root });
 }

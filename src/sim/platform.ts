@@ -49,11 +49,29 @@ export function sharedMemoryUnavailable(): string | null {
   return null;
 }
 
-/** URL of the bundled worker script (dist/worker.js), from the sources or from the bundle. */
-function workerUrl(): URL {
+/** Where the shard worker script is: a URL or path, or a function giving one (setWorkerLocator). */
+export type WorkerLocator = string | URL | (() => string | URL);
+
+let workerLocator: WorkerLocator | null = null;
+
+/**
+ * Say where the shard worker script is (`axonal/worker`: dist/worker.js in Node, dist/browser-worker.js
+ * in a browser) when a bundler moves it, e.g. `setWorkerLocator(new URL('./browser-worker.js', import.meta.url))`
+ * after copying it next to the bundle; null restores the default (next to the axonal bundle).
+ */
+export function setWorkerLocator(loc: WorkerLocator | null): void {
+  workerLocator = loc;
+}
+
+/** The worker script's file in dist/ for this platform. */
+export const WORKER_FILE = isNode ? 'worker.js' : 'browser-worker.js';
+
+/** URL of the worker script: the locator's, else the bundled one next to this module (or in dist/ from the sources). */
+function workerUrl(): string | URL {
+  if (workerLocator !== null) return typeof workerLocator === 'function' ? workerLocator() : workerLocator;
   const here = import.meta.url;
-  if (/\/src\/sim\/[^/]+$/.test(here)) return new URL('../../dist/worker.js', here);
-  return new URL('./worker.js', here);
+  if (/\/src\/sim\/[^/]+$/.test(here)) return new URL(`../../dist/${WORKER_FILE}`, here);
+  return new URL(`./${WORKER_FILE}`, here);
 }
 
 export async function spawnShardWorker(): Promise<WorkerPort> {

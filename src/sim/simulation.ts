@@ -5,6 +5,7 @@
  * the bit, for every backend and every thread count.
  */
 import { createBackend, detectFeatures } from '../backend/index.ts';
+import { compileVariant, type WasmVariant } from '../backend/wasm/loader.ts';
 import { compileKernels } from '../equations/wasm.ts';
 import { equationModelOf, frontEndClock } from '../equations/population.ts';
 import type { BackendName, BackendOptions } from '../backend/types.ts';
@@ -763,10 +764,16 @@ class WorkerPool implements Driver {
     const workers: WorkerPort[] = [];
     let pool: WorkerPool | null = null;
     try {
+      // the kernels compiled once, here, where setWasmLocator was called; every worker gets the module
+      let wasm: { variant: WasmVariant; module: WebAssembly.Module } | undefined;
+      if (backend === 'wasm') {
+        const v: WasmVariant = variant ?? (detectFeatures().simd ? 'simd' : 'scalar');
+        wasm = { variant: v, module: await compileVariant(v) };
+      }
       for (let s = 0; s < T; s++) workers.push(await spawnShardWorker());
       pool = new WorkerPool(workers, ctlBuf);
       const ready = await pool.all((i) => ({
-        type: 'init', net, index: i, count: T, backend, variant, monitors, checkEvery, delivery, interval: D, ctl: ctlBuf, outboxes,
+        type: 'init', net, index: i, count: T, backend, variant, monitors, checkEvery, delivery, interval: D, ctl: ctlBuf, outboxes, wasm,
         spin: T <= availableCores() ? 200_000 : 2000,
       }), 'ready');
       pool.variant = ready[0].variant;

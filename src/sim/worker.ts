@@ -5,6 +5,7 @@
  * SharedArrayBuffer outboxes). Bundled as dist/worker.js.
  */
 import { createBackend } from '../backend/index.ts';
+import { provideModule } from '../backend/wasm/loader.ts';
 import type { BackendName } from '../backend/types.ts';
 import type { BuiltNetwork, MonitorSpec } from '../core/types.ts';
 import type { Delivery } from '../core/delivery.ts';
@@ -29,6 +30,8 @@ export interface InitMessage {
   spin: number;
   ctl: SharedArrayBuffer;
   outboxes: SharedArrayBuffer[];
+  /** the wasm backend: the main thread's compiled kernels of the variant to run (not fetched again here) */
+  wasm?: { variant: 'simd' | 'scalar' | 'debug'; module: WebAssembly.Module };
 }
 
 interface Port {
@@ -74,7 +77,8 @@ class ShardWorker {
 
   async init(m: InitMessage) {
     const t0 = performance.now();
-    const backend = await createBackend(m.backend, { variant: m.variant });
+    if (m.wasm) provideModule(m.wasm.variant, m.wasm.module);
+    const backend = await createBackend(m.backend, { variant: m.wasm?.variant ?? m.variant });
     let compileSeconds = 0;
     try {
       const gen = await loadEquationKernels(m.net, backend);

@@ -11,7 +11,7 @@ import { compileKernels, kernelExportName } from '../../equations/wasm.ts';
 import { detectWasmFeatures, instantiateVariant, type WasmVariant } from './loader.ts';
 
 export {
-  compileVariant, detectWasmFeatures, findPackageRoot, KERNEL_NAMES, readAsString, setWasmLocator,
+  compileVariant, detectWasmFeatures, findPackageRoot, KERNEL_NAMES, provideModule, readAsString, setWasmLocator,
   WASM_FILES, type WasmLocator, type WasmVariant,
 } from './loader.ts';
 

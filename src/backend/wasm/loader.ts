@@ -124,6 +124,14 @@ async function loadBytes(variant: WasmVariant): Promise<Uint8Array> {
   return readSource(new URL(`${fromSource ? '../../../' : '../'}build/${file}`, import.meta.url), file);
 }
 
+/**
+ * Use a module compiled elsewhere for a variant (a shard worker gets the main thread's, so that it
+ * neither fetches nor compiles the kernels, and the main thread's setWasmLocator holds in workers).
+ */
+export function provideModule(variant: WasmVariant, module: WebAssembly.Module): void {
+  modules.set(variant, Promise.resolve(module));
+}
+
 /** The compiled module of a variant (compiled once per process, then cached). */
 export function compileVariant(variant: WasmVariant): Promise<WebAssembly.Module> {
   let p = modules.get(variant);
