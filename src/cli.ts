@@ -426,9 +426,15 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
           `${summary.threads} thread${summary.threads > 1 ? 's' : ''}, seed ${base.seed}${completed ? '' : '; run stopped early'}`,
       });
       writeFileSync(join(o.out, 'raster.svg'), svg);
-      const { svgToPng } = await import('./plot/png.ts');
-      writeFileSync(join(o.out, 'raster.png'), await svgToPng(svg));
-      written.push(join(o.out, 'raster.svg'), join(o.out, 'raster.png'));
+      written.push(join(o.out, 'raster.svg'));
+      const { svgToPng, PngUnavailableError } = await import('./plot/png.ts');
+      try {
+        writeFileSync(join(o.out, 'raster.png'), await svgToPng(svg));
+        written.push(join(o.out, 'raster.png'));
+      } catch (e) {
+        if (!(e instanceof PngUnavailableError)) throw e;
+        process.stderr.write(`axonal: raster.png not written: ${e.message}\n`);
+      }
     }
     if (!o.quiet && runError === null) printSummary(summary, written, completed);
     if (stoppedBy)

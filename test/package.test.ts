@@ -5,7 +5,8 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -36,6 +37,43 @@ describe('package', () => {
     expect(r.stdout).toMatch(/E: [\d.]+/);
     expect(r.stdout).toMatch(/2 threads, wasm \((simd|scalar)\)/);
   });
+
+  it('npm pack: a lean tarball without install scripts; installed into a new project, the README\'s Node example and the command line run (--plot without the optional PNG packages writes the SVG)', () => {
+    // outside the repository, so that nothing resolves to its node_modules
+    const dir = mkdtempSync(join(tmpdir(), 'axonal-pack-'));
+    mkdirSync(join(dir, 'project'), { recursive: true });
+    const npm = (args: string[], cwd: string) => spawnSync('npm', args, { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, npm_config_yes: 'true' } });
+    const pack = npm(['pack', '--json', '--pack-destination', dir], root);
+    expect(pack.status, pack.stderr).toBe(0);
+    expect(readFileSync(join(root, 'package.json'), 'utf8')).toMatch(/"prepare": "npm run build"/); // restored after packing
+    const info = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0];
+    const files: string[] = info.files.map((f: { path: string }) => f.path);
+    // what users need and no more: bundles, declarations, kernels, examples, the command
+    expect(files.filter((f) => !/^(dist\/[^/]+\.js|dist\/types\/.*\.d\.ts|build\/[^/]+\.wasm|examples\/[^/]+\.json|bin\/axonal\.js|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+    expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/browser.js', 'dist/worker.js', 'dist/browser-worker.js', 'dist/types/index.d.ts', 'build/axonal.simd.wasm']));
+    expect(info.size, 'tarball bytes').toBeLessThan(1.5e6);
+    const packed = JSON.parse(execFileSync('tar', ['-xOzf', join(dir, info.filename), 'package/package.json'], { encoding: 'utf8' }));
+    expect(packed.scripts.prepare).toBeUndefined();
+    expect(packed.devDependencies).toBeUndefined();
+    const proj = join(dir, 'project');
+    writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', type: 'module', private: true }));
+    const inst = npm(['install', join(dir, info.filename), '--no-audit', '--no-fund'], proj);
+    expect(inst.status, inst.stderr).toBe(0);
+    expect(inst.stdout + inst.stderr).not.toMatch(/install-scripts|axonal@[^ ]* \(prepare/);
+    expect(existsSync(join(proj, 'node_modules', 'dejavu-fonts-ttf'))).toBe(false); // optional peers: not installed
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    writeFileSync(join(proj, 'cuba.mjs'), /```js\n([\s\S]*?)```/.exec(readme.split(/^### Embedding in Node$/m)[1])![1]);
+    const r = spawnSync(process.execPath, ['cuba.mjs'], { cwd: proj, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/2 threads, wasm \((simd|scalar)\)/);
+    const cli = spawnSync(process.execPath, [join(proj, 'node_modules', '.bin', 'axonal'), 'run', 'node_modules/axonal/examples/cuba.json', '--duration', '50', '--plot', '--out', 'out', '--quiet'], { cwd: proj, encoding: 'utf8', timeout: 60_000 });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(existsSync(join(proj, 'out', 'spikes.csv'))).toBe(true);
+    expect(existsSync(join(proj, 'out', 'raster.svg'))).toBe(true);
+    expect(existsSync(join(proj, 'out', 'raster.png'))).toBe(false);
+    expect(cli.stderr).toMatch(/raster\.png not written: PNG figures need the optional packages @resvg\/resvg-wasm and dejavu-fonts-ttf/);
+    rmSync(dir, { recursive: true, force: true });
+  }, 300_000);
 
   it('resolves to dist/index.js under node and dist/browser.js under browser', async () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('axonal'))"], { cwd: work, encoding: 'utf8' });

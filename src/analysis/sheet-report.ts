@@ -256,10 +256,18 @@ export async function analyzeCommand(modelPath: string, o: AnalyzeOptions): Prom
     ) + '\n',
   );
   const figs = reportFigures(title, act, rep);
-  const { svgToPng } = o.png ? await import('../plot/png.ts') : { svgToPng: null };
+  const png = o.png ? await import('../plot/png.ts') : null;
+  let pngs = !!png;
   for (const [name, svg] of Object.entries(figs)) {
     write(`${name}.svg`, svg);
-    if (svgToPng) write(`${name}.png`, await svgToPng(svg));
+    if (!pngs) continue;
+    try {
+      write(`${name}.png`, await png!.svgToPng(svg));
+    } catch (e) {
+      if (!(e instanceof png!.PngUnavailableError)) throw e;
+      process.stderr.write(`axonal: PNG figures not written: ${e.message}\n`);
+      pngs = false;
+    }
   }
   return written;
 }

@@ -2,7 +2,9 @@
  * SVG → PNG in Node with resvg compiled to WebAssembly (@resvg/resvg-wasm: nothing to compile or
  * download at install, the same pixels on every platform) and the DejaVu Sans TrueType fonts from
  * the dejavu-fonts-ttf package (resvg-wasm cannot see system fonts; shipping the font makes the
- * text of the figure identical everywhere). Both are loaded on first use only.
+ * text of the figure identical everywhere). Both are loaded on first use only, and both are optional
+ * peer dependencies of the package: without them svgToPng throws a PngUnavailableError (the SVG figures
+ * are still written).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,10 +13,25 @@ type ResvgModule = typeof import('@resvg/resvg-wasm');
 
 let ready: Promise<{ resvg: ResvgModule; fonts: Uint8Array[] }> | null = null;
 
+/** PNG output needs the optional peer dependencies, which a library user may not have installed. */
+export class PngUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`PNG figures need the optional packages @resvg/resvg-wasm and dejavu-fonts-ttf (npm install @resvg/resvg-wasm dejavu-fonts-ttf): ${(cause as Error)?.message ?? cause}`);
+    this.name = 'PngUnavailableError';
+  }
+}
+
 function load() {
   ready ??= (async () => {
     const require = createRequire(import.meta.url);
-    const resvg: ResvgModule = await import('@resvg/resvg-wasm');
+    let resvg: ResvgModule;
+    try {
+      resvg = await import('@resvg/resvg-wasm');
+      require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+    } catch (e) {
+      ready = null;
+      throw new PngUnavailableError(e);
+    }
     await resvg.initWasm(readFileSync(require.resolve('@resvg/resvg-wasm/index_bg.wasm')));
     const fonts = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map(
       (f) => new Uint8Array(readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${f}`))),
