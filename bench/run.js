@@ -10,7 +10,7 @@ import { cubaModel } from './cuba.js';
 import { runBrian2, runC } from './peers/run-peer.js';
 
 // benchmarks that are a module of their own, run at import
-for (const [flag, file] of [['--kernels', './kernels.js'], ['--ceiling', './ceiling.js'], ['--delivery-kernels', './delivery.js'], ['--defaults', './defaults.js'], ['--equations', './equations.js'], ['--auto-threads', './auto-threads.js']]) {
+for (const [flag, file] of [['--kernels', './kernels.js'], ['--ceiling', './ceiling.js'], ['--delivery-kernels', './delivery.js'], ['--defaults', './defaults.js'], ['--equations', './equations.js'], ['--auto-threads', './auto-threads.js'], ['--brette', './brette.js']]) {
   if (process.argv.includes(flag)) {
     await import(file);
     process.exit(0);
@@ -86,6 +86,7 @@ const program = new Command()
   .option('--build', 'run the connectivity construction benchmark instead (synapses per second)')
   .option('--equations', 'run the models-from-equations benchmark instead: generated kernels beside the hand-written ones (lif, izhikevich, CUBA) and the compile time of a Hodgkin-Huxley model')
   .option('--auto-threads', 'run the measurement behind threads "auto" instead: CUBA 4k-100k on 1 and 2 threads with the rule\'s work estimate')
+  .option('--brette', 'run the Brette et al. (2007) COBA and COBAHH benchmark instead: COBA-4k, COBAHH-4k (1 thread) and COBAHH-100k (1 and 2 threads) beside Brian2 C++ standalone (--duration, --repeats, --large N, --no-peers, --json)')
   .option('--defaults', 'run every example as the command line runs it by default (threads auto) beside every explicit thread count, and Brian2 for CUBA (--repeats, --only, --no-peers)')
   .parse(process.argv);
 const o = program.opts();
