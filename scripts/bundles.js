@@ -1,9 +1,9 @@
 // The esbuild options of dist/: used by scripts/build-ts.js and by the test setup, so that the
 // bundles the tests run are the ones `npm run build` makes.
 
-/** Node bundles: the API, the command line and the shard worker. Dependencies stay external. */
+/** Node bundles: the API, the command line, the shard worker and the sweep worker. Dependencies stay external. */
 export const nodeBundle = {
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', worker: 'src/sim/worker.ts' },
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', worker: 'src/sim/worker.ts', 'sweep-worker': 'src/sweep/worker.ts' },
   outdir: 'dist',
   bundle: true,
   format: 'esm',

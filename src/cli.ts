@@ -208,6 +208,53 @@ export async function main(argv: string[]): Promise<void> {
     });
 
   program
+    .command('sweep')
+    .description('run a model over a grid of parameter values, one run per worker over the cores; one row per run in <out>/sweep.csv (resumes where it stopped)')
+    .argument('<model>', 'model file (JSON)')
+    .option('--set <path=values>', "an axis of the grid, repeatable: 'projections[0].weight=0.05:0.15:11' (a:b:n), 'seed=1..5', 'populations[E].params.i_offset=0.5,1,2'", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('-o, --out <dir>', 'output directory', 'out/sweep')
+    .option('-d, --duration <ms>', "model time of each run, ms (default: the model's duration)", parseNumber('--duration', false, 0))
+    .option('-j, --jobs <n>', `runs at a time (default: the ${cores} cores)`, parseNumber('--jobs', true, 1))
+    .addOption(new Option('-b, --backend <name>', 'wasm or js').default('wasm'))
+    .option('--plot', 'also write <out>/sweep.svg and .png: the first population\'s rate over the grid')
+    .option('--restart', 'start over in an --out that holds another or the same sweep')
+    .option('-q, --quiet', 'no progress line')
+    .addHelpText('after', '\nThe grid is every combination of the --set axes (the last varies fastest); every point is validated before any runs.\nColumns: run, the axes, per population <name>_rate_hz, <name>_cv (mean ISI CV), <name>_synchrony (spike-count chi), spikes, run_seconds.\nCtrl-C stops after writing the rows done; the same command resumes.')
+    .action(async (modelPath: string, o) => {
+      if (o.backend !== 'wasm' && o.backend !== 'js') usage(`--backend must be wasm or js, got "${o.backend}"`);
+      const { sweepCommand } = await import('./sweep/run.ts');
+      const { SweepError } = await import('./sweep/grid.ts');
+      let spec: ModelSpec;
+      try {
+        spec = readModelFile(modelPath);
+      } catch (e) {
+        fail(e);
+      }
+      const controller = new AbortController();
+      const onInt = () => controller.abort();
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onInt);
+      try {
+        const r = await sweepCommand(spec, modelPath, o, controller.signal);
+        if (r.stopped) {
+          process.stderr.write(`axonal: sweep stopped: ${r.done} of ${r.total} runs in ${r.files[0]}; the same command resumes\n`);
+          process.exit(130);
+        }
+        if (!o.quiet) process.stdout.write(`${r.total} runs; wrote ${r.files.join(', ')}\n`);
+      } catch (e) {
+        if (e instanceof SweepError) {
+          if (e.usage) usage(e.message);
+          process.stderr.write(`axonal: ${e.message}\n`);
+          process.exit(1);
+        }
+        fail(e);
+      } finally {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onInt);
+      }
+    });
+
+  program
     .command('info')
     .description('print version, backend features (SIMD, threads) and memory limits')
     .option('--json', 'print the same as JSON')
