@@ -11,8 +11,9 @@
 // rate slider), the random threshold-unit network (examples/threshold-random.json with a Poisson
 // input at 0 Hz: noise to perturb its deterministic cycle), and the Izhikevich network
 // (examples/izhikevich2003.json) when that file exists, CUBA written as equations (examples/cuba-equations.json,
-// Brian2's strings, compiled at run time, with the same Poisson input as CUBA driving ge), and the 10k and 100k
-// thalamocortical networks (examples/thalamocortical-10k.json, -100k.json).
+// Brian2's strings, compiled at run time, with the same Poisson input as CUBA driving ge), COBA and COBAHH
+// (examples/coba.json, examples/cobahh.json: Brette et al. 2007 benchmarks 1 and 3 as equations, as they are,
+// without input), and the 10k and 100k thalamocortical networks (examples/thalamocortical-10k.json, -100k.json).
 //
 // Usage: node scripts/build-web.js [--out dir] [--no-minify]
 import { build } from 'esbuild';
@@ -129,6 +130,25 @@ if (existsSync('examples/cuba-equations.json')) {
     { inputRateMax: 5000 },
   );
 }
+// COBA and COBAHH as they are: no input, the initial values start the activity and the network sustains it
+if (existsSync('examples/coba.json'))
+  addModel(
+    'coba',
+    'COBA: 4,000 conductance-based LIF neurons (Brette et al. 2007)',
+    readJson('examples/coba.json'),
+    'Benchmark 1 of Brette et al. (2007), as Brian\'s COBA.py: 3,200 excitatory and 800 inhibitory integrate-and-fire neurons with exponential synaptic ' +
+      'conductances (6 nS excitatory, 67 nS inhibitory, reversal 0 and -80 mV), 2% random connectivity, Euler, written as equations and compiled in the page. ' +
+      'No input: the random initial potentials and conductances start the activity and the network keeps it up by itself.',
+  );
+if (existsSync('examples/cobahh.json'))
+  addModel(
+    'cobahh',
+    'COBAHH: 4,000 Hodgkin–Huxley neurons (Brette et al. 2007)',
+    readJson('examples/cobahh.json'),
+    'Benchmark 3 of Brette et al. (2007), as Brian2\'s examples/COBAHH.py: 4,000 Traub–Miles Hodgkin–Huxley neurons (sodium, potassium, leak) with the synapses ' +
+      'of COBA, exponential Euler, written as equations and compiled in the page; slower than real time on one thread. ' +
+      'No input: the random initial values start the activity and the network keeps it up by itself.',
+  );
 if (existsSync('examples/thalamocortical-10k.json')) {
   // axonal generate thalamocortical --neurons 10000 --seed 1 (docs/thalamocortical.md)
   const tc = readJson('examples/thalamocortical-10k.json');

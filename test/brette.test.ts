@@ -6,10 +6,14 @@
  * (its `made_by` says with which options). axonal's examples, run for the same model time from t = 0
  * (wasm, one thread, the example's seed), must have the E and I rates inside the band and be
  * active throughout the run: no input drives these networks after the initial kick, so activity that
- * died out (or never started) would show as a silent stretch.
+ * died out (or never started) would show as a silent stretch. The demo page lists both examples as
+ * they are (scripts/build-web.js).
  */
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Simulation } from '../src/sim/simulation.ts';
 import type { ModelSpec } from '../src/core/types.ts';
 
@@ -69,6 +73,24 @@ describe.each(Object.entries(bands.models))('%s against Brian2', (name, ref) => 
       }
     } finally {
       sim.dispose();
+    }
+  });
+});
+
+describe('the demo page', () => {
+  it('lists COBA and COBAHH, each the example file as it is', () => {
+    const out = mkdtempSync(join(tmpdir(), 'axonal-web-brette-'));
+    try {
+      execFileSync(process.execPath, ['scripts/build-web.js', '--out', out, '--no-minify'], { cwd: new URL('..', import.meta.url).pathname, stdio: 'pipe' });
+      const index = JSON.parse(readFileSync(join(out, 'models/index.json'), 'utf8')) as { id: string; title: string; file: string }[];
+      for (const [id, ref] of Object.entries(bands.models)) {
+        const entry = index.find((m) => m.id === id);
+        expect(entry, `models/index.json has ${id}`).toBeDefined();
+        const listed = JSON.parse(readFileSync(join(out, entry!.file), 'utf8'));
+        expect(listed).toEqual(JSON.parse(readFileSync(new URL(`../${ref.example}`, import.meta.url), 'utf8')));
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   });
 });
