@@ -19,7 +19,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from brian2_peer import main  # noqa: E402
+from brian2_peer import brette_synapses, main  # noqa: E402
 
 
 def build(b2, N, NE, p):
@@ -43,15 +43,9 @@ def build(b2, N, NE, p):
     '''
     P = b2.NeuronGroup(N, eqs, threshold='v>Vt', reset='v = Vr', refractory=5 * ms,
                        method='euler')
-    Ce = b2.Synapses(P[:NE], P, on_pre='ge += we')
-    Ci = b2.Synapses(P[NE:], P, on_pre='gi += wi')
-    Ce.connect(p=p)
-    Ci.connect(p=p)
-    P.v = 'El + (randn() * 5 - 5)*mV'
-    P.ge = '(randn() * 1.5 + 4) * 10.*nS'
-    P.gi = '(randn() * 12 + 20) * 10.*nS'
+    synapses = brette_synapses(b2, P, NE, p, El)
     namespace = dict(Cm=Cm, gl=gl, El=El, Vt=Vt, Vr=Vr, Ee=Ee, Ei=Ei, taue=taue, taui=taui, we=we, wi=wi)
-    return P, [Ce, Ci], namespace
+    return P, synapses, namespace
 
 
 if __name__ == '__main__':

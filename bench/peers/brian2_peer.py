@@ -75,6 +75,21 @@ def device_timers(device):
     return timers
 
 
+def brette_synapses(b2, P, NE, p, El):
+    """COBA's and COBAHH's synapses and initial values (R. Brette's scripts, Dec 2007): from the
+    first NE neurons `ge += we`, from the others `gi += wi`, each to every neuron with probability p
+    (autapses allowed); v = El + (5 randn - 5) mV, ge = (1.5 randn + 4) * 10 nS,
+    gi = (12 randn + 20) * 10 nS. we and wi come from the run's namespace."""
+    Ce = b2.Synapses(P[:NE], P, on_pre='ge += we')
+    Ci = b2.Synapses(P[NE:], P, on_pre='gi += wi')
+    Ce.connect(p=p)
+    Ci.connect(p=p)
+    P.v = 'El + (randn() * 5 - 5)*mV'  # El: this function's argument
+    P.ge = '(randn() * 1.5 + 4) * 10.*nS'
+    P.gi = '(randn() * 12 + 20) * 10.*nS'
+    return [Ce, Ci]
+
+
 def main(model, build, description):
     """Run the peer `model` (its name in the JSON line) whose network `build` makes."""
     args = parse_args(description)
