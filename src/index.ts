@@ -24,3 +24,7 @@ export * as thalamocorticalParams from './models/thalamocortical.ts';
 export * as equations from './equations/api.ts';
 /** what `threads: "auto"` would choose for a planned network on `cores` cores, and why */
 export { chooseThreads, type ThreadChoice } from './sim/auto-threads.ts';
+/** the standard cells (PyNN's names, NEST's as aliases; docs/cells.md) */
+export { standardCell, standardCells, type StandardCell } from './neurons/cells/index.ts';
+/** time series as an SVG line plot (docs/figures/cells/ are drawn with it) */
+export { traceSvg, type Trace, type TracePanel, type TraceFigure } from './plot/trace.ts';

@@ -21,7 +21,7 @@ export function fmt(x: number, digits = 3): string {
 }
 
 /** Round coordinates to 0.01 to keep files small. */
-const r2 = (x: number): string => String(Math.round(x * 100) / 100);
+export const r2 = (x: number): string => String(Math.round(x * 100) / 100);
 
 /** "Nice" tick values covering [lo, hi] (about `count` of them). */
 export function ticks(lo: number, hi: number, count = 5): number[] {
