@@ -182,20 +182,30 @@ describe.skipIf(!haveChromium && !inCI)(`browser demo in headless Chromium (${CH
     };
     // one thread: with 'auto' (the page's default) the engine takes the fewest threads whose shards
     // each fit in one memory, here 2 shards of ~4 GB, and would build them
+    // a thread count changed under a running network takes effect at the next Run: the page says so
+    expect(await page.locator('#restart-hint').isHidden()).toBe(true);
     await page.locator('#threads').selectOption('1');
+    expect(await page.locator('#restart-hint').isVisible()).toBe(true);
     await page.locator('#model-json').fill(JSON.stringify(huge));
     const t0 = Date.now();
     await page.locator('#load-custom').click();
-    await expect.poll(() => page.locator('#errors-title').textContent()).toMatch(/ModelError/);
+    await expect.poll(() => page.locator('#errors-title').textContent()).toMatch(/^The model cannot be built here \(the previous network keeps running\)/);
     expect(Date.now() - t0).toBeLessThan(10_000);
     const msg = (await page.locator('#error-list').textContent()) ?? '';
-    expect(msg).toMatch(/2000000 neurons/);
-    expect(msg).toMatch(/bytes/);
+    expect(msg).toMatch(/2,000,000 neurons/);
+    expect(msg).toMatch(/needs about [\d.]+ GiB \([\d,]+ bytes\)/); // sizes for people, the exact count beside
+    expect(msg).not.toMatch(/ModelError/);
     const t = await modelTime();
     await expect.poll(modelTime).toBeGreaterThan(t + 100);
     await page.screenshot({ path: join(outDir, 'browser-demo-errors.png') });
     await page.locator('#stop').click();
     await expect.poll(() => page.locator('#state').getAttribute('data-state')).toBe('stopped');
+    // the same refusal with nothing running: the status forgets the earlier run
+    await page.locator('#threads').selectOption('1');
+    await page.locator('#load-custom').click();
+    await expect.poll(() => page.locator('#errors-title').textContent()).toMatch(/\(nothing was started\)/);
+    expect(await page.locator('#backend-info').textContent()).toBe('–');
+    expect(await page.locator('#model-time').textContent()).toBe('0');
     await page.locator('#threads').selectOption('auto');
     expect(pageErrors).toEqual([]);
   });

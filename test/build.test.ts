@@ -547,7 +547,7 @@ describe('memory estimate', () => {
       populations: [{ name: 'A', size: 1000, model: 'threshold' }],
       projections: [{ source: 'A', target: 'A', connect: { rule: 'all_to_all' }, weight: 1 }],
     };
-    expect(() => planNetwork(spec, { maxBytes: 1e6 })).toThrow(/1000 neurons and 1000000 synapses need \d+ bytes .* limit of 1000000 bytes/);
+    expect(() => planNetwork(spec, { maxBytes: 1e6 })).toThrow(/1,000 neurons and 1,000,000 synapses need [\d.]+ MiB \([\d,]+ bytes\) .* limit of 976\.56 KiB \(1,000,000 bytes\)/);
     expect(planNetwork(spec, { maxBytes: 5e6 }).synapses).toBe(1e6);
   });
 });

@@ -121,6 +121,6 @@ describe('thread faults and bad thread counts', () => {
     for (const p of spec.projections!) p.connect = { rule: 'fixed_indegree', indegree: 12000 } as any; // 2.4e9 synapses × 4 bytes: 9.6 GB
     const err = await Simulation.create(spec, { threads: 1 }).catch((e) => e);
     expect(err).toBeInstanceOf(ModelError);
-    expect(err.message).toMatch(/2400000000 synapses.*with 1 thread the largest shard needs about \d+ bytes.*use threads: 3 or more/);
+    expect(err.message).toMatch(/2,400,000,000 synapses.*with 1 thread the largest shard needs about [\d.]+ GiB \([\d,]+ bytes\).*use threads: 3 or more/);
   });
 });

@@ -334,8 +334,8 @@ describe('networks too large for one WebAssembly memory', () => {
     const ms = performance.now() - t0;
     expect(err).toBeInstanceOf(ModelError);
     const msg = (err as ModelError).message;
-    expect(msg).toMatch(/2000000 neurons and 4000000000000 synapses need \d+ bytes/);
-    expect(msg).toContain(`limit of ${4 * 2 ** 30 - 65536} bytes`);
+    expect(msg).toMatch(/2,000,000 neurons and 4,000,000,000,000 synapses need [\d.]+ GiB \([\d,]+ bytes\)/);
+    expect(msg).toContain(`limit of 4.00 GiB (${(4 * 2 ** 30 - 65536).toLocaleString('en-US')} bytes)`);
     // generating 4e12 synapses would take hours; refusing takes microseconds
     expect(ms).toBeLessThan(200);
     expect(estimateNetwork(spec).synapses).toBe(4e12);
@@ -348,7 +348,7 @@ describe('networks too large for one WebAssembly memory', () => {
       projections: [{ source: 'A', target: 'A', connect: { rule: 'pairwise_bernoulli', p: 0.01 }, weight: 1, delay: { dist: 'uniform', low: 0.1, high: 5 } }],
     };
     const t0 = performance.now();
-    expect(() => planNetwork(spec, ONE_MEMORY)).toThrow(/1000000 neurons and 10000000000 synapses/);
+    expect(() => planNetwork(spec, ONE_MEMORY)).toThrow(/1,000,000 neurons and 10,000,000,000 synapses/);
     expect(performance.now() - t0).toBeLessThan(200);
   });
 });

@@ -19,6 +19,7 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getEleme
 const ui = {
   model: $<HTMLSelectElement>('model'),
   description: $('model-description'),
+  restartHint: $('restart-hint'),
   backend: $<HTMLSelectElement>('backend'),
   threads: $<HTMLSelectElement>('threads'),
   duration: $<HTMLInputElement>('duration'),
@@ -149,8 +150,9 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       if (!m.running) setState('idle');
       break;
     case 'error':
+      if (!m.running) resetStatus();
       showErrors(
-        `${m.name}${m.running ? ' (the previous network keeps running)' : ' (nothing was started)'}`,
+        `${ERROR_TITLES[m.name] ?? 'The model could not be started'}${m.running ? ' (the previous network keeps running)' : ' (nothing was started)'}`,
         m.issues?.length ? m.issues.map((i) => [i.path, i.message]) : m.message.split('\n').map((l) => ['', l]),
         state.pending?.model,
       );
@@ -172,6 +174,30 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
   }
 };
 worker.onerror = (e) => showErrors('The simulation worker failed', [['', e.message || 'unknown error']]);
+
+/** 2 → "2nd", 32 → "32nd", 11 → "11th". */
+function ordinal(n: number): string {
+  const t = n % 100;
+  const suffix = t >= 11 && t <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}
+
+/** What went wrong, by the engine's error class, for the error box's title. */
+const ERROR_TITLES: Record<string, string> = {
+  ModelError: 'The model cannot be built here',
+  SimulationError: 'The run failed',
+};
+
+/** After a failed start with nothing running: no stale backend, time or counts from an earlier run. */
+function resetStatus() {
+  state.info = null;
+  ui.time.textContent = '0';
+  ui.spikeCount.textContent = '0';
+  ui.speed.textContent = '–';
+  ui.backendInfo.textContent = '–';
+  ui.backendInfo.title = '';
+  ui.buildTime.textContent = '–';
+}
 
 function setState(s: string, detail?: string) {
   ui.state.textContent = s;
@@ -294,6 +320,8 @@ async function selectModel(id: string) {
     return;
   }
   ui.description.textContent = entry.description;
+  ui.description.classList.remove('open');
+  ui.model.title = entry.title;
   const text = await (await fetch(entry.file)).text();
   ui.json.value = text;
   state.lastModelText = text;
@@ -393,6 +421,7 @@ function start(text: string) {
 
 function onStarted(info: ModelInfo) {
   clearErrors();
+  ui.restartHint.hidden = true;
   const p = state.pending;
   if (p && p.text !== state.lastModelText) {
     state.lastModelText = p.text;
@@ -407,7 +436,7 @@ function onStarted(info: ModelInfo) {
   // at most 10,000 raster rows: every k-th neuron beyond that
   state.stride = 1;
   while (info.neurons / state.stride > 10_000) state.stride *= 2;
-  ui.subsample.textContent = state.stride > 1 ? `Raster shows every ${state.stride}th neuron (rates use every spike).` : '';
+  ui.subsample.textContent = state.stride > 1 ? `Raster shows every ${ordinal(state.stride)} neuron (rates use every spike).` : '';
   state.spikes = info.populations.map(() => new PopSpikes());
   state.binSteps = Math.max(1, Math.round(5 / info.dt));
   const nb = Math.ceil(4000 / info.dt / state.binSteps) + 4;
@@ -535,6 +564,8 @@ function draw() {
   const sum = shares.reduce((a, b) => a + b, 0);
   shares = shares.map((s) => s / sum);
   let yb = RASTER.y + RASTER.h;
+  let cum = 0;
+  let yLastLabel = yb;
   const dt = info.dt;
   const markW = Math.max(1, Math.min(2, (dt / winMs) * RASTER.w));
   info.populations.forEach((p, k) => {
@@ -560,8 +591,14 @@ function draw() {
     ctx.fillText(p.name, RASTER.x + RASTER.w + 6, (top + yb) / 2 + 4);
     ctx.fillStyle = '#000';
     ctx.textAlign = 'right';
-    ctx.fillText('0', RASTER.x - 4, yb);
-    if (h > 24) ctx.fillText(p.size.toLocaleString('en-US'), RASTER.x - 4, top + 10);
+    // the left axis counts neurons across the stacked bands: 0 at the bottom, each band's upper
+    // edge at its cumulative count (skipped where it would touch the label below it)
+    if (k === 0) ctx.fillText('0', RASTER.x - 4, yb);
+    cum += p.size;
+    if (yLastLabel - top >= 14) {
+      ctx.fillText(cum.toLocaleString('en-US'), RASTER.x - 4, top + 10);
+      yLastLabel = top;
+    }
     yb = top;
   });
 
@@ -610,7 +647,8 @@ function updateStatus() {
   if (state.runSeconds > 0 && state.t > 0) {
     const x = state.t / 1000 / state.runSeconds;
     const pace = Number(ui.pace.value);
-    ui.speed.textContent = `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}× real time` + (pace > 0 && state.running ? ` (shown at ${pace}×)` : '');
+    // the engine's own speed; the Speed setting only paces what is drawn
+    ui.speed.textContent = `computes ${x >= 10 ? x.toFixed(1) : x.toFixed(2)}× real time` + (pace > 0 && state.running ? `, drawn at ${pace}× (the Speed setting)` : '');
     ui.speed.dataset.speed = String(x);
   }
   if (!info) return;
@@ -659,6 +697,9 @@ ui.inputRate.addEventListener('input', () => {
   scheduleControls();
 });
 ui.pace.addEventListener('change', () => send({ type: 'pace', pace: Number(ui.pace.value) }));
+// backend and threads take effect at the next start: say so when they change under a running network
+for (const el of [ui.backend, ui.threads]) el.addEventListener('change', () => (ui.restartHint.hidden = !state.running));
+ui.description.addEventListener('click', () => ui.description.classList.add('open'));
 ui.window.addEventListener('change', () => (state.dirty = true));
 
 async function openFile(f: File) {

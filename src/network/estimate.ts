@@ -35,6 +35,7 @@ import { equationAllocations } from '../equations/runtime.ts';
 import { neuronModel } from '../neurons/index.ts';
 import { analysisOf, compilePopulationModel, equationModelOf, kernelName, mergedParameters } from '../equations/population.ts';
 import { poissonTable } from './values.ts';
+import { grouped, sizeText } from '../core/format.ts';
 
 /** Bytes of one projection in one arena. */
 export interface ProjectionEstimate {
@@ -321,8 +322,7 @@ export function tooLargeMessage(est: NetworkEstimate, limit: number): string {
     .map((p) => `${p.name} ${gib(p.bytes)} GiB`)
     .join(', ');
   return (
-    `the network is too large: ${est.neurons} neurons and ${est.synapses} synapses need ${est.bytes} bytes ` +
-    `(${gib(est.bytes)} GiB) of arena, more than the limit of ${limit} bytes (${gib(limit)} GiB, one WebAssembly memory); ` +
-    `largest parts: ${top}. Nothing was generated.`
+    `the network is too large: ${grouped(est.neurons)} neurons and ${grouped(est.synapses)} synapses need ${sizeText(est.bytes)} of arena, ` +
+    `more than the limit of ${sizeText(limit)} (one WebAssembly memory); largest parts: ${top}. Nothing was generated.`
   );
 }

@@ -6,6 +6,7 @@
  */
 import { createBackend, detectFeatures } from '../backend/index.ts';
 import { compileVariant, type WasmVariant } from '../backend/wasm/loader.ts';
+import { grouped, sizeText } from '../core/format.ts';
 import { compileKernels } from '../equations/wasm.ts';
 import { equationModelOf, frontEndClock } from '../equations/population.ts';
 import type { BackendName, BackendOptions } from '../backend/types.ts';
@@ -612,10 +613,9 @@ function checkFits(model: ModelSpec | BuiltNetwork, threads: number, delivery: D
   const limit = WASM_MAX_BYTES - WASM_ARENA_BASE;
   const est = estimateShards(model, threads, delivery);
   const mem = machineMemory();
-  const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
-  const head = `the network (${est.neurons} neurons, ${Math.round(est.synapses)} synapses) needs about ${est.bytes} bytes (${gib(est.bytes)})`;
+  const head = `the network (${grouped(est.neurons)} neurons, ${grouped(est.synapses)} synapses) needs about ${sizeText(est.bytes)}`;
   if (mem && est.bytes > mem * 0.9)
-    throw new ModelError([{ path: '', message: `${head}, more than this machine's memory (${gib(mem)}) allows whatever the thread count` }]);
+    throw new ModelError([{ path: '', message: `${head}, more than this machine's memory (${sizeText(mem)}) allows whatever the thread count` }]);
   if (est.maxShardBytes > limit) {
     // the smallest thread count whose largest shard fits (row pointers are per shard, so try them)
     const most = Math.min(MAX_THREADS, 4 * availableCores());
@@ -625,7 +625,7 @@ function checkFits(model: ModelSpec | BuiltNetwork, threads: number, delivery: D
     const hint = need ? `use threads: ${need} or more` : `no thread count available here (at most ${most}) fits`;
     throw new ModelError([{
       path: '',
-      message: `${head}: with ${threads} thread${threads > 1 ? 's' : ''} the largest shard needs about ${est.maxShardBytes} bytes, more than the ${limit} bytes one WebAssembly memory can hold; ${hint}`,
+      message: `${head}: with ${threads} thread${threads > 1 ? 's' : ''} the largest shard needs about ${sizeText(est.maxShardBytes)}, more than the ${sizeText(limit)} one WebAssembly memory can hold; ${hint}`,
     }]);
   }
 }
@@ -635,9 +635,9 @@ function tooLargeMessage(net: BuiltNetwork, plan: PlanSummary): string {
   const worst = Math.max(...plan.shards.map((s) => s.bytes));
   const fit = Math.ceil(plan.bytes / limit);
   return (
-    `the network (${net.neurons} neurons, ${net.synapses} synapses) needs ${plan.bytes} bytes ` +
-    `(${(plan.bytes / 2 ** 30).toFixed(2)} GiB); with ${plan.threads} thread${plan.threads > 1 ? 's' : ''} the largest shard needs ${worst} bytes, ` +
-    `more than the ${limit} bytes one WebAssembly memory can hold: use at least ${fit} threads`
+    `the network (${grouped(net.neurons)} neurons, ${grouped(net.synapses)} synapses) needs ${sizeText(plan.bytes)}; ` +
+    `with ${plan.threads} thread${plan.threads > 1 ? 's' : ''} the largest shard needs ${sizeText(worst)}, ` +
+    `more than the ${sizeText(limit)} one WebAssembly memory can hold: use at least ${fit} threads`
   );
 }
 
