@@ -49,6 +49,19 @@ describe('the rule', () => {
     expect(chooseThreads(planNetwork(cubaOf(100_000)), 1).threads).toBe(1);
   });
 
+  it('weighs a neuron update by its model: COBAHH-4k (Hodgkin–Huxley) on every core, COBA-4k and CUBA from equations on one', () => {
+    const ex = (f: string) => planNetwork(JSON.parse(readFileSync(join(root, 'examples', f), 'utf8')));
+    const hh = chooseThreads(ex('cobahh.json'), 2);
+    const coba = chooseThreads(ex('coba.json'), 2);
+    const cubaEq = chooseThreads(ex('cuba-equations.json'), 2);
+    expect(hh.threads).toBe(2);
+    expect(coba.threads).toBe(1);
+    expect(cubaEq.threads).toBe(1);
+    // the same 4,000 neurons and synapses: the HH kernel's work is what differs
+    expect(hh.workPerIntervalUs).toBeGreaterThan(10 * coba.workPerIntervalUs);
+    expect(cubaEq.workPerIntervalUs).toBeCloseTo(chooseThreads(planNetwork(cuba), 2).workPerIntervalUs, 6);
+  });
+
   it('counts the work of a whole exchange interval: longer delays make shards meet less often', () => {
     const n = 20_000;
     const fast = chooseThreads(planNetwork(cubaOf(n, 0.1)), 2);

@@ -6,7 +6,10 @@
  * spikes), a few tens of microseconds on this kind of machine. So a network runs on one thread
  * when the work of one interval is small, and on every core when it is large:
  *
- *     work per interval (ns) = minDelay × (updates × NS_PER_NEURON + Σ events per step × ns per event)
+ *     work per interval (ns) = minDelay × (Σ updates × ns per update + Σ events per step × ns per event)
+ *     ns per update          = NS_PER_NEURON for a built-in model; for a model from equations the
+ *                              operations of its kernel (src/equations/cost.ts) × NS_PER_OP, at
+ *                              least NS_PER_NEURON (a Hodgkin–Huxley neuron costs 25 LIF updates)
  *     events per step        = synapses × NOMINAL_RATE_HZ × dt / 1000, per projection
  *     ns per event           = NS_PER_DENSE_EVENT for all_to_all (rows of consecutive targets,
  *                              delivered four at a time), NS_PER_EVENT for the other rules
@@ -22,9 +25,12 @@
  * count whose largest shard fits (Simulation.create checks that count).
  */
 import type { NetworkPlan } from '../core/types.ts';
+import { kernelCost } from '../equations/cost.ts';
 
 /** ns of one neuron update (state, inputs, threshold) in a large population, wasm SIMD */
 export const NS_PER_NEURON = 0.6;
+/** ns of one unit of kernelCost (src/equations/cost.ts): COBAHH's 1,545 units ≈ 25 LIF updates */
+export const NS_PER_OP = 0.01;
 /** ns of one synaptic event delivered into a ring (scattered targets) */
 export const NS_PER_EVENT = 3;
 /** ns of one synaptic event of an all_to_all projection (consecutive targets, SIMD delivery) */
@@ -46,11 +52,12 @@ export interface ThreadChoice {
 export function chooseThreads(net: NetworkPlan, cores: number, minFit = 1): ThreadChoice {
   let eventNs = 0;
   for (const pr of net.projections) eventNs += ((pr.synapses * NOMINAL_RATE_HZ * net.dt) / 1000) * (pr.rule === 'all_to_all' ? NS_PER_DENSE_EVENT : NS_PER_EVENT);
-  // a Poisson or noise input draws for every target neuron every step: as much as an update
-  let updates = net.neurons;
-  for (const inp of net.inputs) if (inp.type === 'poisson' || inp.type === 'noise') updates += net.populations[inp.target].size;
+  // a neuron update costs by its model; a Poisson or noise input draws for every target neuron every step: as much as an update
+  let updateNs = 0;
+  for (const p of net.populations) updateNs += p.size * (p.equations ? Math.max(NS_PER_NEURON, kernelCost(p.equations.compiled.kernel) * NS_PER_OP) : NS_PER_NEURON);
+  for (const inp of net.inputs) if (inp.type === 'poisson' || inp.type === 'noise') updateNs += net.populations[inp.target].size * NS_PER_NEURON;
   const interval = Math.max(1, net.minDelay);
-  const work = interval * (updates * NS_PER_NEURON + eventNs);
+  const work = interval * (updateNs + eventNs);
   const us = work / 1000;
   const per = `${us < 10 ? us.toFixed(1) : Math.round(us)} µs of work per exchange interval of ${interval} step${interval > 1 ? 's' : ''}`;
   const limit = MIN_WORK_PER_INTERVAL_NS / 1000;
