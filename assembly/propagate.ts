@@ -176,39 +176,8 @@ export function defer_propagate(
     checkDelivery(nSpikes, spikes, rowPtr, syn, weights, packed, constDelay, ring, nTarget, slots, slotNow);
     checkBuckets(slots, buckets, cap, fill);
   }
-  const rowBytes = <usize>nTarget << 2;
-  const bucketBytes = <usize>cap << 3;
-  const cw = reinterpret<u32>(constWeight);
-  let events: u32 = 0;
-  for (let s: i32 = 0; s < nSpikes; s++) {
-    const rowAddr = rowPtr + (<usize>load<u32>(spikes + (<usize>s << 2)) << 2);
-    const b = <usize>load<u32>(rowAddr);
-    const e = <usize>load<u32>(rowAddr, 4);
-    events += <u32>(e - b);
-    for (let k = b; k < e; k++) {
-      const v = load<u32>(syn + (k << 2));
-      let slot: usize, t: usize;
-      if (packed != 0) {
-        slot = <usize>slotNow + <usize>(v >>> 24);
-        t = <usize>(v & 0xffffff);
-      } else {
-        slot = <usize>slotNow + <usize>constDelay;
-        t = <usize>v;
-      }
-      slot = select<usize>(slot - <usize>slots, slot, slot >= <usize>slots);
-      const fp = fill + (slot << 2);
-      const bucket = buckets + slot * bucketBytes;
-      let c = <usize>load<u32>(fp);
-      if (c == <usize>cap) {
-        applyEntries(bucket, c);
-        c = 0;
-      }
-      const w = weights != 0 ? load<u32>(weights + (k << 2)) : cw;
-      store<u64>(bucket + (c << 3), <u64><u32>(ring + slot * rowBytes + (t << 2)) | (<u64>w << 32));
-      store<u32>(fp, <u32>(c + 1));
-    }
-  }
-  return <i32>events;
+  // a factor of 1 for every spike: the same bits as the weights themselves (x * 1 = x)
+  return deliverScaled(nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
 }
 
 /**
@@ -227,6 +196,20 @@ export function propagate_scaled(
     assert(inBounds(scales, <u64>nSpikes << 2, 4), "propagate_scaled: scales out of bounds or misaligned");
     if (buckets != 0) checkBuckets(slots, buckets, cap, fill);
   }
+  return deliverScaled(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
+}
+
+/**
+ * The delivery of propagate_scaled and defer_propagate: weight * factor (factor 1 when scales = 0)
+ * into the ring (buckets = 0) or appended to the bucket of its slot, in propagate's order.
+ */
+// @ts-ignore: decorator
+@inline
+function deliverScaled(
+  nSpikes: i32, spikes: usize, scales: usize, rowPtr: usize, syn: usize, weights: usize,
+  constWeight: f32, packed: i32, constDelay: i32, ring: usize, nTarget: i32,
+  slots: i32, slotNow: i32, buckets: usize, cap: i32, fill: usize,
+): i32 {
   const rowBytes = <usize>nTarget << 2;
   const bucketBytes = <usize>cap << 3;
   let events: u32 = 0;
@@ -234,7 +217,7 @@ export function propagate_scaled(
     const rowAddr = rowPtr + (<usize>load<u32>(spikes + (<usize>s << 2)) << 2);
     const b = <usize>load<u32>(rowAddr);
     const e = <usize>load<u32>(rowAddr, 4);
-    const f = load<f32>(scales + (<usize>s << 2));
+    const f: f32 = scales != 0 ? load<f32>(scales + (<usize>s << 2)) : 1;
     const cw = constWeight * f;
     events += <u32>(e - b);
     for (let k = b; k < e; k++) {

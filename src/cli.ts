@@ -474,14 +474,8 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
       });
       writeFileSync(join(o.out, 'raster.svg'), svg);
       written.push(join(o.out, 'raster.svg'));
-      const { svgToPng, PngUnavailableError } = await import('./plot/png.ts');
-      try {
-        writeFileSync(join(o.out, 'raster.png'), await svgToPng(svg));
-        written.push(join(o.out, 'raster.png'));
-      } catch (e) {
-        if (!(e instanceof PngUnavailableError)) throw e;
-        process.stderr.write(`axonal: raster.png not written: ${e.message}\n`);
-      }
+      const { writePng } = await import('./plot/png.ts');
+      if (await writePng(join(o.out, 'raster.png'), svg, 'raster.png')) written.push(join(o.out, 'raster.png'));
     }
     if (!o.quiet && runError === null) printSummary(summary, written, completed);
     if (stoppedBy)

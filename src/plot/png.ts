@@ -6,7 +6,7 @@
  * peer dependencies of the package: without them svgToPng throws a PngUnavailableError (the SVG figures
  * are still written).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 type ResvgModule = typeof import('@resvg/resvg-wasm');
@@ -60,5 +60,20 @@ export async function svgToPng(svg: string, scale = 1.5): Promise<Uint8Array> {
     }
   } finally {
     r.free();
+  }
+}
+
+/**
+ * Write the PNG of an SVG figure to `path`: true when written, false (with the reason on stderr,
+ * naming the figure) when the optional packages are missing. Other errors are thrown.
+ */
+export async function writePng(path: string, svg: string, what: string): Promise<boolean> {
+  try {
+    writeFileSync(path, await svgToPng(svg));
+    return true;
+  } catch (e) {
+    if (!(e instanceof PngUnavailableError)) throw e;
+    process.stderr.write(`axonal: ${what} not written: ${e.message}\n`);
+    return false;
   }
 }

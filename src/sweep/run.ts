@@ -169,14 +169,8 @@ export async function sweepCommand(spec: ModelSpec, modelPath: string, o: SweepO
     const svg = sweepSvg(axes, rows, pops[0], `${spec.name || modelPath}: ${written} of ${total} runs, ${durationMs} ms each`);
     writeFileSync(join(o.out, 'sweep.svg'), svg);
     files.push(join(o.out, 'sweep.svg'));
-    const { svgToPng, PngUnavailableError } = await import('../plot/png.ts');
-    try {
-      writeFileSync(join(o.out, 'sweep.png'), await svgToPng(svg));
-      files.push(join(o.out, 'sweep.png'));
-    } catch (e) {
-      if (!(e instanceof PngUnavailableError)) throw e;
-      progress(`axonal: sweep.png not written: ${e.message}\n`);
-    }
+    const { writePng } = await import('../plot/png.ts');
+    if (await writePng(join(o.out, 'sweep.png'), svg, 'sweep.png')) files.push(join(o.out, 'sweep.png'));
   }
   return { done: written, total, stopped: written < total, files };
 }

@@ -67,72 +67,12 @@ export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_p
     },
 
     defer_propagate(nSpikes, spikes, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) {
-      const f32 = m.f32;
-      const u32 = m.u32;
-      const so = spikes >>> 2, rp = rowPtr >>> 2, to = syn >>> 2, wo = weights >>> 2;
-      const fo = fill >>> 2, bo = buckets >>> 2;
-      const w = Math.fround(constWeight);
-      const rowBytes = nTarget * 4;
-      let events = 0;
-      for (let s = 0; s < nSpikes; s++) {
-        const r = rp + u32[so + s];
-        const b = u32[r], e = u32[r + 1];
-        events += e - b;
-        for (let k = b; k < e; k++) {
-          const v = u32[to + k];
-          let slot = packed !== 0 ? slotNow + (v >>> 24) : slotNow + constDelay;
-          if (slot >= slots) slot -= slots;
-          const t = packed !== 0 ? v & 0xffffff : v;
-          const q = bo + slot * cap * 2;
-          let c = u32[fo + slot];
-          if (c === cap) {
-            applyEntries(f32, u32, q, c);
-            c = 0;
-          }
-          u32[q + 2 * c] = ring + slot * rowBytes + t * 4;
-          f32[q + 2 * c + 1] = weights !== 0 ? f32[wo + k] : w;
-          u32[fo + slot] = c + 1;
-        }
-      }
-      return events | 0;
+      // a factor of 1 for every spike: the same bits as the weights themselves (x * 1 = x)
+      return deliverScaled(m, nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
     },
 
     propagate_scaled(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) {
-      const f32 = m.f32;
-      const u32 = m.u32;
-      const so = spikes >>> 2, sc = scales >>> 2, rp = rowPtr >>> 2, to = syn >>> 2, wo = weights >>> 2;
-      const fo = fill >>> 2, bo = buckets >>> 2;
-      const rowBytes = nTarget * 4;
-      let events = 0;
-      for (let s = 0; s < nSpikes; s++) {
-        const r = rp + u32[so + s];
-        const b = u32[r], e = u32[r + 1];
-        const f = f32[sc + s];
-        const cw = Math.fround(Math.fround(constWeight) * f);
-        events += e - b;
-        for (let k = b; k < e; k++) {
-          const v = u32[to + k];
-          let slot = packed !== 0 ? slotNow + (v >>> 24) : slotNow + constDelay;
-          if (slot >= slots) slot -= slots;
-          const t = packed !== 0 ? v & 0xffffff : v;
-          const w = weights !== 0 ? Math.fround(f32[wo + k] * f) : cw;
-          const a = ring + slot * rowBytes + t * 4;
-          if (buckets === 0) {
-            f32[a >>> 2] += w;
-            continue;
-          }
-          const q = bo + slot * cap * 2;
-          let c = u32[fo + slot];
-          if (c === cap) {
-            applyEntries(f32, u32, q, c);
-            c = 0;
-          }
-          u32[q + 2 * c] = a;
-          f32[q + 2 * c + 1] = w;
-          u32[fo + slot] = c + 1;
-        }
-      }
-      return events | 0;
+      return deliverScaled(m, nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
     },
 
     defer_flush(slot, _slots, buckets, cap, fill) {
@@ -150,4 +90,50 @@ function applyEntries(f32: Float32Array, u32: Uint32Array, q: number, n: number)
     const a = u32[q + 2 * i] >>> 2;
     f32[a] += f32[q + 2 * i + 1];
   }
+}
+
+/**
+ * The delivery of propagate_scaled and defer_propagate (assembly/propagate.ts deliverScaled):
+ * float32(weight * factor), factor 1 when scales = 0, into the ring (buckets = 0) or the buckets.
+ */
+function deliverScaled(
+  m: Views, nSpikes: number, spikes: number, scales: number, rowPtr: number, syn: number, weights: number,
+  constWeight: number, packed: number, constDelay: number, ring: number, nTarget: number,
+  slots: number, slotNow: number, buckets: number, cap: number, fill: number,
+): number {
+  const f32 = m.f32;
+  const u32 = m.u32;
+  const so = spikes >>> 2, sc = scales >>> 2, rp = rowPtr >>> 2, to = syn >>> 2, wo = weights >>> 2;
+  const fo = fill >>> 2, bo = buckets >>> 2;
+  const rowBytes = nTarget * 4;
+  let events = 0;
+  for (let s = 0; s < nSpikes; s++) {
+    const r = rp + u32[so + s];
+    const b = u32[r], e = u32[r + 1];
+    const f = scales !== 0 ? f32[sc + s] : 1;
+    const cw = Math.fround(Math.fround(constWeight) * f);
+    events += e - b;
+    for (let k = b; k < e; k++) {
+      const v = u32[to + k];
+      let slot = packed !== 0 ? slotNow + (v >>> 24) : slotNow + constDelay;
+      if (slot >= slots) slot -= slots;
+      const t = packed !== 0 ? v & 0xffffff : v;
+      const w = weights !== 0 ? Math.fround(f32[wo + k] * f) : cw;
+      const a = ring + slot * rowBytes + t * 4;
+      if (buckets === 0) {
+        f32[a >>> 2] += w;
+        continue;
+      }
+      const q = bo + slot * cap * 2;
+      let c = u32[fo + slot];
+      if (c === cap) {
+        applyEntries(f32, u32, q, c);
+        c = 0;
+      }
+      u32[q + 2 * c] = a;
+      f32[q + 2 * c + 1] = w;
+      u32[fo + slot] = c + 1;
+    }
+  }
+  return events | 0;
 }
