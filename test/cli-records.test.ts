@@ -68,8 +68,8 @@ describe('axonal run writes the monitors of the model', () => {
     const rows = a['spikes.csv'].trim().split('\n');
     expect(rows[0]).toBe('t_ms,population,index');
     const spikes = rows.slice(1).map((r) => r.split(','));
-    expect(new Set(spikes.filter((r) => r[1] === 'E').map((r) => +r[2]))).toEqual(new Set([0, 3, 7, 11, 150].filter((i) => spikes.some((r) => r[1] === 'E' && +r[2] === i))));
-    expect(spikes.some((r) => r[1] === 'E')).toBe(true);
+    // at least two of the five monitored neurons of E fire (i_offset drives them all), and no other does
+    expect(new Set(spikes.filter((r) => r[1] === 'E').map((r) => +r[2])).size).toBeGreaterThan(1);
     expect(spikes.some((r) => r[1] === 'C')).toBe(true);
     expect(spikes.every((r) => r[1] === 'C' || [0, 3, 7, 11, 150].includes(+r[2]))).toBe(true);
 
