@@ -3,6 +3,7 @@
 //   web-dist/index.html, style.css
 //   web-dist/app/main.js        the page (web/main.ts), esbuild, platform browser
 //   web-dist/app/sim-worker.js  the simulation worker (web/sim-worker.ts)
+//   web-dist/app/lab-worker.js  the worker of the #neuron and #gates views (web/lab-worker.ts)
 //   web-dist/app/browser-worker.js  the engine's shard worker (src/sim/worker.ts), for threads > 1, where the engine looks for it
 //   web-dist/build/*.wasm       the kernels (from build/, built first if missing), where the engine's
 //                               loader looks by default: ../build/ relative to the bundles in app/
@@ -45,6 +46,7 @@ await build({
   entryPoints: {
     main: 'web/main.ts',
     'sim-worker': 'web/sim-worker.ts',
+    'lab-worker': 'web/lab-worker.ts',
     ...(existsSync('src/sim/worker.ts') ? { 'browser-worker': 'src/sim/worker.ts' } : {}),
   },
   outdir: path.join(out, 'app'),

@@ -1,10 +1,19 @@
 /**
- * The demo page: picks a model, runs it in a Web Worker (web/sim-worker.ts), draws the spikes of
- * the last window of model time as a raster over the binned population rates, and sends the live
- * controls (Poisson input rate, weight factors) to the worker while it runs.
+ * The demo page, in four views that follow the lecture from one neuron to networks (web/router.ts):
+ * #neuron and #gates (web/neuron-view.ts, web/gates-view.ts, computed in web/lab-worker.ts), and
+ * here #network and #large: pick a model, run it in a Web Worker (web/sim-worker.ts), draw the
+ * spikes of the last window of model time as a raster over the binned population rates (colours by
+ * E/I type), the membrane potential of a neuron clicked on the raster, the activity map of a sheet
+ * of columns, and send the live controls (Poisson input rate, weight factors) to the worker while it runs.
  */
-import type { Features, FromWorker, ModelInfo, StartMessage, ToWorker } from './protocol.ts';
-import { PALETTE } from '../src/plot/raster.ts';
+import type { Features, FromWorker, GenerateRequest, ModelInfo, ProbeTarget, StartMessage, ToWorker } from './protocol.ts';
+import { populationColours } from './colours.ts';
+import { colormap } from '../src/plot/sheet.ts';
+import { axisTicks, niceStep, prepareCanvas, valueTicks, verticalLabel } from './plot.ts';
+import { startRouter, writeHash, type ViewName } from './router.ts';
+import { createNeuronView } from './neuron-view.ts';
+import { createGatesView } from './gates-view.ts';
+import type { FromLab, ToLab } from './lab-protocol.ts';
 
 interface ModelEntry {
   id: string;
@@ -13,7 +22,24 @@ interface ModelEntry {
   file: string;
   /** top of the input rate slider, Hz */
   inputRateMax?: number;
+  /** a model the worker generates with the engine's builders (no file) */
+  generate?: GenerateRequest;
+  /** listed in the #large view (and not in #network when generated) */
+  large?: boolean;
 }
+
+/** The scaled microcircuit of the #large view: neurons and in-degrees scaled (weights and DC compensate). */
+const MICROCIRCUIT_DEFAULT = { scaleN: 0.05, scaleK: 0.25 };
+const microcircuitEntry = (scaleN: number, scaleK: number): ModelEntry => ({
+  id: 'microcircuit',
+  title: 'Microcircuit (Potjans & Diesmann 2014), scaled',
+  description:
+    `The cortical microcircuit under 1 mm² of surface: layers 2/3, 4, 5, 6, excitatory and inhibitory LIF neurons, connection probabilities from anatomy; ` +
+    `here ${scaleN} of the neurons and ${scaleK} of the in-degrees (weights and the DC input compensate), built in the page by microcircuit() from axonal's models.`,
+  file: '',
+  generate: { kind: 'microcircuit', scaleN, scaleK },
+  large: true,
+});
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -51,6 +77,18 @@ const ui = {
   window: $<HTMLSelectElement>('window'),
   subsample: $('subsample-note'),
   env: $('env'),
+  dale: $('dale-note'),
+  probe: $<HTMLCanvasElement>('probe'),
+  probeNote: $('probe-note'),
+  sheet: $<HTMLCanvasElement>('sheet-map'),
+  sheetBox: $('sheet-box'),
+  sheetNote: $('sheet-note'),
+  mcRow: $('microcircuit-scale'),
+  mcN: $<HTMLInputElement>('mc-scale-n'),
+  mcK: $<HTMLInputElement>('mc-scale-k'),
+  introNetwork: $('intro-network'),
+  introLarge: $('intro-large'),
+  balance: $('balance'),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -128,6 +166,19 @@ const state = {
   /** the model text the live controls were set up for */
   lastModelText: '',
   pending: null as { text: string; model: unknown } | null,
+  /** per population: colour by E/I type (Dale's principle) */
+  colours: [] as string[],
+  /** raster bands as last drawn, for a click on the raster: population, top and bottom (canvas px), px per neuron */
+  bands: [] as { k: number; top: number; bottom: number; rowH: number }[],
+  /** the neuron whose state is drawn, its samples (model ms, value) and whether a state monitor records it */
+  probe: null as ProbeTarget | null,
+  probeT: [] as number[],
+  probeY: [] as number[],
+  probeVar: '',
+  probeExact: false,
+  /** the sheet map: columns, counts per 5 ms bin and column (a ring), the populations counted */
+  sheet: null as { cx: number; cy: number; perColumn: number[]; ring: Float64Array; tags: Float64Array; nb: number; pops: boolean[]; neurons: number } | null,
+  view: 'network' as ViewName,
 };
 
 const worker = new Worker(new URL('./sim-worker.js', import.meta.url), { type: 'module' });
@@ -171,8 +222,24 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       break;
     case 'applied':
       break;
+    case 'generated': {
+      const w = generateWaiters.get(m.id);
+      generateWaiters.delete(m.id);
+      w?.(m);
+      break;
+    }
   }
 };
+
+let generateId = 0;
+const generateWaiters = new Map<number, (m: Extract<FromWorker, { type: 'generated' }>) => void>();
+function generateModel(request: GenerateRequest): Promise<unknown> {
+  const id = ++generateId;
+  return new Promise((resolve, reject) => {
+    generateWaiters.set(id, (m) => (m.error ? reject(new Error(m.error)) : resolve(m.model)));
+    send({ type: 'generate', id, request });
+  });
+}
 worker.onerror = (e) => showErrors('The simulation worker failed', [['', e.message || 'unknown error']]);
 
 /** 2 → "2nd", 32 → "32nd", 11 → "11th". */
@@ -302,16 +369,27 @@ function describeEnvironment(f: Features) {
 async function loadModels() {
   const res = await fetch('models/index.json');
   state.models = (await res.json()) as ModelEntry[];
+  for (const m of state.models) if (m.id.startsWith('thalamocortical')) m.large = true;
+  state.models.push(microcircuitEntry(MICROCIRCUIT_DEFAULT.scaleN, MICROCIRCUIT_DEFAULT.scaleK));
   ui.model.replaceChildren(
     ...state.models.map((m) => new Option(m.title, m.id)),
     new Option('custom (edit the JSON below)', 'custom'),
   );
-  await selectModel(state.models[0].id);
+  listModelsFor(state.view);
+}
+
+/** #large lists the large networks only; #network every model but the generated ones. */
+function listModelsFor(view: ViewName) {
+  for (const o of Array.from(ui.model.options)) {
+    const m = state.models.find((x) => x.id === o.value);
+    o.hidden = view === 'large' ? !m?.large : !!m?.generate;
+  }
 }
 
 async function selectModel(id: string) {
   ui.model.value = id;
   const entry = state.models.find((m) => m.id === id);
+  ui.mcRow.hidden = true;
   if (!entry) {
     ui.description.textContent =
       'Your own model: edit, paste or drop a JSON model file below, then run it. Built-in neuron models or models from equations ' +
@@ -319,10 +397,16 @@ async function selectModel(id: string) {
     ui.custom.open = true;
     return;
   }
-  ui.description.textContent = entry.description;
+  // the full title first: the selector is narrower than the longest titles
+  const title = document.createElement('b');
+  title.textContent = `${entry.title}. `;
+  ui.description.replaceChildren(title, entry.description);
   ui.description.classList.remove('open');
   ui.model.title = entry.title;
-  const text = await (await fetch(entry.file)).text();
+  ui.mcRow.hidden = !entry.generate;
+  const text = entry.generate
+    ? JSON.stringify(await generateModel(entry.generate), null, 2)
+    : await (await fetch(entry.file)).text();
   ui.json.value = text;
   state.lastModelText = text;
   prepareControls(JSON.parse(text), entry.inputRateMax);
@@ -366,11 +450,25 @@ function prepareControls(model: any, inputRateMax?: number) {
       label.append(`${g === 'all' ? 'Synaptic' : g[0].toUpperCase() + g.slice(1)} weights × `, out, input);
       input.addEventListener('input', () => {
         out.textContent = Number(input.value).toFixed(2);
+        showBalance();
         scheduleControls();
+        saveNetworkHash();
       });
       return label;
     }),
   );
+  showBalance();
+}
+
+/** With E and I weight sliders: how much stronger inhibition is made than in the model. */
+function showBalance() {
+  const f = weightFactors();
+  const both = f.excitatory !== undefined && f.inhibitory !== undefined;
+  ui.balance.hidden = !both;
+  if (both)
+    ui.balance.textContent =
+      `E/I balance: inhibition × ${(f.inhibitory / f.excitatory).toFixed(2)} relative to excitation, against the model's own ratio. ` +
+      'More inhibition: lower, more irregular rates; less: the network runs away.';
 }
 
 function weightFactors(): Record<string, number> {
@@ -414,6 +512,7 @@ function start(text: string) {
     pace: Number(ui.pace.value),
     inputRateHz: same && !ui.inputRateRow.hidden ? Number(ui.inputRate.value) : undefined,
     weightFactors: same ? weightFactors() : undefined,
+    probe: state.probe ?? undefined,
   };
   if (!state.running) setState('building');
   send(msg);
@@ -438,6 +537,18 @@ function onStarted(info: ModelInfo) {
   while (info.neurons / state.stride > 10_000) state.stride *= 2;
   ui.subsample.textContent = state.stride > 1 ? `Raster shows every ${ordinal(state.stride)} neuron (rates use every spike).` : '';
   state.spikes = info.populations.map(() => new PopSpikes());
+  state.colours = populationColours(info.populations);
+  const typed = info.populations.some((p) => p.type);
+  ui.dale.hidden = !typed;
+  // the probe carries over when its neuron exists in the new network (a state monitor records it from the start)
+  const pp = state.probe && info.populations.find((p) => p.name === state.probe!.population);
+  if (!pp || !pp.probeVariable || state.probe!.neuron >= pp.size) state.probe = null;
+  state.probeT = [];
+  state.probeY = [];
+  state.probeVar = pp?.probeVariable ?? '';
+  state.probeExact = !!state.probe;
+  describeProbe();
+  setupSheet(info);
   state.binSteps = Math.max(1, Math.round(5 / info.dt));
   const nb = Math.ceil(4000 / info.dt / state.binSteps) + 4;
   state.bins = info.populations.map(() => new Bins(nb));
@@ -457,8 +568,8 @@ function onStarted(info: ModelInfo) {
       s.className = 'rate';
       s.dataset.pop = p.name;
       s.dataset.rate = '0';
-      s.innerHTML = `<span class="swatch" style="background:${PALETTE[k % PALETTE.length]}"></span>`;
-      s.append(`${p.name} (${p.size.toLocaleString('en-US')}): `);
+      s.innerHTML = `<span class="swatch" style="background:${state.colours[k]}"></span>`;
+      s.append(`${p.name}${p.type ? (p.type === 'excitatory' ? ' E' : ' I') : ''} (${p.size.toLocaleString('en-US')}): `);
       const b = document.createElement('b');
       b.textContent = '0.0';
       s.append(b, ' Hz');
@@ -483,7 +594,20 @@ function onChunk(m: Extract<FromWorker, { type: 'chunk' }>) {
   state.t = m.t;
   state.runSeconds = m.runSeconds;
   state.totals = m.totals;
+  if (m.probe && state.probe && m.probe.target.population === state.probe.population && m.probe.target.neuron === state.probe.neuron) {
+    for (let j = 0; j < m.probe.t.length; j++) {
+      state.probeT.push(m.probe.t[j]);
+      state.probeY.push(m.probe.y[j]);
+    }
+    state.probeExact = m.probe.exact;
+    state.probeVar = m.probe.variable;
+  }
+  const sh = state.sheet;
   m.spikes.forEach((s, k) => {
+    if (sh?.pops[k]) {
+      const per = sh.perColumn[k];
+      for (let j = 0; j < s.steps.length; j++) sheetAdd(sh, Math.floor(s.steps[j] / state.binSteps), Math.floor(s.i[j] / per));
+    }
     state.spikes[k].push(s.steps, s.i, state.stride);
     const bins = state.bins[k];
     const bs = state.binSteps;
@@ -491,6 +615,13 @@ function onChunk(m: Extract<FromWorker, { type: 'chunk' }>) {
   });
   const windowSteps = Math.round(Number(ui.window.value) / state.info.dt);
   for (const p of state.spikes) p.dropBefore(state.step - windowSteps);
+  const tMin = state.t - Number(ui.window.value);
+  let drop = 0;
+  while (drop < state.probeT.length && state.probeT[drop] < tMin) drop++;
+  if (drop) {
+    state.probeT.splice(0, drop);
+    state.probeY.splice(0, drop);
+  }
   state.dirty = true;
 }
 
@@ -503,23 +634,8 @@ const H = 540;
 const RASTER = { x: 60, y: 12, w: 860, h: 370 };
 const RATE = { x: 60, y: 398, w: 860, h: 96 };
 
-function niceStep(span: number, n: number) {
-  const raw = span / n;
-  const e = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * e).find((s) => s >= raw) ?? 10 * e;
-}
-
 function draw() {
-  const ctx = ui.canvas.getContext('2d')!;
-  const dpr = window.devicePixelRatio || 1;
-  if (ui.canvas.width !== W * dpr) {
-    ui.canvas.width = W * dpr;
-    ui.canvas.height = H * dpr;
-  }
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, W, H);
-  ctx.font = '11px system-ui, "DejaVu Sans", sans-serif';
+  const ctx = prepareCanvas(ui.canvas, W, H);
   const info = state.info;
   const winMs = Number(ui.window.value);
   const tEnd = Math.max(state.t, winMs);
@@ -545,16 +661,8 @@ function draw() {
     ctx.fillText(String(+v.toFixed(3)), x, RATE.y + RATE.h + 16);
   }
   ctx.fillText('time (ms)', RATE.x + RATE.w / 2, RATE.y + RATE.h + 30);
-  ctx.save();
-  ctx.translate(14, RASTER.y + RASTER.h / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.fillText('neuron', 0, 0);
-  ctx.restore();
-  ctx.save();
-  ctx.translate(14, RATE.y + RATE.h / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.fillText('rate (Hz)', 0, 0);
-  ctx.restore();
+  verticalLabel(ctx, 'neuron', 14, RASTER.y + RASTER.h / 2);
+  verticalLabel(ctx, 'rate (Hz)', 14, RATE.y + RATE.h / 2);
   if (!info) return;
 
   // raster: population 0 at the bottom, band heights proportional to size (at least 6%)
@@ -566,6 +674,7 @@ function draw() {
   let yb = RASTER.y + RASTER.h;
   let cum = 0;
   let yLastLabel = yb;
+  state.bands = [];
   const dt = info.dt;
   const markW = Math.max(1, Math.min(2, (dt / winMs) * RASTER.w));
   info.populations.forEach((p, k) => {
@@ -574,7 +683,8 @@ function draw() {
     const store = state.spikes[k];
     const rowH = h / p.size;
     const markH = Math.max(1, Math.min(3, rowH));
-    ctx.fillStyle = PALETTE[k % PALETTE.length];
+    state.bands.push({ k, top, bottom: yb, rowH });
+    ctx.fillStyle = state.colours[k];
     for (let j = store.start; j < store.end; j++) {
       const x = xOf(store.steps[j] * dt);
       if (x < RASTER.x) continue;
@@ -601,6 +711,17 @@ function draw() {
     }
     yb = top;
   });
+  // the probed neuron: a mark at the right edge of its row
+  const pb = state.probe && state.bands.find((b) => info.populations[b.k].name === state.probe!.population);
+  if (pb) {
+    const y = pb.bottom - (state.probe!.neuron + 0.5) * pb.rowH;
+    ctx.fillStyle = '#000';
+    ctx.beginPath();
+    ctx.moveTo(RASTER.x + RASTER.w, y);
+    ctx.lineTo(RASTER.x + RASTER.w - 7, y - 4);
+    ctx.lineTo(RASTER.x + RASTER.w - 7, y + 4);
+    ctx.fill();
+  }
 
   // rates: 5 ms bins over the window (complete bins only)
   const bs = state.binSteps;
@@ -623,7 +744,7 @@ function draw() {
     ctx.fillText(String(+v.toFixed(3)), RATE.x - 4, y + 4);
   }
   series.forEach((pts, k) => {
-    ctx.strokeStyle = PALETTE[k % PALETTE.length];
+    ctx.strokeStyle = state.colours[k];
     ctx.lineWidth = 1.3;
     ctx.beginPath();
     pts.forEach(([t, r], j) => {
@@ -673,9 +794,236 @@ function frame() {
   if (state.dirty) {
     state.dirty = false;
     draw();
+    drawProbe();
+    drawSheet();
     updateStatus();
   }
   requestAnimationFrame(frame);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The probed neuron (a click on the raster)
+// ---------------------------------------------------------------------------------------------
+
+const PW = 960;
+const PH = 170;
+const PROBE = { x: 60, y: 10, w: 830, h: 130 };
+
+/** The neuron under a click on the raster (population and index), or null outside the bands. */
+function neuronAt(e: MouseEvent): ProbeTarget | null {
+  const info = state.info;
+  if (!info) return null;
+  const r = ui.canvas.getBoundingClientRect();
+  const x = ((e.clientX - r.left) / r.width) * W;
+  const y = ((e.clientY - r.top) / r.height) * H;
+  if (x < RASTER.x || x > RASTER.x + RASTER.w) return null;
+  const b = state.bands.find((q) => y >= q.top && y < q.bottom);
+  if (!b) return null;
+  const p = info.populations[b.k];
+  let i = Math.floor((b.bottom - y) / b.rowH);
+  i -= i % state.stride; // a row the raster shows
+  return { population: p.name, neuron: Math.max(0, Math.min(p.size - 1, i)) };
+}
+
+function setProbe(t: ProbeTarget | null) {
+  const p = t && state.info?.populations.find((q) => q.name === t.population);
+  if (t && !p?.probeVariable) {
+    ui.probeNote.textContent = `${t.population} has no membrane potential to show (${p ? 'a source of spikes' : 'not in this network'}).`;
+    return;
+  }
+  state.probe = t;
+  state.probeT = [];
+  state.probeY = [];
+  state.probeVar = p?.probeVariable ?? '';
+  state.probeExact = false;
+  if (state.running) send({ type: 'probe', target: t });
+  describeProbe();
+  saveNetworkHash();
+  state.dirty = true;
+}
+
+function describeProbe() {
+  const t = state.probe;
+  ui.probe.hidden = !t;
+  ui.probe.dataset.neuron = t ? `${t.population}:${t.neuron}` : '';
+  if (!t) {
+    ui.probeNote.textContent = 'Click a neuron on the raster to see its membrane potential.';
+    return;
+  }
+  const how = !state.running
+    ? 'recorded every step by a state monitor from the next Run'
+    : state.probeExact
+      ? 'recorded every step by a state monitor'
+      : 'sampled every 0.5 ms between steps (a network gets its state monitors when it is built: press Run to record it every step)';
+  ui.probeNote.textContent = `${t.population} neuron ${t.neuron}: ${state.probeVar === 'n' ? 'its state n (0 or 1)' : 'membrane potential v (mV)'}, ${how}. Click another neuron, or here to close.`;
+}
+
+function drawProbe() {
+  const t = state.probe;
+  const info = state.info;
+  if (!t || !info) return;
+  ui.probe.dataset.samples = String(state.probeT.length);
+  const ctx = prepareCanvas(ui.probe, PW, PH);
+  const k = info.populations.findIndex((p) => p.name === t.population);
+  const pop = info.populations[k];
+  const winMs = Number(ui.window.value);
+  const tEnd = Math.max(state.t, winMs);
+  const tStart = tEnd - winMs;
+  const xOf = (x: number) => PROBE.x + ((x - tStart) / winMs) * PROBE.w;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const y of state.probeY) {
+    lo = Math.min(lo, y);
+    hi = Math.max(hi, y);
+  }
+  for (const m of [pop.threshold, pop.reset]) if (m !== undefined) (lo = Math.min(lo, m)), (hi = Math.max(hi, m));
+  if (!(hi > lo)) (lo = (Number.isFinite(lo) ? lo : 0) - 1), (hi = lo + 2);
+  const pad = (hi - lo) * 0.08;
+  lo -= pad;
+  hi += pad;
+  const yOf = (v: number) => PROBE.y + PROBE.h - ((v - lo) / (hi - lo)) * PROBE.h;
+  ctx.strokeStyle = '#000';
+  ctx.strokeRect(PROBE.x + 0.5, PROBE.y + 0.5, PROBE.w, PROBE.h);
+  ctx.fillStyle = '#000';
+  valueTicks(ctx, lo, hi, 4, PROBE.x - 4, yOf);
+  axisTicks(ctx, tStart, tEnd, 8, PROBE.y + PROBE.h + 14, xOf);
+  verticalLabel(ctx, state.probeVar === 'n' ? 'n' : 'v (mV)', 14, PROBE.y + PROBE.h / 2);
+  // threshold and reset, dashed
+  ctx.setLineDash([5, 4]);
+  ctx.textAlign = 'left';
+  for (const [v, label] of [[pop.threshold, 'threshold'], [pop.reset, 'reset']] as const) {
+    if (v === undefined) continue;
+    ctx.strokeStyle = label === 'threshold' ? '#b00020' : '#555';
+    ctx.beginPath();
+    ctx.moveTo(PROBE.x, yOf(v));
+    ctx.lineTo(PROBE.x + PROBE.w, yOf(v));
+    ctx.stroke();
+    ctx.fillStyle = ctx.strokeStyle;
+    ctx.fillText(label, PROBE.x + PROBE.w + 4, yOf(v) + 4);
+  }
+  ctx.setLineDash([]);
+  // its spikes: ticks above the trace
+  const store = state.spikes[k];
+  ctx.strokeStyle = state.colours[k];
+  for (let j = store.start; j < store.end; j++) {
+    if (store.idx[j] !== t.neuron) continue;
+    const x = xOf(store.steps[j] * info.dt);
+    if (x < PROBE.x) continue;
+    ctx.beginPath();
+    ctx.moveTo(x, PROBE.y + 1);
+    ctx.lineTo(x, PROBE.y + 12);
+    ctx.stroke();
+  }
+  ctx.strokeStyle = state.colours[k];
+  ctx.lineWidth = 1.2;
+  ctx.beginPath();
+  let started = false;
+  for (let j = 0; j < state.probeT.length; j++) {
+    const x = xOf(state.probeT[j]);
+    if (x < PROBE.x) continue;
+    const y = yOf(state.probeY[j]);
+    if (!started) ctx.moveTo(x, y);
+    else ctx.lineTo(x, y);
+    started = true;
+  }
+  ctx.stroke();
+  ctx.lineWidth = 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The activity map of a sheet of columns (populations with PopulationSpec.sheet)
+// ---------------------------------------------------------------------------------------------
+
+/** the map shows the rate per column over the last SHEET_WINDOW_BINS complete 5 ms bins */
+const SHEET_WINDOW_BINS = 4;
+
+function setupSheet(info: ModelInfo) {
+  const first = info.populations.find((p) => p.sheet);
+  ui.sheetBox.hidden = !first;
+  if (!first) {
+    state.sheet = null;
+    return;
+  }
+  const { x: cx, y: cy } = first.sheet!;
+  const pops = info.populations.map((p) => !!p.sheet && p.sheet.x === cx && p.sheet.y === cy);
+  const C = cx * cy;
+  const nb = SHEET_WINDOW_BINS + 4;
+  state.sheet = {
+    cx, cy, nb, pops,
+    perColumn: info.populations.map((p) => p.size / C),
+    ring: new Float64Array(nb * C),
+    tags: new Float64Array(nb).fill(-1),
+    neurons: info.populations.reduce((a, p, k) => a + (pops[k] ? p.size : 0), 0),
+  };
+  ui.sheetNote.textContent =
+    `Activity map: ${cx} × ${cy} columns of the sheet, ${info.populations.filter((_, k) => pops[k]).map((p) => p.name).join(', ')}; ` +
+    `colour = mean rate per neuron of each column over the last ${SHEET_WINDOW_BINS * 5} ms of model time (brighter = more active). Waves and rhythms show as moving bright patches.`;
+}
+
+function sheetAdd(sh: NonNullable<typeof state.sheet>, bin: number, column: number) {
+  const slot = bin % sh.nb;
+  const C = sh.cx * sh.cy;
+  if (sh.tags[slot] !== bin) {
+    sh.tags[slot] = bin;
+    sh.ring.fill(0, slot * C, (slot + 1) * C);
+  }
+  sh.ring[slot * C + column]++;
+}
+
+const SW = 960;
+const SH = 300;
+
+function drawSheet() {
+  const sh = state.sheet;
+  const info = state.info;
+  if (!sh || !info) return;
+  const C = sh.cx * sh.cy;
+  const lastBin = Math.floor(state.step / state.binSteps) - 1;
+  const rates = new Float64Array(C);
+  const binMs = state.binSteps * info.dt;
+  let bins = 0;
+  for (let b = lastBin - SHEET_WINDOW_BINS + 1; b <= lastBin; b++) {
+    if (b < 0) continue;
+    bins++;
+    const slot = b % sh.nb;
+    if (sh.tags[slot] !== b) continue;
+    for (let c = 0; c < C; c++) rates[c] += sh.ring[slot * C + c];
+  }
+  const perColumnNeurons = sh.neurons / C;
+  let vmax = 0;
+  let total = 0;
+  for (let c = 0; c < C; c++) {
+    total += rates[c];
+    rates[c] = bins ? (rates[c] * 1000) / (perColumnNeurons * bins * binMs) : 0;
+    vmax = Math.max(vmax, rates[c]);
+  }
+  const scale = Math.max(1, Math.ceil(vmax));
+  ui.sheet.dataset.spikes = String(total);
+  ui.sheet.dataset.max = vmax.toFixed(3);
+  const ctx = prepareCanvas(ui.sheet, SW, SH);
+  const size = Math.min(270 / sh.cy, 600 / sh.cx);
+  const x0 = 60;
+  const y0 = 15;
+  for (let c = 0; c < C; c++) {
+    const gx = c % sh.cx;
+    const gy = Math.floor(c / sh.cx);
+    ctx.fillStyle = colormap(rates[c] / scale);
+    ctx.fillRect(x0 + gx * size, y0 + gy * size, Math.ceil(size), Math.ceil(size));
+  }
+  ctx.strokeStyle = '#000';
+  ctx.strokeRect(x0 + 0.5, y0 + 0.5, sh.cx * size, sh.cy * size);
+  // colour bar
+  const bx = x0 + sh.cx * size + 30;
+  const bh = sh.cy * size;
+  for (let j = 0; j < bh; j++) {
+    ctx.fillStyle = colormap(1 - j / bh);
+    ctx.fillRect(bx, y0 + j, 14, 1.5);
+  }
+  ctx.fillStyle = '#000';
+  ctx.textAlign = 'left';
+  ctx.fillText(`${scale} Hz`, bx + 18, y0 + 9);
+  ctx.fillText('0', bx + 18, y0 + bh);
+  ctx.fillText(`t = ${state.t.toFixed(0)} ms`, bx + 18, y0 + bh / 2);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -687,6 +1035,7 @@ ui.loadCustom.addEventListener('click', () => start(ui.json.value));
 ui.stop.addEventListener('click', () => send({ type: 'stop' }));
 ui.model.addEventListener('change', async () => {
   await selectModel(ui.model.value);
+  saveNetworkHash();
   if (state.running && ui.model.value !== 'custom') start(ui.json.value);
 });
 ui.json.addEventListener('input', () => {
@@ -695,12 +1044,39 @@ ui.json.addEventListener('input', () => {
 ui.inputRate.addEventListener('input', () => {
   ui.inputRateValue.textContent = ui.inputRate.value;
   scheduleControls();
+  saveNetworkHash();
 });
-ui.pace.addEventListener('change', () => send({ type: 'pace', pace: Number(ui.pace.value) }));
+ui.pace.addEventListener('change', () => {
+  send({ type: 'pace', pace: Number(ui.pace.value) });
+  saveNetworkHash();
+});
 // backend and threads take effect at the next start: say so when they change under a running network
-for (const el of [ui.backend, ui.threads]) el.addEventListener('change', () => (ui.restartHint.hidden = !state.running));
+for (const el of [ui.backend, ui.threads])
+  el.addEventListener('change', () => {
+    ui.restartHint.hidden = !state.running;
+    saveNetworkHash();
+  });
+ui.duration.addEventListener('change', () => saveNetworkHash());
 ui.description.addEventListener('click', () => ui.description.classList.add('open'));
-ui.window.addEventListener('change', () => (state.dirty = true));
+ui.window.addEventListener('change', () => {
+  state.dirty = true;
+  saveNetworkHash();
+});
+ui.canvas.addEventListener('click', (e) => {
+  const t = neuronAt(e);
+  if (t) setProbe(t);
+});
+ui.probeNote.addEventListener('click', () => state.probe && setProbe(null));
+// the microcircuit's scale: generated again at the new scale
+for (const el of [ui.mcN, ui.mcK])
+  el.addEventListener('change', async () => {
+    const n = Number(ui.mcN.value);
+    const k = Number(ui.mcK.value);
+    if (!(n > 0 && n <= 1 && k > 0 && k <= 1)) return;
+    replaceEntry(microcircuitEntry(n, k));
+    await selectModel('microcircuit');
+    saveNetworkHash();
+  });
 
 async function openFile(f: File) {
   ui.json.value = await f.text();
@@ -726,6 +1102,133 @@ for (const target of [ui.json, document.body]) {
   });
 }
 
+// ---------------------------------------------------------------------------------------------
+// Views and the address
+// ---------------------------------------------------------------------------------------------
+
+function replaceEntry(e: ModelEntry) {
+  const k = state.models.findIndex((m) => m.id === e.id);
+  if (k >= 0) state.models[k] = e;
+  const o = Array.from(ui.model.options).find((x) => x.value === e.id);
+  if (o) o.textContent = e.title;
+}
+
+/** while a view applies the address, its controls do not write it back */
+let applying = false;
+
+/** The network view's settings in the address (defaults left out); custom JSON is not kept there. */
+function saveNetworkHash() {
+  if (applying || (state.view !== 'network' && state.view !== 'large')) return;
+  const entry = state.models.find((m) => m.id === ui.model.value);
+  const p: Record<string, string | number | undefined> = { model: ui.model.value };
+  if (entry?.generate?.kind === 'microcircuit') {
+    p.n = entry.generate.scaleN;
+    p.k = entry.generate.scaleK;
+  }
+  if (ui.backend.value !== 'wasm') p.backend = ui.backend.value;
+  if (ui.threads.value !== 'auto') p.threads = ui.threads.value;
+  if (Number(ui.duration.value) > 0) p.duration = ui.duration.value;
+  if (ui.pace.value !== '1') p.pace = ui.pace.value;
+  if (ui.window.value !== '1000') p.window = ui.window.value;
+  if (!ui.inputRateRow.hidden) p.rate = ui.inputRate.value;
+  for (const [g, f] of Object.entries(weightFactors())) if (f !== 1) p[`w_${g}`] = f;
+  if (state.probe) p.neuron = `${state.probe.population}:${state.probe.neuron}`;
+  writeHash(state.view, p);
+}
+
+const setSelect = (el: HTMLSelectElement, v: string | null) => {
+  if (v !== null && Array.from(el.options).some((o) => o.value === v && !o.disabled)) el.value = v;
+};
+
+/** Put the network view into the state the address describes. */
+async function applyNetworkParams(view: ViewName, q: URLSearchParams) {
+  applying = true;
+  try {
+    let id = q.get('model');
+    const fits = (m?: ModelEntry) => !!m && (view === 'large' ? !!m.large : !m.generate);
+    if (!fits(state.models.find((m) => m.id === id))) id = view === 'large' ? 'microcircuit' : fits(state.models.find((m) => m.id === ui.model.value)) ? ui.model.value : state.models[0].id;
+    if (id === 'microcircuit') {
+      const n = Number(q.get('n') ?? MICROCIRCUIT_DEFAULT.scaleN);
+      const k = Number(q.get('k') ?? MICROCIRCUIT_DEFAULT.scaleK);
+      const ok = (x: number) => x > 0 && x <= 1;
+      const e = microcircuitEntry(ok(n) ? n : MICROCIRCUIT_DEFAULT.scaleN, ok(k) ? k : MICROCIRCUIT_DEFAULT.scaleK);
+      ui.mcN.value = String(e.generate!.kind === 'microcircuit' ? e.generate!.scaleN : '');
+      ui.mcK.value = String(e.generate!.kind === 'microcircuit' ? e.generate!.scaleK : '');
+      const old = state.models.find((m) => m.id === id);
+      const changed = JSON.stringify(old?.generate) !== JSON.stringify(e.generate);
+      replaceEntry(e);
+      if (changed || ui.model.value !== id) await selectModel(id);
+    } else if (ui.model.value !== id || !state.lastModelText) await selectModel(id!);
+    setSelect(ui.backend, q.get('backend') ?? 'wasm');
+    setSelect(ui.threads, q.get('threads') ?? 'auto');
+    setSelect(ui.pace, q.get('pace') ?? '1');
+    setSelect(ui.window, q.get('window') ?? '1000');
+    const d = Number(q.get('duration') ?? 0);
+    ui.duration.value = String(d >= 0 && Number.isFinite(d) ? d : 0);
+    const rate = q.get('rate');
+    if (rate !== null && !ui.inputRateRow.hidden && Number(rate) >= 0) {
+      ui.inputRate.value = rate;
+      ui.inputRateValue.textContent = ui.inputRate.value;
+    }
+    ui.weightSliders.querySelectorAll<HTMLInputElement>('input[type=range]').forEach((input) => {
+      const f = Number(q.get(`w_${input.dataset.group}`) ?? 1);
+      input.value = String(f > 0 ? f : 1);
+      input.previousElementSibling!.textContent = Number(input.value).toFixed(2);
+    });
+    showBalance();
+    const nq = q.get('neuron')?.split(':');
+    state.probe = nq && nq.length === 2 && Number.isInteger(Number(nq[1])) ? { population: nq[0], neuron: Number(nq[1]) } : null;
+    describeProbe();
+    if (state.running) scheduleControls();
+  } finally {
+    applying = false;
+  }
+  saveNetworkHash();
+}
+
+// the #neuron and #gates views compute in a worker of their own, started when first shown
+let lab: Worker | null = null;
+const labListeners: ((m: FromLab) => void)[] = [];
+function labWorker(): Worker {
+  if (!lab) {
+    lab = new Worker(new URL('./lab-worker.js', import.meta.url), { type: 'module' });
+    lab.onmessage = (e: MessageEvent<FromLab>) => labListeners.forEach((f) => f(e.data));
+    lab.onerror = (e) => console.warn('lab worker:', e.message);
+  }
+  return lab;
+}
+const labPort = {
+  send: (m: ToLab) => labWorker().postMessage(m),
+  listen: (f: (m: FromLab) => void) => labListeners.push(f),
+};
+const neuronView = createNeuronView(labPort, (p) => state.view === 'neuron' && writeHash('neuron', p));
+const gatesView = createGatesView(labPort, (p) => state.view === 'gates' && writeHash('gates', p));
+
+async function route(view: ViewName, q: URLSearchParams) {
+  const prev = state.view;
+  state.view = view;
+  for (const a of Array.from(document.querySelectorAll<HTMLAnchorElement>('nav.views a'))) a.setAttribute('aria-current', a.dataset.view === view ? 'page' : 'false');
+  document.getElementById('view-neuron')!.hidden = view !== 'neuron';
+  document.getElementById('view-gates')!.hidden = view !== 'gates';
+  document.getElementById('view-sim')!.hidden = view !== 'network' && view !== 'large';
+  document.title = `axonal — ${document.querySelector<HTMLElement>(`nav.views a[data-view="${view}"]`)?.textContent ?? view}`;
+  // what ran in the view left stops: one thing at a time on the machine's cores
+  if (prev !== view) {
+    if ((prev === 'network' || prev === 'large') && state.running) send({ type: 'stop' });
+    if (prev === 'neuron') neuronView.hide();
+  }
+  if (view === 'neuron') await neuronView.show(q);
+  else if (view === 'gates') gatesView.show(q);
+  else {
+    ui.introNetwork.hidden = view !== 'network';
+    ui.introLarge.hidden = view !== 'large';
+    listModelsFor(view);
+    await applyNetworkParams(view, q);
+  }
+}
+
 draw();
 requestAnimationFrame(frame);
-loadModels().catch((e) => showErrors('Cannot load the example models', [['', String(e)]]));
+loadModels()
+  .then(() => startRouter(route))
+  .catch((e) => showErrors('Cannot load the example models', [['', String(e)]]));

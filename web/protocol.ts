@@ -18,21 +18,49 @@ export interface StartMessage {
   /** weight factor (relative to the model's weights) per group of projections: 'excitatory',
    *  'inhibitory' (by the type of the source population) or 'all' (sources without a type) */
   weightFactors?: Record<string, number>;
+  /** record one neuron's membrane potential (or other state variable) from the start: a state monitor every step */
+  probe?: ProbeTarget;
 }
+
+/** A neuron whose state the page draws (a click on the raster). */
+export interface ProbeTarget {
+  population: string;
+  /** index within the population */
+  neuron: number;
+}
+
+/** Models the worker generates with the engine's builders (src/models): the large networks. */
+export type GenerateRequest =
+  | { kind: 'microcircuit'; scaleN: number; scaleK: number }
+  | { kind: 'thalamocortical'; neurons: number };
 
 export type ToWorker =
   | StartMessage
   | { type: 'stop' }
   | { type: 'setInputRate'; rateHz: number }
   | { type: 'setWeights'; factors: Record<string, number> }
-  | { type: 'pace'; pace: number };
+  | { type: 'pace'; pace: number }
+  /** draw this neuron's state from now on (sampled between steps while running), or none */
+  | { type: 'probe'; target: ProbeTarget | null }
+  | { type: 'generate'; id: number; request: GenerateRequest };
 
 export interface ModelInfo {
   name: string;
   neurons: number;
   synapses: number;
   dt: number;
-  populations: { name: string; size: number; type?: string }[];
+  populations: {
+    name: string;
+    size: number;
+    type?: string;
+    /** the population lies on a sheet of columns (PopulationSpec.sheet) */
+    sheet?: { x: number; y: number };
+    /** the state variable a probe of this population records ('v', or 'n' for threshold units), if any */
+    probeVariable?: string;
+    /** marks for the probe's trace: threshold and reset (mV), when the model has them */
+    threshold?: number;
+    reset?: number;
+  }[];
   /** Poisson inputs: index in the model's inputs[], target, initial rate (Hz) */
   poissonInputs: { index: number; target: string; rateHz: number }[];
   projections: { name: string; source: string; target: string; sourceType?: string }[];
@@ -85,6 +113,9 @@ export type FromWorker =
       spikes: { steps: Int32Array; i: Int32Array }[];
       /** spikes per population since the start */
       totals: number[];
+      /** the probed neuron's state over this chunk */
+      probe?: { target: ProbeTarget; variable: string; t: Float64Array; y: Float32Array; exact: boolean };
     }
+  | { type: 'generated'; id: number; model?: unknown; error?: string }
   | { type: 'done'; reason: 'completed' | 'stopped' | 'error'; message?: string; t: number }
   | { type: 'applied'; what: string };

@@ -5,9 +5,9 @@
  * validated and built before the running one is stopped, so an invalid or too-large model leaves
  * the previous network running.
  */
-import { Simulation, ModelError, validateModel, detectFeatures } from '../src/index.ts';
-import type { ModelSpec, MonitorSpec } from '../src/core/types.ts';
-import type { FromWorker, ModelInfo, StartMessage, ToWorker } from './protocol.ts';
+import { Simulation, ModelError, validateModel, detectFeatures, microcircuit, thalamocorticalModel } from '../src/index.ts';
+import type { ModelSpec, MonitorSpec, PopulationSpec } from '../src/core/types.ts';
+import type { FromWorker, GenerateRequest, ModelInfo, ProbeTarget, StartMessage, ToWorker } from './protocol.ts';
 
 // The .wasm files are in web-dist/build/, where the engine looks by default (`../build/` relative to
 // the bundle, here app/): this worker and the shard workers of a threaded run (app/worker.js) find
@@ -29,6 +29,36 @@ interface Run {
   runSeconds: number;
   /** current absolute weight factor per projection */
   factors: Map<string, number>;
+  /** the neuron drawn: `monitored` when the state monitor of the start records it (every step), else sampled with getState */
+  probe: { target: ProbeTarget; variable: string; monitored: boolean } | null;
+  /** the start's state monitor (index 0), drained every chunk */
+  hasStateMonitor: boolean;
+}
+
+/** Sampling interval of a probe added while running: every step would slow a run several times (one sim.run per step). */
+const PROBE_SAMPLE_MS = 0.5;
+
+/** The state variable a probe of this population draws, and the threshold and reset to mark on it. */
+function probeInfo(p: PopulationSpec, spec: ModelSpec): { probeVariable?: string; threshold?: number; reset?: number } {
+  const num = (x: unknown) => (typeof x === 'number' ? x : typeof x === 'string' && /^-?[\d.]+\s*\*\s*mV$/.test(x) ? parseFloat(x) : undefined);
+  // read loosely: the parameters this function looks at, whatever the model
+  const loose = p as { params?: Record<string, unknown>; parameters?: Record<string, unknown> };
+  const prm = loose.params ?? {};
+  if (p.model === 'lif') return { probeVariable: 'v', threshold: num(prm.v_thresh) ?? -50, reset: num(prm.v_reset) ?? -65 };
+  if (p.model === 'izhikevich') return { probeVariable: 'v', threshold: num(prm.v_peak) ?? 30, reset: num(prm.c) ?? -65 };
+  if (p.model === 'threshold') return { probeVariable: 'n' };
+  if (p.model === 'poisson' || p.model === 'spike_generator') return {};
+  // a model from equations (inline, or by name in `models`): v if it has one
+  const eq = typeof p.model === 'string' ? spec.models?.[p.model] : p.model;
+  if (!eq || !/\bdv\/dt\b/.test(eq.equations)) return {};
+  const values: Record<string, unknown> = { ...(eq.parameters ?? {}), ...(loose.parameters ?? {}) };
+  const pick = (names: string[]) => names.map((n) => num(values[n])).find((x) => x !== undefined);
+  return { probeVariable: 'v', threshold: pick(['v_thresh', 'Vt', 'V_th', 'vt']), reset: pick(['v_reset', 'Vr', 'V_reset', 'vr']) };
+}
+
+function generate(r: GenerateRequest): ModelSpec {
+  if (r.kind === 'microcircuit') return microcircuit({ scaleN: r.scaleN, scaleK: r.scaleK });
+  return thalamocorticalModel({ neurons: r.neurons });
 }
 
 let current: Run | null = null;
@@ -51,8 +81,11 @@ async function start(m: StartMessage): Promise<void> {
     return;
   }
   const spec = m.model as ModelSpec;
-  // the demo draws every spike of every population; it needs no other monitor
+  // the demo draws every spike of every population, and the state of the probed neuron
   const monitors: MonitorSpec[] = spec.populations.map((p) => ({ type: 'spikes', population: p.name }));
+  const probePop = m.probe ? spec.populations.find((p) => p.name === m.probe!.population) : undefined;
+  const probeVar = probePop && m.probe!.neuron < probePop.size ? probeInfo(probePop, spec).probeVariable : undefined;
+  if (probeVar) monitors.push({ type: 'state', population: probePop!.name, variables: [probeVar], neurons: [m.probe!.neuron], every: 1 });
   let sim: Simulation;
   try {
     sim = await Simulation.create({ ...spec, monitors }, { backend: m.backend, variant: m.backend === 'wasm' ? m.variant : undefined, threads: m.threads });
@@ -82,7 +115,10 @@ async function start(m: StartMessage): Promise<void> {
     neurons: net.neurons,
     synapses: net.synapses,
     dt: sim.dt,
-    populations: net.populations.map((p) => ({ name: p.name, size: p.size, type: popType.get(p.name) })),
+    populations: net.populations.map((p, k) => {
+      const ps = spec.populations[k];
+      return { name: p.name, size: p.size, type: popType.get(p.name), ...(ps.sheet ? { sheet: { x: ps.sheet.columns_x, y: ps.sheet.columns_y } } : {}), ...probeInfo(ps, spec) };
+    }),
     poissonInputs: (spec.inputs ?? []).flatMap((inp, index) => (inp.type === 'poisson' ? [{ index, target: inp.target, rateHz: inp.rate }] : [])),
     projections: net.projections.map((p) => ({
       name: p.name,
@@ -105,6 +141,7 @@ async function start(m: StartMessage): Promise<void> {
   const run: Run = {
     sim, info, durationSteps: Math.round(m.durationMs / sim.dt), stopped: false, done: Promise.resolve(), pace: m.pace,
     anchorModel: 0, anchorWall: now, wall0: now, runSeconds: 0, factors: new Map(info.projections.map((p) => [p.name, 1])),
+    probe: probeVar ? { target: m.probe!, variable: probeVar, monitored: true } : null, hasStateMonitor: !!probeVar,
   };
   current = run;
   try {
@@ -144,8 +181,36 @@ async function loop(run: Run): Promise<void> {
   try {
     while (!run.stopped && (run.durationSteps === 0 || sim.step < run.durationSteps)) {
       const steps = run.durationSteps ? Math.min(n, run.durationSteps - sim.step) : n;
-      const res = await sim.run(steps * dt);
+      const probe = run.probe;
+      let res: { steps: number; seconds: number };
+      let sample: { t: number[]; y: number[] } | null = null;
+      if (probe && !probe.monitored) {
+        // no state monitor for this neuron (chosen while running; monitors are fixed when the network is
+        // built): run in slices and read its value between them
+        const every = Math.max(1, Math.round(PROBE_SAMPLE_MS / dt));
+        sample = { t: [], y: [] };
+        res = { steps: 0, seconds: 0 };
+        while (res.steps < steps && !run.stopped) {
+          const r = await sim.run(Math.min(every, steps - res.steps) * dt);
+          res.steps += r.steps;
+          res.seconds += r.seconds;
+          if (run.probe !== probe) break;
+          const values = await sim.getState(probe.target.population, probe.variable);
+          sample.t.push(sim.time);
+          sample.y.push(values[probe.target.neuron]);
+        }
+      } else res = await sim.run(steps * dt);
       run.runSeconds += res.seconds;
+      let probeOut: Extract<FromWorker, { type: 'chunk' }>['probe'];
+      if (run.hasStateMonitor) {
+        const st = sim.takeState(0);
+        if (probe?.monitored) {
+          const v = st.values[probe.variable][0];
+          probeOut = { target: probe.target, variable: probe.variable, t: Float64Array.from(st.t), y: Float32Array.from(v), exact: true };
+        }
+      }
+      if (sample && probe && run.probe === probe)
+        probeOut = { target: probe.target, variable: probe.variable, t: Float64Array.from(sample.t), y: Float32Array.from(sample.y), exact: false };
       const spikes = run.info.populations.map((p) => {
         const d = sim.takeSpikes(p.name);
         return { steps: d.steps, i: d.i };
@@ -153,9 +218,9 @@ async function loop(run: Run): Promise<void> {
       post(
         {
           type: 'chunk', t: sim.time, step: sim.step, runSeconds: run.runSeconds, wallSeconds: (performance.now() - run.wall0) / 1000,
-          spikes, totals: sim.spikeTotals.slice(),
+          spikes, totals: sim.spikeTotals.slice(), ...(probeOut ? { probe: probeOut } : {}),
         },
-        spikes.flatMap((s) => [s.steps.buffer, s.i.buffer]) as Transferable[],
+        [...spikes.flatMap((s) => [s.steps.buffer, s.i.buffer]), ...(probeOut ? [probeOut.t.buffer, probeOut.y.buffer] : [])] as Transferable[],
       );
       // next chunk: about 30 ms of wall time, at most 1 s of model time
       const perStep = res.seconds / Math.max(1, res.steps);
@@ -198,6 +263,25 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
         if (current && !current.stopped) {
           setWeights(current, m.factors);
           post({ type: 'applied', what: 'weights' });
+        }
+        break;
+      case 'probe':
+        if (current && !current.stopped) {
+          const t = m.target;
+          const p = t ? current.info.populations.find((q) => q.name === t.population) : undefined;
+          if (!t || !p?.probeVariable || t.neuron >= p.size) current.probe = null;
+          else {
+            const old = current.probe;
+            const same = old?.monitored && old.target.population === t.population && old.target.neuron === t.neuron;
+            current.probe = same ? old : { target: t, variable: p.probeVariable, monitored: false };
+          }
+        }
+        break;
+      case 'generate':
+        try {
+          post({ type: 'generated', id: m.id, model: generate(m.request) });
+        } catch (err) {
+          post({ type: 'generated', id: m.id, error: describeError(err).message });
         }
         break;
       case 'pace':
