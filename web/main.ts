@@ -386,6 +386,9 @@ function listModelsFor(view: ViewName) {
   }
 }
 
+/** the latest selectModel: an earlier one still loading (a fetch, a generated model) does not overwrite it */
+let selectToken = 0;
+
 async function selectModel(id: string) {
   ui.model.value = id;
   const entry = state.models.find((m) => m.id === id);
@@ -404,9 +407,11 @@ async function selectModel(id: string) {
   ui.description.classList.remove('open');
   ui.model.title = entry.title;
   ui.mcRow.hidden = !entry.generate;
+  const token = ++selectToken;
   const text = entry.generate
     ? JSON.stringify(await generateModel(entry.generate), null, 2)
     : await (await fetch(entry.file)).text();
+  if (token !== selectToken) return; // another model was chosen meanwhile
   ui.json.value = text;
   state.lastModelText = text;
   prepareControls(JSON.parse(text), entry.inputRateMax);
