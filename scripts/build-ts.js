@@ -32,3 +32,11 @@ await build(browserWorkerBundle);
     if (out !== src) fs.writeFileSync(f, out);
   }
 }
+
+// the JSON Schema of a model file (src/network/schema.ts), published as schema/model.json (`$schema` of the examples)
+{
+  const fs = await import('node:fs');
+  const { modelJsonSchema } = await import('../dist/index.js');
+  fs.mkdirSync('schema', { recursive: true });
+  fs.writeFileSync('schema/model.json', JSON.stringify(modelJsonSchema(), null, 2) + '\n');
+}

@@ -5,6 +5,8 @@
 // Needs the built bundle (npm run build:ts).
 import { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { microcircuit } from '../dist/index.js';
 
 const o = new Command()
@@ -32,7 +34,9 @@ const spec = microcircuit({
 });
 
 // two-space indentation, with arrays of numbers (spike times, neuron lists) kept on one line
-const json = JSON.stringify(spec, null, 2).replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_, body) => `[${body.split(/,\s*/).join(', ')}]`);
+// the file names the JSON Schema of model files (relative to it), for editors
+const schema = relative(dirname(resolve(o.out)), fileURLToPath(new URL('../schema/model.json', import.meta.url))).split(sep).join('/');
+const json = JSON.stringify({ $schema: schema, ...spec }, null, 2).replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_, body) => `[${body.split(/,\s*/).join(', ')}]`);
 writeFileSync(o.out, json + '\n');
 const syn = spec.projections.reduce((a, p) => a + p.connect.n, 0);
 console.log(`${o.out}: ${spec.populations.length} populations, ${spec.populations.reduce((a, p) => a + p.size, 0)} neurons, ${spec.projections.length} projections, ${syn} synapses, ${json.length} bytes`);

@@ -13,7 +13,8 @@ import { DELIVERY_MODES, type Delivery } from './core/delivery.ts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, freemem, totalmem, platform, arch } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import { Simulation, SimulationError, type PlanSummary } from './sim/simulation.ts';
 import { ModelError, validateModel, DEFAULT_DURATION } from './network/index.ts';
@@ -180,7 +181,9 @@ export async function main(argv: string[]): Promise<void> {
         if (e instanceof RangeError) usage(e.message);
         throw e;
       }
-      const json = JSON.stringify(spec, null, 1) + '\n';
+      // a file names the package's JSON Schema (relative to it), so that an editor checks and completes it
+      const schema = relative(dirname(resolve(o.out ?? '.')), fileURLToPath(new URL('../schema/model.json', import.meta.url)));
+      const json = JSON.stringify(o.out ? { $schema: schema.split(sep).join('/'), ...spec } : spec, null, 1) + '\n';
       if (o.out) writeFileSync(o.out, json);
       else process.stdout.write(json);
     });

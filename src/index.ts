@@ -4,6 +4,7 @@ export type { SimulationOptions, RunOptions, RunResult, PlanSummary } from './si
 export type { Delivery } from './core/delivery.ts';
 export type { SpikeData } from './sim/monitors.ts';
 export { planNetwork, validateModel, assertValidModel, estimateNetwork, estimateShards, ModelError, type ModelIssue } from './network/index.ts';
+export { modelJsonSchema } from './network/schema.ts';
 export { buildShardProjection, type ShardProjection } from './sim/connectivity.ts';
 export { createBackend, detectFeatures, setWasmLocator, type WasmLocator, type WasmVariant } from './backend/index.ts';
 export { setWorkerLocator, type WorkerLocator } from './sim/platform.ts';

@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Simulation, SimulationError } from '../src/sim/simulation.ts';
 import { estimateNetwork, estimateShards, ModelError, planNetwork, validateModel } from '../src/network/index.ts';
-import type { ModelSpec } from '../src/core/types.ts';
+import type { AnyPopulationSpec, ModelSpec } from '../src/core/types.ts';
 import { BACKENDS, spikeTrains } from './util.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -185,7 +185,7 @@ describe('bad input names the field, the line and the symbol', () => {
 
   it('an unknown parameter, a typo in the model name, a missing or bad on_pre', () => {
     const a = base();
-    a.populations[0].parameters = { taum_x: '10*ms' };
+    (a.populations[0] as AnyPopulationSpec).parameters = { taum_x: '10*ms' };
     expect(paths(a).join('\n')).toMatch(/populations\[0\]\.parameters\.taum_x: the model has no parameter "taum_x"; did you mean "taum"\?/);
     const b = base();
     b.populations[1].model = 'cubaa';
@@ -206,7 +206,7 @@ describe('bad input names the field, the line and the symbol', () => {
 
   it('nothing is allocated for a bad model: Simulation.create throws a ModelError with every issue', async () => {
     const spec = base();
-    spec.populations[0].parameters = { nope: 1 };
+    (spec.populations[0] as AnyPopulationSpec).parameters = { nope: 1 };
     delete spec.projections![3].on_pre;
     const err = await Simulation.create(spec).catch((x) => x);
     expect(err).toBeInstanceOf(ModelError);

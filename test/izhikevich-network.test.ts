@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../src/backend/index.ts';
 import * as L from '../src/core/layout.ts';
 import { rngKey, rngNormal32 } from '../src/core/rng.ts';
-import type { BuiltInput, BuiltPopulation, ModelSpec } from '../src/core/types.ts';
+import type { AnyPopulationSpec, BuiltInput, BuiltPopulation, ModelSpec } from '../src/core/types.ts';
 import { checkModel, validateModel } from '../src/network/validate.ts';
 import { evalExpr, exprBounds, parseExpr, powInt, resolveNeuronValues } from '../src/network/expr.ts';
 import { buildIzhikevich, izhikevichStateBytes } from '../src/neurons/izhikevich/model.ts';
@@ -264,7 +264,7 @@ describe('izhikevich building', () => {
   it('defaults, exp synapses (P11 from tau_syn), initial state, the order of random names', () => {
     const spec = base();
     spec.populations.push({ name: 'D', size: 3, model: 'izhikevich' });
-    spec.populations[1].initial = { v: -70, ie: 0.5 };
+    (spec.populations[1] as AnyPopulationSpec).initial = { v: -70, ie: 0.5 };
     const { pops } = buildPops(spec);
     const [, I, D] = pops;
     expect(Array.from(D.params!)).toEqual([0.02, 0.2, -65, 8, 30, 0, 0].map(fr));
@@ -283,7 +283,7 @@ describe('izhikevich building', () => {
     const a = base(), b = base();
     a.populations[0].random = { r: { dist: 'uniform', low: 0, high: 1 }, s: { dist: 'normal', mean: 0, std: 1 } };
     b.populations[0].random = { s: { dist: 'normal', mean: 0, std: 1 }, r: { dist: 'uniform', low: 0, high: 1 } };
-    a.populations[0].params!.a = b.populations[0].params!.a = { expr: '0.02 + 0.001*s^2' };
+    (a.populations[0] as AnyPopulationSpec).params!.a = (b.populations[0] as AnyPopulationSpec).params!.a = { expr: '0.02 + 0.001*s^2' };
     expect(Array.from(buildPops(a).pops[0].params!)).toEqual(Array.from(buildPops(b).pops[0].params!));
     // a random variable may be an explicit array
     const c = base();
@@ -298,7 +298,7 @@ describe('izhikevich building', () => {
     const spec = base();
     // s is unbounded (a normal without min/max), so validation cannot see the overflow
     spec.populations[0].random = { r: { dist: 'uniform', low: 0, high: 1 }, s: { dist: 'normal', mean: 0, std: 1 } };
-    spec.populations[0].params!.a = { expr: 's * 1e308 * 1e308' };
+    (spec.populations[0] as AnyPopulationSpec).params!.a = { expr: 's * 1e308 * 1e308' };
     expect(validateModel(spec)).toEqual([]);
     let err: unknown;
     try {

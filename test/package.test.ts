@@ -48,8 +48,9 @@ describe('package', () => {
     expect(readFileSync(join(root, 'package.json'), 'utf8')).toMatch(/"prepare": "npm run build"/); // restored after packing
     const info = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0];
     const files: string[] = info.files.map((f: { path: string }) => f.path);
-    // what users need and no more: bundles, declarations, kernels, examples, the command
-    expect(files.filter((f) => !/^(dist\/[^/]+\.js|dist\/types\/.*\.d\.ts|build\/[^/]+\.wasm|examples\/[^/]+\.json|bin\/axonal\.js|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+    // what users need and no more: bundles, declarations, kernels, examples, the JSON Schema of model files, the command
+    expect(files.filter((f) => !/^(dist\/[^/]+\.js|dist\/types\/.*\.d\.ts|build\/[^/]+\.wasm|examples\/[^/]+\.json|schema\/model\.json|bin\/axonal\.js|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+    expect(files).toContain('schema/model.json');
     expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/browser.js', 'dist/worker.js', 'dist/browser-worker.js', 'dist/types/index.d.ts', 'build/axonal.simd.wasm']));
     expect(info.size, 'tarball bytes').toBeLessThan(1.5e6);
     const packed = JSON.parse(execFileSync('tar', ['-xOzf', join(dir, info.filename), 'package/package.json'], { encoding: 'utf8' }));
@@ -107,6 +108,14 @@ describe('package', () => {
       join(dir, 'consumer.ts'),
       `import { Simulation, ModelError, validateModel, assertValidModel, setWasmLocator, type ModelSpec, type ModelIssue, type RunResult } from 'axonal';
 const model: ModelSpec = { dt: 0.1, populations: [{ name: 'n', size: 10, model: 'lif' }] };
+// the types are the schema's (src/network/schema.ts), precise per model
+// @ts-expect-error a lif population has no param tau_mm
+export const typo: ModelSpec = { dt: 0.1, populations: [{ name: 'n', size: 10, model: 'lif', params: { tau_mm: 3 } }] };
+// @ts-expect-error tau_m is a value, not a word
+export const word: ModelSpec = { dt: 0.1, populations: [{ name: 'n', size: 10, model: 'lif', params: { tau_m: 'twenty' } }] };
+// @ts-expect-error izhikevich's params on a lif population
+export const other: ModelSpec = { dt: 0.1, populations: [{ name: 'n', size: 10, model: 'lif', params: { a: 0.02 } }] };
+export const cells: ModelSpec = { dt: 0.1, populations: [{ name: 'z', size: 2, model: 'izhikevich', params: { a: 0.02, scheme: 'euler' } }, { name: 'c', size: 2, model: 'IF_cond_exp', parameters: { tau_m: '20*ms' } }] };
 const issues: ModelIssue[] = validateModel(model);
 const parsed: unknown = JSON.parse('{}');
 try {

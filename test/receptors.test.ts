@@ -186,7 +186,7 @@ describe('receptor channels', () => {
     expect(issues(base({ receptors: { slow: { kinetics: 'dual_exp', tau_rise: 10, tau_decay: 5, e_rev: 0 } } }, { receptor: 'slow' })))
       .toEqual([expect.stringMatching(/^populations\[1\]\.receptors\.slow\.tau_rise: must be < tau_decay \(5 ms\)/)]);
     expect(issues(base({ receptors: { x: { tau: 5 } } }, { receptor: 'x' }))).toEqual([expect.stringMatching(/^populations\[1\]\.receptors\.x\.e_rev: is required for a conductance receptor/)]);
-    expect(issues(base({ receptors: { x: { tau: 5, e_rev: 0, taux: 1 } } }, { receptor: 'x' }))).toEqual([expect.stringMatching(/^populations\[1\]\.receptors\.x\.taux: is not a field of a receptor/)]);
+    expect(issues(base({ receptors: { x: { tau: 5, e_rev: 0, taux: 1 } } }, { receptor: 'x' }))).toEqual([expect.stringMatching(/^populations\[1\]\.receptors\.x\.taux: unknown field; did you mean "tau"\?/)]);
     expect(issues(base({ receptors: { x: { type: 'current', tau: 5, mg_block: 'jahr_stevens' } } }, { receptor: 'x' })))
       .toEqual([expect.stringMatching(/^populations\[1\]\.receptors\.x\.mg_block: needs a conductance receptor/)]);
     expect(issues(base({ receptors: ['AMPA'] }, { receptor: 'AMPA' }, 'dv/dt = (-65*mV - v)/(20*ms) : volt'))).toEqual([

@@ -171,7 +171,7 @@ describe('Tsodyks–Markram short-term plasticity', () => {
       Object.assign(spec.projections![0], { short_term: stp, ...extra });
       return validateModel(spec).map((i) => `${i.path}: ${i.message}`);
     };
-    expect(issues({ rule: 'tsodyks_markram', U: 0, tau_rec: 100 })).toEqual([expect.stringMatching(/^projections\[0\]\.short_term\.U: must be in \(0, 1\], got 0/)]);
+    expect(issues({ rule: 'tsodyks_markram', U: 0, tau_rec: 100 })).toEqual([expect.stringMatching(/^projections\[0\]\.short_term\.U: must be in \(0, 1\] \(utilisation increment\), got 0/)]);
     expect(issues({ rule: 'tsodyks_markram', U: 0.5, tau_rec: -1 })).toEqual([expect.stringMatching(/^projections\[0\]\.short_term\.tau_rec: must be > 0 ms/)]);
     expect(issues({ rule: 'tsodyks_markram', U: 0.5 })).toEqual([expect.stringMatching(/^projections\[0\]\.short_term\.tau_rec: is required/)]);
     expect(issues({ rule: 'tsodyks_markram', U: 0.5, tau_rec: 100, tau_fac: -2 })).toEqual([expect.stringMatching(/^projections\[0\]\.short_term\.tau_fac: must be >= 0/)]);

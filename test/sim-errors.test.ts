@@ -60,7 +60,8 @@ describe('Simulation.create refuses bad models, names the field, allocates nothi
     const spec = variant((m) => {
       m.dt = -1;
       m.populations[0].size = 0;
-      m.projections[2].weight = 0.4;
+      // I -> I (populations without structural issues: their projections are still checked for meaning)
+      m.projections[3].weight = 0.4;
     });
     const err = (await Simulation.create(spec).catch((e) => e)) as ModelError;
     expect(err.issues.length).toBeGreaterThanOrEqual(3);

@@ -12,7 +12,7 @@ import { applyPath, gridPoints, parseSet, SweepError } from '../src/sweep/grid.t
 import { populationMetrics } from '../src/sweep/metrics.ts';
 import { pointModel } from '../src/sweep/run.ts';
 import { Simulation } from '../src/sim/simulation.ts';
-import type { ModelSpec } from '../src/core/types.ts';
+import type { AnyPopulationSpec, ModelSpec } from '../src/core/types.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'bin/axonal.js');
@@ -46,7 +46,7 @@ describe('the grid', () => {
     applyPath(m, 'populations[1].params.tau_m', 12);
     applyPath(m, 'seed', 9);
     expect((m as unknown as ModelSpec).projections![2].weight).toBe(-0.5);
-    expect((m as unknown as ModelSpec).populations[1].params!.tau_m).toBe(12);
+    expect(((m as unknown as ModelSpec).populations[1] as AnyPopulationSpec).params!.tau_m).toBe(12);
     expect(m.seed).toBe(9);
     expect(() => applyPath(m, 'projections[XX].weight', 1)).toThrow(/projections has no element named "XX"/);
     expect(() => applyPath(m, 'projections[9].weight', 1)).toThrow(/projections\[9\] does not exist \(projections has 4\)/);

@@ -9,14 +9,14 @@
  * Units: a plain number for a quantity is in axonal's unit for its dimension (ms, mV, nA, nF, µS,
  * Hz, …, as the model's `unit` of that quantity says); a string carries its units ("10*nS").
  */
-import type { EquationModelSpec, ModelSpec, PopulationSpec, ValueSpec } from '../core/types.ts';
+import type { EquationModelSpec, ModelSpec, AnyPopulationSpec, ValueSpec } from '../core/types.ts';
 import { analyzeModel, compileModel, evaluateDerived, parseOnPre, type ModelAnalysis } from './compile.ts';
 import { parseQuantity } from './units.ts';
 import { EquationError } from './errors.ts';
 import type { CompiledModel } from './model.ts';
 import type { EquationPlan } from './runtime.ts';
 import { MAX_DRAWS } from './runtime.ts';
-import { checkReceptors, usesISyn, withReceptors } from './receptors.ts';
+import { checkReceptors, usesISyn, withReceptors, type ReceptorsSpec } from './receptors.ts';
 import { standardCell, type StandardCell } from '../neurons/cells/index.ts';
 
 export type Issue = { path: string; message: string };
@@ -32,7 +32,7 @@ export function equationModelOf(spec: { models?: unknown }, p: { model?: unknown
   const found = writtenModelOf(spec, p, i);
   if (!found || p.receptors === undefined || !found.def || typeof found.def.equations !== 'string') return found;
   // receptors (src/equations/receptors.ts): their equations appended, when they are valid (validate.ts reports them)
-  const receptors = checkReceptors(p.receptors, '', []);
+  const receptors = checkReceptors(p.receptors as ReceptorsSpec, '', []);
   const use = usesISyn(found.def.equations);
   if (!use.uses || use.defines) return found;
   // invalid receptors (reported by validate.ts): I_syn = 0, so that the model's own issues are still found
@@ -103,7 +103,7 @@ export type QuantitySpec = number | string | ValueSpec;
 const compiledCache = new Map<string, CompiledModel>();
 
 /** The model's parameters with the population's on top. */
-export function mergedParameters(def: EquationModelSpec, p: PopulationSpec | { parameters?: unknown }): Record<string, QuantitySpec> {
+export function mergedParameters(def: EquationModelSpec, p: AnyPopulationSpec | { parameters?: unknown }): Record<string, QuantitySpec> {
   const own = (p as { parameters?: unknown }).parameters;
   return { ...(def.parameters ?? {}), ...(own && typeof own === 'object' ? (own as Record<string, QuantitySpec>) : {}) };
 }
@@ -192,7 +192,7 @@ export { MAX_DRAWS };
  * models (stream k of the population's parameters or initial values).
  */
 export function planEquationPopulation(
-  spec: ModelSpec, ps: PopulationSpec, index: number, size: number, dt: number, inputs: string[],
+  spec: ModelSpec, ps: AnyPopulationSpec, index: number, size: number, dt: number, inputs: string[],
   sample: (v: ValueSpec, k: number, what: 'param' | 'initial', name: string) => number | Float64Array,
 ): { plan: EquationPlan; initial: Record<string, Float32Array> } {
   const found = equationModelOf(spec, ps, index)!;

@@ -20,8 +20,10 @@
  */
 import type { EquationModelSpec } from '../core/types.ts';
 
-export type Kinetics = 'exp' | 'alpha' | 'dual_exp';
-export type MgBlock = 'none' | 'jahr_stevens' | 'izhikevich2008';
+export const KINETICS = ['exp', 'alpha', 'dual_exp'] as const;
+export type Kinetics = (typeof KINETICS)[number];
+export const MG_BLOCKS = ['none', 'jahr_stevens', 'izhikevich2008'] as const;
+export type MgBlock = (typeof MG_BLOCKS)[number];
 
 export interface ReceptorSpec {
   kinetics?: Kinetics;
@@ -49,7 +51,6 @@ export const NAMED_RECEPTORS: Readonly<Record<string, Required<Pick<ReceptorSpec
   GABA_B: { kinetics: 'exp', tau: 150, e_rev: -90, mg_block: 'none' },
 };
 
-const FIELDS = ['kinetics', 'type', 'tau', 'tau_rise', 'tau_decay', 'e_rev', 'mg_block', 'mg'];
 const NAME = /^[A-Za-z][A-Za-z0-9]*(_[A-Za-z0-9]+)*$/;
 
 /** A receptor with its defaults filled in. */
@@ -70,63 +71,38 @@ export interface Receptor {
 type Issue = { path: string; message: string };
 
 /** The receptors of a population, checked (issues under `path`), or null when there are issues. */
-export function checkReceptors(x: unknown, path: string, issues: Issue[]): Receptor[] | null {
+export function checkReceptors(x: ReceptorsSpec, path: string, issues: Issue[]): Receptor[] | null {
+  // the structure (names with defaults in a list, the fields and their types) is src/network/schema.ts's
   const before = issues.length;
   const err = (p: string, message: string) => issues.push({ path: p, message });
-  let entries: [string, unknown, string][];
-  if (Array.isArray(x)) {
-    entries = x.map((n, k) => [typeof n === 'string' && n in NAMED_RECEPTORS ? n : '', {}, `${path}[${k}]`]);
-    x.forEach((n, k) => {
-      if (typeof n !== 'string' || !(n in NAMED_RECEPTORS))
-        err(`${path}[${k}]`, `must be the name of a receptor with defaults (${Object.keys(NAMED_RECEPTORS).join(', ')}), got ${JSON.stringify(n)}; other receptors are given as an object {name: {kinetics, tau, e_rev, ...}}`);
-    });
-  } else if (x !== null && typeof x === 'object') {
-    entries = Object.entries(x).map(([n, s]) => [n, s, `${path}.${n}`]);
-  } else {
-    err(path, `must be a list of receptor names (${Object.keys(NAMED_RECEPTORS).join(', ')}) or an object {name: {kinetics, tau, e_rev, ...}}, got ${JSON.stringify(x)}`);
-    return null;
-  }
+  const entries: [string, ReceptorSpec, string][] = Array.isArray(x)
+    ? (x as readonly string[]).map((n, k) => [n, {}, `${path}[${k}]`])
+    : Object.entries(x as Record<string, ReceptorSpec>).map(([n, s]) => [n, s, `${path}.${n}`]);
   if (entries.length === 0) err(path, 'must name at least one receptor');
   const out: Receptor[] = [];
   const seen = new Set<string>();
-  for (const [name, s, p] of entries) {
-    if (!name) continue;
+  for (const [name, spec, p] of entries) {
     if (!NAME.test(name)) {
       err(p, `"${name}" is not a receptor name (letters and digits, parts joined by single underscores)`);
       continue;
     }
     if (seen.has(name)) err(p, `receptor "${name}" is listed twice`);
     seen.add(name);
-    if (s === null || typeof s !== 'object' || Array.isArray(s)) {
-      err(p, `must be an object {kinetics, tau, e_rev, ...}, got ${JSON.stringify(s)}`);
-      continue;
-    }
-    const spec = s as Record<string, unknown>;
-    for (const k of Object.keys(spec)) if (!FIELDS.includes(k)) err(`${p}.${k}`, `is not a field of a receptor (${FIELDS.join(', ')})`);
     const base = NAMED_RECEPTORS[name];
-    const kinetics = (spec.kinetics ?? base?.kinetics ?? 'exp') as Kinetics;
-    if (!['exp', 'alpha', 'dual_exp'].includes(kinetics)) err(`${p}.kinetics`, `must be 'exp', 'alpha' or 'dual_exp', got ${JSON.stringify(spec.kinetics)}`);
+    const kinetics = spec.kinetics ?? base?.kinetics ?? 'exp';
     const type = spec.type ?? 'conductance';
-    if (type !== 'conductance' && type !== 'current') err(`${p}.type`, `must be 'conductance' or 'current', got ${JSON.stringify(type)}`);
-    const num = (k: string, what: string, ok: (v: number) => boolean, must: string, dflt?: number): number => {
-      const v = spec[k] ?? dflt;
-      if (v === undefined) return NaN;
-      if (typeof v !== 'number' || !Number.isFinite(v)) err(`${p}.${k}`, `must be ${what} (a number), got ${JSON.stringify(v)}`);
-      else if (!ok(v)) err(`${p}.${k}`, `must be ${must}, got ${v}`);
-      return v as number;
-    };
-    const pos = (v: number) => v > 0;
+    const num = (k: 'tau' | 'tau_rise' | 'tau_decay' | 'e_rev' | 'mg', dflt?: number): number => spec[k] ?? dflt ?? NaN;
     let tau = NaN, tauRise = NaN, tauDecay = NaN;
     if (kinetics === 'dual_exp') {
-      for (const k of ['tau_rise', 'tau_decay']) if (spec[k] === undefined) err(`${p}.${k}`, `is required with kinetics 'dual_exp' (ms)`);
+      for (const k of ['tau_rise', 'tau_decay'] as const) if (spec[k] === undefined) err(`${p}.${k}`, `is required with kinetics 'dual_exp' (ms)`);
       if (spec.tau !== undefined) err(`${p}.tau`, `is for kinetics 'exp' and 'alpha'; 'dual_exp' takes tau_rise and tau_decay`);
-      tauRise = num('tau_rise', 'a time constant in ms', pos, '> 0 ms');
-      tauDecay = num('tau_decay', 'a time constant in ms', pos, '> 0 ms');
+      tauRise = num('tau_rise');
+      tauDecay = num('tau_decay');
       if (tauRise > 0 && tauDecay > 0 && !(tauRise < tauDecay)) err(`${p}.tau_rise`, `must be < tau_decay (${tauDecay} ms), got ${tauRise} ms (equal time constants are the 'alpha' kinetics)`);
     } else {
-      for (const k of ['tau_rise', 'tau_decay']) if (spec[k] !== undefined) err(`${p}.${k}`, `is for kinetics 'dual_exp'; '${kinetics}' takes tau`);
+      for (const k of ['tau_rise', 'tau_decay'] as const) if (spec[k] !== undefined) err(`${p}.${k}`, `is for kinetics 'dual_exp'; '${kinetics}' takes tau`);
       if (spec.tau === undefined && !base) err(`${p}.tau`, 'is required (the time constant, ms)');
-      tau = num('tau', 'a time constant in ms', pos, '> 0 ms', base?.tau);
+      tau = num('tau', base?.tau);
     }
     const current = type === 'current';
     let eRev = NaN;
@@ -134,13 +110,12 @@ export function checkReceptors(x: unknown, path: string, issues: Issue[]): Recep
       if (spec.e_rev !== undefined) err(`${p}.e_rev`, `is for conductance receptors; this one has type 'current'`);
     } else {
       if (spec.e_rev === undefined && !base) err(`${p}.e_rev`, 'is required for a conductance receptor (the reversal potential, mV)');
-      eRev = num('e_rev', 'a reversal potential in mV', Number.isFinite, 'finite', base?.e_rev);
+      eRev = num('e_rev', base?.e_rev);
     }
-    const mgBlock = (spec.mg_block ?? base?.mg_block ?? 'none') as MgBlock;
-    if (!['none', 'jahr_stevens', 'izhikevich2008'].includes(mgBlock)) err(`${p}.mg_block`, `must be 'none', 'jahr_stevens' or 'izhikevich2008', got ${JSON.stringify(spec.mg_block)}`);
-    else if (current && mgBlock !== 'none') err(`${p}.mg_block`, 'needs a conductance receptor (the block scales g*(e_rev - v))');
+    const mgBlock = spec.mg_block ?? base?.mg_block ?? 'none';
+    if (current && mgBlock !== 'none') err(`${p}.mg_block`, 'needs a conductance receptor (the block scales g*(e_rev - v))');
     if (spec.mg !== undefined && mgBlock !== 'jahr_stevens') err(`${p}.mg`, `is the Mg²⁺ concentration of mg_block 'jahr_stevens'`);
-    const mg = num('mg', 'a concentration in mM', (v) => v >= 0, '>= 0 mM', 1);
+    const mg = num('mg', 1);
     const v = current ? 'i' : 'g';
     out.push({ name, kinetics, current, tau, tauRise, tauDecay, eRev, mgBlock, mg, driven: kinetics === 'exp' ? `${v}_${name}` : `y_${name}` });
   }

@@ -13,7 +13,7 @@
  * Units: ms, mV, µm (sheet), m/s (= mm/ms, velocities); currents and weights in the Izhikevich
  * model's own unit (the I of v' = 0.04 v² + 5 v + 140 − u + I), as in docs/model-format.md.
  */
-import type { ModelSpec, PopulationSpec, ProjectionSpec, InputSpec, MonitorSpec } from '../core/types.ts';
+import type { AnyPopulationSpec, ModelSpec, PopulationSpec, ProjectionSpec, InputSpec, MonitorSpec } from '../core/types.ts';
 import { CONN_PROBS, FULL_NUM_NEURONS, POPULATIONS as PD_POPULATIONS } from './microcircuit.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -292,9 +292,9 @@ export function thalamocorticalStructure(opts: ThalamocorticalOptions = {}): Tha
 // ---------------------------------------------------------------------------------------------
 
 /** Izhikevich (2003) parameters per population; classes mixed by per-neuron Bernoulli variables. */
-function neuronSpec(p: TcPopulation): Pick<PopulationSpec, 'params' | 'random' | 'initial'> {
+function neuronSpec(p: TcPopulation): Pick<AnyPopulationSpec, 'params' | 'random' | 'initial'> {
   const syn = { tau_syn_e: TAU_SYN_E, tau_syn_i: TAU_SYN_I };
-  const initial: PopulationSpec['initial'] = { v: { dist: 'uniform', low: -70, high: -60 } };
+  const initial: AnyPopulationSpec['initial'] = { v: { dist: 'uniform', low: -70, high: -60 } };
   switch (p) {
     case 'L23E': // regular spiking, 20 % chattering (Izhikevich 2003: RS c = -65, d = 8; CH c = -50, d = 2)
       return { random: { ch: { dist: 'bernoulli', p: 0.2 } }, params: { a: 0.02, b: 0.2, c: { expr: '-65 + 15*ch' }, d: { expr: '8 - 6*ch' }, ...syn }, initial };

@@ -5,7 +5,7 @@
  * here once, in double precision, and stored as float32.
  */
 import type {
-  BuiltInput, BuiltPopulation, InputSpec, ModelSpec, MonitorSpec, NetworkPlan, PopulationSpec, ValueSpec,
+  BuiltInput, BuiltPopulation, InputSpec, ModelSpec, MonitorSpec, NetworkPlan, AnyPopulationSpec, ValueSpec,
 } from '../core/types.ts';
 import { ModelError } from './errors.ts';
 import { checkModel, DEFAULT_DURATION, DEFAULT_SEED, type CheckedPopulation } from './validate.ts';
@@ -99,7 +99,7 @@ export function planNetwork(spec: ModelSpec, opts: PlanOptions = {}): NetworkPla
 // ---------------------------------------------------------------------------------------------
 
 
-function buildPopulation(spec: ModelSpec, ps: PopulationSpec, cp: CheckedPopulation, dt: number, seed: number): BuiltPopulation {
+function buildPopulation(spec: ModelSpec, ps: AnyPopulationSpec, cp: CheckedPopulation, dt: number, seed: number): BuiltPopulation {
   const n = cp.size;
   const k = cp.index;
   const path = `populations[${k}]`;
@@ -122,12 +122,12 @@ function buildPopulation(spec: ModelSpec, ps: PopulationSpec, cp: CheckedPopulat
  * `initial` values drawn per neuron as the built-in models' (streams paramStream(k, j) and
  * initialStream(k, j), j the name's place in sorted order), { expr } values over its `random`.
  */
-function buildEquationPopulation(spec: ModelSpec, ps: PopulationSpec, cp: CheckedPopulation, dt: number, seed: number): BuiltPopulation {
+function buildEquationPopulation(spec: ModelSpec, ps: AnyPopulationSpec, cp: CheckedPopulation, dt: number, seed: number): BuiltPopulation {
   const n = cp.size;
   const k = cp.index;
   const path = `populations[${k}]`;
-  const { params, init } = resolveNeuronValues({ params: ps.parameters as Record<string, unknown> | undefined, initial: ps.initial, random: ps.random }, k, seed, n, path, 'parameters');
-  const resolved: PopulationSpec = { ...ps, parameters: params as Record<string, ValueSpec | string>, initial: init as Record<string, ValueSpec> };
+  const { params, init } = resolveNeuronValues({ params: ps.parameters as Record<string, unknown> | undefined, initial: ps.initial as Record<string, ValueSpec> | undefined, random: ps.random }, k, seed, n, path, 'parameters');
+  const resolved: AnyPopulationSpec = { ...ps, parameters: params as Record<string, ValueSpec | string>, initial: init as Record<string, ValueSpec> };
   const { plan, initial } = planEquationPopulation(spec, resolved, k, n, dt, cp.inputs ?? [], (v, j, what, name) =>
     perNeuron(v, 0, seed, what === 'param' ? paramStream(k, j) : initialStream(k, j), n, `${path}.${what === 'param' ? 'parameters' : 'initial'}.${name}`),
   );

@@ -25,7 +25,7 @@
  * expectation (rounded) for pairwise_bernoulli, and per shard for fixed_outdegree (and
  * fixed_total_number from a description; exact from a plan).
  */
-import type { ConnectSpec, InputSpec, ModelSpec, NetworkPlan, PopulationSpec } from '../core/types.ts';
+import type { ConnectSpec, InputSpec, ModelSpec, NetworkPlan, AnyPopulationSpec } from '../core/types.ts';
 import { ARENA_ALIGN, sliceOf } from '../core/layout.ts';
 import { bucketBytes, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
 import { ModelError } from './errors.ts';
@@ -244,7 +244,7 @@ function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
   let ringSlots = 1;
   for (const p of checked.projections) ringSlots = Math.max(ringSlots, p.maxDelaySteps);
   const pops: PopEst[] = checked.populations.map((cp, k) => {
-    const ps = spec.populations[k] as PopulationSpec;
+    const ps = spec.populations[k] as AnyPopulationSpec;
     return {
       name: cp.name, size: cp.size, channels: cp.channels,
       bytes: (m: number): number => {
@@ -281,7 +281,7 @@ function equationBytes(c: CompiledModel, m: number): number {
 }
 
 /** The compiled model of a valid population from equations of a description (compiled as planNetwork compiles it). */
-function compiledOf(spec: ModelSpec, ps: PopulationSpec, cp: CheckedPopulation): CompiledModel {
+function compiledOf(spec: ModelSpec, ps: AnyPopulationSpec, cp: CheckedPopulation): CompiledModel {
   const found = equationModelOf(spec, ps, cp.index)!;
   const a = analysisOf(found.def);
   if (a instanceof Error) throw a;

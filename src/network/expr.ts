@@ -19,7 +19,7 @@
  * or take a non-integer power of a negative number is an error.
  */
 import type { ValueSpec } from '../core/types.ts';
-import { isArrayLike, RedrawError, sampleNeuronValues } from './values.ts';
+import { RedrawError, sampleNeuronValues } from './values.ts';
 import { ModelError } from './errors.ts';
 import type { PV, ValueOpts } from './validate.ts';
 import { randomVarStream, MAX_VARS } from './streams.ts';
@@ -386,7 +386,7 @@ export function sampleRandomVars(
  * field) when an expression gives a non-finite value for some neuron.
  */
 export function resolveNeuronValues(
-  ps: { params?: Record<string, unknown>; initial?: Record<string, ValueSpec>; random?: Record<string, ValueSpec> },
+  ps: { params?: Record<string, unknown>; initial?: Record<string, unknown>; random?: Record<string, ValueSpec> },
   pop: number, seed: number, n: number, path: string, paramsField = 'params',
 ): { params: Record<string, ValueSpec | undefined>; init: Record<string, ValueSpec | undefined> } {
   const params = { ...(ps.params ?? {}) } as Record<string, ValueSpec | undefined>;
@@ -425,17 +425,8 @@ export interface CheckerLike {
   issues: { path: string; message: string }[];
   dt: number | undefined;
   err(path: string, message: string): void;
-  fields(o: Record<string, unknown>, allowed: readonly string[], path: string, what: string): void;
-  num(x: unknown, path: string, expected: string): number | undefined;
   value(x: unknown, path: string, o: ValueOpts): PV | undefined;
   constrain(pv: PV, path: string, ok: (x: number) => boolean, need: string, unit: string, exactConst?: boolean): boolean;
-}
-
-function show(x: unknown): string {
-  if (x === undefined) return 'nothing';
-  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? x.slice(0, 40) + '…' : x);
-  if (x === null || typeof x !== 'object') return String(x);
-  return isArrayLike(x) ? `an array of length ${x.length}` : 'an object';
 }
 
 /**
@@ -444,15 +435,11 @@ function show(x: unknown): string {
  * the population has none or they are malformed (expressions then report unknown variables).
  */
 export function checkRandomVars(
-  c: CheckerLike, x: unknown, path: string, opts: ValueOpts,
+  c: CheckerLike, x: Record<string, unknown> | undefined, path: string, opts: ValueOpts,
 ): Map<string, Interval> {
   const out = new Map<string, Interval>();
   if (x === undefined) return out;
-  if (typeof x !== 'object' || x === null || isArrayLike(x)) {
-    c.err(path, `must be an object of per-neuron variables, e.g. {"r": {"dist": "uniform", "low": 0, "high": 1}}, got ${show(x)}`);
-    return out;
-  }
-  const o = x as Record<string, unknown>;
+  const o = x;
   const names = Object.keys(o);
   if (names.length > MAX_RANDOM_VARS) c.err(path, `at most ${MAX_RANDOM_VARS} variables per population, got ${names.length}`);
   for (const name of names.slice(0, MAX_RANDOM_VARS)) {
@@ -475,7 +462,6 @@ export function checkRandomVars(
 /** Check a value spec { expr } against the variables of opts.vars (see ValueOpts). */
 export function checkExprValue(c: CheckerLike, x: Record<string, unknown>, path: string, o: ValueOpts): PV | undefined {
   const before = c.issues.length;
-  c.fields(x, ['expr'], path, 'an expression value');
   if (o.noDist) {
     c.err(path, `expressions are not allowed here: ${o.noDist}`);
     return undefined;
@@ -484,12 +470,8 @@ export function checkExprValue(c: CheckerLike, x: Record<string, unknown>, path:
     c.err(path, 'expressions are only allowed for per-neuron values (population params and initial state)');
     return undefined;
   }
-  const src = x.expr;
+  const src = x.expr as string;
   const ep = `${path}.expr`;
-  if (typeof src !== 'string') {
-    c.err(ep, `must be a string such as "-65 + 15*r^2", got ${show(src)}`);
-    return undefined;
-  }
   let e: ExprNode;
   try {
     e = parseExpr(src);

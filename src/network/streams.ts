@@ -50,8 +50,6 @@ export const LIF_PARAM_NAMES = [
   'tau_m', 'cm', 'v_rest', 'v_thresh', 'v_reset', 'tau_refrac', 'tau_syn_e', 'tau_syn_i', 'i_offset',
 ] as const;
 export const THRESHOLD_PARAM_NAMES = ['mu'] as const;
-export const POISSON_PARAM_NAMES = ['rate', 'start', 'stop'] as const;
-export const SPIKE_GENERATOR_PARAM_NAMES = ['spike_times'] as const;
 
 /** Initial-state variable names per model, in the order of their stream index (initialStream(pop, v)). */
 export const LIF_EXP_VARS = ['v', 'ie', 'ii'] as const;

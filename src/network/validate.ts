@@ -6,16 +6,16 @@
  * checkModel() also resolves what the builder and the estimator need (population indices,
  * receptor channels, synapse counts, delay bounds), so that the rules live in one place.
  */
-import type { ConnectSpec, EquationModelSpec, ModelSpec, NeuronKind, NeuronModelName, PlannedModelName, PopulationSpec, ValueSpec } from '../core/types.ts';
+import type { ConnectSpec, EquationModelSpec, ModelSpec, MonitorSpec, SheetSpec, NeuronKind, NeuronModelName, PlannedModelName, AnyPopulationSpec, ValueSpec } from '../core/types.ts';
 import type { ModelAnalysis } from '../equations/compile.ts';
 import { EquationError } from '../equations/errors.ts';
 import type { CompiledModel } from '../equations/model.ts';
-import { BUILTIN_MODELS, builtinModel, modelsReceiving, neuronModel } from '../neurons/index.ts';
+import { builtinModel, modelsReceiving, neuronModel } from '../neurons/index.ts';
 import type { ModelRules, SynapseKind } from '../neurons/types.ts';
 import {
   analysisOf, compilePopulationModel, drawCount, equationIssues, equationModelOf, MAX_DRAWS, mergedParameters, onPreOf, quantityValue,
 } from '../equations/population.ts';
-import { checkReceptors, usesISyn, type Receptor } from '../equations/receptors.ts';
+import { checkReceptors, usesISyn, type Receptor, type ReceptorsSpec } from '../equations/receptors.ts';
 import { MAX_DELAY_STEPS } from '../core/layout.ts';
 import { ModelError, type ModelIssue } from './errors.ts';
 import { GRID_TOL, isArrayLike, MAX_STEP, onGrid, supportOf, toSteps, isUniformValue } from './values.ts';
@@ -25,8 +25,9 @@ import {
   spatialParams, type SpatialParams,
 } from './sheet.ts';
 import { MAX_INPUTS, MAX_POPULATIONS, MAX_PROJECTIONS } from './streams.ts';
+import { describe, PruningSchema, structureIssues, structureIssuesOf, suggest } from './schema.ts';
 import { checkExprValue, checkRandomVars, isExprSpec, type Interval } from './expr.ts';
-import { checkNoiseInput, NOISE_INPUT_FIELDS } from './noise-input.ts';
+import { checkNoiseInput } from './noise-input.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Defaults (documented in docs/model-format.md)
@@ -39,49 +40,10 @@ export const DEFAULT_SEED = 1;
 /** Largest expected number of events per step of one Poisson input (table length ~ lambda). */
 export const MAX_POISSON_LAMBDA = 1e5;
 export { MAX_STEP };
-const MAX_SIZE = 2 ** 31 - 1;
 const MAX_U32 = 0xffffffff;
 
-const MODELS: readonly NeuronModelName[] = BUILTIN_MODELS;
 const KINDS: readonly NeuronKind[] = ['excitatory', 'inhibitory'];
-const RULES = ['all_to_all', 'one_to_one', 'pairwise_bernoulli', 'fixed_indegree', 'fixed_outdegree', 'fixed_total_number', 'explicit', 'spatial_indegree'] as const;
-const RULE_FIELDS: Record<string, readonly string[]> = {
-  all_to_all: ['rule', 'allow_autapses'],
-  one_to_one: ['rule'],
-  pairwise_bernoulli: ['rule', 'p', 'allow_autapses'],
-  fixed_indegree: ['rule', 'indegree', 'allow_autapses', 'allow_multapses'],
-  fixed_outdegree: ['rule', 'outdegree', 'allow_autapses', 'allow_multapses'],
-  fixed_total_number: ['rule', 'n', 'allow_autapses', 'allow_multapses'],
-  explicit: ['rule', 'sources', 'targets'],
-  spatial_indegree: ['rule', 'indegree', 'sigma', 'radius', 'periodic', 'allow_autapses', 'allow_multapses'],
-};
 const FIXED_RULES = 'explicit, one_to_one, all_to_all, fixed_indegree, fixed_outdegree, fixed_total_number or spatial_indegree';
-const SHEET_FIELDS = ['columns_x', 'columns_y', 'spacing'];
-const TOP_FIELDS = ['name', 'description', 'dt', 'duration', 'seed', 'threads', 'models', 'populations', 'projections', 'inputs', 'monitors'];
-const POP_FIELDS = ['name', 'size', 'model', 'type', 'synapse', 'params', 'parameters', 'initial', 'random', 'sheet', 'receptors'];
-const PROJ_FIELDS = ['name', 'source', 'target', 'connect', 'weight', 'delay', 'receptor', 'on_pre', 'plasticity', 'pruning', 'short_term'];
-/** the fields of a model from equations (docs/equations.md) */
-const EQUATION_FIELDS = ['equations', 'threshold', 'reset', 'refractory', 'method', 'parameters'];
-const SHORT_TERM_FIELDS = ['rule', 'U', 'tau_rec', 'tau_fac'];
-/** population names: fields of the CSV files `axonal run` writes, never quoted (src/io/records.ts) */
-const POP_NAME = /^[A-Za-z0-9_.-]+$/;
-/** projection names: also '>' and ':' (the default name is source->target) */
-const PROJ_NAME = /^[A-Za-z0-9_.:>-]+$/;
-const PRUNING_FIELDS: Record<string, readonly string[]> = {
-  weight_below: ['rule', 'threshold', 'every_ms', 'at_ms'],
-  elimination_rate: ['rule', 'rate', 'bias', 'w_ref', 'every_ms', 'at_ms'],
-};
-const STDP_FIELDS = ['rule', 'tau_plus', 'tau_minus', 'a_plus', 'a_minus', 'w_min', 'w_max', 'weight_dependence', 'pairing'];
-const IZH2006_FIELDS = ['rule', 'tau_plus', 'tau_minus', 'a_plus', 'a_minus', 'w_min', 'w_max', 'apply_every_ms', 'bias', 'decay', 'pairing'];
-const RANDOM_DRIVE_FIELDS = ['type', 'target', 'amplitude', 'count', 'receptor', 'start', 'stop'];
-const POISSON_INPUT_FIELDS = ['type', 'target', 'rate', 'weight', 'receptor', 'on_pre', 'start', 'stop'];
-const CURRENT_INPUT_FIELDS = ['type', 'target', 'amplitude', 'start', 'stop', 'neurons'];
-const MONITOR_FIELDS: Record<string, readonly string[]> = {
-  spikes: ['type', 'population', 'neurons'],
-  state: ['type', 'population', 'variables', 'neurons', 'every'],
-  rate: ['type', 'population'],
-  synapses: ['type', 'projection', 'every_ms'],
-};
 /** At most this many issues per array (then one summary line). */
 const MAX_ARRAY_ISSUES = 3;
 
@@ -167,15 +129,17 @@ export interface CheckedModel {
 export function checkModel(spec: unknown): CheckedModel {
   const c = new Checker();
   c.model(spec);
+  c.issues = inModelOrder(c.issues);
   return { issues: c.issues, dt: c.dt ?? NaN, populations: c.pops as CheckedPopulation[], projections: c.projs as CheckedProjection[], inputs: c.inputs as CheckedInput[] };
 }
 
 /** Problems of a pruning rule given through the API (sim.prune), with paths under `path`. */
 export function checkPruning(rule: unknown, dt: number, path = 'rule'): ModelIssue[] {
+  const structural = structureIssuesOf(PruningSchema, rule, path);
+  if (structural.length) return structural;
   const c = new Checker();
   c.dt = dt;
-  c.scan(rule, path, 0);
-  c.pruning(rule, path, '');
+  c.pruning(rule as Obj, path, '');
   return c.issues;
 }
 
@@ -206,49 +170,8 @@ function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
-function describe(x: unknown): string {
-  if (x === undefined) return 'nothing';
-  if (x === null) return 'null';
-  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? x.slice(0, 40) + '…' : x);
-  if (typeof x === 'number' || typeof x === 'boolean') return String(x);
-  if (isArrayLike(x)) return `an array of length ${x.length}`;
-  if (typeof x === 'object') return 'an object';
-  return typeof x;
-}
-
 function fmt(x: number, unit: string): string {
   return unit ? `${x} ${unit}` : String(x);
-}
-
-function quoteList(xs: readonly string[]): string {
-  return xs.map((s) => `'${s}'`).join(', ');
-}
-
-/** Optimal string alignment distance (edits and adjacent transpositions). */
-function editDistance(a: string, b: string): number {
-  const m = a.length;
-  const n = b.length;
-  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= m; i++) {
-    for (let j = 1; j <= n; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[m][n];
-}
-
-function suggest(key: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const a of allowed) {
-    const d = editDistance(key.toLowerCase(), a.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = a;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(key.length / 3)) && bestD < key.length ? best : undefined;
 }
 
 /** Parsed ValueSpec. */
@@ -276,6 +199,8 @@ export interface ValueOpts {
 
 interface Pop {
   index: number;
+  /** it has structural issues: only its valid name, size, type and built-in model are known */
+  broken?: boolean;
   name?: string;
   size?: number;
   /** a valid sheet (the population's size a multiple of its columns) */
@@ -291,8 +216,27 @@ interface Pop {
   receptors?: Receptor[] | 'invalid';
 }
 
+const SECTIONS = ['populations', 'projections', 'inputs', 'monitors'];
+/** Issues in the order of the model file: top-level fields, then each section entry by entry (a stable sort: the order within an entry stays). */
+function inModelOrder(issues: ModelIssue[]): ModelIssue[] {
+  const key = (p: string) => {
+    const m = /^(populations|projections|inputs|monitors)(?:\[(\d+)\])?/.exec(p);
+    return m ? (SECTIONS.indexOf(m[1]) + 1) * 2 ** 32 + (m[2] === undefined ? -1 : +m[2]) : 0;
+  };
+  return issues.map((x, i) => ({ x, i, k: key(x.path) })).sort((a, b) => a.k - b.k || a.i - b.i).map((e) => e.x);
+}
+
+/** The entry of the model an issue's path lies in: 'populations[2]', 'dt', 'models', or '' (the whole). */
+function entryOf(path: string): string {
+  const m = /^(populations|projections|inputs|monitors)\[(\d+)\]/.exec(path);
+  if (m) return `${m[1]}[${m[2]}]`;
+  return /^[^.[]*/.exec(path)![0];
+}
+
 class Checker {
   issues: ModelIssue[] = [];
+  /** entries with structural issues (entryOf), not checked further */
+  broken = new Set<string>();
   dt: number | undefined;
   popInfo: Pop[] = [];
   popByName = new Map<string, number>();
@@ -313,160 +257,61 @@ class Checker {
 
   // --- generic -------------------------------------------------------------------------------
 
-  /** NaN / ±Infinity anywhere in the description (JSON cannot hold them, the API can). */
-  scan(x: unknown, path: string, depth: number): void {
-    if (typeof x === 'number') {
-      if (!Number.isFinite(x)) this.err(path, `must be a finite number, got ${x}`);
-      return;
-    }
-    if (x === null || typeof x !== 'object' || depth > 64) return;
-    if (isArrayLike(x)) {
-      let bad = 0;
-      const n = x.length;
-      for (let i = 0; i < n; i++) {
-        const v = x[i];
-        if (typeof v === 'number') {
-          if (v - v !== 0) {
-            if (bad < MAX_ARRAY_ISSUES) this.err(`${path}[${i}]`, `must be a finite number, got ${v}`);
-            bad++;
-          }
-        } else if (typeof v === 'object' && v !== null) this.scan(v, `${path}[${i}]`, depth + 1);
-      }
-      if (bad > MAX_ARRAY_ISSUES) this.err(path, `${bad - MAX_ARRAY_ISSUES} more entries are not finite numbers`);
-      return;
-    }
-    for (const k of Object.keys(x)) this.scan((x as Obj)[k], join(path, k), depth + 1);
-  }
-
-  /** Unknown fields are errors: a typo would silently change the model. */
-  fields(o: Obj, allowed: readonly string[], path: string, what: string): void {
-    for (const k of Object.keys(o)) {
-      if (allowed.includes(k)) continue;
-      const s = suggest(k, allowed);
-      this.err(join(path, k), `unknown field${s ? `; did you mean "${s}"?` : ''} (fields of ${what}: ${allowed.join(', ')})`);
-    }
-  }
-
-  /** A finite number, or undefined (type errors reported; non-finite numbers were reported by scan). */
-  num(x: unknown, path: string, expected: string): number | undefined {
-    if (typeof x !== 'number') {
-      this.err(path, `must be ${expected}, got ${describe(x)}`);
-      return undefined;
-    }
-    return Number.isFinite(x) ? x : undefined;
-  }
-
-  bool(o: Obj, key: string, path: string): boolean | undefined {
-    const x = o[key];
-    if (x === undefined) return undefined;
-    if (typeof x !== 'boolean') {
-      this.err(join(path, key), `must be true or false, got ${describe(x)}`);
-      return undefined;
-    }
-    return x;
-  }
-
-  nonNegInt(x: unknown, path: string, what: string, max = MAX_U32): number | undefined {
-    const v = this.num(x, path, `a non-negative integer (${what})`);
-    if (v === undefined) return undefined;
-    if (!Number.isInteger(v) || v < 0 || v > max) {
-      this.err(path, `must be a non-negative integer (${what}) up to ${max}, got ${v}`);
-      return undefined;
-    }
-    return v;
-  }
-
-  /** An array of neuron indices of a population of `size` (size undefined: range not checked). */
-  indices(x: unknown, path: string, size: number | undefined, what: string): ArrayLike<number> | undefined {
-    if (!isArrayLike(x)) {
-      this.err(path, `must be an array of ${what}, got ${describe(x)}`);
-      return undefined;
-    }
+  /** Neuron indices (an array of numbers, as the schema declares) of a population of `size` (undefined: range not checked). */
+  indices(x: ArrayLike<number>, path: string, size: number | undefined, what: string): ArrayLike<number> | undefined {
     let bad = 0;
     for (let i = 0; i < x.length; i++) {
       const v = x[i];
-      if (typeof v === 'number' && !Number.isFinite(v)) continue; // reported by scan
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || (size !== undefined && v >= size)) {
-        if (bad < MAX_ARRAY_ISSUES)
-          this.err(`${path}[${i}]`, `must be an integer in [0, ${size ?? 'size'}) (${what}), got ${describe(v)}`);
+      if (!Number.isInteger(v) || v < 0 || (size !== undefined && v >= size)) {
+        if (bad < MAX_ARRAY_ISSUES) this.err(`${path}[${i}]`, `must be an integer in [0, ${size ?? 'size'}) (${what}), got ${v}`);
         bad++;
       }
     }
     if (bad > MAX_ARRAY_ISSUES) this.err(path, `${bad - MAX_ARRAY_ISSUES} more entries are out of range`);
-    return bad ? undefined : (x as ArrayLike<number>);
+    return bad ? undefined : x;
   }
 
-  /** Check a ValueSpec; returns its parsed form or undefined when malformed. */
+  /**
+   * A value (its structure holds: a finite number, an array of them, a distribution or {expr}):
+   * its parsed form, or undefined when it does not fit here (an array where the count is not
+   * fixed or of the wrong length, a distribution where none is allowed, reversed bounds).
+   */
   value(x: unknown, path: string, o: ValueOpts): PV | undefined {
-    if (typeof x === 'number') {
-      if (!Number.isFinite(x)) return undefined;
-      return { kind: 'const', spec: x, lo: x, hi: x };
-    }
+    if (typeof x === 'number') return { kind: 'const', spec: x, lo: x, hi: x };
     if (isArrayLike(x)) {
       if (o.count === null) {
         this.err(path, `per-synapse arrays are only allowed where the number of synapses is fixed (${FIXED_RULES})${o.arrayReason ? `; ${o.arrayReason}` : ''}`);
         return undefined;
       }
-      let ok = true;
-      let bad = 0;
-      for (let i = 0; i < x.length; i++) {
-        const v = x[i];
-        if (typeof v !== 'number') {
-          if (bad < MAX_ARRAY_ISSUES) this.err(`${path}[${i}]`, `must be a number${o.unit ? ` (${o.unit})` : ''}, got ${describe(v)}`);
-          bad++;
-          ok = false;
-        } else if (!Number.isFinite(v)) ok = false;
-      }
-      if (bad > MAX_ARRAY_ISSUES) this.err(path, `${bad - MAX_ARRAY_ISSUES} more entries are not numbers`);
       if (o.count !== undefined && x.length !== o.count) {
         this.err(path, `must have ${o.countWhat ?? `${o.count} values`}, got ${x.length} values`);
-        ok = false;
+        return undefined;
       }
-      if (!ok) return undefined;
       const spec = x as unknown as number[];
       const s = supportOf(spec);
       return { kind: 'array', spec, lo: s.lo, hi: s.hi };
     }
-    if (isObj(x)) {
-      if (isExprSpec(x)) return checkExprValue(this, x, path, o);
-      if (o.noDist) {
-        this.err(path, `distributions are not allowed here: ${o.noDist}`);
-        return undefined;
-      }
-      const d = x.dist;
-      const before = this.issues.length;
-      if (d === 'uniform') {
-        this.fields(x, ['dist', 'low', 'high'], path, 'a uniform distribution');
-        const low = this.num(x.low, join(path, 'low'), `a number${o.unit ? ` (${o.unit})` : ''}`);
-        const high = this.num(x.high, join(path, 'high'), `a number${o.unit ? ` (${o.unit})` : ''}`);
-        if (low !== undefined && high !== undefined && low > high) this.err(join(path, 'high'), `must be >= low (${low}), got ${high}`);
-      } else if (d === 'normal') {
-        this.fields(x, ['dist', 'mean', 'std', 'min', 'max', 'bound'], path, 'a normal distribution');
-        const mean = this.num(x.mean, join(path, 'mean'), `a number${o.unit ? ` (${o.unit})` : ''}`);
-        const std = this.num(x.std, join(path, 'std'), `a number >= 0${o.unit ? ` (${o.unit})` : ''}`);
-        if (std !== undefined && std < 0) this.err(join(path, 'std'), `must be >= 0, got ${std}`);
-        const min = x.min === undefined ? undefined : this.num(x.min, join(path, 'min'), 'a number');
-        const max = x.max === undefined ? undefined : this.num(x.max, join(path, 'max'), 'a number');
-        if (min !== undefined && max !== undefined && min > max) this.err(join(path, 'max'), `must be >= min (${min}), got ${max}`);
-        if (x.bound !== undefined && x.bound !== 'clip' && x.bound !== 'redraw')
-          this.err(join(path, 'bound'), `must be 'clip' or 'redraw', got ${describe(x.bound)}`);
-        if (x.bound === 'redraw' && std === 0 && mean !== undefined && ((min !== undefined && mean < min) || (max !== undefined && mean > max)))
-          this.err(path, `with std 0 and bound 'redraw' no value can fall within [min, max]`);
-      } else if (d === 'bernoulli') {
-        this.fields(x, ['dist', 'p'], path, 'a bernoulli distribution');
-        const p = this.num(x.p, join(path, 'p'), 'a probability in [0, 1]');
-        if (p !== undefined && (p < 0 || p > 1)) this.err(join(path, 'p'), `must be a probability in [0, 1], got ${p}`);
-      } else {
-        this.err(join(path, 'dist'), `must be 'uniform', 'normal' or 'bernoulli', got ${describe(d)}`);
-        return undefined;
-      }
-      if (this.issues.length !== before || hasNonFinite(x)) return undefined;
-      const spec = x as unknown as ValueSpec;
-      const s = supportOf(spec);
-      return { kind: d as PV['kind'], spec, lo: s.lo, hi: s.hi };
+    const v = x as Obj;
+    if (isExprSpec(v)) return checkExprValue(this, v, path, o);
+    if (o.noDist) {
+      this.err(path, `distributions are not allowed here: ${o.noDist}`);
+      return undefined;
     }
-    this.err(path, `must be a number${o.unit ? ` (${o.unit})` : ''}, an array of numbers or a distribution {dist: 'uniform' | 'normal' | 'bernoulli', ...}, got ${describe(x)}`);
-    return undefined;
+    const before = this.issues.length;
+    if (v.dist === 'uniform') {
+      const { low, high } = v as { low: number; high: number };
+      if (low > high) this.err(join(path, 'high'), `must be >= low (${low}), got ${high}`);
+    } else if (v.dist === 'normal') {
+      const { mean, std, min, max, bound } = v as { mean: number; std: number; min?: number; max?: number; bound?: string };
+      if (std < 0) this.err(join(path, 'std'), `must be >= 0, got ${std}`);
+      if (min !== undefined && max !== undefined && min > max) this.err(join(path, 'max'), `must be >= min (${min}), got ${max}`);
+      if (bound === 'redraw' && std === 0 && ((min !== undefined && mean < min) || (max !== undefined && mean > max)))
+        this.err(path, `with std 0 and bound 'redraw' no value can fall within [min, max]`);
+    }
+    if (this.issues.length !== before) return undefined;
+    const spec = v as unknown as ValueSpec;
+    const s = supportOf(spec);
+    return { kind: v.dist as PV['kind'], spec, lo: s.lo, hi: s.hi };
   }
 
   /**
@@ -523,21 +368,15 @@ class Checker {
     }
   }
 
-  /** Time in ms on the grid (when dt is valid): returns steps or undefined. */
-  /** x.start and x.stop (ms, optional): on the grid, >= 0, stop >= start. */
+  /** x.start and x.stop (ms >= 0, optional): on the grid, stop >= start. */
   timeWindow(x: Record<string, unknown>, path: string): void {
-    const start = x.start === undefined ? 0 : this.gridTime(x.start, `${path}.start`, 'start');
-    const stop = x.stop === undefined ? MAX_STEP : this.gridTime(x.stop, `${path}.stop`, 'stop');
+    const start = x.start === undefined ? 0 : this.gridTime(x.start as number, `${path}.start`);
+    const stop = x.stop === undefined ? MAX_STEP : this.gridTime(x.stop as number, `${path}.stop`);
     if (start !== undefined && stop !== undefined && start > stop) this.err(`${path}.stop`, `must be >= start (${x.start} ms), got ${x.stop} ms`);
   }
 
-  gridTime(x: unknown, path: string, what: string): number | undefined {
-    const v = this.num(x, path, `a number >= 0 (${what}, ms)`);
-    if (v === undefined) return undefined;
-    if (v < 0) {
-      this.err(path, `must be >= 0 ms (${what}), got ${v}`);
-      return undefined;
-    }
+  /** A time in ms (>= 0) on the grid (when dt is valid): its step, or undefined. */
+  gridTime(v: number, path: string): number | undefined {
     if (this.dt === undefined) return undefined;
     if (!onGrid(v, this.dt)) {
       this.err(path, `${v} ms is not a whole number of time steps (dt = ${this.dt} ms)`);
@@ -551,11 +390,7 @@ class Checker {
     return s;
   }
 
-  popRef(x: unknown, path: string): Pop | undefined {
-    if (typeof x !== 'string') {
-      this.err(path, `must be the name of a population, got ${describe(x)}`);
-      return undefined;
-    }
+  popRef(x: string, path: string): Pop | undefined {
     const k = this.popByName.get(x);
     if (k === undefined) {
       const names = [...this.popByName.keys()];
@@ -568,60 +403,37 @@ class Checker {
 
   // --- model ---------------------------------------------------------------------------------
 
-  model(spec: unknown): void {
-    if (!isObj(spec)) {
-      this.err('', `a model must be an object with dt and populations, got ${describe(spec)}`);
-      return;
-    }
-    this.scan(spec, '', 0);
-    this.fields(spec, TOP_FIELDS, '', 'a model');
-    if (spec.name !== undefined && typeof spec.name !== 'string') this.err('name', `must be a string, got ${describe(spec.name)}`);
-    if (spec.description !== undefined && typeof spec.description !== 'string')
-      this.err('description', `must be a string, got ${describe(spec.description)}`);
-
-    if (spec.dt === undefined) this.err('dt', 'is required (time step, ms)');
-    else {
-      const dt = this.num(spec.dt, 'dt', 'a number > 0 (time step, ms)');
-      if (dt !== undefined) {
-        if (dt <= 0) this.err('dt', `must be > 0 (time step, ms), got ${dt}`);
-        else this.dt = dt;
-      }
-    }
-    if (spec.duration !== undefined) this.gridTime(spec.duration, 'duration', 'duration of a run');
-    if (spec.seed !== undefined) {
-      const s = this.num(spec.seed, 'seed', 'an integer in 0..4294967295');
-      if (s !== undefined && (!Number.isInteger(s) || s < 0 || s > MAX_U32)) this.err('seed', `must be an integer in 0..4294967295, got ${s}`);
-    }
-    if (spec.threads !== undefined && (spec.threads as unknown) !== 'auto') {
-      const th = this.num(spec.threads, 'threads', '"auto" or an integer >= 1 (worker threads; the upper limit depends on the machine)');
-      if (th !== undefined && (!Number.isInteger(th) || th < 1)) this.err('threads', `must be "auto" or an integer >= 1, got ${th}`);
-    }
+  model(input: unknown): void {
+    // the structure first (src/network/schema.ts); then the meaning of every entry whose structure
+    // holds (an entry with a structural issue is not looked into further: what follows reads the declared types)
+    const structural = structureIssues(input);
+    this.issues.push(...structural);
+    this.broken = new Set(structural.map((x) => entryOf(x.path)));
+    const spec = input as Obj;
+    if (!isObj(input) || !Array.isArray(spec.populations) || this.broken.has('populations') || this.broken.has('models') || this.broken.has('')) return;
+    if (!this.broken.has('dt')) this.dt = spec.dt as number;
+    if (spec.duration !== undefined && !this.broken.has('duration')) this.gridTime(spec.duration as number, 'duration');
 
     if (spec.models !== undefined) {
-      if (!isObj(spec.models)) this.err('models', `must be an object of models from equations {name: {equations, threshold, reset, ...}}, got ${describe(spec.models)}`);
-      else {
-        this.models = spec.models;
-        for (const [name, m] of Object.entries(spec.models)) {
-          const builtin = builtinModel(name);
-          if (builtin) this.err(`models.${name}`, `"${name}" is ${builtin === name ? 'a built-in model' : `an alias of the built-in model '${builtin}'`}; give the model from equations another name`);
-          else if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) this.err(`models.${name}`, `a model's name must be an identifier (letters, digits, _, - and .), got ${JSON.stringify(name)}`);
-          else if (!isObj(m)) this.err(`models.${name}`, `must be a model from equations {equations, threshold, reset, ...}, got ${describe(m)}`);
-        }
+      this.models = spec.models as Obj;
+      for (const name of Object.keys(this.models)) {
+        const builtin = builtinModel(name);
+        if (builtin) this.err(`models.${name}`, `"${name}" is ${builtin === name ? 'a built-in model' : `an alias of the built-in model '${builtin}'`}; give the model from equations another name`);
+        else if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) this.err(`models.${name}`, `a model's name must be an identifier (letters, digits, _, - and .), got ${JSON.stringify(name)}`);
       }
     }
     // populations first: the other sections refer to them
-    const pops = spec.populations;
-    if (pops === undefined) this.err('populations', 'is required (an array of populations)');
-    else if (!Array.isArray(pops)) this.err('populations', `must be an array, got ${describe(pops)}`);
-    else if (pops.length === 0) this.err('populations', 'must contain at least one population');
-    else if (pops.length > MAX_POPULATIONS) this.err('populations', `at most ${MAX_POPULATIONS} populations are supported, got ${pops.length}`);
-    const popList = Array.isArray(pops) ? pops.slice(0, MAX_POPULATIONS) : [];
+    const pops = spec.populations as Obj[];
+    if (pops.length > MAX_POPULATIONS) this.err('populations', `at most ${MAX_POPULATIONS} populations are supported, got ${pops.length}`);
+    const popList = pops.slice(0, MAX_POPULATIONS);
     popList.forEach((p, i) => this.preparePopulation(p, i));
-    popList.forEach((p, i) => this.population(p, i));
+    popList.forEach((p, i) => {
+      if (!this.broken.has(`populations[${i}]`)) this.population(p, i);
+    });
 
-    this.section(spec.projections, 'projections', MAX_PROJECTIONS, (p, i) => this.projection(p, i));
-    this.section(spec.inputs, 'inputs', MAX_INPUTS, (p, i) => this.input(p, i));
-    this.section(spec.monitors, 'monitors', Infinity, (p, i) => this.monitor(p, i));
+    this.section(spec.projections as Obj[] | undefined, 'projections', MAX_PROJECTIONS, (p, i) => this.projection(p, i));
+    this.section(spec.inputs as Obj[] | undefined, 'inputs', MAX_INPUTS, (p, i) => this.input(p, i));
+    this.section(spec.monitors as Obj[] | undefined, 'monitors', Infinity, (p, i) => this.monitor(p, i));
     // a model from equations: one ring channel per variable that projections and inputs drive
     this.popInfo.forEach((info, i) => {
       const cp = this.pops[i];
@@ -629,29 +441,45 @@ class Checker {
     });
   }
 
-  section(x: unknown, path: string, max: number, f: (x: unknown, i: number) => void): void {
-    if (x === undefined) return;
-    if (!Array.isArray(x)) {
-      this.err(path, `must be an array, got ${describe(x)}`);
-      return;
-    }
+  section(x: Obj[] | undefined, path: string, max: number, f: (x: Obj, i: number) => void): void {
+    if (x === undefined || this.broken.has(path)) return;
     if (x.length > max) {
       this.err(path, `at most ${max} entries are supported, got ${x.length}`);
       return;
     }
-    x.forEach(f);
+    x.forEach((e, i) => {
+      if (!this.broken.has(`${path}[${i}]`)) f(e, i);
+      else if (path === 'projections') this.projs[i] = null;
+      else if (path === 'inputs') this.inputs[i] = null;
+    });
+    // a broken projection's name still names it for the monitors
+    if (path === 'projections') x.forEach((e, i) => {
+      if (this.broken.has(`${path}[${i}]`)) this.allProjNames.push(isObj(e) && typeof e.name === 'string' ? e.name : `${isObj(e) ? String(e.source) : '?'}->${isObj(e) ? String(e.target) : '?'}`);
+    });
   }
 
   /** Names, sizes and models, so that references can be resolved before the details. */
-  preparePopulation(p: unknown, i: number): void {
-    const info: Pop = { index: i };
-    this.popInfo[i] = info;
-    if (!isObj(p)) return;
-    if (typeof p.name === 'string' && p.name.length > 0) {
-      info.name = p.name;
-      if (!this.popByName.has(p.name)) this.popByName.set(p.name, i);
+  preparePopulation(p: Obj, i: number): void {
+    if (this.broken.has(`populations[${i}]`)) {
+      // what holds of it, for the entries that refer to it (their checks skip what it lacks)
+      const info: Pop = { index: i, broken: true };
+      this.popInfo[i] = info;
+      this.pops[i] = null;
+      if (!isObj(p)) return;
+      if (typeof p.name === 'string' && p.name && !this.popByName.has(p.name)) {
+        info.name = p.name;
+        this.popByName.set(p.name, i);
+      }
+      if (typeof p.size === 'number' && Number.isInteger(p.size) && p.size >= 1) info.size = p.size;
+      if (KINDS.includes(p.type as NeuronKind)) info.type = p.type as NeuronKind;
+      info.model = builtinModel(p.model);
+      return;
     }
-    if (typeof p.size === 'number' && Number.isInteger(p.size) && p.size >= 1 && p.size <= MAX_SIZE) info.size = p.size;
+    const name = p.name as string;
+    const size = p.size as number;
+    const info: Pop = { index: i, name, size };
+    this.popInfo[i] = info;
+    if (!this.popByName.has(name)) this.popByName.set(name, i);
     // a built-in model by its name or an alias (IF_curr_exp, Izhikevich: src/neurons/index.ts)
     const builtin = builtinModel(p.model);
     if (builtin) info.model = builtin;
@@ -663,111 +491,47 @@ class Checker {
         info.eq = { analysis: a instanceof EquationError ? null : a, path: found.path, def: found.def, inputs: [], units: new Map(), written: found.written ?? found.def };
       }
     }
-    if (KINDS.includes(p.type as NeuronKind)) info.type = p.type as NeuronKind;
+    info.type = p.type as NeuronKind | undefined;
     const syn = rulesOf(info.model)?.synapses ?? [];
-    if (syn.length) info.synapse = syn.includes(p.synapse as SynapseKind) ? (p.synapse as SynapseKind) : syn[0];
+    if (syn.length) info.synapse = (p.synapse as SynapseKind | undefined) ?? syn[0];
     info.hasSheet = p.sheet !== undefined;
-    if (isObj(p.sheet) && info.size !== undefined) {
-      const { columns_x: cx, columns_y: cy, spacing } = p.sheet;
-      const sp = spacing === undefined ? DEFAULT_SPACING : spacing;
-      if (isPosInt(cx) && isPosInt(cy) && typeof sp === 'number' && Number.isFinite(sp) && sp > 0 && info.size % (cx * cy) === 0)
-        info.sheet = { columns_x: cx, columns_y: cy, spacing: sp, perColumn: info.size / (cx * cy) };
+    if (p.sheet !== undefined) {
+      const { columns_x: cx, columns_y: cy, spacing } = p.sheet as SheetSpec;
+      if (size % (cx * cy) === 0) info.sheet = { columns_x: cx, columns_y: cy, spacing: spacing ?? DEFAULT_SPACING, perColumn: size / (cx * cy) };
     }
   }
 
-  /** populations[i].sheet: { columns_x, columns_y, spacing? }, size a positive multiple of columns_x * columns_y. */
-  sheet(x: unknown, path: string, size: number | undefined): void {
-    if (!isObj(x)) {
-      this.err(path, `must be an object {columns_x, columns_y, spacing?}, got ${describe(x)}`);
-      return;
-    }
-    this.fields(x, SHEET_FIELDS, path, 'a sheet');
-    let cols = 1;
-    for (const k of ['columns_x', 'columns_y']) {
-      if (x[k] === undefined) {
-        this.err(`${path}.${k}`, 'is required (number of columns, a positive integer)');
-        cols = NaN;
-        continue;
-      }
-      const v = this.num(x[k], `${path}.${k}`, 'a positive integer (number of columns)');
-      if (v !== undefined && !isPosInt(v)) this.err(`${path}.${k}`, `must be a positive integer (number of columns), got ${v}`);
-      cols = v !== undefined && isPosInt(v) ? cols * v : NaN;
-    }
-    if (x.spacing !== undefined) {
-      const v = this.num(x.spacing, `${path}.spacing`, 'a distance in um (number > 0)');
-      if (v !== undefined && !(v > 0)) this.err(`${path}.spacing`, `must be > 0 um (distance between neighbouring column centres), got ${v}`);
-    }
-    if (size !== undefined && Number.isFinite(cols) && size % cols !== 0)
+  /** populations[i].sheet: size a positive multiple of columns_x * columns_y. */
+  sheet(x: SheetSpec, path: string, size: number): void {
+    const cols = x.columns_x * x.columns_y;
+    if (size % cols !== 0)
       this.err(
         path.replace(/\.sheet$/, '.size'),
         `must be a positive multiple of sheet.columns_x * sheet.columns_y = ${cols} (the same number of neurons in every column), got ${size}`,
       );
   }
 
-  population(p: unknown, i: number): void {
+  population(p: Obj, i: number): void {
     const path = `populations[${i}]`;
     const info = this.popInfo[i];
     this.pops[i] = null;
-    if (!isObj(p)) {
-      this.err(path, `must be an object {name, size, model, ...}, got ${describe(p)}`);
-      return;
-    }
     const before = this.issues.length;
-    this.fields(p, POP_FIELDS, path, 'a population');
-    // name
-    if (p.name === undefined) this.err(`${path}.name`, 'is required (a non-empty string)');
-    else if (typeof p.name !== 'string' || p.name.length === 0) this.err(`${path}.name`, `must be a non-empty string, got ${describe(p.name)}`);
-    else if (!POP_NAME.test(p.name))
-      this.err(`${path}.name`, `must be made of letters, digits, '_', '-' and '.' (it is a field of spikes.csv), got ${describe(p.name)}`);
-    else {
-      const first = this.popByName.get(p.name)!;
-      if (first !== i) this.err(`${path}.name`, `duplicate population name "${p.name}" (also populations[${first}])`);
-    }
-    // size
-    if (p.size === undefined) this.err(`${path}.size`, 'is required (number of neurons, a positive integer)');
-    else {
-      const s = this.num(p.size, `${path}.size`, 'a positive integer (number of neurons)');
-      if (s !== undefined && (!Number.isInteger(s) || s < 1 || s > MAX_SIZE))
-        this.err(`${path}.size`, `must be a positive integer (number of neurons) up to ${MAX_SIZE}, got ${s}`);
-    }
-    if (p.sheet !== undefined) this.sheet(p.sheet, `${path}.sheet`, info.size);
-    // model
-    if (p.model === undefined) this.err(`${path}.model`, `is required (${quoteList(MODELS)}, the name of one of the models, or a model from equations {equations, threshold, reset, ...})`);
-    else if (!info.model) {
-      const named = Object.keys(this.models);
-      const s = typeof p.model === 'string' ? suggest(p.model, [...MODELS, ...named]) : undefined;
-      this.err(
-        `${path}.model`,
-        `must be one of ${quoteList(MODELS)}${named.length ? `, a name from models (${named.join(', ')})` : ''} or a model from equations {equations, threshold, reset, ...}, got ${describe(p.model)}${s ? `; did you mean "${s}"?` : ''}`,
-      );
-    }
-    if (p.type !== undefined && !info.type) this.err(`${path}.type`, `must be 'excitatory' or 'inhibitory', got ${describe(p.type)}`);
-    if (p.synapse !== undefined) {
-      if (p.synapse !== 'exp' && p.synapse !== 'delta') this.err(`${path}.synapse`, `must be 'exp' or 'delta', got ${describe(p.synapse)}`);
-      else if (info.model && !rulesOf(info.model)?.synapses.length)
-        this.err(`${path}.synapse`, `only applies to models ${quoteList(MODELS.filter((m) => neuronModel(m).rules!.synapses.length))} (this population is '${info.model}')`);
-    }
+    const first = this.popByName.get(info.name!)!;
+    if (first !== i) this.err(`${path}.name`, `duplicate population name "${info.name}" (also populations[${first}])`);
+    if (p.sheet !== undefined) this.sheet(p.sheet as SheetSpec, `${path}.sheet`, info.size!);
     const model = info.model;
     const size = info.size;
     const who = `population "${info.name ?? i}"`;
     const perNeuronBase = (unit: string): ValueOpts => ({ unit, count: size, countWhat: `one value per neuron of ${who} (${size})` });
-    const vars = checkRandomVars(this, p.random, `${path}.random`, perNeuronBase(''));
+    const vars = checkRandomVars(this, p.random as Obj | undefined, `${path}.random`, perNeuronBase(''));
     const perNeuron = (unit: string): ValueOpts => ({ ...perNeuronBase(unit), vars, varsOf: who });
 
-    // params
-    const params = p.params;
-    if (params !== undefined && !isObj(params)) this.err(`${path}.params`, `must be an object, got ${describe(params)}`);
-    const pr: Obj = isObj(params) ? params : {};
-    const ppath = `${path}.params`;
-    if (p.parameters !== undefined && model !== 'equations')
-      this.err(`${path}.parameters`, `belongs to a population of a model from equations; a '${model ?? '?'}' population takes params`);
-
     // the model's own params and initial state (src/neurons/<model>/model.ts), or its equations
-    const init = p.initial;
-    if (init !== undefined && !isObj(init)) this.err(`${path}.initial`, `must be an object, got ${describe(init)}`);
+    const pr = (p.params ?? {}) as Obj;
+    const init = p.initial as Obj | undefined;
     if (p.receptors !== undefined) this.receptors(p, path, info);
     if (model === 'equations') this.equationPopulation(p, path, info, perNeuron);
-    else if (model) rulesOf(model)!.check(this, pr, ppath, isObj(init) ? init : undefined, `${path}.initial`, info.synapse, perNeuron, size);
+    else if (model) rulesOf(model)!.check(this, pr, `${path}.params`, init, `${path}.initial`, info.synapse, perNeuron, size);
 
     if (this.issues.length === before && info.name && size !== undefined && model) {
       this.pops[i] = {
@@ -794,11 +558,8 @@ class Checker {
   private equationPopulation(p: Obj, path: string, info: Pop, perNeuron: (unit: string) => ValueOpts): void {
     const eq = info.eq!;
     const def = eq.def as unknown as Obj;
-    if (p.params !== undefined) this.err(`${path}.params`, 'a population of a model from equations takes its values in parameters (params is for the built-in models)');
     const own = !this.reportedModels.has(eq.path);
     this.reportedModels.add(eq.path);
-    if (own) this.fields(def, EQUATION_FIELDS, eq.path, 'a model from equations');
-    if (own && def.equations === undefined) this.err(`${eq.path}.equations`, 'is required (the model\'s equations, one per line, as Brian2 writes them)');
     const a = eq.analysis;
     if (!a) {
       if (own) {
@@ -807,16 +568,8 @@ class Checker {
       }
       return;
     }
-    const params = p.parameters;
-    if (params !== undefined && !isObj(params)) {
-      this.err(`${path}.parameters`, `must be an object {name: value}, got ${describe(params)}`);
-      return;
-    }
-    if (def.parameters !== undefined && !isObj(def.parameters)) {
-      if (own) this.err(`${eq.path}.parameters`, `must be an object {name: value}, got ${describe(def.parameters)}`);
-      return;
-    }
-    const merged = mergedParameters(eq.def, p as unknown as PopulationSpec);
+    const params = p.parameters as Obj | undefined;
+    const merged = mergedParameters(eq.def, p as unknown as AnyPopulationSpec);
     let compiled: CompiledModel;
     try {
       compiled = compilePopulationModel(a, merged, this.dt ?? 0.1, [], 'check');
@@ -837,18 +590,14 @@ class Checker {
           continue;
         }
         if (typeof v === 'string') quantityValue(v, q.dim, q.unit, vpath, this.issues);
-        else if (typeof v === 'number') {
-          if (!Number.isFinite(v)) this.err(vpath, `must be a finite number (${q.unit}), got ${v}`);
-        } else if (from === 'model') this.err(vpath, `must be a number (${q.unit}) or a string with units, got ${describe(v)}: per-neuron values belong to a population's parameters`);
-        else this.value(v, vpath, perNeuron(q.unit));
+        else if (from === 'population') this.value(v, vpath, perNeuron(q.unit));
       }
     };
-    if (own && isObj(def.parameters)) check(def.parameters, `${eq.path}.parameters`, 'model');
-    if (isObj(params)) check(params, `${path}.parameters`, 'population');
-    const init = p.initial;
+    if (own && def.parameters !== undefined) check(def.parameters as Obj, `${eq.path}.parameters`, 'model');
+    if (params !== undefined) check(params, `${path}.parameters`, 'population');
+    const init = p.initial as Obj | undefined;
     if (init !== undefined) {
-      if (!isObj(init)) this.err(`${path}.initial`, `must be an object, got ${describe(init)}`);
-      else {
+      {
         const states = new Map(compiled.state.filter((st) => st.kind !== 'internal').map((st) => [st.name, st]));
         for (const [k, v] of Object.entries(init)) {
           const st = states.get(k);
@@ -872,7 +621,7 @@ class Checker {
       return;
     }
     info.receptors = 'invalid';
-    const list = checkReceptors(p.receptors, rp, this.issues);
+    const list = checkReceptors(p.receptors as ReceptorsSpec, rp, this.issues);
     if (!list) return;
     const eqs = info.eq?.written.equations;
     if (typeof eqs !== 'string') return;
@@ -940,11 +689,8 @@ class Checker {
       this.err(path, `must be < v_thresh for every neuron, but v_reset can reach ${vr.hi} mV and v_thresh can be as low as ${vt.lo} mV`);
   }
 
-  spikeTimes(x: unknown, path: string, size: number | undefined): void {
-    if (!isArrayLike(x)) {
-      this.err(path, `must be an array with one array of spike times (ms) per neuron, got ${describe(x)}`);
-      return;
-    }
+  /** spike_times (one array of finite numbers per neuron, as the schema declares): one per neuron, >= 0, on the grid, no step twice. */
+  spikeTimes(x: ArrayLike<ArrayLike<number>>, path: string, size: number | undefined): void {
     if (size !== undefined && x.length !== size) this.err(path, `must have one array of spike times per neuron (${size}), got ${x.length}`);
     let bad = 0;
     const report = (p: string, m: string) => {
@@ -954,18 +700,9 @@ class Checker {
     for (let i = 0; i < x.length; i++) {
       const row = x[i];
       const rp = `${path}[${i}]`;
-      if (!isArrayLike(row)) {
-        report(rp, `must be an array of spike times (ms), got ${describe(row)}`);
-        continue;
-      }
       const seen = new Set<number>();
       for (let j = 0; j < row.length; j++) {
         const t = row[j];
-        if (typeof t !== 'number') {
-          report(`${rp}[${j}]`, `must be a spike time (number, ms), got ${describe(t)}`);
-          continue;
-        }
-        if (!Number.isFinite(t)) continue;
         if (t < 0) {
           report(`${rp}[${j}]`, `must be >= 0 ms, got ${t}`);
           continue;
@@ -986,27 +723,17 @@ class Checker {
 
   // --- projections ---------------------------------------------------------------------------
 
-  projection(p: unknown, i: number): void {
+  projection(p: Obj, i: number): void {
     const path = `projections[${i}]`;
     this.projs[i] = null;
-    if (!isObj(p)) {
-      this.err(path, `must be an object {source, target, connect, weight, ...}, got ${describe(p)}`);
-      return;
-    }
     const before = this.issues.length;
-    this.fields(p, PROJ_FIELDS, path, 'a projection');
-    if (p.name !== undefined) {
-      if (typeof p.name !== 'string' || p.name.length === 0) this.err(`${path}.name`, `must be a non-empty string, got ${describe(p.name)}`);
-      else if (!PROJ_NAME.test(p.name))
-        this.err(`${path}.name`, `must be made of letters, digits, '_', '-', '.', '>' and ':' (it is a field of synapses_<k>.csv), got ${describe(p.name)}`);
-      else {
-        const j = this.projNames.get(p.name);
-        if (j !== undefined) this.err(`${path}.name`, `duplicate projection name "${p.name}" (also projections[${j}])`);
-        else this.projNames.set(p.name, i);
-      }
+    if (typeof p.name === 'string') {
+      const j = this.projNames.get(p.name);
+      if (j !== undefined) this.err(`${path}.name`, `duplicate projection name "${p.name}" (also projections[${j}])`);
+      else this.projNames.set(p.name, i);
     }
-    const src = p.source === undefined ? (this.err(`${path}.source`, 'is required (a population name)'), undefined) : this.popRef(p.source, `${path}.source`);
-    const tgt = p.target === undefined ? (this.err(`${path}.target`, 'is required (a population name)'), undefined) : this.popRef(p.target, `${path}.target`);
+    const src = this.popRef(p.source as string, `${path}.source`);
+    const tgt = this.popRef(p.target as string, `${path}.target`);
     const tRules = rulesOf(tgt?.model);
     if (tgt && tRules && !tRules.receives.synapses)
       this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) is a source and cannot receive synapses (targets must be ${this.receivers('synapses')} or a model from equations)`);
@@ -1021,22 +748,19 @@ class Checker {
     // connect
     const same = src !== undefined && tgt !== undefined && src.index === tgt.index;
     let count: { count: number; fixed: boolean } | undefined;
-    const conn = p.connect;
-    if (conn === undefined) this.err(`${path}.connect`, `is required ({rule: ${quoteList(RULES)}, ...})`);
-    else count = this.connect(conn, `${path}.connect`, src, tgt, same);
+    const conn = p.connect as Obj;
+    count = this.connect(conn, `${path}.connect`, src, tgt, same);
 
     // weight
     const wUnit = tRules ? tRules.inputUnit(tgt!.synapse) : eqTarget ? eqTarget.unit : '';
     const arrayCount = count === undefined ? undefined : count.fixed ? count.count : null;
-    const rule = isObj(conn) && typeof conn.rule === 'string' ? conn.rule : '?';
+    const rule = conn.rule as string;
     const synOpts = (unit: string): ValueOpts => ({
       unit, count: arrayCount, countWhat: `one value per synapse (${arrayCount})`,
       arrayReason: `this projection uses ${rule}`,
     });
-    let w: PV | undefined;
-    if (p.weight === undefined) this.err(`${path}.weight`, `is required (synaptic weight${wUnit ? `, ${wUnit}` : ''})`);
-    else {
-      w = this.value(p.weight, `${path}.weight`, synOpts(wUnit));
+    const w = this.value(p.weight, `${path}.weight`, synOpts(wUnit));
+    {
       // Dale's principle (on the sign of a current; a target from equations decides what the sign means: conductances are >= 0)
       if (w && src?.type === 'excitatory' && tgt?.model !== 'equations')
         this.constrain(w, `${path}.weight`, (x) => x >= 0, `must be >= 0, the source population "${src.name}" is excitatory`, wUnit, true);
@@ -1058,7 +782,7 @@ class Checker {
 
     // receptor → channel
     let channel = 0;
-    if (p.receptor !== undefined && !tgt?.receptors && !KINDS.includes(p.receptor as NeuronKind))
+    if (p.receptor !== undefined && tgt && !tgt.broken && !tgt.receptors && !KINDS.includes(p.receptor as NeuronKind))
       this.err(`${path}.receptor`, `must be 'excitatory' or 'inhibitory', got ${describe(p.receptor)}`);
     else if (tRules && tRules.channels(tgt!.synapse) === 2) {
       const r = (p.receptor as NeuronKind | undefined) ?? src?.type ?? (w ? signKind(w) : undefined);
@@ -1071,9 +795,9 @@ class Checker {
     }
 
     // plasticity
-    if (p.plasticity !== undefined) this.plasticity(p.plasticity, `${path}.plasticity`, src, wUnit);
-    if (p.pruning !== undefined) this.pruning(p.pruning, `${path}.pruning`, wUnit);
-    if (p.short_term !== undefined) this.shortTerm(p.short_term, `${path}.short_term`, p.plasticity !== undefined);
+    if (p.plasticity !== undefined) this.plasticity(p.plasticity as Obj, `${path}.plasticity`, src, wUnit);
+    if (p.pruning !== undefined) this.pruning(p.pruning as Obj, `${path}.pruning`, wUnit);
+    if (p.short_term !== undefined && p.plasticity !== undefined) this.err(`${path}.short_term`, 'cannot be combined with plasticity (STDP) on the same projection');
 
     if (this.issues.length === before && src && tgt && count && w && src.size !== undefined && tgt.size !== undefined) {
       this.projs[i] = {
@@ -1085,125 +809,33 @@ class Checker {
     }
   }
 
-  /** projections[i].plasticity: STDP parameters (bounds ordered, time constants > 0, Dale's principle). */
-  plasticity(x: unknown, path: string, src: Pop | undefined, wUnit: string): void {
-    if (!isObj(x)) {
-      this.err(path, `must be an object {rule: 'stdp' | 'izhikevich2006', tau_plus, tau_minus, a_plus, a_minus, w_min, w_max, ...}, got ${describe(x)}`);
-      return;
-    }
-    const izh = x.rule === 'izhikevich2006';
-    if (x.rule !== 'stdp' && !izh) {
-      this.err(`${path}.rule`, `must be 'stdp' or 'izhikevich2006', got ${describe(x.rule)}`);
-      return;
-    }
-    this.fields(x, izh ? IZH2006_FIELDS : STDP_FIELDS, path, `an '${x.rule}' plasticity rule`);
-    for (const k of ['tau_plus', 'tau_minus']) {
-      if (x[k] === undefined) continue;
-      const v = this.num(x[k], `${path}.${k}`, 'a time constant (number, ms)');
-      if (v !== undefined && !(v > 0)) this.err(`${path}.${k}`, `must be > 0 ms, got ${v}`);
-    }
-    for (const k of ['a_plus', 'a_minus']) {
-      if (x[k] === undefined) continue;
-      const v = this.num(x[k], `${path}.${k}`, 'a learning rate (number >= 0)');
-      if (v !== undefined && !(v >= 0)) this.err(`${path}.${k}`, `must be >= 0, got ${v}`);
-    }
+  /** projections[i].plasticity: the weight bounds ordered and of the sign Dale's principle allows, the interval on the grid. */
+  plasticity(x: Obj, path: string, src: Pop | undefined, wUnit: string): void {
     const u = wUnit ? ` ${wUnit}` : '';
-    let wMin: number | undefined = 0;
-    if (x.w_min !== undefined) wMin = this.num(x.w_min, `${path}.w_min`, `the lower weight bound (number${u})`);
-    let wMax: number | undefined;
-    if (x.w_max === undefined) this.err(`${path}.w_max`, `is required (the upper weight bound${u})`);
-    else wMax = this.num(x.w_max, `${path}.w_max`, `the upper weight bound (number${u})`);
-    if (wMin !== undefined && wMax !== undefined && wMin > wMax) this.err(`${path}.w_min`, `must be <= w_max (${wMax}${u}), got ${wMin}${u}: the weight bounds are reversed`);
-    if (src?.type === 'excitatory' && wMin !== undefined && wMin < 0)
+    const wMin = (x.w_min as number | undefined) ?? 0;
+    const wMax = x.w_max as number;
+    if (wMin > wMax) this.err(`${path}.w_min`, `must be <= w_max (${wMax}${u}), got ${wMin}${u}: the weight bounds are reversed`);
+    if (src?.type === 'excitatory' && wMin < 0)
       this.err(`${path}.w_min`, `must be >= 0, the source population "${src.name}" is excitatory (Dale's principle): weights would become negative, got ${wMin}${u}`);
-    if (src?.type === 'inhibitory' && wMax !== undefined && wMax > 0)
+    if (src?.type === 'inhibitory' && wMax > 0)
       this.err(`${path}.w_max`, `must be <= 0, the source population "${src.name}" is inhibitory (Dale's principle): weights would become positive, got ${wMax}${u}`);
-    if (x.pairing !== undefined && x.pairing !== 'all_to_all' && x.pairing !== 'nearest')
-      this.err(`${path}.pairing`, `must be 'all_to_all' or 'nearest', got ${describe(x.pairing)}`);
-    if (!izh) {
-      if (x.weight_dependence !== undefined && x.weight_dependence !== 'additive' && x.weight_dependence !== 'multiplicative')
-        this.err(`${path}.weight_dependence`, `must be 'additive' or 'multiplicative', got ${describe(x.weight_dependence)}`);
-      return;
-    }
-    if (x.apply_every_ms !== undefined) this.interval(x.apply_every_ms, `${path}.apply_every_ms`);
-    if (x.bias !== undefined) this.num(x.bias, `${path}.bias`, `a weight added at every application (number${u})`);
-    if (x.decay !== undefined) {
-      const v = this.num(x.decay, `${path}.decay`, 'a factor in [0, 1]');
-      if (v !== undefined && !(v >= 0 && v <= 1)) this.err(`${path}.decay`, `must be in [0, 1], got ${v}`);
-    }
+    if (x.apply_every_ms !== undefined) this.interval(x.apply_every_ms as number, `${path}.apply_every_ms`);
   }
 
-  /** projections[i].short_term: { rule: 'tsodyks_markram', U in (0, 1], tau_rec > 0, tau_fac >= 0 } */
-  shortTerm(x: unknown, path: string, plastic: boolean): void {
-    if (!isObj(x)) {
-      this.err(path, `must be an object {rule: 'tsodyks_markram', U, tau_rec, tau_fac?}, got ${describe(x)}`);
-      return;
-    }
-    if (x.rule !== 'tsodyks_markram') {
-      this.err(`${path}.rule`, `must be 'tsodyks_markram' (NEST's tsodyks2_synapse, PyNN's TsodyksMarkramSynapse), got ${describe(x.rule)}`);
-      return;
-    }
-    this.fields(x, SHORT_TERM_FIELDS, path, `a 'tsodyks_markram' rule`);
-    if (x.U === undefined) this.err(`${path}.U`, 'is required (the utilisation increment, in (0, 1])');
-    else {
-      const v = this.num(x.U, `${path}.U`, 'a utilisation increment (number in (0, 1])');
-      if (v !== undefined && !(v > 0 && v <= 1)) this.err(`${path}.U`, `must be in (0, 1], got ${v}`);
-    }
-    if (x.tau_rec === undefined) this.err(`${path}.tau_rec`, 'is required (the recovery time constant, ms > 0)');
-    else {
-      const v = this.num(x.tau_rec, `${path}.tau_rec`, 'a time constant (number, ms)');
-      if (v !== undefined && !(v > 0)) this.err(`${path}.tau_rec`, `must be > 0 ms, got ${v}`);
-    }
-    if (x.tau_fac !== undefined) {
-      const v = this.num(x.tau_fac, `${path}.tau_fac`, 'a time constant (number, ms; 0 = no facilitation)');
-      if (v !== undefined && !(v >= 0)) this.err(`${path}.tau_fac`, `must be >= 0 ms, got ${v}`);
-    }
-    if (plastic) this.err(path, 'cannot be combined with plasticity (STDP) on the same projection');
+  /** An interval in ms (> 0): a whole number of steps. */
+  private interval(v: number, path: string): void {
+    if (this.dt !== undefined && !onGrid(v, this.dt)) this.err(path, `${v} ms is not a whole number of time steps (dt = ${this.dt} ms)`);
   }
 
-  /** An interval in ms: > 0 and a whole number of steps. */
-  private interval(x: unknown, path: string): number | undefined {
-    const v = this.num(x, path, 'an interval (number, ms)');
-    if (v === undefined) return undefined;
-    if (!(v > 0)) this.err(path, `must be > 0 ms, got ${v}`);
-    else if (this.dt !== undefined && !onGrid(v, this.dt)) this.err(path, `${v} ms is not a whole number of time steps (dt = ${this.dt} ms)`);
-    else return v;
-    return undefined;
-  }
-
-  /** projections[i].pruning: { rule: 'weight_below', threshold, every_ms?, at_ms? } or { rule: 'elimination_rate', rate, bias?, w_ref?, every_ms?, at_ms? } */
-  pruning(x: unknown, path: string, wUnit: string): void {
-    if (!isObj(x)) {
-      this.err(path, `must be an object {rule: 'weight_below', threshold, every_ms?} or {rule: 'elimination_rate', rate, bias?, every_ms?}, got ${describe(x)}`);
-      return;
-    }
-    if (x.rule !== 'weight_below' && x.rule !== 'elimination_rate') {
-      this.err(`${path}.rule`, `must be 'weight_below' or 'elimination_rate', got ${describe(x.rule)}`);
-      return;
-    }
-    this.fields(x, PRUNING_FIELDS[x.rule], path, `a '${x.rule}' pruning rule`);
+  /** projections[i].pruning (or a rule given to sim.prune): w_ref with bias 'weak' only, the times on the grid. */
+  pruning(x: Obj, path: string, wUnit: string): void {
     const wu = wUnit ? `, ${wUnit}` : '';
-    if (x.rule === 'weight_below') {
-      if (x.threshold === undefined) this.err(`${path}.threshold`, `is required (a weight${wu})`);
-      else this.num(x.threshold, `${path}.threshold`, `a weight (number${wu})`);
-    } else {
-      if (x.rate === undefined) this.err(`${path}.rate`, 'is required (eliminations per synapse and second, 1/s)');
-      else {
-        const r = this.num(x.rate, `${path}.rate`, 'a rate (number >= 0, per synapse and second)');
-        if (r !== undefined && !(r >= 0)) this.err(`${path}.rate`, `must be >= 0 per second, got ${r}`);
-      }
-      if (x.bias !== undefined && x.bias !== 'none' && x.bias !== 'weak' && x.bias !== 'inactive')
-        this.err(`${path}.bias`, `must be 'none', 'weak' or 'inactive', got ${describe(x.bias)}`);
-      if (x.bias === 'weak') {
-        if (x.w_ref === undefined) this.err(`${path}.w_ref`, `is required with bias 'weak' (the weight magnitude at which a synapse is safe${wu})`);
-        else {
-          const v = this.num(x.w_ref, `${path}.w_ref`, `a weight magnitude > 0 (number${wu})`);
-          if (v !== undefined && !(v > 0)) this.err(`${path}.w_ref`, `must be > 0, got ${v}`);
-        }
-      } else if (x.w_ref !== undefined) this.err(`${path}.w_ref`, `is only used with bias 'weak'`);
+    if (x.rule === 'elimination_rate') {
+      if (x.bias === 'weak' && x.w_ref === undefined) this.err(`${path}.w_ref`, `is required with bias 'weak' (the weight magnitude at which a synapse is safe${wu})`);
+      else if (x.bias !== 'weak' && x.w_ref !== undefined) this.err(`${path}.w_ref`, `is only used with bias 'weak'`);
     }
-    if (x.every_ms !== undefined) this.interval(x.every_ms, `${path}.every_ms`);
-    if (x.at_ms !== undefined) this.interval(x.at_ms, `${path}.at_ms`);
+    if (x.every_ms !== undefined) this.interval(x.every_ms as number, `${path}.every_ms`);
+    if (x.at_ms !== undefined) this.interval(x.at_ms as number, `${path}.at_ms`);
   }
 
   /**
@@ -1232,31 +864,12 @@ class Checker {
   /** projections[i].delay = { distance: { offset, velocity } }: the largest delay in steps, or undefined when invalid. */
   distanceDelay(x: Obj, path: string, label: string, src: Pop | undefined, tgt: Pop | undefined, conn: unknown): number | undefined {
     const before = this.issues.length;
-    this.fields(x, ['distance'], path, 'a distance-dependent delay');
-    const d = x.distance;
-    if (!isObj(d)) {
-      this.err(`${path}.distance`, `must be an object {offset, velocity} (ms, m/s), got ${describe(d)}`);
-      return undefined;
-    }
-    this.fields(d, ['offset', 'velocity'], `${path}.distance`, 'a distance-dependent delay');
-    let offset: number | undefined;
-    let velocity: number | undefined;
-    if (d.offset === undefined) this.err(`${path}.distance.offset`, 'is required (delay at distance 0, ms >= 0)');
-    else {
-      offset = this.num(d.offset, `${path}.distance.offset`, 'a delay in ms (number >= 0)');
-      if (offset !== undefined && !(offset >= 0)) this.err(`${path}.distance.offset`, `must be >= 0 ms, got ${offset}`);
-    }
-    if (d.velocity === undefined) this.err(`${path}.distance.velocity`, 'is required (conduction velocity, m/s > 0)');
-    else {
-      velocity = this.num(d.velocity, `${path}.distance.velocity`, 'a conduction velocity in m/s (number > 0)');
-      if (velocity !== undefined && !(velocity > 0)) this.err(`${path}.distance.velocity`, `must be > 0 m/s, got ${velocity}`);
-    }
+    const { offset, velocity } = x.distance as { offset: number; velocity: number };
     const sheet = this.sameSheet(src, tgt, path, 'a distance-dependent delay');
-    if (this.issues.length !== before || !sheet || offset === undefined || velocity === undefined || this.dt === undefined) return undefined;
+    if (this.issues.length !== before || !sheet || this.dt === undefined) return undefined;
     // the largest distance the projection's synapses can span (spatial_indegree: within its radius)
     let sp: SpatialParams | null = null;
     if (isObj(conn) && conn.rule === 'spatial_indegree') {
-      if (typeof conn.sigma !== 'number' || !(conn.sigma >= 0) || (conn.radius !== undefined && !(typeof conn.radius === 'number' && conn.radius >= 0))) return undefined;
       sp = spatialParams(conn as { sigma: number; radius?: number; periodic?: boolean }, sheet.spacing);
     }
     const dMax = maxProjectionDistance(sheet, sp);
@@ -1318,21 +931,11 @@ class Checker {
   }
 
   /** Check a connect spec; returns the synapse count (exact or expected) when computable. */
-  connect(c: unknown, path: string, src: Pop | undefined, tgt: Pop | undefined, same: boolean): { count: number; fixed: boolean } | undefined {
-    if (!isObj(c)) {
-      this.err(path, `must be an object {rule: ${quoteList(RULES)}, ...}, got ${describe(c)}`);
-      return undefined;
-    }
-    const rule = c.rule;
-    if (typeof rule !== 'string' || !(rule in RULE_FIELDS)) {
-      const s = typeof rule === 'string' ? suggest(rule, RULES) : undefined;
-      this.err(`${path}.rule`, `must be one of ${quoteList(RULES)}${s ? ` (did you mean '${s}'?)` : ''}, got ${describe(rule)}`);
-      return undefined;
-    }
+  connect(c: Obj, path: string, src: Pop | undefined, tgt: Pop | undefined, same: boolean): { count: number; fixed: boolean } | undefined {
+    const rule = c.rule as string;
     const before = this.issues.length;
-    this.fields(c, RULE_FIELDS[rule], path, `the rule '${rule}'`);
-    const aut = this.bool(c, 'allow_autapses', path) ?? (rule !== 'spatial_indegree' || !same);
-    const mult = this.bool(c, 'allow_multapses', path) ?? true;
+    const aut = (c.allow_autapses as boolean | undefined) ?? (rule !== 'spatial_indegree' || !same);
+    const mult = (c.allow_multapses as boolean | undefined) ?? true;
     const nSrc = src?.size;
     const nTgt = tgt?.size;
     const known = nSrc !== undefined && nTgt !== undefined;
@@ -1347,23 +950,13 @@ class Checker {
         break;
       case 'all_to_all':
         break;
-      case 'pairwise_bernoulli': {
-        if (c.p === undefined) this.err(`${path}.p`, 'is required (connection probability in [0, 1])');
-        else {
-          const p = this.num(c.p, `${path}.p`, 'a probability in [0, 1]');
-          if (p !== undefined && (p < 0 || p > 1)) this.err(`${path}.p`, `must be a probability in [0, 1], got ${p}`);
-        }
+      case 'pairwise_bernoulli':
         break;
-      }
       case 'fixed_indegree':
       case 'fixed_outdegree': {
         const key = rule === 'fixed_indegree' ? 'indegree' : 'outdegree';
-        if (c[key] === undefined) {
-          this.err(`${path}.${key}`, `is required (synapses per ${key === 'indegree' ? 'target' : 'source'} neuron)`);
-          break;
-        }
-        const K = this.nonNegInt(c[key], `${path}.${key}`, `synapses per ${key === 'indegree' ? 'target' : 'source'} neuron`);
-        if (K === undefined || !known) break;
+        const K = c[key] as number;
+        if (!known) break;
         const pool = key === 'indegree' ? nAllowedSrc! : allowedSources(nTgt, same, aut);
         const poolName = key === 'indegree' ? `sources in ${srcName}` : `targets in ${tgtName}`;
         if (!mult && K > pool)
@@ -1372,41 +965,18 @@ class Checker {
         break;
       }
       case 'fixed_total_number': {
-        if (c.n === undefined) {
-          this.err(`${path}.n`, 'is required (total number of synapses)');
-          break;
-        }
-        const n = this.nonNegInt(c.n, `${path}.n`, 'total number of synapses');
-        if (n === undefined || !known) break;
+        const n = c.n as number;
+        if (!known) break;
         const pairs = nAllowedSrc! * nTgt;
         if (!mult && n > pairs) this.err(`${path}.n`, `${n} is more than the ${pairs} distinct (source, target) pairs${autNote}: without multapses n <= ${pairs}`);
         else if (n > 0 && pairs === 0) this.err(`${path}.n`, `${n} synapses requested but there are no allowed (source, target) pairs${autNote}`);
         break;
       }
       case 'spatial_indegree': {
-        let K: number | undefined;
-        if (c.indegree === undefined) this.err(`${path}.indegree`, 'is required (synapses per target neuron)');
-        else K = this.nonNegInt(c.indegree, `${path}.indegree`, 'synapses per target neuron');
-        let sigma: number | undefined;
-        if (c.sigma === undefined) this.err(`${path}.sigma`, 'is required (std of the offset per axis, um >= 0)');
-        else {
-          sigma = this.num(c.sigma, `${path}.sigma`, 'a distance in um (number >= 0)');
-          if (sigma !== undefined && !(sigma >= 0)) {
-            this.err(`${path}.sigma`, `must be >= 0 um, got ${sigma}`);
-            sigma = undefined;
-          }
-        }
-        let radiusOk = true;
-        if (c.radius !== undefined) {
-          const r = this.num(c.radius, `${path}.radius`, 'a distance in um (number >= 0)');
-          if (r === undefined || !(r >= 0)) {
-            if (r !== undefined) this.err(`${path}.radius`, `must be >= 0 um, got ${r}`);
-            radiusOk = false;
-          }
-        }
-        this.bool(c, 'periodic', path);
+        const K = c.indegree as number;
+        const sigma = c.sigma as number;
         const sheet = this.sameSheet(src, tgt, path, 'spatial_indegree');
-        if (K === undefined || sigma === undefined || !radiusOk || !sheet || !known) break;
+        if (!sheet || !known) break;
         const sp = spatialParams(c as { sigma: number; radius?: number; periodic?: boolean }, sheet.spacing);
         const rpath = c.radius === undefined ? `${path}.sigma` : `${path}.radius`;
         if (sp.radius / sheet.spacing > MAX_RADIUS_COLUMNS) {
@@ -1427,8 +997,8 @@ class Checker {
         break;
       }
       case 'explicit': {
-        const s = c.sources === undefined ? (this.err(`${path}.sources`, 'is required (source neuron indices)'), undefined) : this.indices(c.sources, `${path}.sources`, nSrc, `neurons of ${srcName}`);
-        const t = c.targets === undefined ? (this.err(`${path}.targets`, 'is required (target neuron indices)'), undefined) : this.indices(c.targets, `${path}.targets`, nTgt, `neurons of ${tgtName}`);
+        const s = this.indices(c.sources as ArrayLike<number>, `${path}.sources`, nSrc, `neurons of ${srcName}`);
+        const t = this.indices(c.targets as ArrayLike<number>, `${path}.targets`, nTgt, `neurons of ${tgtName}`);
         if (s && t && s.length !== t.length) this.err(`${path}.targets`, `must have the same length as sources (${s.length}), got ${t.length}`);
         if (s && t && s.length > MAX_U32) this.err(`${path}.sources`, `at most ${MAX_U32} synapses per projection`);
         break;
@@ -1440,24 +1010,15 @@ class Checker {
 
   // --- inputs --------------------------------------------------------------------------------
 
-  input(x: unknown, i: number): void {
+  input(x: Obj, i: number): void {
     const path = `inputs[${i}]`;
     this.inputs[i] = null;
-    if (!isObj(x)) {
-      this.err(path, `must be an object {type: 'poisson' | 'current', target, ...}, got ${describe(x)}`);
-      return;
-    }
     const before = this.issues.length;
     if (x.type === 'random_drive') {
       this.randomDrive(x, path, i);
       return;
     }
-    if (x.type !== 'poisson' && x.type !== 'current' && x.type !== 'noise') {
-      this.err(`${path}.type`, `must be 'poisson', 'current', 'noise' or 'random_drive', got ${describe(x.type)}`);
-      return;
-    }
-    this.fields(x, x.type === 'poisson' ? POISSON_INPUT_FIELDS : x.type === 'noise' ? NOISE_INPUT_FIELDS : CURRENT_INPUT_FIELDS, path, `a '${x.type}' input`);
-    const tgt = x.target === undefined ? (this.err(`${path}.target`, 'is required (a population name)'), undefined) : this.popRef(x.target, `${path}.target`);
+    const tgt = this.popRef(x.target as string, `${path}.target`);
     let channel = 0;
     let eqTarget: { channel: number; factor: number; unit: string } | undefined;
     if (x.on_pre !== undefined && tgt?.model !== undefined && tgt.model !== 'equations')
@@ -1472,23 +1033,15 @@ class Checker {
         if (onPre !== undefined || !tgt.receptors) eqTarget = this.equationTarget(tgt, onPre, path);
         if (eqTarget) channel = eqTarget.channel;
       }
-      let rate: number | undefined;
-      if (x.rate === undefined) this.err(`${path}.rate`, 'is required (total rate of input spikes per target neuron, Hz)');
-      else {
-        rate = this.num(x.rate, `${path}.rate`, 'a number >= 0 (Hz)');
-        if (rate !== undefined && rate < 0) this.err(`${path}.rate`, `must be >= 0 Hz, got ${rate}`);
-        else if (rate !== undefined && this.dt !== undefined && (rate * this.dt) / 1000 > MAX_POISSON_LAMBDA)
-          this.err(`${path}.rate`, `${rate} Hz gives ${(rate * this.dt) / 1000} expected events per step, more than ${MAX_POISSON_LAMBDA}`);
-      }
+      const rate = x.rate as number;
+      if (this.dt !== undefined && (rate * this.dt) / 1000 > MAX_POISSON_LAMBDA)
+        this.err(`${path}.rate`, `${rate} Hz gives ${(rate * this.dt) / 1000} expected events per step, more than ${MAX_POISSON_LAMBDA}`);
       const tr = rulesOf(tgt?.model);
-      const unit = tr ? tr.inputUnit(tgt!.synapse) : eqTarget ? eqTarget.unit : '';
-      let weight: number | undefined;
-      if (x.weight === undefined) this.err(`${path}.weight`, `is required (weight of each input spike${unit ? `, ${unit}` : ''})`);
-      else weight = this.num(x.weight, `${path}.weight`, `a number${unit ? ` (${unit})` : ''}`);
-      if (x.receptor !== undefined && !tgt?.receptors && !KINDS.includes(x.receptor as NeuronKind))
+      const weight = x.weight as number;
+      if (x.receptor !== undefined && tgt && !tgt.broken && !tgt.receptors && !KINDS.includes(x.receptor as NeuronKind))
         this.err(`${path}.receptor`, `must be 'excitatory' or 'inhibitory', got ${describe(x.receptor)}`);
       else if (tr && tr.channels(tgt!.synapse) === 2) {
-        const r = (x.receptor as NeuronKind | undefined) ?? (weight !== undefined ? (weight < 0 ? 'inhibitory' : 'excitatory') : undefined);
+        const r = (x.receptor as NeuronKind | undefined) ?? (weight < 0 ? 'inhibitory' : 'excitatory');
         channel = r === 'inhibitory' ? 1 : 0;
       }
     } else if (x.type === 'noise') {
@@ -1496,9 +1049,7 @@ class Checker {
     } else {
       if (tgt && tgt.model !== undefined && tgt.model !== 'equations' && !rulesOf(tgt.model)!.receives.current)
         this.err(`${path}.target`, `population "${tgt.name}" (${tgt.model}) has no input current: current inputs target ${this.receivers('current')}`);
-      if (x.amplitude === undefined) this.err(`${path}.amplitude`, 'is required (nA)');
-      else this.num(x.amplitude, `${path}.amplitude`, 'a number (nA)');
-      if (x.neurons !== undefined && x.neurons !== null) this.indices(x.neurons, `${path}.neurons`, tgt?.size, `neurons of "${tgt?.name}"`);
+      if (x.neurons !== undefined) this.indices(x.neurons as ArrayLike<number>, `${path}.neurons`, tgt?.size, `neurons of "${tgt?.name}"`);
     }
     this.timeWindow(x, path);
     if (this.issues.length === before && tgt) this.inputs[i] = { index: i, target: tgt.index, channel, ...(eqTarget ? { weightFactor: eqTarget.factor } : {}) };
@@ -1507,98 +1058,54 @@ class Checker {
   /** inputs[i] of type random_drive: { target: name | names, amplitude, count?, receptor?, start?, stop? } */
   private randomDrive(x: Obj, path: string, i: number): void {
     const before = this.issues.length;
-    this.fields(x, RANDOM_DRIVE_FIELDS, path, "a 'random_drive' input");
-    const names = typeof x.target === 'string' ? [x.target] : x.target;
+    const names = typeof x.target === 'string' ? [x.target] : (x.target as string[]);
     const targets: { target: number; channel: number }[] = [];
-    if (x.target === undefined) this.err(`${path}.target`, 'is required (a population name, or an array of names)');
-    else if (!Array.isArray(names) || names.length === 0) this.err(`${path}.target`, `must be a population name or a non-empty array of names, got ${describe(x.target)}`);
-    else {
-      names.forEach((n: unknown, k: number) => {
-        const tp = typeof x.target === 'string' ? `${path}.target` : `${path}.target[${k}]`;
-        const tgt = this.popRef(n, tp);
-        if (!tgt) return;
-        if (tgt.model !== undefined && !rulesOf(tgt.model)?.receives.randomDrive)
-          this.err(tp, `population "${tgt.name}" (${tgt.model}) cannot receive a random drive: targets must be ${this.receivers('randomDrive')}`);
-        else if (targets.some((t) => t.target === tgt.index)) this.err(tp, `population "${tgt.name}" is listed twice`);
-        const two = rulesOf(tgt.model)?.channels(tgt.synapse) === 2;
-        targets.push({ target: tgt.index, channel: two && x.receptor === 'inhibitory' ? 1 : 0 });
-      });
-    }
-    if (x.amplitude === undefined) this.err(`${path}.amplitude`, "is required (the input added to a drawn neuron in that step, in the unit of its input: nA for lif 'exp', mV for lif 'delta', I for izhikevich)");
-    else this.num(x.amplitude, `${path}.amplitude`, 'a number');
-    if (x.count !== undefined) {
-      const c = this.num(x.count, `${path}.count`, 'an integer >= 1 (neurons drawn per step)');
-      if (c !== undefined && !(Number.isInteger(c) && c >= 1 && c <= 1e6)) this.err(`${path}.count`, `must be an integer from 1 to 1e6 (neurons drawn per step), got ${c}`);
-    }
-    if (x.receptor !== undefined && x.receptor !== 'excitatory' && x.receptor !== 'inhibitory')
-      this.err(`${path}.receptor`, `must be 'excitatory' or 'inhibitory', got ${describe(x.receptor)}`);
+    names.forEach((n, k) => {
+      const tp = typeof x.target === 'string' ? `${path}.target` : `${path}.target[${k}]`;
+      const tgt = this.popRef(n, tp);
+      if (!tgt) return;
+      if (tgt.model !== undefined && !rulesOf(tgt.model)?.receives.randomDrive)
+        this.err(tp, `population "${tgt.name}" (${tgt.model}) cannot receive a random drive: targets must be ${this.receivers('randomDrive')}`);
+      else if (targets.some((t) => t.target === tgt.index)) this.err(tp, `population "${tgt.name}" is listed twice`);
+      const two = rulesOf(tgt.model)?.channels(tgt.synapse) === 2;
+      targets.push({ target: tgt.index, channel: two && x.receptor === 'inhibitory' ? 1 : 0 });
+    });
     this.timeWindow(x, path);
     if (this.issues.length === before && targets.length) this.inputs[i] = { index: i, target: targets[0].target, channel: targets[0].channel, targets };
   }
 
   // --- monitors ------------------------------------------------------------------------------
 
-  monitor(x: unknown, i: number): void {
+  monitor(x: Obj, i: number): void {
     const path = `monitors[${i}]`;
-    if (!isObj(x)) {
-      this.err(path, `must be an object {type: 'spikes' | 'state' | 'rate', population, ...}, got ${describe(x)}`);
-      return;
-    }
-    const t = x.type;
-    if (typeof t !== 'string' || !(t in MONITOR_FIELDS)) {
-      this.err(`${path}.type`, `must be 'spikes', 'state', 'rate' or 'synapses', got ${describe(t)}`);
-      return;
-    }
-    this.fields(x, MONITOR_FIELDS[t], path, `a '${t}' monitor`);
+    const t = x.type as MonitorSpec['type'];
     if (t === 'synapses') {
-      if (x.projection === undefined) this.err(`${path}.projection`, 'is required (a projection name)');
-      else if (typeof x.projection !== 'string') this.err(`${path}.projection`, `must be a projection name, got ${describe(x.projection)}`);
-      else if (!this.allProjNames.includes(x.projection))
+      if (!this.allProjNames.includes(x.projection as string))
         this.err(`${path}.projection`, `unknown projection "${x.projection}" (projections: ${this.allProjNames.join(', ') || 'none'})`);
-      if (x.every_ms !== undefined) this.interval(x.every_ms, `${path}.every_ms`);
+      if (x.every_ms !== undefined) this.interval(x.every_ms as number, `${path}.every_ms`);
       return;
     }
-    const pop = x.population === undefined ? (this.err(`${path}.population`, 'is required (a population name)'), undefined) : this.popRef(x.population, `${path}.population`);
+    const pop = this.popRef(x.population as string, `${path}.population`);
     const who = `neurons of "${pop?.name}"`;
     if (t === 'spikes') {
-      if (x.neurons !== undefined) this.indices(x.neurons, `${path}.neurons`, pop?.size, who);
+      if (x.neurons !== undefined) this.indices(x.neurons as ArrayLike<number>, `${path}.neurons`, pop?.size, who);
     } else if (t === 'state') {
       const vars = pop?.eq ? (pop.eq.units.size ? [...pop.eq.units.keys()] : undefined) : pop?.model ? stateVariables(pop.model as NeuronModelName, pop.synapse) : undefined;
-      if (x.variables === undefined) this.err(`${path}.variables`, 'is required (names of state variables)');
-      else if (!Array.isArray(x.variables) || x.variables.length === 0) this.err(`${path}.variables`, `must be a non-empty array of variable names, got ${describe(x.variables)}`);
-      else if (vars && vars.length === 0) this.err(`${path}.variables`, `a '${pop!.model}' population has no state variables to record`);
+      const variables = x.variables as string[];
+      if (vars && vars.length === 0) this.err(`${path}.variables`, `a '${pop!.model}' population has no state variables to record`);
       else {
-        const seen = new Set<unknown>();
-        x.variables.forEach((v: unknown, k: number) => {
+        const seen = new Set<string>();
+        variables.forEach((v, k) => {
           const vp = `${path}.variables[${k}]`;
-          if (typeof v !== 'string') this.err(vp, `must be a variable name, got ${describe(v)}`);
-          else if (vars && !vars.includes(v))
-            this.err(vp, `unknown variable "${v}" of a '${pop!.model}' population (variables: ${vars.join(', ')})`);
+          if (vars && !vars.includes(v)) this.err(vp, `unknown variable "${v}" of a '${pop!.model}' population (variables: ${vars.join(', ')})`);
           else if (seen.has(v)) this.err(vp, `duplicate variable "${v}"`);
           seen.add(v);
         });
       }
-      if (x.neurons === undefined) this.err(`${path}.neurons`, 'is required (indices of the neurons to record)');
-      else this.indices(x.neurons, `${path}.neurons`, pop?.size, who);
-      if (x.every !== undefined) {
-        const e = this.num(x.every, `${path}.every`, 'an integer >= 1 (record every k steps)');
-        if (e !== undefined && (!Number.isInteger(e) || e < 1 || e > MAX_STEP)) this.err(`${path}.every`, `must be an integer >= 1 (record every k steps), got ${e}`);
-      }
+      this.indices(x.neurons as ArrayLike<number>, `${path}.neurons`, pop?.size, who);
+      if (x.every !== undefined && (x.every as number) > MAX_STEP) this.err(`${path}.every`, `must be an integer >= 1 (record every k steps) up to ${MAX_STEP}, got ${x.every}`);
     }
   }
-}
-
-function isPosInt(x: unknown): x is number {
-  return typeof x === 'number' && Number.isInteger(x) && x >= 1 && x <= MAX_SIZE;
-}
-
-
-function hasNonFinite(o: Obj): boolean {
-  for (const k of Object.keys(o)) {
-    const v = o[k];
-    if (typeof v === 'number' && !Number.isFinite(v)) return true;
-  }
-  return false;
 }
 
 /** Receptor from the weight's sign: every value >= 0 → excitatory, every value <= 0 → inhibitory. */

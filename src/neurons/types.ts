@@ -84,7 +84,7 @@ export interface ModelChecker extends CheckerLike {
   /** `start`/`stop` of an object, on the grid and ordered */
   timeWindow(x: Record<string, unknown>, path: string): void;
   /** one array of spike times (ms) per neuron */
-  spikeTimes(x: unknown, path: string, size: number | undefined): void;
+  spikeTimes(x: ArrayLike<ArrayLike<number>>, path: string, size: number | undefined): void;
 }
 
 /**

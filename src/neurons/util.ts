@@ -61,8 +61,11 @@ export function checkInitialValues(
     for (const k of Object.keys(init)) c.err(`${ipath}.${k}`, `a '${model}' population has no state variables to initialise`);
     return;
   }
-  c.fields(init, vars, ipath, `the initial state of a '${model}'${synapse ? ` (synapse '${synapse}')` : ''} population`);
-  for (const k of vars) if (init[k] !== undefined) c.value(init[k], `${ipath}.${k}`, perNeuron(rules.initialUnit(k, synapse)));
+  // the schema allows every variable of the model; some only with synapse 'exp'
+  for (const k of Object.keys(init)) {
+    if (!vars.includes(k)) c.err(`${ipath}.${k}`, `unknown field: the state of a '${model}' population with synapse '${synapse}' is ${vars.join(', ')} (${k} only with synapse 'exp')`);
+    else if (init[k] !== undefined) c.value(init[k], `${ipath}.${k}`, perNeuron(rules.initialUnit(k, synapse)));
+  }
 }
 
 /** The rules a spike source shares: no synapse type, no input channel, no state, nothing it receives. */

@@ -72,7 +72,6 @@ export const lifRules: ModelRules = {
   initialUnit: (x, s) => (x === 'v' || s === 'delta' ? 'mV' : 'nA'),
   receives: { synapses: true, poisson: true, noise: true, current: true, randomDrive: true },
   check(c: ModelChecker, pr, ppath, init, ipath, synapse, perNeuron, _size) {
-    c.fields(pr, LIF_PARAM_NAMES, ppath, "a 'lif' population's params");
     const pv: Record<string, PV | undefined> = {};
     for (const k of LIF_PARAM_NAMES) {
       if (pr[k] === undefined) continue;

@@ -5,19 +5,15 @@
  */
 import type { BuiltPopulation, ValueSpec } from '../../core/types.ts';
 import { isUniformValue, perNeuron, poissonThreshold, stepWindow } from '../../network/values.ts';
-import { paramStream, POISSON_PARAM_NAMES } from '../../network/streams.ts';
+import { paramStream } from '../../network/streams.ts';
 import type { ModelRules } from '../types.ts';
 import { checkInitialValues, SOURCE } from '../util.ts';
 
 export const poissonRules: ModelRules = {
   ...SOURCE,
   check(c, pr, ppath, init, ipath, synapse, perNeuron) {
-    c.fields(pr, POISSON_PARAM_NAMES, ppath, "a 'poisson' population's params");
-    if (pr.rate === undefined) c.err(`${ppath}.rate`, 'is required (firing rate of each neuron, Hz)');
-    else {
-      const v = c.value(pr.rate, `${ppath}.rate`, perNeuron('Hz'));
-      if (v) c.constrain(v, `${ppath}.rate`, (x) => x >= 0, 'must be >= 0 Hz', 'Hz');
-    }
+    const v = c.value(pr.rate, `${ppath}.rate`, perNeuron('Hz'));
+    if (v) c.constrain(v, `${ppath}.rate`, (x) => x >= 0, 'must be >= 0 Hz', 'Hz');
     // active in [start, stop) (NEST poisson_generator's start and stop)
     c.timeWindow(pr, ppath);
     checkInitialValues(c, poissonRules, 'poisson', init, ipath, synapse, perNeuron);

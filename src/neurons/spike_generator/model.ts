@@ -4,16 +4,13 @@
  */
 import type { BuiltPopulation, ValueSpec } from '../../core/types.ts';
 import { toSteps } from '../../network/values.ts';
-import { SPIKE_GENERATOR_PARAM_NAMES } from '../../network/streams.ts';
 import type { ModelRules } from '../types.ts';
 import { checkInitialValues, SOURCE } from '../util.ts';
 
 export const spikeGeneratorRules: ModelRules = {
   ...SOURCE,
   check(c, pr, ppath, init, ipath, synapse, perNeuron, size) {
-    c.fields(pr, SPIKE_GENERATOR_PARAM_NAMES, ppath, "a 'spike_generator' population's params");
-    if (pr.spike_times === undefined) c.err(`${ppath}.spike_times`, 'is required (one array of spike times in ms per neuron)');
-    else c.spikeTimes(pr.spike_times, `${ppath}.spike_times`, size);
+    c.spikeTimes(pr.spike_times as ArrayLike<ArrayLike<number>>, `${ppath}.spike_times`, size);
     checkInitialValues(c, spikeGeneratorRules, 'spike_generator', init, ipath, synapse, perNeuron);
   },
   build(pop: BuiltPopulation, params: Record<string, ValueSpec | undefined>, _init: Record<string, ValueSpec | undefined>, dt: number) {

@@ -4,7 +4,7 @@
  */
 import type { BuiltPopulation, ValueSpec } from '../../core/types.ts';
 import { isUniformValue, perNeuron } from '../../network/values.ts';
-import { initialStream, paramStream, THRESHOLD_PARAM_NAMES, THRESHOLD_VARS } from '../../network/streams.ts';
+import { initialStream, paramStream, THRESHOLD_VARS } from '../../network/streams.ts';
 import type { ModelRules } from '../types.ts';
 
 /** Threshold units: default threshold (a unit with one active input of weight 1 becomes active). */
@@ -18,10 +18,8 @@ export const thresholdRules: ModelRules = {
   initialUnit: () => '',
   receives: { synapses: true, poisson: true, noise: true, current: false, randomDrive: true },
   check(c, pr, ppath, init, ipath, _synapse, perNeuron) {
-    c.fields(pr, THRESHOLD_PARAM_NAMES, ppath, "a 'threshold' population's params");
     if (pr.mu !== undefined) c.value(pr.mu, `${ppath}.mu`, perNeuron(''));
     if (init === undefined) return;
-    c.fields(init, THRESHOLD_VARS, ipath, "the initial state of a 'threshold' population");
     if (init.n === undefined) return;
     const path = `${ipath}.n`;
     const v = c.value(init.n, path, { ...perNeuron(''), noDist: undefined });
