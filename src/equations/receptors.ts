@@ -88,7 +88,7 @@ export function checkReceptors(x: ReceptorsSpec, path: string, issues: Issue[]):
     }
     if (seen.has(name)) err(p, `receptor "${name}" is listed twice`);
     seen.add(name);
-    const base = NAMED_RECEPTORS[name];
+    const base = Object.hasOwn(NAMED_RECEPTORS, name) ? NAMED_RECEPTORS[name] : undefined;
     const kinetics = spec.kinetics ?? base?.kinetics ?? 'exp';
     const type = spec.type ?? 'conductance';
     const num = (k: 'tau' | 'tau_rise' | 'tau_decay' | 'e_rev' | 'mg', dflt?: number): number => spec[k] ?? dflt ?? NaN;

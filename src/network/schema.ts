@@ -617,7 +617,8 @@ function numberArray(schema: Schema, value: unknown, path: string, out: ModelIss
 
 function unknownField(objSchema: Schema, path: string, out: ModelIssue[]): void {
   const key = path.slice(path.lastIndexOf('.') + 1);
-  const hint = (objSchema[HINTS] as Record<string, string> | undefined)?.[key];
+  const hints = objSchema[HINTS] as Record<string, string> | undefined;
+  const hint = hints && Object.hasOwn(hints, key) ? hints[key] : undefined;
   if (hint) {
     out.push({ path, message: hint });
     return;
