@@ -172,16 +172,16 @@ export function createNeuronView(lab: LabPort, save: (p: Record<string, string |
     axisTicks(ctx, t0, t1, 5, TP.y + TP.h + 15, xOf);
     ctx.fillText('time (ms)', TP.x + TP.w / 2, TP.y + TP.h + 30);
     verticalLabel(ctx, 'membrane potential v (mV)', 12, TP.y + TP.h / 2);
-    // threshold, reset, cut-off: dashed, labelled on the right
+    // threshold, reset, cut-off: dashed, labelled inside the plot at its right end, above the line (a long label fits)
     ctx.setLineDash([5, 4]);
-    ctx.textAlign = 'left';
+    ctx.textAlign = 'right';
     for (const m of e.marks) {
       ctx.strokeStyle = ctx.fillStyle = m.kind === 'threshold' ? '#b00020' : m.kind === 'reset' ? '#555' : '#8a5a00';
       ctx.beginPath();
       ctx.moveTo(TP.x, yOf(m.v));
       ctx.lineTo(TP.x + TP.w, yOf(m.v));
       ctx.stroke();
-      ctx.fillText(`${m.label} ${fmt(m.v)}`, TP.x + TP.w + 4, yOf(m.v) + 4);
+      ctx.fillText(`${m.label} ${fmt(m.v)}`, TP.x + TP.w - 4, yOf(m.v) - 4);
     }
     ctx.setLineDash([]);
     // an integrate-and-fire neuron's spike is the event at the threshold, not a shape of v: draw it as a stroke
