@@ -116,6 +116,16 @@ describe('structure first, then meaning', () => {
     expect(validateModel(m)).toEqual([]);
   });
 
+  it('objects without a prototype from the API (Object.create(null)) are described, never converted (found by npm run fuzz)', () => {
+    const m: any = base();
+    const odd = Object.assign(Object.create(null), { x: 1 });
+    m.projections[0].source = odd;
+    expect(validateModel(m)).toEqual([{ path: 'projections[0].source', message: 'must be a string (a population name), got an object' }]);
+    m.projections[0].source = 'E';
+    m.populations[0].params = odd;
+    expect(validateModel(m).map((i) => i.path)).toEqual(['populations[0].params.x']);
+  });
+
   it('typed arrays from the API are arrays of numbers; a NaN among a million entries is found at its index', () => {
     const m: any = base();
     m.projections[0] = { source: 'E', target: 'E', connect: { rule: 'one_to_one' }, weight: new Float64Array(8).fill(0.1) };

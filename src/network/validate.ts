@@ -454,7 +454,9 @@ class Checker {
     });
     // a broken projection's name still names it for the monitors
     if (path === 'projections') x.forEach((e, i) => {
-      if (this.broken.has(`${path}[${i}]`)) this.allProjNames.push(isObj(e) && typeof e.name === 'string' ? e.name : `${isObj(e) ? String(e.source) : '?'}->${isObj(e) ? String(e.target) : '?'}`);
+      if (!this.broken.has(`${path}[${i}]`)) return;
+      const str = (x: unknown) => (typeof x === 'string' ? x : '?');
+      this.allProjNames.push(isObj(e) && typeof e.name === 'string' ? e.name : `${isObj(e) ? str(e.source) : '?'}->${isObj(e) ? str(e.target) : '?'}`);
     });
   }
 
