@@ -37,7 +37,8 @@ function places(x: Json, max = 400): Path[] {
         out.push([...p, i]);
         walk(v[i], [...p, i]);
       }
-    } else if (v !== null && typeof v === 'object') {
+    } else if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v)) {
+      // (a typed array put in by a mutation is a leaf: a value, as the API gives one)
       for (const k of Object.keys(v)) {
         out.push([...p, k]);
         walk(v[k], [...p, k]);
