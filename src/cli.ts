@@ -20,7 +20,7 @@ import { Simulation, SimulationError, type PlanSummary } from './sim/simulation.
 import { ModelError, validateModel, DEFAULT_DURATION } from './network/index.ts';
 import { readModelFile, ModelFileError } from './io/model-file.ts';
 import { summarize } from './io/output.ts';
-import { RecordWriter } from './io/records.ts';
+import { OutputError, RecordWriter } from './io/records.ts';
 import { detectFeatures } from './backend/index.ts';
 import { VERSION } from './version.ts';
 import type { ModelSpec, MonitorSpec } from './core/types.ts';
@@ -45,7 +45,7 @@ function parseThreads(v: string): number | 'auto' {
 }
 
 function fail(e: unknown): never {
-  if (e instanceof ModelError || e instanceof ModelFileError || e instanceof SimulationError) {
+  if (e instanceof ModelError || e instanceof ModelFileError || e instanceof SimulationError || e instanceof OutputError) {
     process.stderr.write(`axonal: ${e.message}\n`);
   } else {
     process.stderr.write(`axonal: ${(e as Error)?.stack ?? String(e)}\n`);

@@ -22,23 +22,41 @@ import { csvRows, type SpikeChunk } from '../plot/spikes.ts';
 import { neuronModel } from '../neurons/index.ts';
 import { timeDecimals } from './output.ts';
 
-/** One CSV file written in order, with backpressure; the first write error is kept and thrown at the next write. */
+/** A recorded file could not be written (the message names it and the system's reason, e.g. ENOSPC). */
+export class OutputError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'OutputError';
+  }
+}
+
+/**
+ * One CSV file written in order, with backpressure; the first write error (a full disk, a removed
+ * folder) is kept and thrown at the next write or at close, naming the file. A stream that failed
+ * emits neither 'drain' nor 'finish' again, so every wait also ends at 'close': without that a
+ * failed write left a promise that never settled, and Node exited with status 0 and no summary.
+ */
 class CsvFile {
   private readonly out: WriteStream;
   private error: Error | null = null;
   constructor(readonly path: string, header: string) {
     this.out = createWriteStream(path);
-    this.out.on('error', (e) => (this.error ??= e));
+    this.out.on('error', (e) => (this.error ??= new OutputError(`writing ${path}: ${e.message}`, { cause: e })));
     this.out.write(header + '\n');
+  }
+  private settled(event: 'drain' | 'finish'): Promise<unknown> {
+    return Promise.race([once(this.out, event), once(this.out, 'close')]).catch(() => undefined);
   }
   async write(text: string): Promise<void> {
     if (this.error) throw this.error;
-    if (text && !this.out.write(text)) await Promise.race([once(this.out, 'drain'), once(this.out, 'error')]);
+    if (text && !this.out.write(text) && !this.out.destroyed) await this.settled('drain');
     if (this.error) throw this.error;
   }
   async close(): Promise<void> {
-    this.out.end();
-    await once(this.out, 'finish').catch(() => undefined);
+    if (!this.error && !this.out.destroyed) {
+      this.out.end();
+      await this.settled('finish');
+    }
     if (this.error) throw this.error;
   }
 }
