@@ -153,8 +153,11 @@ export async function sweepCommand(spec: ModelSpec, modelPath: string, o: SweepO
     }
   });
   await Promise.all(workers.map((w) => w.terminate()));
-  out.end();
-  await once(out, 'finish').catch(() => undefined);
+  // (a stream that failed emits no 'finish': wait for 'close' too, else the process ends silently with status 0)
+  if (!writeError && !out.destroyed) {
+    out.end();
+    await Promise.race([once(out, 'finish'), once(out, 'close')]).catch(() => undefined);
+  }
   progress('\n');
   if (writeError) throw writeError;
   if (failed) {
