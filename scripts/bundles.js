@@ -3,7 +3,7 @@
 
 /** Node bundles: the API, the command line, the shard worker and the sweep worker. Dependencies stay external. */
 export const nodeBundle = {
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', worker: 'src/sim/worker.ts', 'sweep-worker': 'src/sweep/worker.ts' },
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', worker: 'src/sim/worker.ts', 'sweep-worker': 'src/sweep/worker.ts', sonata: 'src/io/sonata.ts' },
   outdir: 'dist',
   bundle: true,
   format: 'esm',

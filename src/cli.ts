@@ -258,6 +258,26 @@ export async function main(argv: string[]): Promise<void> {
     });
 
   program
+    .command('export')
+    .description('write the network as built for a seed in another format: --format sonata, a SONATA circuit NEST reads, with run_nest.py (docs/sonata.md)')
+    .argument('<model>', 'model file (JSON)')
+    .requiredOption('--format <format>', 'sonata')
+    .requiredOption('-o, --out <dir>', 'output directory')
+    .option('-s, --seed <n>', "random seed, integer 0..2^32-1 (default: the model's seed)", parseNumber('--seed', true))
+    .action(async (modelPath: string, o: { format: string; out: string; seed?: number }) => {
+      if (o.format !== 'sonata') usage(`--format must be sonata, got "${o.format}"`);
+      try {
+        const { exportSonata } = await import('./io/sonata.ts');
+        const r = await exportSonata(readModelFile(modelPath), o.out, { seed: o.seed });
+        for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+        const edges = Object.values(r.edges).reduce((a, b) => a + b, 0);
+        process.stdout.write(`${o.out}: SONATA circuit, ${Object.keys(r.nodes).length} node populations, ${edges} edges in ${Object.keys(r.edges).length} edge populations; run it in NEST with python3 ${join(o.out, 'run_nest.py')}\n`);
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  program
     .command('info')
     .description('print version, backend features (SIMD, threads) and memory limits')
     .option('--json', 'print the same as JSON')

@@ -1,0 +1,131 @@
+/**
+ * SONATA export (src/io/sonata.ts, `axonal export --format sonata`): the files are read back by an
+ * independent reader — Debian's h5py (python3-h5py, test/sonata-check.py checks the layout against
+ * the SONATA developer guide) — and the edges are the synapses the simulation built, to the bit
+ * (weights in pA: the float32 nA × 1000, exact in float64). Skipped without /usr/bin/python3 and h5py,
+ * except in CI (CI=true), where that fails.
+ */
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Simulation } from '../src/sim/simulation.ts';
+import { readModelFile } from '../src/io/model-file.ts';
+import { exportSonata, SonataExportError } from '../src/io/sonata.ts';
+import type { ModelSpec } from '../src/core/types.ts';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = join(root, 'bin/axonal.js');
+const PY = '/usr/bin/python3';
+const haveH5py = existsSync(PY) && spawnSync(PY, ['-c', 'import h5py'], { encoding: 'utf8' }).status === 0;
+const inCI = process.env.CI === 'true';
+
+function check(dir: string) {
+  const dump = mkdtempSync(join(tmpdir(), 'axonal-sonata-dump-'));
+  const r = spawnSync(PY, [join(root, 'test/sonata-check.py'), dir, dump], { encoding: 'utf8', timeout: 60_000 });
+  expect(r.stderr).toBe('');
+  const summary = JSON.parse(r.stdout);
+  expect(summary.errors).toEqual([]);
+  expect(r.status).toBe(0);
+  const raw = (name: string, ext: string) => {
+    const b = readFileSync(join(dump, `${name}.${ext}`));
+    return ext.endsWith('u64') ? new BigUint64Array(b.buffer, b.byteOffset, b.length / 8) : new Float64Array(b.buffer, b.byteOffset, b.length / 8);
+  };
+  return { summary, raw };
+}
+
+describe.skipIf(!haveH5py && !inCI)(`SONATA export read back by h5py (${haveH5py ? PY : 'skipped: /usr/bin/python3 with h5py (python3-h5py) is missing'})`, () => {
+  it('axonal export CUBA --seed 3: the layout checks out and every edge is the synapse the simulation built (2 threads), weights ×1000 exactly', async () => {
+    if (!haveH5py) throw new Error(`${PY} with h5py is missing in CI: .ci/run must install python3-h5py`);
+    const out = mkdtempSync(join(tmpdir(), 'axonal-sonata-'));
+    const r = spawnSync(process.execPath, [bin, 'export', 'examples/cuba.json', '--format', 'sonata', '--out', out, '--seed', '3'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/2 node populations, \d+ edges in 4 edge populations/);
+    const { summary, raw } = check(out);
+    expect(summary.nodes.E).toEqual({ size: 3200, model_type: 'point_neuron', template: 'nest:iaf_psc_exp' });
+    expect(summary.nodes.I.size).toBe(800);
+
+    const model = readModelFile(join(root, 'examples/cuba.json'));
+    const sim = await Simulation.create(model, { seed: 3, threads: 2 });
+    try {
+      for (const name of ['EE', 'EI', 'IE', 'II']) {
+        const built = await sim.getWeights(name);
+        const src = raw(name, 'src.u64') as BigUint64Array, tgt = raw(name, 'tgt.u64') as BigUint64Array;
+        const w = raw(name, 'w.f64') as Float64Array, d = raw(name, 'd.f64') as Float64Array;
+        expect(summary.edges[name].count).toBe(built.weights.length);
+        expect(summary.edges[name].dtypes).toEqual(['uint64', 'float64']);
+        expect(summary.edges[name].source).toBe(name[0]);
+        let bad = 0;
+        for (let j = 0; j < built.weights.length; j++) {
+          if (Number(src[j]) !== built.sources[j] || Number(tgt[j]) !== built.targets[j] || w[j] !== built.weights[j] * 1000 || d[j] !== 0.1) bad++;
+          // back to axonal's float32 nA exactly
+          if (Math.fround(w[j] / 1000) !== built.weights[j]) bad++;
+        }
+        expect(bad, name).toBe(0);
+      }
+    } finally {
+      sim.dispose();
+    }
+    // NEST's names and units in the components, the initial state per node
+    const E = JSON.parse(readFileSync(join(out, 'components/point_neuron_models/E.json'), 'utf8'));
+    expect(E).toMatchObject({ C_m: 1000, tau_m: 20, E_L: -49, V_th: -50, V_reset: -60, t_ref: 5, tau_syn_ex: 5, tau_syn_in: 10, I_e: 0, I_syn_ex: 0, I_syn_in: 0 });
+    expect(readFileSync(join(out, 'run_nest.py'), 'utf8')).toMatch(/nest\.SonataNetwork/);
+  }, 60_000);
+
+  it('spike generators become virtual nodes with a SONATA spike file; izhikevich, delta LIF and the inputs are exported', async () => {
+    if (!haveH5py) throw new Error(`${PY} with h5py is missing in CI`);
+    const model: ModelSpec = {
+      name: 'mixed', dt: 0.5, duration: 100, seed: 2,
+      populations: [
+        { name: 'G', size: 3, model: 'spike_generator', params: { spike_times: [[1, 5], [], [2.5]] } },
+        { name: 'Z', size: 20, model: 'izhikevich', params: { c: { dist: 'uniform', low: -65, high: -50 } } },
+        { name: 'D', size: 10, model: 'lif', synapse: 'delta', params: { tau_refrac: 2 } },
+      ],
+      projections: [
+        { name: 'G>Z', source: 'G', target: 'Z', connect: { rule: 'all_to_all' }, weight: 4, delay: { dist: 'uniform', low: 0.5, high: 3 } },
+        { name: 'Z>D', source: 'Z', target: 'D', connect: { rule: 'fixed_indegree', indegree: 5 }, weight: { dist: 'normal', mean: 1, std: 0.2, min: 0 } },
+      ],
+      inputs: [
+        { type: 'poisson', target: 'D', rate: 500, weight: 0.5 },
+        { type: 'current', target: 'Z', amplitude: 3 },
+      ],
+    };
+    const out = mkdtempSync(join(tmpdir(), 'axonal-sonata-'));
+    const res = await exportSonata(model, out);
+    expect(res.edges).toEqual({ 'G>Z': 60, 'Z>D': 50 });
+    const { summary, raw } = check(out);
+    expect(summary.nodes.G.model_type).toBe('virtual');
+    expect(summary.nodes.Z.template).toBe('nest:izhikevich');
+    expect(summary.nodes.D.template).toBe('nest:iaf_psc_delta');
+    expect(summary.inputs).toEqual({ G: 3 });
+    // izhikevich: NEST adds the weight to V_m, axonal's delta input is a current for one step: w·dt mV
+    expect(Array.from(raw('G>Z', 'w.f64') as Float64Array).every((x) => x === 4 * 0.5)).toBe(true);
+    const d = Array.from(raw('G>Z', 'd.f64') as Float64Array);
+    expect(d.every((x) => x >= 0.5 && x <= 3 && Number.isInteger(Math.round(x / 0.5)))).toBe(true);
+    const script = readFileSync(join(out, 'run_nest.py'), 'utf8');
+    expect(script).toMatch(/"device":"poisson_generator","params":\{"rate":500\}/);
+    expect(script).toMatch(/"device":"dc_generator"/);
+    expect(JSON.parse(readFileSync(join(out, 'components/point_neuron_models/Z.json'), 'utf8'))).toMatchObject({ a: 0.02, consistent_integration: true });
+  }, 60_000);
+});
+
+describe('models SONATA cannot express are refused with the field and the reason', () => {
+  const base = (over: Partial<ModelSpec>): ModelSpec => ({ dt: 0.1, populations: [{ name: 'A', size: 4, model: 'lif' }], ...over }) as ModelSpec;
+  const cases: [string, ModelSpec, RegExp][] = [
+    ['a threshold unit', base({ populations: [{ name: 'T', size: 2, model: 'threshold' }] }), /populations\[0\]\.model: NEST has no McCulloch/],
+    ['a Poisson population', base({ populations: [{ name: 'P', size: 2, model: 'poisson', params: { rate: 5 } }] }), /populations\[0\]\.model: a Poisson population/],
+    ['a plastic projection', base({ projections: [{ source: 'A', target: 'A', connect: { rule: 'all_to_all' }, weight: 0.1, plasticity: { rule: 'stdp', w_max: 1 } }] }), /projections\[0\]\.plasticity/],
+    ['izhikevich with exp synapses', base({ populations: [{ name: 'Z', size: 2, model: 'izhikevich', synapse: 'exp' }] }), /populations\[0\]\.synapse: NEST's izhikevich/],
+    ['a positive weight on the inhibitory channel', base({ projections: [{ source: 'A', target: 'A', connect: { rule: 'all_to_all' }, weight: 0.1, receptor: 'inhibitory' }] }), /projections\[0\]\.weight: a weight of 0\.1/],
+  ];
+  for (const [what, model, re] of cases) {
+    it(what, async () => {
+      const out = mkdtempSync(join(tmpdir(), 'axonal-sonata-'));
+      const e = await exportSonata(model, out).catch((x) => x);
+      expect(e).toBeInstanceOf(SonataExportError);
+      expect(String(e.message)).toMatch(re);
+    });
+  }
+});
