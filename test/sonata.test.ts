@@ -109,6 +109,33 @@ describe.skipIf(!haveH5py && !inCI)(`SONATA export read back by h5py (${haveH5py
     expect(script).toMatch(/"device":"dc_generator"/);
     expect(JSON.parse(readFileSync(join(out, 'components/point_neuron_models/Z.json'), 'utf8'))).toMatchObject({ a: 0.02, consistent_integration: true });
   }, 60_000);
+
+  it("IF_cond_exp as NEST's iaf_cond_exp: PyNN's parameters in NEST's names and units (g_L = C_m / tau_m), conductance weights in nS, inhibitory ones negative", async () => {
+    if (!haveH5py) throw new Error(`${PY} with h5py is missing in CI`);
+    const model = {
+      dt: 0.1, duration: 50,
+      populations: [
+        { name: 'E', size: 40, model: 'IF_cond_exp', type: 'excitatory', parameters: { cm: '250*pF', tau_m: Array.from({ length: 40 }, (_, i) => 10 + i / 8) } },
+        { name: 'I', size: 10, model: 'iaf_cond_exp', type: 'inhibitory' },
+      ],
+      projections: [
+        { name: 'EI', source: 'E', target: 'I', connect: { rule: 'fixed_indegree', indegree: 5 }, weight: 0.004, on_pre: 'gsyn_exc += w' },
+        { name: 'IE', source: 'I', target: 'E', connect: { rule: 'fixed_indegree', indegree: 5 }, weight: 0.05, on_pre: 'gsyn_inh += w' },
+      ],
+    } as unknown as ModelSpec;
+    const out = mkdtempSync(join(tmpdir(), 'axonal-sonata-'));
+    await exportSonata(model, out);
+    const { summary, raw } = check(out);
+    expect(summary.nodes.E.template).toBe('nest:iaf_cond_exp');
+    expect(JSON.parse(readFileSync(join(out, 'components/point_neuron_models/I.json'), 'utf8'))).toMatchObject({
+      C_m: 1000, g_L: 50, E_L: -65, V_th: -50, V_reset: -65, t_ref: 0.1, E_ex: 0, E_in: -70, tau_syn_ex: 5, tau_syn_in: 5, I_e: 0, V_m: -65,
+    });
+    const E = JSON.parse(readFileSync(join(out, 'components/point_neuron_models/E.json'), 'utf8'));
+    expect(E.C_m).toBe(250);
+    expect(E.g_L).toBeUndefined(); // per neuron: 0/dynamics_params/g_L
+    expect(Array.from(raw('EI', 'w.f64') as Float64Array).every((x) => x === Math.fround(0.004) * 1000)).toBe(true);
+    expect(Array.from(raw('IE', 'w.f64') as Float64Array).every((x) => x === -Math.fround(0.05) * 1000)).toBe(true);
+  }, 60_000);
 });
 
 describe('models SONATA cannot express are refused with the field and the reason', () => {
@@ -119,6 +146,8 @@ describe('models SONATA cannot express are refused with the field and the reason
     ['a plastic projection', base({ projections: [{ source: 'A', target: 'A', connect: { rule: 'all_to_all' }, weight: 0.1, plasticity: { rule: 'stdp', w_max: 1 } }] }), /projections\[0\]\.plasticity/],
     ['izhikevich with exp synapses', base({ populations: [{ name: 'Z', size: 2, model: 'izhikevich', synapse: 'exp' }] }), /populations\[0\]\.synapse: NEST's izhikevich/],
     ['a positive weight on the inhibitory channel', base({ projections: [{ source: 'A', target: 'A', connect: { rule: 'all_to_all' }, weight: 0.1, receptor: 'inhibitory' }] }), /projections\[0\]\.weight: a weight of 0\.1/],
+    ['a model from equations', readModelFile(join(root, 'examples/coba.json')), /populations\[0\]\.model: "coba" is a model from equations/],
+    ['a standard cell not mapped yet', base({ populations: [{ name: 'H', size: 2, model: 'HH_cond_exp' }] }), /populations\[0\]\.model: the standard cell HH_cond_exp is not exported/],
   ];
   for (const [what, model, re] of cases) {
     it(what, async () => {

@@ -24,7 +24,7 @@ function devices(spec: ModelSpec, plan: NetworkPlan, cells: (NestCell | null)[])
     if (inp.start !== undefined) window.start = inp.start;
     if (inp.stop !== undefined) window.stop = inp.stop;
     if (inp.type === 'poisson') {
-      out.push(py({ input: i, device: 'poisson_generator', params: { rate: inp.rate, ...window }, target: inp.target, weight: inp.weight * cell.weightFactor, neurons: null }));
+      out.push(py({ input: i, device: 'poisson_generator', params: { rate: inp.rate, ...window }, target: inp.target, weight: ((plan.inputs[i] as { weight?: number }).weight ?? inp.weight) * cell.channels[(plan.inputs[i] as { channel?: number }).channel ?? 0].factor, neurons: null }));
     } else if (inp.type === 'current') {
       out.push(py({ input: i, device: 'dc_generator', params: { amplitude: inp.amplitude * cell.currentFactor, ...window }, target: inp.target, weight: 1, neurons: inp.neurons ?? null }));
     } else if (inp.type === 'noise') {

@@ -27,6 +27,7 @@ import { IZHIKEVICH_PARAM_NAMES, LIF_PARAM_NAMES, paramStream } from '../network
 import { LIF_DEFAULTS } from '../neurons/lif/model.ts';
 import { IZHIKEVICH_DEFAULTS } from '../neurons/izhikevich/model.ts';
 import { buildShardProjection } from '../sim/connectivity.ts';
+import { equationModelOf, mergedParameters, quantityValue } from '../equations/population.ts';
 import type { Simulation } from '../sim/simulation.ts';
 import { runNestScript } from './sonata-nest.ts';
 
@@ -70,8 +71,12 @@ export interface NestCell {
   params: Record<string, number | boolean>;
   /** per-neuron values (NEST names and units): parameters that differ, and the initial state */
   perNode: Record<string, Float64Array>;
-  /** NEST weight = axonal weight × this */
-  weightFactor: number;
+  /**
+   * per input channel of the axonal population: NEST weight = axonal weight × factor; sign: NEST's
+   * receptor is the sign of the weight (iaf_psc_exp, iaf_cond_exp), so every NEST weight × sign must
+   * be >= 0 (0: one receptor, no condition)
+   */
+  channels: { factor: number; sign: number }[];
   /** unit of the NEST weight */
   weightUnit: string;
   /** current-input factor: NEST pA per axonal input unit, for dc/noise generators */
@@ -125,7 +130,7 @@ export function nestCell(spec: ModelSpec, pop: BuiltPopulation, seed: number): N
       const delta = pop.synapse === 'delta';
       const cell: NestCell = {
         template: delta ? 'nest:iaf_psc_delta' : 'nest:iaf_psc_exp', params: {}, perNode: {},
-        weightFactor: delta ? 1 : 1000, weightUnit: delta ? 'mV' : 'pA', currentFactor: 1000,
+        channels: delta ? [{ factor: 1, sign: 0 }] : [{ factor: 1000, sign: 1 }, { factor: 1000, sign: -1 }], weightUnit: delta ? 'mV' : 'pA', currentFactor: 1000,
       };
       const v = paramValues(ps, k, seed, LIF_PARAM_NAMES, LIF_DEFAULTS as unknown as Record<string, number>);
       for (const name of LIF_PARAM_NAMES) {
@@ -150,7 +155,7 @@ export function nestCell(spec: ModelSpec, pop: BuiltPopulation, seed: number): N
       // axonal's delta input is a current for one step (v += dt·I); NEST adds the weight to V_m: w·dt mV
       const cell: NestCell = {
         template: 'nest:izhikevich', params: { consistent_integration: scheme === 'euler' }, perNode: {},
-        weightFactor: dt, weightUnit: 'mV', currentFactor: 1,
+        channels: [{ factor: dt, sign: 0 }], weightUnit: 'mV', currentFactor: 1,
       };
       const v = paramValues(ps, k, seed, IZHIKEVICH_PARAM_NAMES, IZHIKEVICH_DEFAULTS as unknown as Record<string, number>);
       for (const name of Object.keys(IZH_NEST)) {
@@ -165,9 +170,65 @@ export function nestCell(spec: ModelSpec, pop: BuiltPopulation, seed: number): N
       return refuse(`${path}.model`, 'NEST has no McCulloch–Pitts threshold unit that SONATA can name (its mcculloch_pitts_neuron is a binary neuron with a different update and no spikes)');
     case 'poisson':
       return refuse(`${path}.model`, "a Poisson population has no SONATA form NEST's loader builds (virtual nodes need spike files): use a Poisson input (`inputs`), which run_nest.py creates as a poisson_generator");
+    case 'equations': {
+      const found = equationModelOf(spec, ps as never, k);
+      if (found?.cell?.name === 'IF_cond_exp' && pop.equations) return condExpCell(spec, ps, pop, seed);
+      return refuse(`${path}.model`, found?.cell
+        ? `the standard cell ${found.cell.name} is not exported to SONATA yet (IF_cond_exp is, as nest:iaf_cond_exp)`
+        : `"${String(ps.model)}" is a model from equations: NEST has no model that SONATA can name for it (export a standard cell, lif or izhikevich)`);
+    }
     default:
       return refuse(`${path}.model`, `"${ps.model as string}" (a model from equations or standard cell) is not exported to SONATA yet: lif, izhikevich and spike_generator populations are`);
   }
+}
+
+/** NEST's unit for a kernel unit: [NEST factor] (values in kernel units × factor). */
+const NEST_UNIT: Record<string, number> = { mV: 1, ms: 1, nF: 1000, uS: 1000, 'µS': 1000, nA: 1000 };
+
+/** A value of a unit conversion without its last bits of rounding noise (-65.00000000000001 mV -> -65). */
+const clean = (x: number) => Number(x.toPrecision(12));
+
+/** PyNN's IF_cond_exp (axonal's standard cell) as NEST's iaf_cond_exp. */
+function condExpCell(spec: ModelSpec, ps: AnyPopulationSpec, pop: BuiltPopulation, seed: number): NestCell {
+  const k = pop.index;
+  const n = pop.size;
+  const path = `populations[${k}]`;
+  const compiled = pop.equations!.compiled;
+  const found = equationModelOf(spec, ps as never, k)!;
+  const { params } = resolveNeuronValues({ params: (ps as { parameters?: Record<string, unknown> }).parameters, random: ps.random }, k, seed, n, path, 'parameters');
+  const merged = mergedParameters(found.def, { parameters: { ...(ps as { parameters?: object }).parameters, ...params } });
+  const names = Object.keys(merged).sort();
+  const value = (name: string): number | Float64Array => {
+    const q = compiled.parameters.find((p) => p.name === name);
+    if (!q) throw new Error(`internal error: IF_cond_exp has no parameter ${name}`);
+    const f = NEST_UNIT[q.unit];
+    if (f === undefined) refuse(`${path}.parameters.${name}`, `a parameter in ${q.unit}, which the export does not convert to NEST's units`);
+    const v = merged[name];
+    if (typeof v === 'string') {
+      const issues: { path: string; message: string }[] = [];
+      const x = quantityValue(v, q.dim, q.unit, `${path}.parameters.${name}`, issues as never);
+      if (x === undefined) throw new SonataExportError(issues);
+      return clean(x * f);
+    }
+    const x = perNeuron(v as never, 0, seed, paramStream(k, names.indexOf(name)), n, `${path}.parameters.${name}`);
+    return typeof x === 'number' ? clean(x * q.factor * f) : x.map((y) => y * q.factor * f);
+  };
+  const cell: NestCell = {
+    template: 'nest:iaf_cond_exp', params: {}, perNode: {},
+    // conductances in uS -> nS; NEST's receptor is the sign of the weight: inhibitory weights negative
+    channels: pop.equations!.inputs.map((variable) => ({ factor: variable === 'gsyn_inh' ? -1000 : 1000, sign: variable === 'gsyn_inh' ? -1 : 1 })),
+    weightUnit: 'nS', currentFactor: 1000,
+  };
+  const map: [string, string][] = [['v_rest', 'E_L'], ['cm', 'C_m'], ['tau_refrac', 't_ref'], ['tau_syn_E', 'tau_syn_ex'], ['tau_syn_I', 'tau_syn_in'],
+    ['e_rev_E', 'E_ex'], ['e_rev_I', 'E_in'], ['v_thresh', 'V_th'], ['v_reset', 'V_reset'], ['i_offset', 'I_e']];
+  for (const [pynn, nest] of map) setValue(cell, nest, value(pynn), 1);
+  // NEST has the leak conductance g_L = C_m / tau_m (pF / ms = nS) instead of tau_m
+  const cm = value('cm'), tm = value('tau_m');
+  setValue(cell, 'g_L', typeof cm === 'number' && typeof tm === 'number' ? clean(cm / tm) : Float64Array.from({ length: n }, (_, i) => (typeof cm === 'number' ? cm : cm[i]) / (typeof tm === 'number' ? tm : tm[i])), 1);
+  initialValue(cell, 'V_m', pop.initial.v as Float32Array, 1);
+  initialValue(cell, 'g_ex', pop.initial.gsyn_exc as Float32Array, 1000);
+  initialValue(cell, 'g_in', pop.initial.gsyn_inh as Float32Array, 1000);
+  return cell;
 }
 
 /** Checks of the whole model before any file is written; returns the warnings. */
@@ -339,9 +400,7 @@ async function writeEdges(
 
     const perTarget = Math.max(1, pr.synapses / Math.max(1, pr.nTgt));
     const step = Math.max(1, Math.min(pr.nTgt, 1 << 24, Math.floor(chunkSynapses / perTarget)));
-    const wf = cell.weightFactor;
-    // lif exp: NEST's iaf_psc_exp routes by the sign of the weight (>= 0 excitatory, < 0 inhibitory)
-    const signed = cell.template === 'nest:iaf_psc_exp';
+    const { factor: wf, sign } = cell.channels[pr.channel];
     let total = 0;
     for (let tb = 0; tb < pr.nTgt; tb += step) {
       const te = Math.min(pr.nTgt, tb + step);
@@ -369,11 +428,12 @@ async function writeEdges(
           const t = (syn[k] & mask) >>> 0;
           const j = cur[t]++;
           const wk = w ? w[k] : r.constWeight;
-          if (signed && (pr.channel === 0 ? wk < 0 : wk > 0))
-            refuse(`projections[${pr.index}].weight`, `a weight of ${wk} nA on the ${pr.channel === 0 ? 'excitatory' : 'inhibitory'} channel: NEST's iaf_psc_exp takes the channel from the sign of the weight (excitatory >= 0, inhibitory < 0)`);
+          const x = wk * wf;
+          if (x * sign < 0)
+            refuse(`projections[${pr.index}].weight`, `a weight of ${wk} on the ${sign > 0 ? 'excitatory' : 'inhibitory'} channel of ${tgt}: NEST's ${cell.template.slice(5)} takes the receptor from the sign of the weight (excitatory >= 0, inhibitory < 0)`);
           S[j] = BigInt(s);
           T[j] = BigInt(t + tb);
-          W[j] = wk * wf;
+          W[j] = x;
           D[j] = (r.packed ? syn[k] >>> 24 : r.constDelay) * plan.dt;
         }
       }
