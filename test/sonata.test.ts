@@ -158,3 +158,30 @@ describe('models SONATA cannot express are refused with the field and the reason
     });
   }
 });
+
+describe('SONATA round trip', () => {
+  it('export CUBA, import the circuit (importSonata): the same spikes to the bit, E and I, 1 s', async () => {
+    const { importSonata } = await import('../src/io/sonata.ts');
+    const model = readModelFile(join(root, 'examples/cuba.json'));
+    const out = mkdtempSync(join(tmpdir(), 'axonal-sonata-'));
+    await exportSonata(model, out, { seed: 5 });
+    const back = await importSonata(join(out, 'circuit_config.json'));
+    expect(back.populations.map((p) => [p.name, p.size])).toEqual([['E', 3200], ['I', 800]]);
+    expect(back.projections!.map((p) => p.name)).toEqual(['EE', 'EI', 'IE', 'II']);
+    const spikes = async (m: ModelSpec) => {
+      const sim = await Simulation.create({ ...m, monitors: model.monitors }, { seed: 5, threads: 1 });
+      try {
+        await sim.run();
+        return ['E', 'I'].map((p) => {
+          const s = sim.spikes(p);
+          return { steps: Array.from(s.steps), i: Array.from(s.i) };
+        });
+      } finally {
+        sim.dispose();
+      }
+    };
+    const [a, b] = [await spikes(model), await spikes(back)];
+    expect(a[0].steps.length).toBeGreaterThan(1000);
+    expect(b).toEqual(a);
+  }, 60_000);
+});

@@ -452,3 +452,5 @@ async function writeEdges(
     f.close();
   }
 }
+
+export { importSonata } from './sonata-import.ts';
