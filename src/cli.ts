@@ -1,6 +1,6 @@
 /**
  * axonal command line.
- *   axonal run <model.json> [--backend wasm|js] [--duration ms] [--seed n] [--threads n] [--out dir]
+ *   axonal run <model.json | circuit_config.json | simulation_config.json> [--backend wasm|js] [--duration ms] [--seed n] [--threads n] [--out dir]
  *                           [--delivery auto|ring|deferred] [--stream] [--plot] [--dry-run] [--quiet] ...
  *   axonal validate <model.json>
  *   axonal info [--json]
@@ -106,8 +106,8 @@ export async function main(argv: string[]): Promise<void> {
 
   program
     .command('run')
-    .description("run a model file; writes <out>/summary.json and the model's monitors: spikes.csv, state_<k>.csv, rate_<k>.csv, synapses_<k>.csv (and the raster figure with --plot)")
-    .argument('<model>', 'model file (JSON), see docs/model-format.md')
+    .description("run a model file or a SONATA circuit; writes <out>/summary.json and the model's monitors: spikes.csv, state_<k>.csv, rate_<k>.csv, synapses_<k>.csv (and the raster figure with --plot; spikes.h5 as well for a SONATA circuit)")
+    .argument('<model>', 'model file (JSON), see docs/model-format.md, or a SONATA circuit_config.json / simulation_config.json (docs/sonata.md)')
     .addOption(new Option('-b, --backend <name>', 'wasm or js').default('wasm'))
     .option('-d, --duration <ms>', "model time to simulate, ms (default: the model's duration)", parseNumber('--duration', false, 0))
     .option('-s, --seed <n>', "random seed, integer 0..2^32-1 (default: the model's seed)", parseNumber('--seed', true))
@@ -361,8 +361,10 @@ interface RunOpts {
 
 async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
   let spec: ModelSpec;
+  // a SONATA circuit_config.json or simulation_config.json: the model of the circuit (docs/sonata.md, Import)
+  const sonata = await import('./io/sonata-import.ts').then((m) => (m.isSonataConfig(modelPath) ? m : null));
   try {
-    spec = readModelFile(modelPath);
+    spec = sonata ? await sonata.importSonata(modelPath, { onWarning: (w) => process.stderr.write(`warning: ${w}\n`) }) : readModelFile(modelPath);
   } catch (e) {
     fail(e);
   }
@@ -424,10 +426,18 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
   const raster = o.plot ? new RasterCollector(pops, { dt, durationMs: totalSteps * dt }) : null;
   const popIndex = new Map(pops.map((p, k) => [p.name, k]));
   // every monitor to its file: during the run with --stream, else once at the end (the same bytes)
+  // a SONATA circuit's spikes also go to <out>/spikes.h5 (SONATA's spike file), kept until the end
+  const sonataSpikes = sonata && o.spikes ? new Map<string, { steps: number[]; i: number[] }>() : null;
   const records = new RecordWriter(sim, o.out, {
     spikes: o.spikes,
     declared,
-    onSpikes: raster ? (chunks) => chunks.forEach((c) => raster.add(popIndex.get(c.population)!, c.steps, c.i, c.count)) : undefined,
+    onSpikes: raster || sonataSpikes ? (chunks) => chunks.forEach((c) => {
+      raster?.add(popIndex.get(c.population)!, c.steps, c.i, c.count);
+      if (sonataSpikes) {
+        const s = sonataSpikes.get(c.population) ?? sonataSpikes.set(c.population, { steps: [], i: [] }).get(c.population)!;
+        for (let k = 0; k < c.count; k++) s.steps.push(c.steps[k]), s.i.push(c.i[k]);
+      }
+    }) : undefined,
   });
   const drain = async () => {
     if (o.stream) await records.drain();
@@ -486,6 +496,10 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
     };
     writeFileSync(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     const written = [join(o.out, 'summary.json'), ...records.files];
+    if (sonata && sonataSpikes) {
+      await sonata.writeSonataSpikes(join(o.out, 'spikes.h5'), [...sonataSpikes].map(([name, s]) => ({ name, ...s })), dt);
+      written.push(join(o.out, 'spikes.h5'));
+    }
     if (raster) {
       raster.finish(sim.step);
       const svg = rasterSvg(raster, {
