@@ -54,4 +54,106 @@ describe('axonal run DIR/circuit_config.json', () => {
       }
     }
   }, 120_000);
+
+  it('Izhikevich 2003 (noise inputs, carried by axonal.json) exported with --seed 8: spikes.csv byte-identical to the model file\'s', () => {
+    const dir = tmp('izh');
+    expect(axonal('export', 'examples/izhikevich2003.json', '--format', 'sonata', '--out', dir, '--seed', '8').status).toBe(0);
+    const [a, b] = [join(root, 'examples/izhikevich2003.json'), join(dir, 'circuit_config.json')].map((m) => {
+      const out = tmp('out');
+      const r = axonal('run', m, '--seed', '8', '--duration', '300', '--out', out, '-q');
+      expect(r.stderr).toBe('');
+      return readFileSync(join(out, 'spikes.csv'), 'utf8');
+    });
+    expect(a.split('\n').length).toBeGreaterThan(1000);
+    expect(b).toBe(a);
+  }, 120_000);
+});
+
+import { Simulation } from '../src/sim/simulation.ts';
+import { importSonata } from '../src/io/sonata-import.ts';
+import { microcircuit } from '../src/models/microcircuit.ts';
+import type { ModelSpec } from '../src/core/types.ts';
+
+/** Spikes of every monitored population, run on a backend. */
+async function spikes(m: ModelSpec, seed: number, backend: 'wasm' | 'js', durationMs: number) {
+  const sim = await Simulation.create(m, { seed, backend, threads: 1 });
+  try {
+    await sim.run(durationMs);
+    const pops = [...new Set((m.monitors ?? []).filter((x) => x.type === 'spikes').map((x) => x.population))];
+    return Object.fromEntries(pops.map((p) => [p, { steps: Array.from(sim.spikes(p).steps), i: Array.from(sim.spikes(p).i) }]));
+  } finally {
+    sim.dispose();
+  }
+}
+
+/** Export for a seed, import, run both on wasm and js: the same spikes to the bit. */
+async function roundTrip(model: ModelSpec, seed: number, durationMs: number, minSpikes: number) {
+  const dir = tmp('rt');
+  await exportSonata(model, dir, { seed });
+  const back = await importSonata(join(dir, 'circuit_config.json'));
+  expect(back.populations.map((p) => [p.name, p.size])).toEqual(model.populations.map((p) => [p.name, p.size]));
+  for (const backend of ['wasm', 'js'] as const) {
+    const a = await spikes(model, seed, backend, durationMs);
+    const b = await spikes(back, seed, backend, durationMs);
+    expect(Object.keys(a).length).toBeGreaterThan(0);
+    expect(Object.values(a).reduce((s, x) => s + x.steps.length, 0), backend).toBeGreaterThan(minSpikes);
+    expect(b, backend).toEqual(a);
+  }
+  return back;
+}
+
+describe('SONATA round trip: export, import, run — the same spikes to the bit on wasm and js', () => {
+  it('Izhikevich 2003 (nest:izhikevich, consistent_integration false; the noise inputs through axonal.json), 300 ms', async () => {
+    const back = await roundTrip(readModelFile(join(root, 'examples/izhikevich2003.json')), 7, 300, 1000);
+    expect(back.populations[0]).toMatchObject({ model: 'izhikevich', synapse: 'delta', params: { scheme: 'izhikevich2003' } });
+    expect(back.inputs?.map((x) => x.type)).toEqual(['noise', 'noise']);
+  }, 120_000);
+
+  it("COBA as IF_cond_exp (examples/coba.json's network and numbers; nest:iaf_cond_exp back to IF_cond_exp in PyNN's units), 200 ms", async () => {
+    const coba = readModelFile(join(root, 'examples/coba.json')) as ModelSpec & { models?: unknown };
+    const { models: _m, ...rest } = coba;
+    const model = {
+      ...rest,
+      populations: coba.populations.map((p) => {
+        const init = (p as { initial: Record<string, unknown> }).initial;
+        return {
+          name: p.name, size: p.size, type: p.type, model: 'IF_cond_exp',
+          parameters: { cm: 0.2, tau_m: 20, v_rest: -60, v_thresh: -50, v_reset: -60, tau_refrac: 5, e_rev_E: 0, e_rev_I: -80, tau_syn_E: 5, tau_syn_I: 10, i_offset: 0 },
+          initial: { v: init.v, gsyn_exc: init.ge, gsyn_inh: init.gi },
+        };
+      }),
+      projections: coba.projections!.map((p) => ({ ...p, on_pre: (p as { on_pre: string }).on_pre.replace('ge', 'gsyn_exc').replace('gi', 'gsyn_inh') })),
+    } as unknown as ModelSpec;
+    const back = await roundTrip(model, 3, 200, 500);
+    expect(back.populations[0]).toMatchObject({ model: 'IF_cond_exp', parameters: { cm: 0.2, tau_m: 20, e_rev_I: -80 } });
+    expect(back.projections!.map((p) => (p as { on_pre?: string }).on_pre)).toEqual(['gsyn_exc += w', 'gsyn_exc += w', 'gsyn_inh += w', 'gsyn_inh += w']);
+  }, 120_000);
+
+  it('the 5 % microcircuit (N_scaling = K_scaling = 0.05, Poisson background: its Poisson inputs through axonal.json), 200 ms', async () => {
+    const back = await roundTrip(microcircuit({ scaleN: 0.05, scaleK: 0.05, background: 'poisson', durationMs: 200 }), 55, 200, 1000);
+    expect(back.inputs?.length).toBe(8);
+    expect(back.inputs?.every((x) => x.type === 'poisson')).toBe(true);
+  }, 120_000);
+
+  it('virtual nodes back to a spike generator; Poisson and current inputs; izhikevich (euler) and delta LIF, dt 0.5', async () => {
+    const model: ModelSpec = {
+      name: 'mixed', dt: 0.5, duration: 200, seed: 2,
+      populations: [
+        { name: 'G', size: 3, model: 'spike_generator', params: { spike_times: [[1, 5, 40], [], [2.5, 100]] } },
+        { name: 'Z', size: 20, model: 'izhikevich', params: { c: { dist: 'uniform', low: -65, high: -50 } } },
+        { name: 'D', size: 10, model: 'lif', synapse: 'delta', params: { tau_refrac: 2 } },
+      ],
+      projections: [
+        { name: 'G>Z', source: 'G', target: 'Z', connect: { rule: 'all_to_all' }, weight: 8, delay: { dist: 'uniform', low: 0.5, high: 3 } },
+        { name: 'Z>D', source: 'Z', target: 'D', connect: { rule: 'fixed_indegree', indegree: 5 }, weight: { dist: 'normal', mean: 1, std: 0.2, min: 0 } },
+      ],
+      inputs: [
+        { type: 'poisson', target: 'D', rate: 2000, weight: 0.8 },
+        { type: 'current', target: 'Z', amplitude: 3 },
+      ],
+      monitors: ['G', 'Z', 'D'].map((population) => ({ type: 'spikes' as const, population })),
+    };
+    const back = await roundTrip(model, 9, 200, 50);
+    expect(back.populations[0]).toMatchObject({ model: 'spike_generator', params: { spike_times: [[1, 5, 40], [], [2.5, 100]] } });
+  }, 120_000);
 });

@@ -368,6 +368,8 @@ export async function exportSonata(source: ModelSpec | Simulation, dir: string, 
   };
   write('circuit_config.json', JSON.stringify(circuit, null, 2) + '\n');
   write('simulation_config.json', JSON.stringify(simulation, null, 2) + '\n');
+  // what SONATA does not express, for axonal's import (importSonata): the inputs and monitors as the model has them
+  write('axonal.json', JSON.stringify({ inputs: spec.inputs, monitors: spec.monitors }) + '\n');
   write('run_nest.py', runNestScript(spec, plan, cells, warnings));
   return { dir, nodes, edges, warnings, files };
 }
