@@ -6,7 +6,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
@@ -70,7 +70,7 @@ describe('axonal run DIR/circuit_config.json', () => {
 });
 
 import { Simulation } from '../src/sim/simulation.ts';
-import { importSonata } from '../src/io/sonata-import.ts';
+import { importSonata, SonataImportError } from '../src/io/sonata-import.ts';
 import { microcircuit } from '../src/models/microcircuit.ts';
 import type { ModelSpec } from '../src/core/types.ts';
 
@@ -156,4 +156,65 @@ describe('SONATA round trip: export, import, run — the same spikes to the bit 
     const back = await roundTrip(model, 9, 200, 50);
     expect(back.populations[0]).toMatchObject({ model: 'spike_generator', params: { spike_times: [[1, 5, 40], [], [2.5, 100]] } });
   }, 120_000);
+});
+
+describe('what the importer cannot run is an error naming the file, the population and the field', () => {
+  const small: ModelSpec = {
+    dt: 0.1, duration: 10,
+    populations: [{ name: 'A', size: 4, model: 'lif' }, { name: 'B', size: 3, model: 'lif' }],
+    projections: [{ name: 'AB', source: 'A', target: 'B', connect: { rule: 'all_to_all' }, weight: 0.1 }],
+  };
+  const exported = async () => {
+    const dir = tmp('err');
+    await exportSonata(small, dir);
+    return dir;
+  };
+  const importError = (dir: string) => importSonata(join(dir, 'circuit_config.json')).then(() => null, (e: Error) => e);
+  const edit = (file: string, from: string, to: string) => writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+
+  it('a biophysical node', async () => {
+    const dir = await exported();
+    const types = join(dir, 'network/B_node_types.csv');
+    edit(types, 'point_neuron', 'biophysical');
+    const e = await importError(dir);
+    expect(e).toBeInstanceOf(SonataImportError);
+    expect(e!.message).toBe(`${types}: population B: model_type "biophysical" (a multi-compartment neuron): axonal imports point_neuron, point_process and virtual nodes`);
+  });
+
+  it('an unknown model_template', async () => {
+    const dir = await exported();
+    const types = join(dir, 'network/A_node_types.csv');
+    edit(types, 'nest:iaf_psc_exp', 'nest:aeif_psc_delta');
+    const e = await importError(dir);
+    expect(e).toBeInstanceOf(SonataImportError);
+    expect(e!.message).toMatch(new RegExp(`^${types}: population A: model_template "nest:aeif_psc_delta" is not one axonal imports \\(nest:iaf_psc_exp, `));
+  });
+
+  it('an edge attribute the importer does not know (per edge, and as an edge types column)', async () => {
+    const dir = await exported();
+    const edges = join(dir, 'network/AB_edges.h5');
+    await h5wasm.ready;
+    const f = new h5wasm.File(edges, 'a');
+    (f.get('edges/AB/0') as import('h5wasm/node').Group).create_dataset({ name: 'nsyns', data: new Int32Array(12).fill(2) });
+    f.close();
+    const e = await importError(dir);
+    expect(e).toBeInstanceOf(SonataImportError);
+    expect(e!.message).toBe(`${edges}: edge population AB: /edges/AB/0/nsyns is an edge attribute the importer does not know (it reads syn_weight and delay)`);
+
+    const dir2 = await exported();
+    const types = join(dir2, 'network/AB_edge_types.csv');
+    writeFileSync(types, 'edge_type_id model_template weight_function\n100 static_synapse gaussian\n');
+    const e2 = await importError(dir2);
+    expect(e2!.message).toBe(`${types}: edge population AB: column "weight_function" is an edge attribute the importer does not know (syn_weight, delay, model_template, dynamics_params)`);
+  });
+
+  it('a cell parameter axonal does not have, and a value it cannot run', async () => {
+    const dir = await exported();
+    const comp = join(dir, 'components/point_neuron_models/A.json');
+    // NEST's escape noise (delta > 0): axonal's iaf_psc_exp has a hard threshold
+    edit(comp, '{', '{\n  "delta": 0.5,');
+    expect((await importError(dir))!.message).toBe(`${join(dir, 'network/A_nodes.h5')}: population A: delta must be 0 for axonal's iaf_psc_exp (0.5)`);
+    edit(comp, '"delta": 0.5,', '"gamma": 1,');
+    expect((await importError(dir))!.message).toMatch(new RegExp(`^${comp}: population A: parameter gamma is not one axonal imports for nest:iaf_psc_exp`));
+  });
 });
