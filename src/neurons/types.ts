@@ -59,6 +59,8 @@ export interface PopulationRuntime {
   step(ctx: StepContext): number;
   /** the state variables (monitors, getState, the NaN check) */
   readonly vars: readonly StateVar[];
+  /** per-neuron state beyond `vars` that a snapshot holds (LIF's refractory counters), if any */
+  readonly hidden?: readonly StateVar[];
   /** address of the per-neuron bias current that `current` inputs change, or -1 */
   readonly bias: number;
 }

@@ -44,6 +44,8 @@ import { buildShardProjection, type ShardProjection } from './connectivity.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
 import { OutboxLayout } from './sync.ts';
 import { ShortTermState } from './short-term.ts';
+import { SnapshotError } from './snapshot-format.ts';
+import { ShardRestore, type PartArray, type ShardPart } from './snapshot.ts';
 
 export { sliceOf };
 
@@ -205,6 +207,13 @@ export interface ShardRecords {
   synapses: { steps: Int32Array; counts: Int32Array }[];
 }
 
+/** Sources a snapshot's synapse word holds below the delay byte (src/sim/snapshot.ts). */
+const PACKED_SOURCES = 1 << 24;
+
+function typeName(a: PartArray['data']): PartArray['type'] {
+  return a instanceof Float64Array ? 'f64' : a instanceof Int32Array ? 'i32' : a instanceof Float32Array ? 'f32' : a instanceof Uint8Array ? 'u8' : 'u32';
+}
+
 /** A synapse monitor without every_ms samples every 100 ms (at least every step). */
 export const DEFAULT_SYNAPSE_MONITOR_STEPS = (dt: number): number => Math.max(1, Math.round(100 / dt));
 
@@ -273,6 +282,8 @@ export class Shard {
     delivery: Delivery = 'auto',
     /** the generated kernel of every population of a model from equations, by population index (loadEquationKernels) */
     generated: ReadonlyMap<number, GeneratedKernel> = new Map(),
+    /** a snapshot to continue from (src/sim/snapshot.ts): its synapses instead of the model's rules, then its state */
+    restore: ShardRestore | null = null,
   ) {
     const T = count;
     const slots = net.ringSlots;
@@ -301,7 +312,7 @@ export class Shard {
     // projections: the synapses onto this shard's slice of the target
     net.projections.forEach((pr, k) => {
       const tgt = this.pops[pr.target];
-      const built = buildShardProjection(backend, a.alloc, net, k, tgt.begin, tgt.begin + tgt.m);
+      const built = restore ? this.restoreProjection(restore, k, tgt.begin, tgt.m) : buildShardProjection(backend, a.alloc, net, k, tgt.begin, tgt.begin + tgt.m);
       this.projs.push({
         ...built, name: pr.name, source: pr.source, target: pr.target, ring: tgt.ring[pr.channel], nTarget: tgt.m, stdp: null, pruning: pr.pruning,
         lastPrune: -1, lastSpike: pr.pruning?.bias === 'inactive' ? new Int32Array(pr.nSrc).fill(-1) : null, deriv: 0,
@@ -352,6 +363,188 @@ export class Shard {
     this.spikeTotals = net.populations.map(() => 0);
     this.gathered = new Int32Array(net.populations.length);
     for (const mspec of monitors) this.addMonitor(mspec);
+    if (restore) this.restoreState(restore);
+  }
+
+  /** target-major positions of the synapses restored from a snapshot, per projection (until restoreState) */
+  private restorePos = new Map<number, { first: number; n: number; pos: Uint32Array }>();
+
+  /**
+   * Projection k's synapses onto this shard's targets [begin, begin + m) from a snapshot's
+   * target-major arrays: the same rows (by source, targets ascending, multapses in order) and
+   * allocations as buildShardProjection gives.
+   */
+  private restoreProjection(rs: ShardRestore, k: number, begin: number, m: number): ShardProjection {
+    const pr = this.net.projections[k];
+    const a = this.arena;
+    const name = `projection ${pr.name}`;
+    const { first, n, tptr, rowPtr, pos, src, delay } = rs.synapses(k, begin, m, pr.nTgt, pr.nSrc);
+    const packed = pr.constDelay === null;
+    const hasW = pr.constWeight === null;
+    const rp = a.alloc(name, (pr.nSrc + 1) * 4);
+    const syn = a.alloc(name, n * 4);
+    const weights = hasW ? a.alloc(name, n * 4) : 0;
+    this.refreshViews();
+    const u32 = this.u32, f32 = this.f32;
+    u32.set(rowPtr, rp >>> 2);
+    const so = syn >>> 2;
+    const words = rs.packedWords(k);
+    for (let j = 0; j < m; j++) {
+      for (let e = tptr[j]; e < tptr[j + 1]; e++) {
+        if (!packed) {
+          u32[so + pos[e]] = j;
+          continue;
+        }
+        const d = words ? src[e] >>> 24 : delay ? delay[e] : 0;
+        if (d < pr.minDelay || d > pr.maxDelay)
+          throw new SnapshotError(`the snapshot's projection "${pr.name}" has a delay of ${d} steps, outside its ${pr.minDelay}..${pr.maxDelay}`);
+        u32[so + pos[e]] = ((d << 24) | j) >>> 0;
+      }
+    }
+    if (hasW) {
+      const w = rs.perSynapse(k, 'weight', 'f32', first, n) as Float32Array;
+      const wo = weights >>> 2;
+      for (let e = 0; e < n; e++) f32[wo + pos[e]] = w[e];
+    }
+    this.restorePos.set(k, { first, n, pos });
+    const bytes = (x: number) => Math.max(ARENA_ALIGN, Math.ceil(x / ARENA_ALIGN) * ARENA_ALIGN);
+    return {
+      rowPtr: rp, syn, weights, constWeight: pr.constWeight ?? 0, packed: packed ? 1 : 0, constDelay: packed ? 0 : pr.constDelay!, nSyn: n,
+      bytes: bytes((pr.nSrc + 1) * 4) + bytes(n * 4) * (hasW ? 2 : 1),
+    };
+  }
+
+  /** Write a snapshot's state over the state the model gave (after the layout is complete). */
+  private restoreState(rs: ShardRestore): void {
+    this.refreshViews();
+    const u32 = this.u32, f32 = this.f32, i32 = this.i32;
+    const slots = this.net.ringSlots;
+    const put = (ptr: number, a: ArrayLike<number> & { length: number }, into: Uint32Array | Float32Array | Int32Array = u32) => (into as any).set(a, ptr >>> 2);
+    const state = rs.snap.header.state as { projections: { constWeight: number; lastPrune: number }[] };
+    this.pops.forEach((r, k) => {
+      for (const v of r.rt.vars) put(v.ptr, rs.slice(`pop/${k}/var/${v.name}`, 'u32', r.begin, r.m));
+      for (const v of r.rt.hidden ?? []) put(v.ptr, rs.slice(`pop/${k}/hidden/${v.name}`, 'u32', r.begin, r.m));
+      if (r.rt.bias >= 0) put(r.rt.bias, rs.slice(`pop/${k}/bias`, 'u32', r.begin, r.m));
+      r.ring.forEach((ring, c) => rs.slots(`pop/${k}/ring/${c}`, 'u32', r.begin, r.m, slots, r.pop.size, u32.subarray(ring >>> 2, (ring >>> 2) + slots * r.m)));
+    });
+    this.projs.forEach((pr, k) => {
+      const plan = this.net.projections[k];
+      const info = state.projections?.[k];
+      if (!info) throw new SnapshotError(`the snapshot has no projection ${k} ("${pr.name}")`);
+      pr.constWeight = info.constWeight;
+      pr.lastPrune = info.lastPrune;
+      const nSrc = plan.nSrc;
+      if (pr.lastSpike) pr.lastSpike.set(rs.same(`proj/${k}/lastSpike`, 'i32', nSrc) as Int32Array);
+      if (pr.stp) {
+        pr.stp.x.set(rs.same(`proj/${k}/stpX`, 'f64', nSrc) as Float64Array);
+        pr.stp.u.set(rs.same(`proj/${k}/stpU`, 'f64', nSrc) as Float64Array);
+        pr.stp.last.set(rs.same(`proj/${k}/stpLast`, 'i32', nSrc) as Int32Array);
+      }
+      const st = pr.stdp;
+      if (st) {
+        if (st.pl.rule === 'izhikevich2006') {
+          const R = st.ring;
+          put(st.xHist, rs.same(`proj/${k}/xHist`, 'u32', R * nSrc));
+          rs.slots(`proj/${k}/yHist`, 'u32', this.pops[pr.target].begin, pr.nTarget, R, plan.nTgt, u32.subarray(st.yHist >>> 2, (st.yHist >>> 2) + R * pr.nTarget));
+          put(st.preHist, rs.same(`proj/${k}/preHist`, 'u32', R * nSrc));
+          st.preCount.set(rs.same(`proj/${k}/preCount`, 'i32', R) as Int32Array);
+          const at = this.restorePos.get(k);
+          if (at && pr.deriv) {
+            const d = rs.perSynapse(k, 'deriv', 'f32', at.first, at.n) as Float32Array;
+            const o = pr.deriv >>> 2;
+            for (let e = 0; e < at.n; e++) f32[o + at.pos[e]] = d[e];
+          }
+        } else {
+          put(st.xPre, rs.same(`proj/${k}/xPre`, 'u32', nSrc));
+          put(st.yPost, rs.slice(`proj/${k}/yPost`, 'u32', this.pops[pr.target].begin, pr.nTarget));
+        }
+      }
+    });
+    this.restorePos.clear();
+    for (const inp of this.poissonInputs) {
+      const name = `input/${inp.index}/table`;
+      if (rs.has(name)) this.setPoissonTable(inp.index, rs.same(name, 'u32', rs.snap.get(name, 'u32').length) as Uint32Array);
+    }
+    void i32;
+  }
+
+  /**
+   * This shard's part of a snapshot (src/sim/snapshot.ts), copied out of the arena: every state
+   * array, the rings (with deferred delivery, every slot's pending additions are applied to the
+   * rings first, as a bucket that fills up is applied early), the synapses by target in global
+   * indices, traces and per-source plasticity state, and the Poisson tables.
+   */
+  snapshotPart(): ShardPart {
+    const net = this.net, slots = net.ringSlots, df = this.defer;
+    if (df) for (let q = 0; q < slots; q++) this.backend.kernels.defer_flush(q, slots, df.buckets, df.cap, df.fill);
+    this.refreshViews();
+    const u32 = this.u32, f32 = this.f32;
+    const first = this.index === 0;
+    const arrays: PartArray[] = [];
+    const words = (ptr: number, n: number) => u32.slice(ptr >>> 2, (ptr >>> 2) + n);
+    this.pops.forEach((r, k) => {
+      const slice = (name: string, ptr: number) => arrays.push({ name, type: 'u32', layout: 'slice', data: words(ptr, r.m), begin: r.begin, total: r.pop.size });
+      for (const v of r.rt.vars) slice(`pop/${k}/var/${v.name}`, v.ptr);
+      for (const v of r.rt.hidden ?? []) slice(`pop/${k}/hidden/${v.name}`, v.ptr);
+      if (r.rt.bias >= 0) slice(`pop/${k}/bias`, r.rt.bias);
+      r.ring.forEach((ring, c) =>
+        arrays.push({ name: `pop/${k}/ring/${c}`, type: 'u32', layout: 'slots', data: words(ring, slots * r.m), begin: r.begin, total: r.pop.size, slots }));
+    });
+    this.projs.forEach((pr, k) => {
+      const plan = net.projections[k];
+      const nSrc = plan.nSrc, m = pr.nTarget, n = pr.nSyn;
+      const tb = this.pops[pr.target].begin;
+      const mask = pr.packed ? 0xffffff : 0xffffffff;
+      const wordsPacked = pr.packed === 1 && nSrc <= PACKED_SOURCES;
+      const rp = pr.rowPtr >>> 2, so = pr.syn >>> 2, wo = pr.weights >>> 2, dv = pr.deriv >>> 2;
+      const ptr = new Uint32Array(m + 1);
+      for (let e = 0; e < n; e++) ptr[1 + ((u32[so + e] & mask) >>> 0)]++;
+      for (let j = 0; j < m; j++) ptr[j + 1] += ptr[j];
+      const cur = ptr.slice(0, m);
+      const src = new Uint32Array(n);
+      const delay = pr.packed && !wordsPacked ? new Uint8Array(n) : null;
+      const weight = pr.weights ? new Float32Array(n) : null;
+      const deriv = pr.deriv ? new Float32Array(n) : null;
+      for (let s = 0; s < nSrc; s++) {
+        for (let q = u32[rp + s]; q < u32[rp + s + 1]; q++) {
+          const w = u32[so + q];
+          const e = cur[(w & mask) >>> 0]++;
+          src[e] = wordsPacked ? ((w & 0xff000000) | s) >>> 0 : s;
+          if (delay) delay[e] = w >>> 24;
+          if (weight) weight[e] = f32[wo + q];
+          if (deriv) deriv[e] = f32[dv + q];
+        }
+      }
+      arrays.push({ name: `proj/${k}/ptr`, type: 'u32', layout: 'ptr', data: ptr, begin: tb, total: plan.nTgt });
+      arrays.push({ name: `proj/${k}/src`, type: 'u32', layout: 'syn', data: src });
+      if (delay) arrays.push({ name: `proj/${k}/delay`, type: 'u8', layout: 'syn', data: delay });
+      if (weight) arrays.push({ name: `proj/${k}/weight`, type: 'f32', layout: 'syn', data: weight });
+      if (deriv) arrays.push({ name: `proj/${k}/deriv`, type: 'f32', layout: 'syn', data: deriv });
+      const same = (name: string, data: PartArray['data']) => {
+        if (first) arrays.push({ name, type: typeName(data), layout: 'same', data });
+      };
+      if (pr.lastSpike) same(`proj/${k}/lastSpike`, pr.lastSpike.slice());
+      if (pr.stp) {
+        same(`proj/${k}/stpX`, pr.stp.x.slice());
+        same(`proj/${k}/stpU`, pr.stp.u.slice());
+        same(`proj/${k}/stpLast`, pr.stp.last.slice());
+      }
+      const st = pr.stdp;
+      if (st) {
+        if (st.pl.rule === 'izhikevich2006') {
+          const R = st.ring;
+          same(`proj/${k}/xHist`, words(st.xHist, R * nSrc));
+          arrays.push({ name: `proj/${k}/yHist`, type: 'u32', layout: 'slots', data: words(st.yHist, R * m), begin: tb, total: plan.nTgt, slots: R });
+          same(`proj/${k}/preHist`, words(st.preHist, R * nSrc));
+          same(`proj/${k}/preCount`, st.preCount.slice());
+        } else {
+          same(`proj/${k}/xPre`, words(st.xPre, nSrc));
+          arrays.push({ name: `proj/${k}/yPost`, type: 'u32', layout: 'slice', data: words(st.yPost, m), begin: tb, total: plan.nTgt });
+        }
+      }
+    });
+    if (first) for (const inp of this.poissonInputs) arrays.push({ name: `input/${inp.index}/table`, type: 'u32', layout: 'same', data: words(inp.table, inp.tableLen) });
+    return { arrays, projections: this.projs.map((p) => ({ constWeight: p.constWeight, lastPrune: p.lastPrune })) };
   }
 
   /** Re-read the typed-array views (after the arena grew). */
@@ -847,9 +1040,13 @@ export class Shard {
 
   /** Change the rate of a Poisson input (Hz); takes effect from the next step. */
   setPoissonRate(input: number, rateHz: number): void {
+    this.setPoissonTable(input, poissonTable((rateHz * this.net.dt) / 1000));
+  }
+
+  /** Use a Poisson input's table of thresholds (network/values.ts poissonTable) from the next step. */
+  private setPoissonTable(input: number, table: Uint32Array): void {
     const rt = this.poissonInputs.find((x) => x.index === input);
     if (!rt) return;
-    const table = poissonTable((rateHz * this.net.dt) / 1000);
     if (table.length > rt.tableCap) {
       rt.tableCap = table.length * 2;
       rt.table = this.arena.alloc('inputs', rt.tableCap * 4);

@@ -23,8 +23,13 @@ import { chooseThreads } from './auto-threads.ts';
 import { neuronModel } from '../neurons/index.ts';
 import { loadEquationKernels } from '../equations/runtime.ts';
 import { CTL_ABORT, CTL_DEAD, CTL_ERROR, CTL_GEN, CTL_SIZE } from './sync.ts';
+import {
+  modelFromJson, modelToJson, readSnapshot, SnapshotError, SnapshotReader, writeSnapshot, type SectionData, type SnapshotHeader,
+} from './snapshot-format.ts';
+import { assembleSections, ShardRestore, type ShardPart } from './snapshot.ts';
+import { VERSION } from '../version.ts';
 
-export { SimulationError };
+export { SimulationError, SnapshotError };
 
 /** Hard upper bound on threads; the usable limit is also 4 × the number of cores. */
 export const MAX_THREADS = 256;
@@ -141,6 +146,8 @@ interface Driver {
   getWeights(projection: number): Promise<ShardWeights[]>;
   synapseCounts(): Promise<number[][]>;
   prune(projection: number, rule: PruningPlan, t: number): Promise<void>;
+  /** every shard's part of a snapshot, in shard order */
+  snapshotParts(): Promise<ShardPart[]>;
   failShard?(index: number): void;
   dispose(): void;
 }
@@ -184,6 +191,13 @@ export class Simulation {
   private readonly rateMonitors: RateMonitor[] = [];
   private readonly stateMonitors: StateMonitor[] = [];
   private readonly synapseMonitors: { projection: string; steps: ChunkedInt32; counts: ChunkedInt32 }[] = [];
+  /** the model as given (null when created from a NetworkPlan: then no snapshot can be taken) */
+  model: ModelSpec | null = null;
+  /** the delivery asked for ('auto', 'ring' or 'deferred') */
+  delivery: Delivery = 'auto';
+  /** spike totals and synaptic events before the snapshot this simulation was restored from */
+  private totalsBase: number[] = [];
+  private eventsBase = 0;
   private driver!: Driver;
   private disposed = false;
   private failed: Error | null = null;
@@ -194,6 +208,42 @@ export class Simulation {
    * when this throws.
    */
   static async create(model: ModelSpec | BuiltNetwork, opts: SimulationOptions = {}): Promise<Simulation> {
+    return Simulation.build(model, opts, null);
+  }
+
+  /**
+   * Continue a run from a snapshot (`sim.snapshot()`): the same network, state, spikes in flight
+   * and recorded data, on the backend, thread count and delivery of `opts` (any of them; the
+   * seed is the snapshot's). The bytes are checked (format, version, length, checksum) and the
+   * model validated before anything is allocated: a SnapshotError or ModelError says what is wrong.
+   */
+  static async restore(bytes: Uint8Array, opts: Omit<SimulationOptions, 'seed'> = {}, where = 'snapshot'): Promise<Simulation> {
+    const snap = await readSnapshot(bytes, where);
+    const h = snap.header;
+    const model = modelFromJson(h.model, snap) as ModelSpec;
+    const issues = validateModel(model);
+    if (issues.length)
+      throw new SnapshotError(
+        `${where}: its model does not validate with this axonal (${VERSION}; the snapshot was written by ${h.axonal}): ` +
+          issues.map((i) => `${i.path || '(model)'}: ${i.message}`).join('; '),
+      );
+    return Simulation.build(model, { ...opts, seed: h.seed }, snap);
+  }
+
+  /** Simulation.restore of a snapshot file (Node). */
+  static async load(path: string, opts: Omit<SimulationOptions, 'seed'> = {}): Promise<Simulation> {
+    const spec = 'node:fs/promises';
+    const fs = await import(/* @vite-ignore */ spec);
+    let bytes: Uint8Array;
+    try {
+      bytes = await fs.readFile(path);
+    } catch (e) {
+      throw new SnapshotError(`${path}: cannot read the snapshot (${(e as Error).message})`);
+    }
+    return Simulation.restore(bytes, opts, path);
+  }
+
+  private static async build(model: ModelSpec | BuiltNetwork, opts: SimulationOptions, snap: SnapshotReader | null): Promise<Simulation> {
     const t0 = performance.now();
     await initPlatform();
     let delivery = checkDelivery(opts.delivery);
@@ -222,13 +272,17 @@ export class Simulation {
     }
     if (!('ringSlots' in model)) checkFits(model as ModelSpec, threads, delivery);
     const net = choice.net ?? planned();
+    if (snap) checkSnapshotFits(snap, net);
     const sim = new Simulation(net, threads, notes);
+    sim.model = 'ringSlots' in model ? null : (model as ModelSpec);
+    sim.delivery = delivery;
     sim.compileSeconds = frontEndClock.seconds - frontEnd0;
     sim.threadsRequested = choice.requested;
     const monitors = net.monitors.map((m) => sim.checkMonitor(m));
     monitors.forEach((m) => sim.addMonitorStore(m));
     const backendName = opts.backend ?? 'wasm';
     sim.backendName = backendName;
+    const restore = snap ? new ShardRestore(snap) : null;
     if (threads === 1) {
       const plan = Simulation.planShards(net, 1, delivery);
       if (plan.shards[0].bytes > WASM_MAX_BYTES - WASM_ARENA_BASE)
@@ -237,7 +291,7 @@ export class Simulation {
       try {
         const gen = await loadEquationKernels(net, backend);
         sim.compileSeconds += gen.seconds;
-        const shard = new Shard(net, 0, 1, backend, monitors, delivery, gen.kernels);
+        const shard = new Shard(net, 0, 1, backend, monitors, delivery, gen.kernels, restore);
         sim.arenaBytes = shard.arena.bytes;
         sim.synapses = shard.projs.reduce((a, p) => a + p.nSyn, 0);
         sim.arenaParts.push(...shard.arena.parts);
@@ -250,13 +304,14 @@ export class Simulation {
       const plan = Simulation.planShards(net, threads, delivery);
       if (plan.shards.some((s) => s.bytes > WASM_MAX_BYTES - WASM_ARENA_BASE))
         throw new ModelError([{ path: '', message: tooLargeMessage(net, plan) }]);
-      const pool = await WorkerPool.create(net, threads, backendName, opts.variant, monitors, opts.checkEvery ?? 10, delivery);
+      const pool = await WorkerPool.create(net, threads, backendName, opts.variant, monitors, opts.checkEvery ?? 10, delivery, snap);
       sim.driver = pool;
       sim.compileSeconds += pool.compileSeconds;
       sim.arenaBytes = pool.arenaBytes;
       sim.synapses = pool.synapses;
       sim.arenaParts.push(...pool.parts);
     }
+    if (snap) sim.restoreRecords(snap);
     sim.buildSeconds = (performance.now() - t0) / 1000;
     return sim;
   }
@@ -420,8 +475,8 @@ export class Simulation {
       m.steps.pushRange(first.steps, 0, first.steps.length);
       m.counts.pushRange(sum, 0, sum.length);
     });
-    for (let k = 0; k < this.spikeTotals.length; k++) this.spikeTotals[k] = totals.reduce((a, t) => a + t[k], 0);
-    this.events = events.reduce((a, b) => a + b, 0);
+    for (let k = 0; k < this.spikeTotals.length; k++) this.spikeTotals[k] = (this.totalsBase[k] ?? 0) + totals.reduce((a, t) => a + t[k], 0);
+    this.events = this.eventsBase + events.reduce((a, b) => a + b, 0);
     this.step = step;
   }
 
@@ -559,6 +614,150 @@ export class Simulation {
     this.driver.setPoissonRate(input, rateHz);
   }
 
+  /**
+   * The whole state as one snapshot (docs/snapshots.md): the model, the seed, the step, every state
+   * variable, every synapse (after plasticity and pruning) in global indices, the spikes in flight,
+   * traces, Poisson tables and what the monitors hold and was not yet taken. It does not depend on
+   * the backend or the thread count: Simulation.restore continues it on any of them, to the bit.
+   * Between runs only.
+   */
+  async snapshot(): Promise<Uint8Array> {
+    const { header, sections } = await this.snapshotSections();
+    const chunks: Uint8Array[] = [];
+    const total = await writeSnapshot(header, sections, (c) => void chunks.push(c.slice()));
+    const out = new Uint8Array(total);
+    let o = 0;
+    for (const c of chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
+    return out;
+  }
+
+  /**
+   * Write a snapshot to a file (Node), atomically: into `path.tmp-<pid>`, flushed to disk, then
+   * renamed over `path`, so a crash while writing leaves the previous file as it was. Returns
+   * the file's bytes and the seconds it took.
+   */
+  async saveSnapshot(path: string): Promise<{ bytes: number; seconds: number }> {
+    const t0 = performance.now();
+    const spec = 'node:fs/promises';
+    const fs = await import(/* @vite-ignore */ spec);
+    const { header, sections } = await this.snapshotSections();
+    const tmp = `${path}.tmp-${(globalThis as any).process?.pid ?? 0}`;
+    const fh = await fs.open(tmp, 'w');
+    let bytes = 0;
+    try {
+      // small chunks gathered into 8 MiB writes
+      const buf = new Uint8Array(1 << 23);
+      let fill = 0;
+      const flush = async () => {
+        if (fill) await fh.write(buf, 0, fill);
+        fill = 0;
+      };
+      bytes = await writeSnapshot(header, sections, async (c) => {
+        if (c.length >= buf.length) {
+          await flush();
+          await fh.write(c);
+        } else {
+          if (fill + c.length > buf.length) await flush();
+          buf.set(c, fill);
+          fill += c.length;
+        }
+      });
+      await flush();
+      await fh.sync();
+      await fh.close();
+    } catch (e) {
+      await fh.close().catch(() => {});
+      await fs.rm(tmp, { force: true }).catch(() => {});
+      throw e;
+    }
+    await fs.rename(tmp, path);
+    return { bytes, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  private async snapshotSections(): Promise<{ header: Omit<SnapshotHeader, 'sections' | 'dataBytes' | 'format' | 'version'>; sections: SectionData[] }> {
+    if (this.disposed) throw new Error('simulation was disposed');
+    if (this.failed) throw new Error(`simulation stopped after an error: ${this.failed.message}: a snapshot of its state would not be a state of the model`);
+    if (this.running) throw new Error('a run is in progress: take a snapshot between runs');
+    if (!this.model) throw new Error('snapshot: this simulation was created from a NetworkPlan; create it from the model (a ModelSpec) to take snapshots');
+    const parts = await this.driver.snapshotParts();
+    const sections: SectionData[] = [];
+    const model = modelToJson(this.model, sections);
+    sections.push(...assembleSections(parts));
+    const net = this.network;
+    // what the monitors hold and was not yet taken
+    const rates: number[] = [];
+    this.spikeMonitors.forEach((m, j) => {
+      sections.push({ name: `mon/spikes/${j}/steps`, type: 'i32', pieces: [m.steps.toArray()] });
+      sections.push({ name: `mon/spikes/${j}/indices`, type: 'i32', pieces: [m.indices.toArray()] });
+    });
+    this.rateMonitors.forEach((m, j) => {
+      rates.push(m.firstStep);
+      sections.push({ name: `mon/rate/${j}/counts`, type: 'i32', pieces: [m.counts.toArray()] });
+    });
+    this.stateMonitors.forEach((m, j) => {
+      sections.push({ name: `mon/state/${j}/steps`, type: 'i32', pieces: [m.steps.toArray()] });
+      m.variables.forEach((v, vi) => sections.push({ name: `mon/state/${j}/${vi}`, type: 'f32', pieces: m.values[vi].map((c) => c.toArray()) }));
+    });
+    this.synapseMonitors.forEach((m, j) => {
+      sections.push({ name: `mon/synapses/${j}/steps`, type: 'i32', pieces: [m.steps.toArray()] });
+      sections.push({ name: `mon/synapses/${j}/counts`, type: 'i32', pieces: [m.counts.toArray()] });
+    });
+    const counts = await this.synapseCounts();
+    const header = {
+      axonal: VERSION, created: new Date().toISOString(), model, seed: net.seed, dt: net.dt, step: this.step,
+      saved: { backend: this.backendName, threads: this.threads, variant: this.variant, delivery: this.delivery },
+      neurons: net.neurons, synapses: Object.values(counts).reduce((a, b) => a + b, 0),
+      spikeTotals: this.spikeTotals.slice(), events: this.events,
+      state: {
+        populations: net.populations.map((p) => ({ name: p.name, size: p.size })),
+        projections: net.projections.map((p, k) => ({
+          name: p.name, synapses: counts[p.name], constWeight: parts[0].projections[k].constWeight, lastPrune: parts[0].projections[k].lastPrune,
+          packedWords: p.constDelay === null && p.nSrc <= 1 << 24,
+        })),
+        rateFirstSteps: rates,
+      },
+    };
+    return { header, sections };
+  }
+
+  /** The monitors' data, the step and the counts of a snapshot (after the shards took its state). */
+  private restoreRecords(snap: SnapshotReader): void {
+    const h = snap.header;
+    this.step = h.step;
+    this.totalsBase = h.spikeTotals.slice();
+    this.eventsBase = h.events;
+    this.spikeTotals.splice(0, this.spikeTotals.length, ...h.spikeTotals);
+    this.events = h.events;
+    const st = h.state as { rateFirstSteps?: number[] };
+    const i32 = (name: string) => snap.get(name, 'i32');
+    this.spikeMonitors.forEach((m, j) => m.append(i32(`mon/spikes/${j}/steps`), i32(`mon/spikes/${j}/indices`)));
+    this.rateMonitors.forEach((m, j) => {
+      const c = i32(`mon/rate/${j}/counts`);
+      const first = st.rateFirstSteps?.[j] ?? -1;
+      if (c.length) m.append(first, c);
+      else m.firstStep = first;
+    });
+    this.stateMonitors.forEach((m, j) => {
+      const steps = i32(`mon/state/${j}/steps`);
+      m.steps.pushRange(steps, 0, steps.length);
+      m.variables.forEach((_, vi) => {
+        const all = snap.get(`mon/state/${j}/${vi}`, 'f32');
+        if (all.length !== steps.length * m.neurons.length) throw new SnapshotError(`the snapshot's state monitor ${j} holds ${all.length} values, expected ${steps.length} × ${m.neurons.length}`);
+        m.values[vi].forEach((col, ni) => {
+          for (let q = 0; q < steps.length; q++) col.push(all[ni * steps.length + q]);
+        });
+      });
+    });
+    this.synapseMonitors.forEach((m, j) => {
+      const steps = i32(`mon/synapses/${j}/steps`), counts = i32(`mon/synapses/${j}/counts`);
+      m.steps.pushRange(steps, 0, steps.length);
+      m.counts.pushRange(counts, 0, counts.length);
+    });
+  }
+
   /** Multiply the weights of a projection by `factor` from the next step on. */
   scaleWeights(projection: string, factor: number): void {
     const k = this.network.projections.findIndex((p) => p.name === projection);
@@ -578,6 +777,23 @@ export class Simulation {
     this.disposed = true;
     this.driver?.dispose();
   }
+}
+
+/** A snapshot must be of this network: the same populations (names, sizes) and projections (names). */
+function checkSnapshotFits(snap: SnapshotReader, net: BuiltNetwork): void {
+  const st = snap.header.state as { populations?: { name: string; size: number }[]; projections?: { name: string }[] };
+  const pops = st.populations ?? [], projs = st.projections ?? [];
+  const diff: string[] = [];
+  if (pops.length !== net.populations.length) diff.push(`${pops.length} populations, the model ${net.populations.length}`);
+  else net.populations.forEach((p, k) => {
+    if (pops[k].name !== p.name || pops[k].size !== p.size) diff.push(`population ${k} is "${pops[k].name}" of ${pops[k].size}, the model's "${p.name}" of ${p.size}`);
+  });
+  if (projs.length !== net.projections.length) diff.push(`${projs.length} projections, the model ${net.projections.length}`);
+  else net.projections.forEach((p, k) => {
+    if (projs[k].name !== p.name) diff.push(`projection ${k} is "${projs[k].name}", the model's "${p.name}"`);
+  });
+  if (Math.abs(snap.header.dt - net.dt) > 0) diff.push(`dt ${snap.header.dt} ms, the model's ${net.dt} ms`);
+  if (diff.length) throw new SnapshotError(`the snapshot does not match its model as this axonal builds it: it holds ${diff.join('; ')}`);
 }
 
 /** The delivery option, 'auto' when absent; anything else but the three modes is a ModelError naming it. */
@@ -706,6 +922,9 @@ class LocalDriver implements Driver {
   async synapseCounts() {
     return [this.shard.synapseCounts()];
   }
+  async snapshotParts() {
+    return [this.shard.snapshotPart()];
+  }
   failShard(index: number) {
     if (index === 0)
       this.shard.step = () => {
@@ -755,7 +974,7 @@ class WorkerPool implements Driver {
 
   static async create(
     net: BuiltNetwork, T: number, backend: BackendName, variant: BackendOptions['variant'], monitors: MonitorSpec[], checkEvery: number,
-    delivery: Delivery,
+    delivery: Delivery, snap: SnapshotReader | null = null,
   ): Promise<WorkerPool> {
     const D = minDelaySteps(net);
     const ctlBuf = new SharedArrayBuffer(CTL_SIZE * 4);
@@ -763,6 +982,13 @@ class WorkerPool implements Driver {
     for (const L of outboxLayouts(net, T, D)) outboxes.push(new SharedArrayBuffer(L.ints * 4));
     const workers: WorkerPort[] = [];
     let pool: WorkerPool | null = null;
+    // a snapshot's data once in shared memory: every worker takes its slices from it
+    let snapshot: { header: SnapshotHeader; data: SharedArrayBuffer } | undefined;
+    if (snap) {
+      const data = new SharedArrayBuffer(snap.data.byteLength);
+      new Uint8Array(data).set(snap.data);
+      snapshot = { header: snap.header, data };
+    }
     try {
       // the kernels compiled once, here, where setWasmLocator was called; every worker gets the module
       let wasm: { variant: WasmVariant; module: WebAssembly.Module } | undefined;
@@ -773,7 +999,7 @@ class WorkerPool implements Driver {
       for (let s = 0; s < T; s++) workers.push(await spawnShardWorker());
       pool = new WorkerPool(workers, ctlBuf);
       const ready = await pool.all((i) => ({
-        type: 'init', net, index: i, count: T, backend, variant, monitors, checkEvery, delivery, interval: D, ctl: ctlBuf, outboxes, wasm,
+        type: 'init', net, index: i, count: T, backend, variant, monitors, checkEvery, delivery, interval: D, ctl: ctlBuf, outboxes, wasm, snapshot,
         spin: T <= availableCores() ? 200_000 : 2000,
       }), 'ready');
       pool.variant = ready[0].variant;
@@ -950,6 +1176,13 @@ class WorkerPool implements Driver {
       const id = this.nextId++;
       this.weightRequests.set(id, { parts: this.workers.map(() => null), resolve: resolve as (x: unknown[]) => void, left: this.workers.length });
       for (const w of this.workers) w.post({ type: 'synapseCounts', id });
+    });
+  }
+  snapshotParts(): Promise<ShardPart[]> {
+    return new Promise((resolve) => {
+      const id = this.nextId++;
+      this.weightRequests.set(id, { parts: this.workers.map(() => null), resolve: resolve as (x: unknown[]) => void, left: this.workers.length });
+      for (const w of this.workers) w.post({ type: 'snapshot', id });
     });
   }
   failShard(index: number) {

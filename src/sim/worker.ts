@@ -11,6 +11,8 @@ import type { BuiltNetwork, MonitorSpec } from '../core/types.ts';
 import type { Delivery } from '../core/delivery.ts';
 import { loadEquationKernels } from '../equations/runtime.ts';
 import { outboxLayouts, Shard, SimulationError } from './shard.ts';
+import { SnapshotReader, type SnapshotHeader } from './snapshot-format.ts';
+import { partBuffers, ShardRestore } from './snapshot.ts';
 import {
   barrier, CTL_ERROR, CTL_PROGRESS, DECISION_ABORT, DECISION_ERROR, type OutboxLayout, SpinBudget, WorkerDiedError,
 } from './sync.ts';
@@ -32,6 +34,8 @@ export interface InitMessage {
   outboxes: SharedArrayBuffer[];
   /** the wasm backend: the main thread's compiled kernels of the variant to run (not fetched again here) */
   wasm?: { variant: 'simd' | 'scalar' | 'debug'; module: WebAssembly.Module };
+  /** a snapshot to continue from: its header and its data in shared memory (each shard takes its slices) */
+  snapshot?: { header: SnapshotHeader; data: SharedArrayBuffer };
 }
 
 interface Port {
@@ -83,7 +87,8 @@ class ShardWorker {
     try {
       const gen = await loadEquationKernels(m.net, backend);
       compileSeconds = gen.seconds;
-      this.shard = new Shard(m.net, m.index, m.count, backend, m.monitors, m.delivery, gen.kernels);
+      const restore = m.snapshot ? new ShardRestore(new SnapshotReader(m.snapshot.header, new Uint8Array(m.snapshot.data))) : null;
+      this.shard = new Shard(m.net, m.index, m.count, backend, m.monitors, m.delivery, gen.kernels, restore);
     } catch (e) {
       backend.dispose();
       throw e;
@@ -207,6 +212,11 @@ port.on(async (m: any) => {
       case 'getWeights':
         port.post({ type: 'weights', id: m.id, data: worker.shard.getWeights(m.projection) });
         break;
+      case 'snapshot': {
+        const part = worker.shard.snapshotPart();
+        port.post({ type: 'weights', id: m.id, data: part }, partBuffers(part));
+        break;
+      }
       case 'synapseCounts':
         port.post({ type: 'weights', id: m.id, data: worker.shard.synapseCounts() });
         break;

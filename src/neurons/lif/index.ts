@@ -27,6 +27,7 @@ export const lif: NeuronModel = {
     if (exp) vars.push({ name: 'ie', ptr: ie, int: false }, { name: 'ii', ptr: ii, int: false });
     return {
       vars,
+      hidden: [{ name: 'ref', ptr: ref, int: false }],
       bias,
       write: (w: Views) => writeCurrentModel(w.f32, pop, LIF_NPARAMS, begin, m, params, bias, vars),
       step(s: StepContext): number {
