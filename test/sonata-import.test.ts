@@ -218,3 +218,33 @@ describe('what the importer cannot run is an error naming the file, the populati
     expect((await importError(dir))!.message).toMatch(new RegExp(`^${comp}: population A: parameter gamma is not one axonal imports for nest:iaf_psc_exp`));
   });
 });
+
+// NEST's example circuit pynest/examples/sonata_example/300_pointneurons (not in the repository: fetch
+// nest-simulator and point AXONAL_SONATA_300 at that folder). NEST's testsuite/pytests/connect/test_sonata.py
+// expects 400 nodes, 48,432 connections and 18,828 spikes of 'internal' in 1500 ms.
+const dir300 = process.env.AXONAL_SONATA_300;
+describe.skipIf(!dir300)(`a circuit axonal did not write: NEST's 300_pointneurons (${dir300 ?? 'skipped: set AXONAL_SONATA_300 to the folder of nest-simulator/pynest/examples/sonata_example/300_pointneurons'})`, () => {
+  it("imports (iaf_psc_alpha with 5 node types, mixed-sign edges, edge-type delays, an old-style spike file) and runs near NEST's 18,828 spikes", async () => {
+    const warnings: string[] = [];
+    const m = await importSonata(join(dir300!, 'simulation_config.json'), { onWarning: (w) => warnings.push(w) });
+    expect(m.populations.map((p) => [p.name, p.size, p.model])).toEqual([['internal', 300, 'IF_curr_alpha'], ['external', 100, 'spike_generator']]);
+    expect(m.projections!.reduce((s, p) => s + (p.connect as { sources: number[] }).sources.length, 0)).toBe(48432);
+    expect(m.projections!.map((p) => p.name)).toEqual(['internal_to_internal_exc', 'internal_to_internal_inh', 'external_to_internal']);
+    // the five node types' values per node, NEST's defaults for the rest (tau_syn 2 ms, V_m -70 mV)
+    const params = (m.populations[0] as unknown as { parameters: Record<string, number | number[]>; initial: Record<string, number> });
+    expect(new Set(params.parameters.tau_m as number[])).toEqual(new Set([44.9, 22.2, 12.5, 22.1, 11.5]));
+    expect(params.parameters.tau_syn_E).toBe(2);
+    expect(params.initial.v).toBe(-70);
+    expect(m.dt).toBe(0.01);
+    expect(warnings.some((w) => /not on the grid/.test(w))).toBe(true);
+    const sim = await Simulation.create({ ...m, monitors: [{ type: 'spikes', population: 'internal' }] }, { threads: 1 });
+    try {
+      await sim.run(1500);
+      const n = sim.spikes('internal').steps.length;
+      // NEST integrates in doubles (and its spike_train_injector's timing differs by up to a step): statistical agreement
+      expect(Math.abs(n - 18828) / 18828).toBeLessThan(0.05);
+    } finally {
+      sim.dispose();
+    }
+  }, 120_000);
+});

@@ -18,7 +18,7 @@
  * is a SonataImportError naming the file, the population and the field.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ModelSpec } from '../core/types.ts';
 import { ModelFileError } from './model-file.ts';
 import type { Dataset, Group } from 'h5wasm/node';
@@ -228,7 +228,7 @@ export async function importSonata(configPath: string, opts: SonataImportOptions
   const tstop = run.tstop ?? run.duration;
   const axonal = (conf.axonal ?? {}) as { seed?: number; model?: string };
   const model: ModelSpec = {
-    ...(axonal.model ? { name: axonal.model } : {}),
+    name: axonal.model ?? basename(dirname(resolve(circuitPath))),
     dt, duration: typeof tstop === 'number' ? tstop : 1000, seed: axonal.seed ?? 1, populations: [], projections: [],
   };
   const networks = (conf.networks ?? {}) as { nodes?: { nodes_file: string; node_types_file: string }[]; edges?: { edges_file: string; edge_types_file: string; enabled?: boolean }[] };
@@ -390,17 +390,22 @@ export async function importSonata(configPath: string, opts: SonataImportOptions
           typeVals.set(id, v);
         }
         const W = new Float64Array(m), D = new Float64Array(m);
+        const defaulted = new Set<string>();
         for (let j = 0; j < m; j++) {
           const e = groups[gIds[j]] ?? {};
           const tv = typeVals.get(typeIds[j])!;
-          const w = e.w ? e.w[gIdx[j]] : tv.w;
-          const d = e.d ? e.d[gIdx[j]] : tv.d;
-          if (w === undefined || Number.isNaN(w)) fail(edgesFile, `edge population ${name}: edge ${j} has no syn_weight (per edge, in the edge types table or in dynamics_params)`);
-          if (d === undefined || Number.isNaN(d)) fail(edgesFile, `edge population ${name}: edge ${j} has no delay (per edge, in the edge types table or in dynamics_params)`);
-          W[j] = w!;
-          D[j] = d!;
+          let w = e.w ? e.w[gIdx[j]] : tv.w;
+          let d = e.d ? e.d[gIdx[j]] : tv.d;
+          // not given per edge, in the edge types table or in dynamics_params: NEST's static_synapse defaults
+          if (w === undefined) defaulted.add('syn_weight 1'), (w = 1);
+          if (d === undefined) defaulted.add('delay 1 ms'), (d = 1);
+          if (!Number.isFinite(w)) fail(edgesFile, `edge population ${name}: syn_weight of edge ${j} is ${w}`);
+          if (!Number.isFinite(d)) fail(edgesFile, `edge population ${name}: delay of edge ${j} is ${d}`);
+          W[j] = w;
+          D[j] = d;
           if (S[j] >= sizeOf[sp] || T[j] >= sizeOf[tp]) fail(edgesFile, `edge population ${name}: edge ${j} joins ${S[j]} -> ${T[j]}, outside ${sp} (${sizeOf[sp]} nodes) or ${tp} (${sizeOf[tp]})`);
         }
+        if (defaulted.size) warn(`${edgesFile}: edge population ${name}: edges without ${[...defaulted].map((x) => x.split(' ')[0]).join(' or ')}: NEST's static_synapse default (${[...defaulted].join(', ')})`);
         // one projection per receptor (the sign of the weight), edges in file order
         const signs = [1, -1].filter((s) => W.some((w) => (w < 0 ? -1 : 1) === s));
         for (const s of signs.length ? signs : [1]) {
