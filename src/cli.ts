@@ -1,9 +1,10 @@
 /**
  * axonal command line.
  *   axonal run <model.json | circuit_config.json | simulation_config.json> [--backend wasm|js] [--duration ms] [--seed n] [--threads n] [--out dir]
- *                           [--delivery auto|ring|deferred] [--stream] [--plot] [--dry-run] [--quiet] ...
+ *                           [--delivery auto|ring|deferred] [--stream] [--plot] [--dry-run] [--checkpoint file [--checkpoint-every ms]] [--quiet] ...
  *   axonal validate <model.json>
- *   axonal info [--json]
+ *   axonal resume <snapshot> [--duration ms] [--backend b] [--threads n] [--out dir]
+ *   axonal info [snapshot] [--json]
  *   axonal generate thalamocortical --neurons N [--columns C] [--seed s] [--duration ms] [--out model.json]
  *   axonal analyze <model.json> [--spikes out/spikes.csv] [--out dir] [--bin ms] [--frames list]
  * Exit codes: 0 success, 1 model or run error, 2 usage error; a run stopped by SIGINT (Ctrl-C) or
@@ -16,11 +17,11 @@ import { availableParallelism, freemem, totalmem, platform, arch } from 'node:os
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
-import { Simulation, SimulationError, type PlanSummary } from './sim/simulation.ts';
+import { Simulation, SimulationError, SnapshotError, type PlanSummary } from './sim/simulation.ts';
 import { ModelError, validateModel, DEFAULT_DURATION } from './network/index.ts';
 import { readModelFile, ModelFileError } from './io/model-file.ts';
 import { summarize } from './io/output.ts';
-import { OutputError, RecordWriter } from './io/records.ts';
+import { OutputError, RecordWriter, type RecordState } from './io/records.ts';
 import { detectFeatures } from './backend/index.ts';
 import { VERSION } from './version.ts';
 import type { ModelSpec, MonitorSpec } from './core/types.ts';
@@ -45,7 +46,7 @@ function parseThreads(v: string): number | 'auto' {
 }
 
 function fail(e: unknown): never {
-  if (e instanceof ModelError || e instanceof ModelFileError || e instanceof SimulationError || e instanceof OutputError) {
+  if (e instanceof ModelError || e instanceof ModelFileError || e instanceof SimulationError || e instanceof OutputError || e instanceof SnapshotError) {
     process.stderr.write(`axonal: ${e.message}\n`);
   } else {
     process.stderr.write(`axonal: ${(e as Error)?.stack ?? String(e)}\n`);
@@ -121,6 +122,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--chunk <ms>', 'with --stream: model time per chunk written, ms', parseNumber('--chunk', false), 100)
     .option('--plot', 'also write <out>/raster.svg and <out>/raster.png: spike raster over binned population rates')
     .option('--dry-run', 'print the memory plan per part and per shard, then exit without running')
+    .option('--checkpoint <file>', 'write a snapshot of the whole state to this file at the end of the run and on Ctrl-C (atomically: a crash keeps the previous one); axonal resume <file> continues it')
+    .option('--checkpoint-every <ms>', 'with --checkpoint: also every so much model time, ms', parseNumber('--checkpoint-every', false))
     .option('-q, --quiet', 'print nothing but errors (no progress bar, no summary)')
     .addHelpText(
       'after',
@@ -135,7 +138,35 @@ export async function main(argv: string[]): Promise<void> {
       if (o.seed !== undefined && (o.seed < 0 || o.seed > 0xffffffff)) usage(`--seed must be an integer in 0..4294967295, got ${o.seed}`);
       if (!(o.chunk > 0)) usage(`--chunk must be > 0 ms, got ${o.chunk}`);
       if (o.record !== undefined && o.record !== 'model' && o.record !== 'all') usage(`--record must be model or all, got "${o.record}"`);
+      if (o.checkpointEvery !== undefined && !o.checkpoint) usage('--checkpoint-every needs --checkpoint <file>');
+      if (o.checkpointEvery !== undefined && !(o.checkpointEvery > 0)) usage(`--checkpoint-every must be > 0 ms, got ${o.checkpointEvery}`);
       await runCommand(modelPath, o);
+    });
+
+  program
+    .command('resume')
+    .description("continue a run from its checkpoint (axonal run --checkpoint): into the run's own --out folder, appending to its files, or into fresh files with another --out")
+    .argument('<file>', 'a snapshot written by axonal run --checkpoint or sim.saveSnapshot')
+    .addOption(new Option('-b, --backend <name>', 'wasm or js (any: the snapshot does not depend on it)').default('wasm'))
+    .option('-d, --duration <ms>', 'model time to run from the checkpoint, ms (default: what remains of the run that wrote it)', parseNumber('--duration', false, 0))
+    .option('-t, --threads <n>', 'worker threads: auto or an integer >= 1 (any: the snapshot does not depend on it)', parseThreads)
+    .option('-o, --out <dir>', "output directory (default: the run's own, whose files are appended to)")
+    .option('--variant <name>', 'wasm build: simd, scalar or debug (default: simd when supported)')
+    .option('--delivery <mode>', 'spike delivery: auto, ring or deferred', 'auto')
+    .option('--stream', "write every monitor during the run (default: as the run that wrote the checkpoint)")
+    .option('--chunk <ms>', 'with --stream: model time per chunk written, ms', parseNumber('--chunk', false))
+    .option('--checkpoint <file>', 'checkpoint into this file (default: the one resumed from)')
+    .option('--checkpoint-every <ms>', 'also every so much model time, ms (default: as the run that wrote it)', parseNumber('--checkpoint-every', false))
+    .option('-q, --quiet', 'print nothing but errors')
+    .addHelpText('after', '\nThe spikes, state and weights after resuming are those of an uninterrupted run, to the bit, on any backend and thread count.')
+    .action(async (file: string, o) => {
+      if (o.backend !== 'wasm' && o.backend !== 'js') usage(`--backend must be wasm or js, got "${o.backend}"`);
+      if (o.variant && !['simd', 'scalar', 'debug'].includes(o.variant)) usage(`--variant must be simd, scalar or debug, got "${o.variant}"`);
+      if (o.variant && o.backend === 'js') usage('--variant applies to --backend wasm only');
+      if (!DELIVERY_MODES.includes(o.delivery)) usage(`--delivery must be auto, ring or deferred, got "${o.delivery}"`);
+      if (o.chunk !== undefined && !(o.chunk > 0)) usage(`--chunk must be > 0 ms, got ${o.chunk}`);
+      if (o.checkpointEvery !== undefined && !(o.checkpointEvery > 0)) usage(`--checkpoint-every must be > 0 ms, got ${o.checkpointEvery}`);
+      await resumeCommand(file, o);
     });
 
   program
@@ -279,9 +310,20 @@ export async function main(argv: string[]): Promise<void> {
 
   program
     .command('info')
-    .description('print version, backend features (SIMD, threads) and memory limits')
+    .description('print version, backend features (SIMD, threads) and memory limits; with a snapshot file, describe the snapshot')
+    .argument('[file]', 'a snapshot (axonal run --checkpoint, sim.saveSnapshot)')
     .option('--json', 'print the same as JSON')
-    .action(async (o: { json?: boolean }) => {
+    .action(async (file: string | undefined, o: { json?: boolean }) => {
+      if (file !== undefined) {
+        try {
+          const { describeSnapshotFile } = await import('./io/snapshot-info.ts');
+          const d = await describeSnapshotFile(file);
+          process.stdout.write(o.json ? JSON.stringify(d.json, null, 2) + '\n' : d.text);
+        } catch (e) {
+          fail(e);
+        }
+        return;
+      }
       const info = await collectInfo();
       if (o.json) {
         process.stdout.write(JSON.stringify(info, null, 2) + '\n');
@@ -342,6 +384,8 @@ async function collectInfo() {
 }
 
 interface RunOpts {
+  checkpoint?: string;
+  checkpointEvery?: number;
   backend: 'wasm' | 'js';
   duration?: number;
   seed?: number;
@@ -385,7 +429,134 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
     ];
   }
 
-  let sim: Simulation | undefined;
+  const durationMs = o.duration ?? (typeof spec.duration === 'number' ? spec.duration : DEFAULT_DURATION);
+  // before building anything when the model's dt is usable (else Simulation.create reports it)
+  if (typeof spec.dt === 'number' && spec.dt > 0) {
+    if (o.duration !== undefined) onGrid('--duration', durationMs, spec.dt);
+    if (o.checkpointEvery !== undefined) onGrid('--checkpoint-every', o.checkpointEvery, spec.dt);
+  }
+
+  let sim: Simulation;
+  try {
+    sim = await Simulation.create({ ...spec, monitors }, { backend: o.backend, seed: o.seed, variant: o.variant, threads: o.threads, delivery: o.delivery });
+  } catch (e) {
+    fail(e);
+  }
+  const dt = sim.dt;
+  try {
+    onGrid('--duration', durationMs, dt);
+    if (o.checkpointEvery !== undefined) onGrid('--checkpoint-every', o.checkpointEvery, dt);
+  } catch (e) {
+    sim.dispose();
+    throw e;
+  }
+  await execute(sim, {
+    modelPath, out: o.out, totalSteps: Math.round(durationMs / dt), declared, record, spikes: o.spikes, stream: !!o.stream, chunk: o.chunk,
+    plot: !!o.plot, quiet: !!o.quiet, sonata, checkpoint: o.checkpoint ? resolve(o.checkpoint) : null, checkpointEvery: o.checkpointEvery ?? null,
+    append: null, priorSeconds: 0,
+  });
+}
+
+/** A usage error (exit 2) unless `ms` is a whole number of steps of dt. */
+function onGrid(option: string, ms: number, dt: number): void {
+  const steps = Math.round(ms / dt);
+  if (Math.abs(steps * dt - ms) > 1e-6 * Math.max(1, ms)) usage(`${option}: ${ms} ms is not a whole number of steps of dt = ${dt} ms`);
+  if (option === '--checkpoint-every' && steps < 1) usage(`--checkpoint-every must be at least one step (${dt} ms), got ${ms}`);
+}
+
+/** What `axonal run --checkpoint` keeps in the snapshot (its `app` data) for `axonal resume`. */
+interface CliCheckpoint {
+  command: 'axonal run';
+  model: string;
+  /** the run's output folder (absolute), its files' lengths and synapse-monitor rows at the checkpoint */
+  out: string;
+  records: RecordState;
+  /** the step the whole run ends at */
+  totalSteps: number;
+  runSeconds: number;
+  declared: MonitorSpec[];
+  record: 'model' | 'all';
+  spikes: boolean;
+  stream: boolean;
+  chunk: number;
+  checkpoint: string;
+  checkpointEvery: number | null;
+}
+
+interface ResumeOpts {
+  backend: 'wasm' | 'js';
+  duration?: number;
+  threads?: number | 'auto';
+  out?: string;
+  variant?: 'simd' | 'scalar' | 'debug';
+  delivery: Delivery;
+  stream?: boolean;
+  chunk?: number;
+  checkpoint?: string;
+  checkpointEvery?: number;
+  quiet?: boolean;
+}
+
+async function resumeCommand(file: string, o: ResumeOpts): Promise<void> {
+  let sim: Simulation;
+  try {
+    sim = await Simulation.load(file, { backend: o.backend, variant: o.variant, threads: o.threads, delivery: o.delivery });
+  } catch (e) {
+    fail(e);
+  }
+  const app = (sim.restoredFrom?.app ?? null) as CliCheckpoint | null;
+  const dt = sim.dt;
+  const fromCli = app?.command === 'axonal run';
+  const out = o.out ?? (fromCli ? app.out : 'out');
+  const same = fromCli && resolve(out) === app.out;
+  let totalSteps: number;
+  try {
+    if (o.duration !== undefined) {
+      onGrid('--duration', o.duration, dt);
+      totalSteps = sim.step + Math.round(o.duration / dt);
+    } else totalSteps = fromCli ? app.totalSteps : sim.step + sim.network.steps;
+    if (o.checkpointEvery !== undefined) onGrid('--checkpoint-every', o.checkpointEvery, dt);
+    if (totalSteps <= sim.step)
+      usage(`${file}: the run that wrote it ended at t = ${+(sim.step * dt).toFixed(6)} ms; give --duration <ms> to run on from there`);
+  } catch (e) {
+    sim.dispose();
+    throw e;
+  }
+  const declared = fromCli ? app.declared : (sim.model?.monitors ?? []);
+  await execute(sim, {
+    modelPath: fromCli ? app.model : file, out, totalSteps, declared, record: fromCli ? app.record : 'model', spikes: fromCli ? app.spikes : true,
+    stream: o.stream ?? (fromCli ? app.stream : false), chunk: o.chunk ?? (fromCli ? app.chunk : 100), plot: false, quiet: !!o.quiet, sonata: null,
+    checkpoint: o.checkpoint ? resolve(o.checkpoint) : fromCli ? app.checkpoint : null,
+    checkpointEvery: o.checkpointEvery ?? (fromCli ? app.checkpointEvery : null),
+    append: same ? app.records : null, priorSeconds: fromCli ? app.runSeconds : 0, resumedFrom: { file: resolve(file), t_ms: sim.step * dt, appended: same },
+  });
+}
+
+interface ExecuteOpts {
+  modelPath: string;
+  out: string;
+  /** the step to run to */
+  totalSteps: number;
+  declared: MonitorSpec[];
+  record: 'model' | 'all';
+  spikes: boolean;
+  stream: boolean;
+  chunk: number;
+  plot: boolean;
+  quiet: boolean;
+  sonata: typeof import('./io/sonata-import.ts') | null;
+  /** the checkpoint file (absolute) and how often, ms of model time (null: at the end and on Ctrl-C only) */
+  checkpoint: string | null;
+  checkpointEvery: number | null;
+  /** resume into the same files */
+  append: RecordState | null;
+  /** run seconds before this process (a resumed run) */
+  priorSeconds: number;
+  resumedFrom?: { file: string; t_ms: number; appended: boolean };
+}
+
+/** Run a built (or restored) simulation to x.totalSteps, writing its records, checkpoints and summary.json. */
+async function execute(sim: Simulation, x: ExecuteOpts): Promise<void> {
   const controller = new AbortController();
   let stoppedBy: 'SIGINT' | 'SIGTERM' | null = null;
   const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
@@ -396,77 +567,76 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
   const onInt = () => onSignal('SIGINT');
   const onTerm = () => onSignal('SIGTERM');
 
-  const durationMs = o.duration ?? (typeof spec.duration === 'number' ? spec.duration : DEFAULT_DURATION);
-  const offGrid = (dt: number) => {
-    const steps = Math.round(durationMs / dt);
-    return Math.abs(steps * dt - durationMs) > 1e-6 * Math.max(1, durationMs);
-  };
-  // a usage error (exit 2): the option's value does not fit the model's time grid
-  const gridError = (dt: number) => `--duration: ${durationMs} ms is not a whole number of steps of dt = ${dt} ms`;
-  // before building anything when the model's dt is usable (else Simulation.create reports it)
-  if (o.duration !== undefined && typeof spec.dt === 'number' && spec.dt > 0 && offGrid(spec.dt)) usage(gridError(spec.dt));
-
+  const dt = sim.dt;
+  const { totalSteps, sonata } = x;
+  const startStep = sim.step;
+  // --stream runs chunk by chunk, taking the spikes of each; otherwise one run (still stoppable: the signal)
+  const chunkSteps = x.stream ? Math.max(1, Math.round(x.chunk / dt)) : Math.max(1, totalSteps - startStep);
+  const everySteps = x.checkpointEvery ? Math.round(x.checkpointEvery / dt) : 0;
+  const pops = sim.network.populations.map((p) => ({ name: p.name, size: p.size }));
+  let records: RecordWriter;
   try {
-    sim = await Simulation.create({ ...spec, monitors }, { backend: o.backend, seed: o.seed, variant: o.variant, threads: o.threads, delivery: o.delivery });
+    mkdirSync(x.out, { recursive: true });
+    records = new RecordWriter(sim, x.out, { spikes: x.spikes, declared: x.declared, append: x.append ?? undefined, onSpikes: undefined });
   } catch (e) {
+    sim.dispose();
     fail(e);
   }
-
-  const dt = sim.dt;
-  const totalSteps = Math.round(durationMs / dt);
-  if (offGrid(dt)) {
-    sim.dispose();
-    usage(gridError(dt));
-  }
-  // --stream runs chunk by chunk, taking the spikes of each; otherwise one run (still stoppable: the signal)
-  const chunkSteps = o.stream ? Math.max(1, Math.round(o.chunk / dt)) : Math.max(1, totalSteps);
-  const pops = sim.network.populations.map((p) => ({ name: p.name, size: p.size }));
-  mkdirSync(o.out, { recursive: true });
-
-  const raster = o.plot ? new RasterCollector(pops, { dt, durationMs: totalSteps * dt }) : null;
+  const raster = x.plot ? new RasterCollector(pops, { dt, durationMs: totalSteps * dt }) : null;
   const popIndex = new Map(pops.map((p, k) => [p.name, k]));
-  // every monitor to its file: during the run with --stream, else once at the end (the same bytes)
   // a SONATA circuit's spikes also go to <out>/spikes.h5 (SONATA's spike file), kept until the end
-  const sonataSpikes = sonata && o.spikes ? new Map<string, { steps: number[]; i: number[] }>() : null;
-  const records = new RecordWriter(sim, o.out, {
-    spikes: o.spikes,
-    declared,
-    onSpikes: raster || sonataSpikes ? (chunks) => chunks.forEach((c) => {
+  const sonataSpikes = sonata && x.spikes ? new Map<string, { steps: number[]; i: number[] }>() : null;
+  if (raster || sonataSpikes)
+    records.o.onSpikes = (chunks) => chunks.forEach((c) => {
       raster?.add(popIndex.get(c.population)!, c.steps, c.i, c.count);
       if (sonataSpikes) {
         const s = sonataSpikes.get(c.population) ?? sonataSpikes.set(c.population, { steps: [], i: [] }).get(c.population)!;
         for (let k = 0; k < c.count; k++) s.steps.push(c.steps[k]), s.i.push(c.i[k]);
       }
-    }) : undefined,
-  });
+    });
   const drain = async () => {
-    if (o.stream) await records.drain();
+    if (x.stream) await records.drain();
   };
 
-  const showBar = !o.quiet && process.stdout.isTTY === true;
-  const bar = showBar ? await makeBar(`${sim.network.name || modelPath} (${threadsLabel(sim)})`, totalSteps, dt) : null;
+  let runSeconds = 0;
+  const checkpoints = { count: 0, bytes: 0, seconds: 0, t_ms: 0 };
+  const checkpointNow = async () => {
+    // the records drained so far reach their files first, so that the checkpoint says where they stand
+    await records.sync();
+    const app: CliCheckpoint = {
+      command: 'axonal run', model: resolve(x.modelPath), out: resolve(x.out), records: records.state(), totalSteps,
+      runSeconds: x.priorSeconds + runSeconds, declared: x.declared, record: x.record, spikes: x.spikes, stream: x.stream, chunk: x.chunk,
+      checkpoint: x.checkpoint!, checkpointEvery: x.checkpointEvery,
+    };
+    const r = await sim.saveSnapshot(x.checkpoint!, { app });
+    checkpoints.count++;
+    checkpoints.bytes = r.bytes;
+    checkpoints.seconds += r.seconds;
+    checkpoints.t_ms = sim.time;
+  };
+
+  const showBar = !x.quiet && process.stdout.isTTY === true;
+  const bar = showBar ? await makeBar(`${sim.network.name || x.modelPath} (${threadsLabel(sim)})`, totalSteps - startStep, dt) : null;
 
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
-  const startStep = sim.step;
-  let runSeconds = 0;
   let runError: unknown = null;
   try {
-    let done = 0;
-    bar?.start(totalSteps, 0);
-    while (done < totalSteps && !controller.signal.aborted) {
-      const n = Math.min(chunkSteps, totalSteps - done);
-      const before = done;
+    bar?.start(totalSteps - startStep, 0);
+    while (sim.step < totalSteps && !controller.signal.aborted) {
+      let n = Math.min(chunkSteps, totalSteps - sim.step);
+      if (everySteps) n = Math.min(n, everySteps - (sim.step % everySteps));
+      const before = sim.step - startStep;
       const res = await sim.run(n * dt, {
         signal: controller.signal,
         progressEvery: bar ? Math.max(1, Math.round(n / 8)) : undefined,
         onProgress: bar ? (d) => bar.update(before + d) : undefined,
       });
       runSeconds += res.seconds;
-      done = sim.step - startStep;
-      bar?.update(done);
+      bar?.update(sim.step - startStep);
       await drain();
       if (res.aborted) break;
+      if (everySteps && sim.step % everySteps === 0 && sim.step < totalSteps) await checkpointNow();
       // let signal handlers and stream writes run between chunks
       await new Promise((r) => setImmediate(r));
     }
@@ -475,10 +645,20 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
   } finally {
     bar?.stop();
   }
+  // the checkpoint at the end (or at Ctrl-C), after the records are in their files; not after an
+  // error: the state would not be a state of the model, and the last periodic checkpoint stays
+  if (x.checkpoint && runError === null) {
+    try {
+      await records.drain();
+      await checkpointNow();
+    } catch (e) {
+      runError = e;
+    }
+  }
 
-  const completed = runError === null && sim.step - startStep === totalSteps;
+  const completed = runError === null && sim.step === totalSteps;
   try {
-    const base = summarize(sim, runSeconds);
+    const base = summarize(sim, x.priorSeconds + runSeconds);
     // everything (or, streamed, what the last, failed or stopped chunk recorded); a write error
     // (a full disk) is the run's error, and summary.json still says so
     await records.drain().catch((e) => (runError ??= e));
@@ -488,37 +668,40 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
       threads: sim.threads,
       threads_requested: sim.threadsRequested,
       ...(threadsReason(sim) ? { threads_reason: threadsReason(sim) } : {}),
-      record,
+      record: x.record,
       completed,
       ...(stoppedBy ? { stopped_by: stoppedBy } : {}),
       ...(runError ? { error: (runError as Error)?.message ?? String(runError) } : {}),
-      streamed: !!o.stream,
+      streamed: x.stream,
+      ...(x.resumedFrom ? { resumed_from: x.resumedFrom } : {}),
+      ...(checkpoints.count ? { checkpoint: { file: x.checkpoint, t_ms: checkpoints.t_ms, bytes: checkpoints.bytes, written: checkpoints.count, seconds: checkpoints.seconds } } : {}),
     };
-    writeFileSync(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-    const written = [join(o.out, 'summary.json'), ...records.files];
+    writeFileSync(join(x.out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    const written = [join(x.out, 'summary.json'), ...records.files];
+    if (checkpoints.count) written.push(x.checkpoint!);
     if (sonata && sonataSpikes) {
-      await sonata.writeSonataSpikes(join(o.out, 'spikes.h5'), [...sonataSpikes].map(([name, s]) => ({ name, ...s })), dt);
-      written.push(join(o.out, 'spikes.h5'));
+      await sonata.writeSonataSpikes(join(x.out, 'spikes.h5'), [...sonataSpikes].map(([name, s]) => ({ name, ...s })), dt);
+      written.push(join(x.out, 'spikes.h5'));
     }
     if (raster) {
       raster.finish(sim.step);
       const svg = rasterSvg(raster, {
-        title: `${base.model || modelPath}: ${group(base.neurons)} neurons, ${group(base.synapses)} synapses`,
+        title: `${base.model || x.modelPath}: ${group(base.neurons)} neurons, ${group(base.synapses)} synapses`,
         subtitle:
           `${+base.duration_ms.toFixed(6)} ms of model time (dt ${base.dt_ms} ms) in ${runSeconds.toFixed(2)} s, ` +
           `${speed(base.duration_ms, runSeconds)}x real time; backend ${base.backend} (${base.variant}), ` +
           `${summary.threads} thread${summary.threads > 1 ? 's' : ''}, seed ${base.seed}${completed ? '' : '; run stopped early'}`,
       });
-      writeFileSync(join(o.out, 'raster.svg'), svg);
-      written.push(join(o.out, 'raster.svg'));
+      writeFileSync(join(x.out, 'raster.svg'), svg);
+      written.push(join(x.out, 'raster.svg'));
       const { writePng } = await import('./plot/png.ts');
-      if (await writePng(join(o.out, 'raster.png'), svg, 'raster.png')) written.push(join(o.out, 'raster.png'));
+      if (await writePng(join(x.out, 'raster.png'), svg, 'raster.png')) written.push(join(x.out, 'raster.png'));
     }
-    if (!o.quiet && runError === null) printSummary(summary, written, completed);
+    if (!x.quiet && runError === null) printSummary(summary, written, completed);
     if (stoppedBy)
       process.stderr.write(
         `axonal: stopped by ${stoppedBy} at t = ${+sim.time.toFixed(6)} ms of ${+(totalSteps * dt).toFixed(6)} ms; ` +
-          `wrote what was recorded until then (summary.json "completed": false)\n`,
+          `wrote what was recorded until then (summary.json "completed": false)${checkpoints.count ? `; axonal resume ${x.checkpoint} continues it` : ''}\n`,
       );
   } catch (e) {
     runError ??= e;
@@ -530,13 +713,12 @@ async function runCommand(modelPath: string, o: RunOpts): Promise<void> {
   if (runError) {
     if (!(runError instanceof SimulationError || runError instanceof ModelError)) fail(runError);
     process.stderr.write(`axonal: ${(runError as Error).message}\n`);
-    process.stderr.write(`axonal: the run stopped early; wrote what was recorded until then to ${o.out} (summary.json "completed": false)\n`);
+    process.stderr.write(`axonal: the run stopped early; wrote what was recorded until then to ${x.out} (summary.json "completed": false)\n`);
     process.exit(1);
   }
   if (stoppedBy) process.exit(stoppedBy === 'SIGINT' ? 130 : 143);
 }
 
-/** '1 thread' or '2 threads', with 'auto' when the engine chose. */
 function threadsLabel(sim: Simulation): string {
   return `${sim.threads} thread${sim.threads > 1 ? 's' : ''}${sim.threadsRequested === 'auto' ? ' (auto)' : ''}`;
 }

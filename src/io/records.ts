@@ -13,7 +13,7 @@
  * recorded since the last one (the spike, state and rate stores are emptied; the small synapse-count
  * series is read from a cursor), so memory stays bounded by one chunk.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, statSync, truncateSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Simulation } from '../sim/simulation.ts';
@@ -39,16 +39,47 @@ export class OutputError extends Error {
 class CsvFile {
   private readonly out: WriteStream;
   private error: Error | null = null;
-  constructor(readonly path: string, header: string) {
-    this.out = createWriteStream(path);
+  /** bytes handed to the stream so far (the header included) */
+  bytes = 0;
+  /**
+   * A new file with its header line, or (appendAt, a checkpoint's length of it) the file cut back
+   * to that length and written on from there.
+   */
+  constructor(readonly path: string, header: string, appendAt?: number) {
+    if (appendAt === undefined) {
+      this.out = createWriteStream(path);
+      this.count(header + '\n');
+      this.out.write(header + '\n');
+    } else {
+      let size: number;
+      try {
+        size = statSync(path).size;
+      } catch (e) {
+        throw new OutputError(`cannot append to ${path}: ${(e as Error).message} (the checkpoint expects ${appendAt} bytes there; resume with another --out to write fresh files)`);
+      }
+      if (size < appendAt)
+        throw new OutputError(`cannot append to ${path}: it holds ${size} bytes, the checkpoint expects at least ${appendAt} (resume with another --out to write fresh files)`);
+      truncateSync(path, appendAt);
+      this.bytes = appendAt;
+      this.out = createWriteStream(path, { flags: 'a' });
+    }
     this.out.on('error', (e) => (this.error ??= new OutputError(`writing ${path}: ${e.message}`, { cause: e })));
-    this.out.write(header + '\n');
+  }
+  private count(text: string): void {
+    this.bytes += Buffer.byteLength(text);
+  }
+  /** Wait until everything written so far has reached the file. */
+  async sync(): Promise<void> {
+    if (this.error) throw this.error;
+    if (!this.out.destroyed) await new Promise<void>((res) => this.out.write('', () => res()));
+    if (this.error) throw this.error;
   }
   private settled(event: 'drain' | 'finish'): Promise<unknown> {
     return Promise.race([once(this.out, event), once(this.out, 'close')]).catch(() => undefined);
   }
   async write(text: string): Promise<void> {
     if (this.error) throw this.error;
+    if (text) this.count(text);
     if (text && !this.out.write(text) && !this.out.destroyed) await this.settled('drain');
     if (this.error) throw this.error;
   }
@@ -81,6 +112,14 @@ export interface RecordOptions {
   declared: readonly MonitorSpec[];
   /** receives every spike chunk taken (the raster of --plot) */
   onSpikes?: (chunks: SpikeChunk[]) => void;
+  /** resume into the same files (a checkpoint's RecordWriter.state()): cut each back to its length then and write on */
+  append?: RecordState;
+}
+
+/** Where the files stood (for a checkpoint): bytes per file name, and the synapse-monitor rows written. */
+export interface RecordState {
+  files: Record<string, number>;
+  synapsesDone: number[];
 }
 
 export class RecordWriter {
@@ -93,8 +132,19 @@ export class RecordWriter {
 
   constructor(readonly sim: Simulation, dir: string, readonly o: RecordOptions) {
     this.decimals = timeDecimals(sim.dt);
+    const opened: CsvFile[] = [];
     const open = (name: string, head: string) => {
-      const f = new CsvFile(join(dir, name), head);
+      const at = o.append?.files[name];
+      if (o.append && at === undefined) throw new OutputError(`cannot append to ${join(dir, name)}: the checkpoint's run did not write it (resume with another --out to write fresh files)`);
+      let f: CsvFile;
+      try {
+        f = new CsvFile(join(dir, name), head, at);
+      } catch (e) {
+        opened.forEach((x) => x.close().catch(() => {}));
+        throw e;
+      }
+      opened.push(f);
+      this.names.set(f, name);
       this.files.push(f.path);
       return f;
     };
@@ -108,9 +158,27 @@ export class RecordWriter {
       } else if (m.type === 'rate') {
         this.rates.push({ index: ri++, file: open(`rate_${k}.csv`, 't_ms,population,count,rate_hz') });
       } else if (m.type === 'synapses') {
-        this.synapses.push({ projection: m.projection, done: 0, file: open(`synapses_${k}.csv`, 't_ms,projection,count') });
+        this.synapses.push({ projection: m.projection, done: o.append?.synapsesDone[this.synapses.length] ?? 0, file: open(`synapses_${k}.csv`, 't_ms,projection,count') });
       }
     });
+  }
+
+  private readonly names = new Map<CsvFile, string>();
+
+  private all(): CsvFile[] {
+    return [this.spikes, ...this.states.map((s) => s.file), ...this.rates.map((r) => r.file), ...this.synapses.map((y) => y.file)].filter((f): f is CsvFile => !!f);
+  }
+
+  /** Wait until everything drained so far is in the files (before a checkpoint records where they stand). */
+  async sync(): Promise<void> {
+    for (const f of this.all()) await f.sync();
+  }
+
+  /** Where the files stand: what a checkpoint keeps to resume into them (RecordOptions.append). */
+  state(): RecordState {
+    const files: Record<string, number> = {};
+    for (const f of this.all()) files[this.names.get(f)!] = f.bytes;
+    return { files, synapsesDone: this.synapses.map((y) => y.done) };
   }
 
   /** Write what was recorded since the last drain. */
@@ -159,8 +227,7 @@ export class RecordWriter {
   /** Close every file (after the last drain); throws the first write error. */
   async close(): Promise<void> {
     let err: unknown = null;
-    for (const f of [this.spikes, ...this.states.map((s) => s.file), ...this.rates.map((r) => r.file), ...this.synapses.map((y) => y.file)]) {
-      if (!f) continue;
+    for (const f of this.all()) {
       try {
         await f.close();
       } catch (e) {

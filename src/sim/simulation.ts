@@ -54,6 +54,11 @@ export interface SimulationOptions extends BackendOptions {
   delivery?: Delivery;
 }
 
+export interface SnapshotOptions {
+  /** JSON data kept in the snapshot's header for the program that resumes it (sim.restoredFrom.app) */
+  app?: unknown;
+}
+
 export interface RunOptions {
   /** called about every `progressEvery` steps (single thread) or every 100 ms (threads) and at the end */
   onProgress?: (done: number, total: number) => void;
@@ -195,6 +200,8 @@ export class Simulation {
   model: ModelSpec | null = null;
   /** the delivery asked for ('auto', 'ring' or 'deferred') */
   delivery: Delivery = 'auto';
+  /** the snapshot this simulation was restored from: its step, who wrote it, how it ran, and its `app` data */
+  restoredFrom: { step: number; axonal: string; created: string; saved: SnapshotHeader['saved']; app?: unknown } | null = null;
   /** spike totals and synaptic events before the snapshot this simulation was restored from */
   private totalsBase: number[] = [];
   private eventsBase = 0;
@@ -621,8 +628,8 @@ export class Simulation {
    * the backend or the thread count: Simulation.restore continues it on any of them, to the bit.
    * Between runs only.
    */
-  async snapshot(): Promise<Uint8Array> {
-    const { header, sections } = await this.snapshotSections();
+  async snapshot(opts: SnapshotOptions = {}): Promise<Uint8Array> {
+    const { header, sections } = await this.snapshotSections(opts);
     const chunks: Uint8Array[] = [];
     const total = await writeSnapshot(header, sections, (c) => void chunks.push(c.slice()));
     const out = new Uint8Array(total);
@@ -639,11 +646,11 @@ export class Simulation {
    * renamed over `path`, so a crash while writing leaves the previous file as it was. Returns
    * the file's bytes and the seconds it took.
    */
-  async saveSnapshot(path: string): Promise<{ bytes: number; seconds: number }> {
+  async saveSnapshot(path: string, opts: SnapshotOptions = {}): Promise<{ bytes: number; seconds: number }> {
     const t0 = performance.now();
     const spec = 'node:fs/promises';
     const fs = await import(/* @vite-ignore */ spec);
-    const { header, sections } = await this.snapshotSections();
+    const { header, sections } = await this.snapshotSections(opts);
     const tmp = `${path}.tmp-${(globalThis as any).process?.pid ?? 0}`;
     const fh = await fs.open(tmp, 'w');
     let bytes = 0;
@@ -677,7 +684,7 @@ export class Simulation {
     return { bytes, seconds: (performance.now() - t0) / 1000 };
   }
 
-  private async snapshotSections(): Promise<{ header: Omit<SnapshotHeader, 'sections' | 'dataBytes' | 'format' | 'version'>; sections: SectionData[] }> {
+  private async snapshotSections(opts: SnapshotOptions): Promise<{ header: Omit<SnapshotHeader, 'sections' | 'dataBytes' | 'format' | 'version'>; sections: SectionData[] }> {
     if (this.disposed) throw new Error('simulation was disposed');
     if (this.failed) throw new Error(`simulation stopped after an error: ${this.failed.message}: a snapshot of its state would not be a state of the model`);
     if (this.running) throw new Error('a run is in progress: take a snapshot between runs');
@@ -719,6 +726,7 @@ export class Simulation {
         })),
         rateFirstSteps: rates,
       },
+      ...(opts.app !== undefined ? { app: opts.app } : {}),
     };
     return { header, sections };
   }
@@ -726,6 +734,7 @@ export class Simulation {
   /** The monitors' data, the step and the counts of a snapshot (after the shards took its state). */
   private restoreRecords(snap: SnapshotReader): void {
     const h = snap.header;
+    this.restoredFrom = { step: h.step, axonal: h.axonal, created: h.created, saved: h.saved, app: h.app };
     this.step = h.step;
     this.totalsBase = h.spikeTotals.slice();
     this.eventsBase = h.events;

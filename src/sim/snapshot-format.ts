@@ -75,6 +75,8 @@ export interface SnapshotHeader {
   events: number;
   /** the parts of the state, by name (src/sim/snapshot.ts) */
   state: Record<string, unknown>;
+  /** what the program that took the snapshot keeps to resume (the command line: its outputs), or absent */
+  app?: unknown;
   sections: SectionEntry[];
   dataBytes: number;
 }
