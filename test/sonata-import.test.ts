@@ -205,7 +205,7 @@ describe('what the importer cannot run is an error naming the file, the populati
     const types = join(dir2, 'network/AB_edge_types.csv');
     writeFileSync(types, 'edge_type_id model_template weight_function\n100 static_synapse gaussian\n');
     const e2 = await importError(dir2);
-    expect(e2!.message).toBe(`${types}: edge population AB: column "weight_function" is an edge attribute the importer does not know (syn_weight, delay, model_template, dynamics_params)`);
+    expect(e2!.message).toBe(`${types}: edge population AB: column "weight_function" is an edge attribute the importer does not know (syn_weight, delay, model_template, receptor_type, dynamics_params)`);
   });
 
   it('a cell parameter axonal does not have, and a value it cannot run', async () => {
@@ -247,4 +247,31 @@ describe.skipIf(!dir300)(`a circuit axonal did not write: NEST's 300_pointneuron
       sim.dispose();
     }
   }, 120_000);
+});
+
+// A circuit written by PyNN's export_to_sonata (Debian's python3-pynn 0.10.1): test/pynn-sonata-net.py DIR
+// writes it (with the simulation config and spike file PyNN leaves to the user); AXONAL_SONATA_PYNN=DIR runs this.
+// `python3 test/pynn-sonata-net.py DIR run` also runs it in pyNN.brian2 (Brian2 2.5.1): E 45.42 Hz, I 44.94 Hz.
+const dirPyNN = process.env.AXONAL_SONATA_PYNN;
+describe.skipIf(!dirPyNN)(`a circuit axonal did not write: PyNN's export_to_sonata (${dirPyNN ?? 'skipped: set AXONAL_SONATA_PYNN to a folder written by python3 test/pynn-sonata-net.py DIR'})`, () => {
+  it("imports (pynn:IF_cond_exp, PyNN's global node ids, receptor_type, dynamics_params/weight) and fires within 10 % of pyNN.brian2's rates", async () => {
+    const m = await importSonata(join(dirPyNN!, 'simulation_config.json'));
+    const byName = Object.fromEntries(m.populations.map((p) => [p.name, p]));
+    expect([byName.E.size, byName.I.size, byName.S.size]).toEqual([800, 200, 200]);
+    expect(byName.E.model).toBe('IF_cond_exp');
+    expect(byName.S.model).toBe('spike_generator');
+    const ie = m.projections!.find((p) => p.name === 'IE')! as unknown as { on_pre: string; weight: number[]; connect: { sources: number[] } };
+    expect(ie.on_pre).toBe('gsyn_inh += w');
+    expect(ie.weight.every((w) => w === Math.fround(0.067))).toBe(true);
+    expect(Math.max(...ie.connect.sources)).toBe(199); // PyNN's global ids 800… mapped to I's indices
+    const sim = await Simulation.create({ ...m, monitors: ['E', 'I'].map((population) => ({ type: 'spikes' as const, population })) }, { threads: 1 });
+    try {
+      await sim.run(1000);
+      const rate = (p: string, n: number) => sim.spikes(p).steps.length / n;
+      expect(Math.abs(rate('E', 800) / 45.42 - 1)).toBeLessThan(0.1);
+      expect(Math.abs(rate('I', 200) / 44.94 - 1)).toBeLessThan(0.1);
+    } finally {
+      sim.dispose();
+    }
+  }, 60_000);
 });

@@ -145,7 +145,6 @@ const BACK: Record<string, Back> = {
 };
 BACK['nest:iaf_cond_exp'].params.g_L = ['', 1]; // consumed by derive
 BACK['nest:izhikevich'].params.consistent_integration = ['', 1];
-for (const k of ['IF_curr_exp', 'IF_curr_alpha', 'IF_cond_exp']) BACK[`pyNN:${k}`] = BACK[k];
 
 const at = (v: Value, i: number) => (typeof v === 'number' ? v : v[i]);
 
@@ -236,6 +235,8 @@ export async function importSonata(configPath: string, opts: SonataImportOptions
   const inputs = Object.values((sim?.inputs ?? {}) as Record<string, { input_type?: string; module?: string; input_file?: string; node_set?: string }>);
   const backOf: Record<string, Back | null> = {};
   const sizeOf: Record<string, number> = {};
+  /** node_id -> index of a population whose node ids are not 0…N−1 (PyNN writes its global ids) */
+  const indexOf: Record<string, Map<number, number> | null> = {};
 
   // nodes
   for (const [ni, nc] of (networks.nodes ?? []).entries()) {
@@ -243,8 +244,6 @@ export async function importSonata(configPath: string, opts: SonataImportOptions
     const typesFile = cpath(nc.node_types_file ?? fail(circuitPath, `networks.nodes[${ni}].node_types_file is missing`));
     if (!existsSync(typesFile)) fail(typesFile, `not found (networks.nodes[${ni}].node_types_file)`);
     const types = table(typesFile);
-    for (const col of Object.keys(types[0] ?? {}))
-      if (!NODE_COLUMNS.has(col)) fail(typesFile, `column "${col}" is not one the importer knows (a node attribute that changes a point neuron must be in its dynamics_params)`);
     if (!existsSync(nodesFile)) fail(nodesFile, `not found (networks.nodes[${ni}].nodes_file)`);
     const f = new H.File(nodesFile, 'r');
     try {
@@ -258,7 +257,9 @@ export async function importSonata(configPath: string, opts: SonataImportOptions
         const typeIds = Array.from(tds!.value as ArrayLike<number | bigint>, Number);
         const n = typeIds.length;
         const nid = g.get('node_id') as Dataset | null;
-        if (nid && Array.from(nid.value as ArrayLike<number | bigint>, Number).some((x, i) => x !== i)) fail(nodesFile, `population ${pop}: /nodes/${pop}/node_id is not 0…N−1 in order`);
+        const ids = nid ? Array.from(nid.value as ArrayLike<number | bigint>, Number) : null;
+        indexOf[pop] = ids && ids.some((x, i) => x !== i) ? new Map(ids.map((x, i) => [x, i])) : null;
+        if (indexOf[pop] && indexOf[pop]!.size !== n) fail(nodesFile, `population ${pop}: /nodes/${pop}/node_id has a node id twice`);
         const typeOf = new Map<number, Record<string, string>>();
         for (const id of new Set(typeIds)) typeOf.set(id, types.find((x) => Number(x.node_type_id) === id) ?? fail(typesFile, `population ${pop}: no node type ${id} (node_type_id)`));
         const kinds = new Set([...typeOf.values()].map((t) => t.model_type));
@@ -266,7 +267,7 @@ export async function importSonata(configPath: string, opts: SonataImportOptions
         const kind = [...kinds][0];
         sizeOf[pop] = n;
         if (kind === 'virtual') {
-          model.populations.push({ name: pop, size: n, model: 'spike_generator', params: { spike_times: spikeTimes(H, pop, n, inputs, spath, simPath ?? circuitPath, dt, warn) } } as never);
+          model.populations.push({ name: pop, size: n, model: 'spike_generator', params: { spike_times: spikeTimes(H, pop, n, indexOf[pop], inputs, spath, simPath ?? circuitPath, dt, warn) } } as never);
           backOf[pop] = null;
           continue;
         }
@@ -275,14 +276,18 @@ export async function importSonata(configPath: string, opts: SonataImportOptions
         const templates = new Set([...typeOf.values()].map((t) => t.model_template));
         if (templates.size > 1) fail(typesFile, `population ${pop}: model_template ${[...templates].join(' and ')} in one population (axonal runs one model per population)`);
         const tpl = [...templates][0] ?? '';
-        const back = BACK[tpl] ?? BACK[`nest:${tpl}`] ?? fail(typesFile, `population ${pop}: model_template "${tpl}" is not one axonal imports (${Object.keys(BACK).filter((k) => !k.startsWith('pyNN:')).join(', ')})`);
+        const back = BACK[tpl] ?? BACK[`nest:${tpl}`] ?? BACK[tpl.replace(/^pynn:/i, '')] ?? fail(typesFile, `population ${pop}: model_template "${tpl}" is not one axonal imports (${Object.keys(BACK).join(', ')}; PyNN's names also as pyNN:<name>)`);
         const known = new Set([...Object.keys(back.params), ...Object.keys(back.initial), ...Object.keys(back.fixed ?? {})]);
+        // a column of the node types table is a value of the cell ("NONE": given per node) or does not change it
+        for (const col of Object.keys(types[0] ?? {}))
+          if (!NODE_COLUMNS.has(col) && !known.has(col)) fail(typesFile, `population ${pop}: column "${col}" is not one the importer knows for ${tpl} (${[...known].join(', ')}; ${[...NODE_COLUMNS].join(', ')})`);
         // the values of every node: per node (0/dynamics_params), else its node type's, else the default
         const perType = new Map<number, Record<string, unknown>>();
         for (const [id, t] of typeOf) {
           const file = t.dynamics_params && t.dynamics_params !== 'NULL' ? join(cpath(components.point_neuron_models_dir ?? fail(circuitPath, 'components.point_neuron_models_dir is missing')), t.dynamics_params) : null;
           const dyn = file ? readJson(file, `dynamics_params of node type ${id}`) : {};
           for (const k of Object.keys(dyn)) if (!known.has(k)) fail(file!, `population ${pop}: parameter ${k} is not one axonal imports for ${tpl} (${[...known].join(', ')})`);
+          for (const k of known) if (t[k] !== undefined && t[k] !== 'NONE') dyn[k] = t[k] === 'True' || t[k] === 'False' ? t[k] === 'True' : Number(t[k]);
           perType.set(id, dyn);
         }
         const groupIds = g.get('node_group_id') ? Array.from((g.get('node_group_id') as Dataset).value as ArrayLike<number | bigint>, Number) : new Array(n).fill(0);
@@ -349,35 +354,54 @@ export async function importSonata(configPath: string, opts: SonataImportOptions
         if (!(sp in sizeOf)) fail(edgesFile, `edge population ${name}: source_node_id's node_population "${sp}" is not a node population of the circuit`);
         if (!(tp in sizeOf)) fail(edgesFile, `edge population ${name}: target_node_id's node_population "${tp}" is not a node population of the circuit`);
         const back = backOf[tp] ?? fail(edgesFile, `edge population ${name}: target population ${tp} is virtual (virtual nodes only send spikes)`);
-        const S = Array.from(src.value as ArrayLike<number | bigint>, Number), T = Array.from(tgt.value as ArrayLike<number | bigint>, Number);
+        const ids = (d: Dataset, p: string, k: string) => {
+          const map = indexOf[p];
+          return Array.from(d.value as ArrayLike<number | bigint>, (x, j) => {
+            const i = map ? map.get(Number(x)) : Number(x);
+            return i ?? fail(edgesFile, `edge population ${name}: ${k}[${j}] = ${x} is not a node_id of ${p}`);
+          });
+        };
+        const S = ids(src, sp, 'source_node_id'), T = ids(tgt, tp, 'target_node_id');
         const m = S.length;
         const typeIds = Array.from(ds('edge_type_id').value as ArrayLike<number | bigint>, Number);
         const gIds = f.get(`edges/${name}/edge_group_id`) ? Array.from(ds('edge_group_id').value as ArrayLike<number | bigint>, Number) : new Array(m).fill(0);
         const gIdx = f.get(`edges/${name}/edge_group_index`) ? Array.from(ds('edge_group_index').value as ArrayLike<number | bigint>, Number) : Array.from({ length: m }, (_, i) => i);
         // per-edge values by group: syn_weight and delay, nothing else
-        const groups: Record<number, { w?: ArrayLike<number>; d?: ArrayLike<number> }> = {};
+        const groups: Record<number, { w?: ArrayLike<number>; d?: ArrayLike<number>; n?: number }> = {};
         for (const gk of (f.get(`edges/${name}`) as Group).keys()) {
           if (!/^\d+$/.test(gk)) continue;
           const gg = f.get(`edges/${name}/${gk}`) as Group;
-          const e: { w?: ArrayLike<number>; d?: ArrayLike<number> } = (groups[Number(gk)] = {});
-          for (const k of gg.keys()) {
-            if (k === 'syn_weight') e.w = (gg.get(k) as Dataset).value as ArrayLike<number>;
-            else if (k === 'delay') e.d = (gg.get(k) as Dataset).value as ArrayLike<number>;
-            else fail(edgesFile, `edge population ${name}: /edges/${name}/${gk}/${k} is an edge attribute the importer does not know (it reads syn_weight and delay)`);
-          }
+          const e: { w?: ArrayLike<number>; d?: ArrayLike<number>; n?: number } = (groups[Number(gk)] = {});
+          // NEST's syn_weight and delay, or PyNN's dynamics_params/weight and delay
+          const read = (gg: Group, at: string) => {
+            for (const k of gg.keys()) {
+              const x = gg.get(k);
+              if (k === 'dynamics_params' && !at && x instanceof H.Group) read(x, 'dynamics_params/');
+              else if (k === 'syn_weight' || (at && k === 'weight')) e.w = (x as Dataset).value as ArrayLike<number>;
+              else if (k === 'delay') e.d = (x as Dataset).value as ArrayLike<number>;
+              else fail(edgesFile, `edge population ${name}: /edges/${name}/${gk}/${at}${k} is an edge attribute the importer does not know (it reads syn_weight and delay${at ? ', weight' : ''})`);
+            }
+          };
+          read(gg, '');
+          e.n = Math.min(e.w?.length ?? Infinity, e.d?.length ?? Infinity);
         }
         // per-edge-type values: the table's syn_weight and delay columns, or the dynamics_params file's weight and delay
-        const typeVals = new Map<number, { w?: number; d?: number }>();
+        const typeVals = new Map<number, { w?: number; d?: number; receptor?: number }>();
         for (const id of new Set(typeIds)) {
           const t = types.find((x) => Number(x.edge_type_id) === id) ?? fail(typesFile, `edge population ${name}: no edge type ${id} (edge_type_id)`);
-          const v: { w?: number; d?: number } = {};
+          const v: { w?: number; d?: number; receptor?: number } = {};
           for (const [col, x] of Object.entries(t)) {
             if (col === 'edge_type_id' || col === 'target_query' || col === 'source_query' || col === 'pop_name' || col === 'dynamics_params') continue;
             if (col === 'model_template') {
-              if (x !== 'static_synapse' && x !== 'nest:static_synapse') fail(typesFile, `edge population ${name}: edge type ${id}: model_template "${x}" is not one axonal imports (static_synapse)`);
+              if (x !== 'static_synapse' && x !== 'nest:static_synapse' && !/^pynn:StaticSynapse$/i.test(x))
+                fail(typesFile, `edge population ${name}: edge type ${id}: model_template "${x}" is not one axonal imports (static_synapse, pyNN:StaticSynapse)`);
+            } else if (col === 'receptor_type') {
+              // PyNN's receptor by name; the weights keep their sign
+              if (x !== 'excitatory' && x !== 'inhibitory') fail(typesFile, `edge population ${name}: edge type ${id}: receptor_type "${x}" is not excitatory or inhibitory`);
+              v.receptor = x === 'inhibitory' ? -1 : 1;
             } else if (col === 'syn_weight' || col === 'weight') v.w = Number(x);
             else if (col === 'delay') v.d = Number(x);
-            else fail(typesFile, `edge population ${name}: column "${col}" is an edge attribute the importer does not know (syn_weight, delay, model_template, dynamics_params)`);
+            else fail(typesFile, `edge population ${name}: column "${col}" is an edge attribute the importer does not know (syn_weight, delay, model_template, receptor_type, dynamics_params)`);
           }
           if (t.dynamics_params && t.dynamics_params !== 'NULL') {
             const file = join(cpath(components.synaptic_models_dir ?? fail(circuitPath, 'components.synaptic_models_dir is missing')), t.dynamics_params);
@@ -389,11 +413,12 @@ export async function importSonata(configPath: string, opts: SonataImportOptions
           }
           typeVals.set(id, v);
         }
-        const W = new Float64Array(m), D = new Float64Array(m);
+        const W = new Float64Array(m), D = new Float64Array(m), R = new Int8Array(m);
         const defaulted = new Set<string>();
         for (let j = 0; j < m; j++) {
           const e = groups[gIds[j]] ?? {};
           const tv = typeVals.get(typeIds[j])!;
+          if ((e.w || e.d) && !(gIdx[j] >= 0 && gIdx[j] < e.n!)) fail(edgesFile, `edge population ${name}: edge_group_index[${j}] = ${gIdx[j]} is outside edge group ${gIds[j]} (${e.n} edges)`);
           let w = e.w ? e.w[gIdx[j]] : tv.w;
           let d = e.d ? e.d[gIdx[j]] : tv.d;
           // not given per edge, in the edge types table or in dynamics_params: NEST's static_synapse defaults
@@ -403,15 +428,20 @@ export async function importSonata(configPath: string, opts: SonataImportOptions
           if (!Number.isFinite(d)) fail(edgesFile, `edge population ${name}: delay of edge ${j} is ${d}`);
           W[j] = w;
           D[j] = d;
+          // the receptor: named by the edge type (PyNN), else NEST's sign of the weight
+          R[j] = tv.receptor ?? (w < 0 ? -1 : 1);
           if (S[j] >= sizeOf[sp] || T[j] >= sizeOf[tp]) fail(edgesFile, `edge population ${name}: edge ${j} joins ${S[j]} -> ${T[j]}, outside ${sp} (${sizeOf[sp]} nodes) or ${tp} (${sizeOf[tp]})`);
         }
         if (defaulted.size) warn(`${edgesFile}: edge population ${name}: edges without ${[...defaulted].map((x) => x.split(' ')[0]).join(' or ')}: NEST's static_synapse default (${[...defaulted].join(', ')})`);
         // one projection per receptor (the sign of the weight), edges in file order
-        const signs = [1, -1].filter((s) => W.some((w) => (w < 0 ? -1 : 1) === s));
+        const signs = [1, -1].filter((s) => R.includes(s));
+        const named = [...typeVals.values()].filter((v) => v.receptor !== undefined).length;
+        if (named && named < typeVals.size) fail(typesFile, `edge population ${name}: receptor_type is given for some of its edge types, not all`);
         for (const s of signs.length ? signs : [1]) {
           const idx: number[] = [];
-          for (let j = 0; j < m; j++) if ((W[j] < 0 ? -1 : 1) === s) idx.push(j);
+          for (let j = 0; j < m; j++) if (R[j] === s) idx.push(j);
           const r = back.receptor(s, dt);
+          if (named) r.factor = Math.abs(r.factor);
           model.projections!.push({
             name: signs.length > 1 ? `${name}_${s > 0 ? 'exc' : 'inh'}` : name, source: sp, target: tp,
             connect: { rule: 'explicit', sources: idx.map((j) => S[j]), targets: idx.map((j) => T[j]) },
@@ -435,7 +465,7 @@ export async function importSonata(configPath: string, opts: SonataImportOptions
 }
 
 /** Spike times of a virtual population from the spike file of its input (node_set = population). */
-function spikeTimes(H: H5, pop: string, n: number, inputs: { input_type?: string; module?: string; input_file?: string; node_set?: string }[], path: (p: string) => string, simFile: string, dt: number, warn: (m: string) => void): number[][] {
+function spikeTimes(H: H5, pop: string, n: number, indexOf: Map<number, number> | null, inputs: { input_type?: string; module?: string; input_file?: string; node_set?: string }[], path: (p: string) => string, simFile: string, dt: number, warn: (m: string) => void): number[][] {
   const inp = inputs.find((x) => x.node_set === pop) ?? fail(simFile, `inputs: no input with node_set "${pop}" for the virtual population ${pop} (its spike file)`);
   if (inp.input_type !== 'spikes' || (inp.module !== 'h5' && inp.module !== 'sonata'))
     fail(simFile, `inputs (node_set ${pop}): input_type "${inp.input_type}" module "${inp.module}" is not one axonal imports (spikes, h5)`);
@@ -448,12 +478,13 @@ function spikeTimes(H: H5, pop: string, n: number, inputs: { input_type?: string
     // /spikes/<pop>/{timestamps,node_ids} (SONATA) or /spikes/{timestamps,gids} (older files, NEST reads both)
     const g = top!.keys().includes(pop) ? (f.get(`spikes/${pop}`) as Group) : top!;
     const key = g.keys().includes('node_ids') ? 'node_ids' : g.keys().includes('gids') ? 'gids' : fail(file, `population ${pop}: no node_ids (or gids) dataset under /spikes`);
-    const ids = Array.from((g.get(key) as Dataset).value as ArrayLike<number | bigint>, Number);
+    // node ids of the population's node_id (index when it has none)
+    const ids = Array.from((g.get(key) as Dataset).value as ArrayLike<number | bigint>, (x) => (indexOf ? indexOf.get(Number(x)) ?? n + Number(x) : Number(x)));
     const ts = (g.get('timestamps') as Dataset | null)?.value as ArrayLike<number> ?? fail(file, `population ${pop}: no timestamps dataset under /spikes`);
     const sets = Array.from({ length: n }, () => new Set<number>());
     let moved = 0, merged = 0;
     for (let j = 0; j < ids.length; j++) {
-      if (ids[j] >= n) fail(file, `population ${pop}: ${key}[${j}] = ${ids[j]}, the population has ${n} nodes`);
+      if (ids[j] >= n) fail(file, `population ${pop}: ${key}[${j}] is not a node of the population (${n} nodes${indexOf ? ', by its node_id' : ''})`);
       const t = ts[j];
       if (!(t >= 0)) fail(file, `population ${pop}: timestamps[${j}] = ${t} (spike times are >= 0 ms)`);
       // NEST's rule for spike_train_injector (allow_offgrid_times): a time within half a tic (0.5 µs)
