@@ -455,4 +455,4 @@ async function writeEdges(
   }
 }
 
-export { importSonata } from './sonata-import.ts';
+export { importSonata, SonataImportError, type SonataImportOptions } from './sonata-import.ts';
