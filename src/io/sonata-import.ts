@@ -63,7 +63,7 @@ const noLowerBound = { V_min: -Infinity };
 const PYNN_CURR: Record<string, [string, number]> = {
   tau_m: ['tau_m', 1], cm: ['cm', 1], v_rest: ['v_rest', 1], v_thresh: ['v_thresh', 1], v_reset: ['v_reset', 1], tau_refrac: ['tau_refrac', 1], i_offset: ['i_offset', 1],
 };
-// PyNN's defaults (pyNN/standardmodels/cells.py)
+// PyNN's defaults (pyNN/standardmodels/cells.py; IF_curr_alpha's tau_syn_* are 0.5 ms)
 const PYNN_DEFAULTS = { tau_m: 20, cm: 1, v_rest: -65, v_thresh: -50, v_reset: -65, tau_refrac: 0.1, i_offset: 0, tau_syn_E: 5, tau_syn_I: 5, v: -65 };
 
 const BACK: Record<string, Back> = {
@@ -132,7 +132,7 @@ const BACK: Record<string, Back> = {
   'IF_curr_alpha': {
     population: { model: 'IF_curr_alpha' }, field: 'parameters',
     params: { ...PYNN_CURR, tau_syn_E: ['tau_syn_E', 1], tau_syn_I: ['tau_syn_I', 1] },
-    initial: { v: ['v', 1] }, defaults: PYNN_DEFAULTS,
+    initial: { v: ['v', 1] }, defaults: { ...PYNN_DEFAULTS, tau_syn_E: 0.5, tau_syn_I: 0.5 },
     receptor: (sign) => ({ fields: { on_pre: sign < 0 ? 'ysyn_inh += w' : 'ysyn_exc += w' }, factor: 1 }),
   },
   'IF_cond_exp': {
@@ -166,7 +166,8 @@ function resolver(configPath: string, manifest: Record<string, string> = {}) {
   const sub = (s: string): string => {
     for (let k = 0; k < 8 && s.includes('$'); k++) {
       s = s.replace(/\$\{configdir\}/g, dir);
-      for (const [name, v] of Object.entries(manifest)) s = s.split(name).join(v);
+      // the longest names first ($COMPONENTS_DIR before $COMPONENT_DIR)
+      for (const [name, v] of Object.entries(manifest).sort((a, b) => b[0].length - a[0].length)) s = s.split(name).join(v);
     }
     return s;
   };
@@ -176,8 +177,9 @@ function resolver(configPath: string, manifest: Record<string, string> = {}) {
   };
 }
 
+/** A node or edge types table: columns separated by white space, a value with spaces in double quotes. */
 function table(file: string): Record<string, string>[] {
-  const rows = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => l.trim().split(/\s+/));
+  const rows = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => (l.match(/"[^"]*"|\S+/g) ?? []).map((x) => x.replace(/^"(.*)"$/, '$1')));
   return rows.slice(1).map((r) => Object.fromEntries(rows[0].map((h, i) => [h, r[i]])));
 }
 
