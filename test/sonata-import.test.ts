@@ -275,3 +275,61 @@ describe.skipIf(!dirPyNN)(`a circuit axonal did not write: PyNN's export_to_sona
     }
   }, 60_000);
 });
+
+describe('a circuit written by hand as PyNN writes one (no Python needed)', () => {
+  it("pyNN:IF_curr_alpha: values as node types columns and per node (NONE), PyNN's defaults, global node ids, receptor_type with negative current weights", async () => {
+    const dir = tmp('hand');
+    await h5wasm.ready;
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'net'));
+    const nodes = (pop: string, ids: number[], perNode?: Record<string, number[]>) => {
+      const f = new h5wasm.File(join(dir, `net/${pop}.h5`), 'w');
+      const g = f.create_group('nodes').create_group(pop);
+      g.create_dataset({ name: 'node_id', data: Int32Array.from(ids) });
+      g.create_dataset({ name: 'node_type_id', data: new Int16Array(ids.length).fill(pop === 'A' ? 0 : 1) });
+      g.create_dataset({ name: 'node_group_id', data: new Int16Array(ids.length) });
+      g.create_dataset({ name: 'node_group_index', data: Int16Array.from(ids, (_, i) => i) });
+      const dp = g.create_group('0').create_group('dynamics_params');
+      for (const [k, v] of Object.entries(perNode ?? {})) dp.create_dataset({ name: k, data: Float64Array.from(v) });
+      f.close();
+    };
+    nodes('A', [0, 1, 2], { tau_m: [10, 20, 30] });
+    nodes('S', [3, 4]);
+    writeFileSync(join(dir, 'net/A.csv'), 'cm model_template model_type node_type_id tau_m v_thresh\n0.5 pynn:IF_curr_alpha point_neuron 0 NONE "-52.0"\n');
+    writeFileSync(join(dir, 'net/S.csv'), 'model_type node_type_id\nvirtual 1\n');
+    const f = new h5wasm.File(join(dir, 'net/SA.h5'), 'w');
+    const g = f.create_group('edges').create_group('SA');
+    g.create_dataset({ name: 'source_node_id', data: Int32Array.from([3, 4, 4]) }).create_attribute('node_population', 'S');
+    g.create_dataset({ name: 'target_node_id', data: Int32Array.from([0, 1, 2]) }).create_attribute('node_population', 'A');
+    g.create_dataset({ name: 'edge_type_id', data: new Int16Array(3) });
+    g.create_dataset({ name: 'edge_group_id', data: new Int16Array(3) });
+    g.create_dataset({ name: 'edge_group_index', data: Int16Array.from([0, 1, 2]) });
+    const dp = g.create_group('0').create_group('dynamics_params');
+    dp.create_dataset({ name: 'weight', data: Float64Array.from([-0.5, -0.25, -1]) });
+    dp.create_dataset({ name: 'delay', data: Float64Array.from([1, 1.5, 2]) });
+    f.close();
+    writeFileSync(join(dir, 'net/SA.csv'), 'edge_type_id model_template receptor_type\n0 pynn:StaticSynapse inhibitory\n');
+    const sf = new h5wasm.File(join(dir, 'spikes.h5'), 'w');
+    const sg = sf.create_group('spikes').create_group('S');
+    sg.create_dataset({ name: 'timestamps', data: Float64Array.from([1, 2.5, 3]) });
+    sg.create_dataset({ name: 'node_ids', data: BigUint64Array.from([4n, 3n, 4n]) });
+    sf.close();
+    writeFileSync(join(dir, 'circuit_config.json'), JSON.stringify({
+      manifest: { $BASE_DIR: '${configdir}', $NETWORK_DIR: '$BASE_DIR/net' }, components: {},
+      networks: { nodes: ['A', 'S'].map((p) => ({ nodes_file: `$NETWORK_DIR/${p}.h5`, node_types_file: `$NETWORK_DIR/${p}.csv` })), edges: [{ edges_file: '$NETWORK_DIR/SA.h5', edge_types_file: '$NETWORK_DIR/SA.csv' }] },
+    }));
+    writeFileSync(join(dir, 'simulation_config.json'), JSON.stringify({ run: { dt: 0.1, tstop: 20 }, network: 'circuit_config.json', inputs: { s: { input_type: 'spikes', module: 'h5', input_file: 'spikes.h5', node_set: 'S' } } }));
+    const m = await importSonata(join(dir, 'simulation_config.json'));
+    expect(m.populations[0]).toMatchObject({ name: 'A', size: 3, model: 'IF_curr_alpha', parameters: { cm: 0.5, tau_m: [10, 20, 30], v_thresh: -52, tau_syn_E: 0.5, tau_syn_I: 0.5, v_rest: -65 }, initial: { v: -65 } });
+    expect(m.populations[1]).toMatchObject({ name: 'S', model: 'spike_generator', params: { spike_times: [[2.5], [1, 3]] } });
+    expect(m.projections).toEqual([{
+      name: 'SA', source: 'S', target: 'A', connect: { rule: 'explicit', sources: [0, 1, 1], targets: [0, 1, 2] },
+      weight: [-0.5, -0.25, -1], delay: [1, 1.5, 2], on_pre: 'ysyn_inh += w',
+    }]);
+    expect(m).toMatchObject({ dt: 0.1, duration: 20 });
+    // and it runs
+    const sim = await Simulation.create(m, { backend: 'js' });
+    await sim.run();
+    sim.dispose();
+  });
+});
