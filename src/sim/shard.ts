@@ -609,11 +609,13 @@ export class Shard {
     const df = this.defer;
     if (df) K.defer_flush(slot, net.ringSlots, df.buckets, df.cap, df.fill);
 
-    for (const ym of this.synapseMonitors) {
-      if (t % ym.every !== 0) continue;
-      ym.steps.push(t);
-      ym.counts.push(this.projs[ym.proj].nSyn);
-    }
+    // the count at the start of the run's first step (later ones are taken after the pruning of the step before: pruneAt)
+    if (t === this.runStart)
+      for (const ym of this.synapseMonitors) {
+        if (t % ym.every !== 0) continue;
+        ym.steps.push(t);
+        ym.counts.push(this.projs[ym.proj].nSyn);
+      }
     for (const sm of this.stateMonitors) {
       if (t % sm.every !== 0) continue;
       sm.steps.push(t);
@@ -900,6 +902,25 @@ export class Shard {
       if (pp === null) continue;
       if ((pp.everySteps > 0 && (t + 1) % pp.everySteps === 0) || t + 1 === pp.atStep) this.prune(pr, pp, t);
     }
+    // synapse monitors: the count at the start of step t + 1, known only now (with threads, steps
+    // run ahead of their delivery by up to an exchange interval)
+    const next = t + 1;
+    if (next < this.runEnd)
+      for (const ym of this.synapseMonitors) {
+        if (next % ym.every !== 0) continue;
+        ym.steps.push(next);
+        ym.counts.push(this.projs[ym.proj].nSyn);
+      }
+  }
+
+  /** the steps [runStart, runEnd) of the run in progress (Shard.beginRun) */
+  private runStart = 0;
+  private runEnd = Infinity;
+
+  /** Before a run of steps [from, end): the synapse monitors sample the steps in it. */
+  beginRun(from: number, end: number): void {
+    this.runStart = from;
+    this.runEnd = end;
   }
 
   /** Apply a pruning rule now (sim.prune): after the delivery of step t = (steps run) - 1. */

@@ -882,6 +882,7 @@ class LocalDriver implements Driver {
     let t = from;
     let aborted = false;
     let error: unknown = null;
+    shard.beginRun(from, end);
     this.lastYield = performance.now();
     try {
       while (t < end) {

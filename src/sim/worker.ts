@@ -117,6 +117,7 @@ class ShardWorker {
     let aborted = false;
     let error: unknown = null;
     let lastPost = performance.now();
+    shard.beginRun(from, end);
     while (t < end) {
       const len = Math.min(this.D, end - t);
       const parity = this.intervals & 1;
