@@ -608,7 +608,13 @@ async function execute(sim: Simulation, x: ExecuteOpts): Promise<void> {
       runSeconds: x.priorSeconds + runSeconds, declared: x.declared, record: x.record, spikes: x.spikes, stream: x.stream, chunk: x.chunk,
       checkpoint: x.checkpoint!, checkpointEvery: x.checkpointEvery,
     };
-    const r = await sim.saveSnapshot(x.checkpoint!, { app });
+    let r: { bytes: number; seconds: number };
+    try {
+      r = await sim.saveSnapshot(x.checkpoint!, { app });
+    } catch (e) {
+      // a full disk or a missing folder: the run's error, said without a stack; the previous checkpoint stays
+      throw new OutputError(`writing the checkpoint ${x.checkpoint}: ${(e as Error).message}`, { cause: e });
+    }
     checkpoints.count++;
     checkpoints.bytes = r.bytes;
     checkpoints.seconds += r.seconds;

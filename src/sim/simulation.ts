@@ -681,6 +681,7 @@ export class Simulation {
       throw e;
     }
     await fs.rename(tmp, path);
+    await removeStaleTemporaries(fs, path);
     return { bytes, seconds: (performance.now() - t0) / 1000 };
   }
 
@@ -785,6 +786,34 @@ export class Simulation {
     if (this.disposed) return;
     this.disposed = true;
     this.driver?.dispose();
+  }
+}
+
+/**
+ * Remove `path.tmp-<pid>` files that a process killed while writing left (its pid no longer runs),
+ * after a snapshot was written to `path`.
+ */
+async function removeStaleTemporaries(fs: typeof import('node:fs/promises'), path: string): Promise<void> {
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  const dir = slash >= 0 ? path.slice(0, slash) || '/' : '.';
+  const base = path.slice(slash + 1);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = n.startsWith(base + '.tmp-') ? /^(\d+)$/.exec(n.slice(base.length + 5)) : null;
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = true;
+    try {
+      (globalThis as any).process.kill(pid, 0);
+    } catch (e) {
+      alive = (e as { code?: string }).code === 'EPERM';
+    }
+    if (!alive) await fs.rm(`${dir}/${n}`, { force: true }).catch(() => {});
   }
 }
 
