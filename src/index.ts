@@ -1,6 +1,6 @@
 /** axonal public API. */
-export { Simulation, SimulationError } from './sim/simulation.ts';
-export type { SimulationOptions, RunOptions, RunResult, PlanSummary } from './sim/simulation.ts';
+export { Simulation, SimulationError, SnapshotError } from './sim/simulation.ts';
+export type { SimulationOptions, RunOptions, RunResult, PlanSummary, SnapshotOptions } from './sim/simulation.ts';
 export type { Delivery } from './core/delivery.ts';
 export type { SpikeData } from './sim/monitors.ts';
 export { planNetwork, validateModel, assertValidModel, estimateNetwork, estimateShards, ModelError, type ModelIssue } from './network/index.ts';
