@@ -319,8 +319,10 @@ describe('a snapshot that cannot be used is refused with a clear message, before
       await expect(a.saveSnapshot(file)).rejects.toThrow(/ENOSPC/);
       expect(existsSync(tmp)).toBe(false);
       expect(Buffer.compare(readFileSync(file), before)).toBe(0);
-      const b = await Simulation.load(file, { threads: 1 });
+      // loaded into shared memory, read by 2 shard workers directly
+      const b = await Simulation.load(file, { threads: 2 });
       expect(b.step).toBe(10);
+      expect(b.threads).toBe(2);
       b.dispose();
       // and the next write succeeds
       await a.saveSnapshot(file);

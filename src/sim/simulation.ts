@@ -31,6 +31,9 @@ import { VERSION } from '../version.ts';
 
 export { SimulationError, SnapshotError };
 
+/** The largest snapshot held as one array (a typed array's limit in Node 20's V8: 4 GiB). */
+const MAX_SNAPSHOT_BYTES = 2 ** 32;
+
 /** Hard upper bound on threads; the usable limit is also 4 × the number of cores. */
 export const MAX_THREADS = 256;
 
@@ -243,8 +246,23 @@ export class Simulation {
     const fs = await import(/* @vite-ignore */ spec);
     let bytes: Uint8Array;
     try {
-      bytes = await fs.readFile(path);
+      // read in pieces (fs.readFile stops at 2 GiB) into shared memory, which threaded shards read directly
+      const fh = await fs.open(path, 'r');
+      try {
+        const size = (await fh.stat()).size;
+        if (size > MAX_SNAPSHOT_BYTES)
+          throw new SnapshotError(`${path}: a snapshot of ${sizeText(size)}, more than the ${sizeText(MAX_SNAPSHOT_BYTES)} one array can hold here`);
+        bytes = new Uint8Array(typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(size) : new ArrayBuffer(size));
+        for (let o = 0; o < size; ) {
+          const { bytesRead } = await fh.read(bytes, o, Math.min(1 << 30, size - o), o);
+          if (bytesRead <= 0) break;
+          o += bytesRead;
+        }
+      } finally {
+        await fh.close();
+      }
     } catch (e) {
+      if (e instanceof SnapshotError) throw e;
       throw new SnapshotError(`${path}: cannot read the snapshot (${(e as Error).message})`);
     }
     return Simulation.restore(bytes, opts, path);
@@ -630,8 +648,10 @@ export class Simulation {
    */
   async snapshot(opts: SnapshotOptions = {}): Promise<Uint8Array> {
     const { header, sections } = await this.snapshotSections(opts);
+    // the pieces are the parts' own copies (and fresh header bytes): kept by reference until copied out
     const chunks: Uint8Array[] = [];
-    const total = await writeSnapshot(header, sections, (c) => void chunks.push(c.slice()));
+    const total = await writeSnapshot(header, sections, (c) => void chunks.push(c));
+    if (total > MAX_SNAPSHOT_BYTES) throw new SnapshotError(`the snapshot would take ${sizeText(total)}, more than the ${sizeText(MAX_SNAPSHOT_BYTES)} one array can hold here: use sim.saveSnapshot(path)`);
     const out = new Uint8Array(total);
     let o = 0;
     for (const c of chunks) {
@@ -1022,11 +1042,17 @@ class WorkerPool implements Driver {
     const workers: WorkerPort[] = [];
     let pool: WorkerPool | null = null;
     // a snapshot's data once in shared memory: every worker takes its slices from it
-    let snapshot: { header: SnapshotHeader; data: SharedArrayBuffer } | undefined;
+    let snapshot: { header: SnapshotHeader; data: SharedArrayBuffer; offset: number; length: number } | undefined;
     if (snap) {
-      const data = new SharedArrayBuffer(snap.data.byteLength);
-      new Uint8Array(data).set(snap.data);
-      snapshot = { header: snap.header, data };
+      let data: SharedArrayBuffer;
+      let view = snap.data;
+      if (snap.data.buffer instanceof SharedArrayBuffer) data = snap.data.buffer;
+      else {
+        data = new SharedArrayBuffer(snap.data.byteLength);
+        new Uint8Array(data).set(snap.data);
+        view = new Uint8Array(data);
+      }
+      snapshot = { header: snap.header, data, offset: view.byteOffset, length: view.byteLength };
     }
     try {
       // the kernels compiled once, here, where setWasmLocator was called; every worker gets the module

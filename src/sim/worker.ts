@@ -35,7 +35,7 @@ export interface InitMessage {
   /** the wasm backend: the main thread's compiled kernels of the variant to run (not fetched again here) */
   wasm?: { variant: 'simd' | 'scalar' | 'debug'; module: WebAssembly.Module };
   /** a snapshot to continue from: its header and its data in shared memory (each shard takes its slices) */
-  snapshot?: { header: SnapshotHeader; data: SharedArrayBuffer };
+  snapshot?: { header: SnapshotHeader; data: SharedArrayBuffer; offset: number; length: number };
 }
 
 interface Port {
@@ -87,7 +87,7 @@ class ShardWorker {
     try {
       const gen = await loadEquationKernels(m.net, backend);
       compileSeconds = gen.seconds;
-      const restore = m.snapshot ? new ShardRestore(new SnapshotReader(m.snapshot.header, new Uint8Array(m.snapshot.data))) : null;
+      const restore = m.snapshot ? new ShardRestore(new SnapshotReader(m.snapshot.header, new Uint8Array(m.snapshot.data, m.snapshot.offset, m.snapshot.length))) : null;
       this.shard = new Shard(m.net, m.index, m.count, backend, m.monitors, m.delivery, gen.kernels, restore);
     } catch (e) {
       backend.dispose();
