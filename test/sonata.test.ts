@@ -70,7 +70,10 @@ describe.skipIf(!haveH5py && !inCI)(`SONATA export read back by h5py (${haveH5py
     }
     // NEST's names and units in the components, the initial state per node
     const E = JSON.parse(readFileSync(join(out, 'components/point_neuron_models/E.json'), 'utf8'));
-    expect(E).toMatchObject({ C_m: 1000, tau_m: 20, E_L: -49, V_th: -50, V_reset: -60, t_ref: 5, tau_syn_ex: 5, tau_syn_in: 10, I_e: 0, I_syn_ex: 0, I_syn_in: 0 });
+    expect(E).toMatchObject({ C_m: 1000, tau_m: 20, E_L: -49, V_th: -50, V_reset: -60, t_ref: 5, tau_syn_ex: 5, tau_syn_in: 10, I_e: 0 });
+    // NEST's iaf_psc_exp has no settable I_syn_ex / I_syn_in (NEST 3.10: UnaccessedDictionaryEntry)
+    expect(E.I_syn_ex).toBeUndefined();
+    expect(E.I_syn_in).toBeUndefined();
     expect(readFileSync(join(out, 'run_nest.py'), 'utf8')).toMatch(/nest\.SonataNetwork/);
   }, 60_000);
 
@@ -136,6 +139,23 @@ describe.skipIf(!haveH5py && !inCI)(`SONATA export read back by h5py (${haveH5py
     expect(Array.from(raw('EI', 'w.f64') as Float64Array).every((x) => x === Math.fround(0.004) * 1000)).toBe(true);
     expect(Array.from(raw('IE', 'w.f64') as Float64Array).every((x) => x === -Math.fround(0.05) * 1000)).toBe(true);
   }, 60_000);
+});
+
+describe('what NEST cannot set is left out with a warning', () => {
+  it("initial synaptic currents of an exp LIF: NEST's iaf_psc_exp starts them at 0 (I_syn_ex, I_syn_in are read-only)", async () => {
+    const model = {
+      dt: 0.1, duration: 10,
+      populations: [{ name: 'A', size: 5, model: 'lif', synapse: 'exp', initial: { v: { dist: 'uniform', low: -65, high: -55 }, ie: 0.2 } }],
+    } as unknown as ModelSpec;
+    const out = mkdtempSync(join(tmpdir(), 'axonal-sonata-'));
+    const r = await exportSonata(model, out);
+    expect(r.warnings.join('\n')).toMatch(/populations\[0\]\.initial \(ie\): NEST's iaf_psc_exp cannot set the initial synaptic currents/);
+    const A = JSON.parse(readFileSync(join(out, 'components/point_neuron_models/A.json'), 'utf8'));
+    expect(A.I_syn_ex).toBeUndefined();
+    expect(A.I_syn_in).toBeUndefined();
+    expect(A.V_m).toBeUndefined(); // per node
+    expect(readFileSync(join(out, 'run_nest.py'), 'utf8')).toMatch(/cannot set the initial synaptic currents/);
+  });
 });
 
 describe('models SONATA cannot express are refused with the field and the reason', () => {

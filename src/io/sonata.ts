@@ -81,6 +81,8 @@ export interface NestCell {
   weightUnit: string;
   /** current-input factor: NEST pA per axonal input unit, for dc/noise generators */
   currentFactor: number;
+  /** what NEST cannot take as axonal has it (the export goes on; the warning names it) */
+  warnings?: string[];
 }
 
 const LIF_NEST: Record<string, [string, number]> = {
@@ -141,9 +143,12 @@ export function nestCell(spec: ModelSpec, pop: BuiltPopulation, seed: number): N
       // axonal discards input arriving in the refractory period (NEST's default)
       if (delta) cell.params.refractory_input = false;
       initialValue(cell, 'V_m', pop.initial.v, 1);
+      // NEST's iaf_psc_exp takes only V_m as state (I_syn_ex and I_syn_in are read-only, always 0 at the
+      // start): setting them is an UnaccessedDictionaryEntry error in every NEST 3.x
       if (!delta) {
-        initialValue(cell, 'I_syn_ex', pop.initial.ie, 1000);
-        initialValue(cell, 'I_syn_in', pop.initial.ii, 1000);
+        const nonzero = (['ie', 'ii'] as const).filter((x) => pop.initial[x]?.some((y) => y !== 0));
+        if (nonzero.length)
+          cell.warnings = [`${path}.initial (${nonzero.join(', ')}): NEST's iaf_psc_exp cannot set the initial synaptic currents (I_syn_ex, I_syn_in are read-only): they start at 0 in NEST`];
       }
       return cell;
     }
@@ -275,6 +280,7 @@ export async function exportSonata(source: ModelSpec | Simulation, dir: string, 
   const seed = plan.seed;
   const warnings = checkExportable(spec, plan);
   const cells = plan.populations.map((p) => nestCell(spec, p, seed));
+  for (const c of cells) if (c?.warnings) warnings.push(...c.warnings);
   const H = await h5();
   for (const d of ['network', 'components/point_neuron_models', 'components/synaptic_models', 'inputs', 'output']) mkdirSync(join(dir, d), { recursive: true });
   const files: string[] = [];
