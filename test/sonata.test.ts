@@ -7,7 +7,7 @@
  */
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Simulation } from '../src/sim/simulation.ts';
@@ -138,6 +138,103 @@ describe.skipIf(!haveH5py && !inCI)(`SONATA export read back by h5py (${haveH5py
     expect(E.g_L).toBeUndefined(); // per neuron: 0/dynamics_params/g_L
     expect(Array.from(raw('EI', 'w.f64') as Float64Array).every((x) => x === Math.fround(0.004) * 1000)).toBe(true);
     expect(Array.from(raw('IE', 'w.f64') as Float64Array).every((x) => x === -Math.fround(0.05) * 1000)).toBe(true);
+  }, 60_000);
+});
+
+/**
+ * A stand-in for PyNEST (no NEST here) that is as strict as NEST 3.10 under MPI, where not every node
+ * is on the rank: NodeCollection.set takes a dict of single values or a list of one dict per node; a
+ * dict of lists reaches every node whole (TypeMismatch in NEST). Records what run_nest.py set.
+ */
+const FAKE_NEST = `
+import json, os
+from pathlib import Path
+import h5py
+LOG = {"set": {}, "connect": [], "created": []}
+class NC:
+    def __init__(self, name, n, first):
+        self.name, self.n, self.first = name, n, first
+    def __len__(self):
+        return self.n
+    def __getitem__(self, i):
+        return NC(self.name, 1, self.first + i) if isinstance(i, int) else NC(self.name, len(i), self.first)
+    @property
+    def global_id(self):
+        return self.first
+    def set(self, params):
+        rows = params if isinstance(params, list) else [params] * self.n
+        if len(rows) != self.n:
+            raise ValueError(f"{len(rows)} dicts for {self.n} nodes")
+        for r in rows:
+            for k, v in r.items():
+                if not isinstance(v, (int, float, bool)):
+                    raise TypeError(f"TypeMismatch: {k} is {type(v).__name__} (a list reaches every node whole under MPI)")
+        for k in rows[0]:
+            LOG["set"].setdefault(self.name, {})[k] = [r[k] for r in rows]
+    def get(self, key):
+        return {"times": [], "senders": []}
+class Net:
+    def __init__(self, config, sim_config=None):
+        self.base = Path(config).parent
+        self.conf = json.load(open(config))
+    def Create(self):
+        pops, first = {}, 1
+        for n in self.conf["networks"]["nodes"]:
+            with h5py.File(self.base / n["nodes_file"].replace("$NETWORK_DIR", "network")) as f:
+                for pop in f["nodes"]:
+                    size = f["nodes"][pop]["node_id"].size
+                    pops[pop] = NC(pop, size, first)
+                    first += size
+        return pops
+    def Connect(self):
+        pass
+    def Simulate(self):
+        json.dump(LOG, open(os.environ["FAKE_NEST_LOG"], "w"))
+def ResetKernel(): pass
+def SetKernelStatus(d): pass
+def NumProcesses(): return 1
+SonataNetwork = Net
+def Create(model, params=None):
+    LOG["created"].append([model, params])
+    return NC(model, 1, 0)
+def Connect(a, b, syn_spec=None):
+    LOG["connect"].append([a.name, b.name, syn_spec])
+`;
+
+describe.skipIf(!haveH5py && !inCI)('run_nest.py runs in Python against a stand-in for NEST', () => {
+  it('per-node values are set as one dict of numbers per node (a dict of lists fails in NEST under MPI), the devices are created, spikes.h5 is written', async () => {
+    if (!haveH5py) throw new Error(`${PY} with h5py is missing in CI`);
+    const model = {
+      dt: 0.1, duration: 20, seed: 4,
+      populations: [
+        { name: 'A', size: 6, model: 'lif', synapse: 'exp', initial: { v: { dist: 'uniform', low: -65, high: -55 } } },
+        { name: 'B', size: 3, model: 'lif', synapse: 'delta', params: { tau_m: [10, 12, 14] } },
+      ],
+      projections: [{ name: 'AB', source: 'A', target: 'B', connect: { rule: 'all_to_all' }, weight: 0.5 }],
+      inputs: [{ type: 'poisson', target: 'A', rate: 100, weight: 0.1 }],
+    } as unknown as ModelSpec;
+    const out = mkdtempSync(join(tmpdir(), 'axonal-sonata-'));
+    await exportSonata(model, out);
+    const fake = mkdtempSync(join(tmpdir(), 'axonal-fake-nest-'));
+    mkdirSync(join(fake, 'nest'));
+    writeFileSync(join(fake, 'nest/__init__.py'), FAKE_NEST);
+    const log = join(fake, 'log.json');
+    const r = spawnSync(PY, [join(out, 'run_nest.py')], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, PYTHONPATH: fake, FAKE_NEST_LOG: log } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const set = JSON.parse(readFileSync(log, 'utf8'));
+    const sim = await Simulation.create(model, { seed: 4, threads: 1 });
+    try {
+      const v = Array.from(sim.network.populations[0].initial.v as Float32Array);
+      expect(set.set.A.V_m).toEqual(v);
+    } finally {
+      sim.dispose();
+    }
+    expect(set.set.B.tau_m).toEqual([10, 12, 14]);
+    expect(set.created).toEqual([['poisson_generator', { rate: 100 }], ['spike_recorder', null], ['spike_recorder', null]]);
+    expect(set.connect[0]).toEqual(['poisson_generator', 'A', { weight: Math.fround(0.1) * 1000, delay: 0.1 }]);
+    expect(existsSync(join(out, 'output/spikes.h5'))).toBe(true);
+    expect(r.stdout).toMatch(/A: 0 spikes, 0\.000 Hz\nB: 0 spikes/);
   }, 60_000);
 });
 

@@ -86,11 +86,13 @@ nest.SetKernelStatus({"local_num_threads": int(os.environ.get("AXONAL_NEST_THREA
 net = nest.SonataNetwork(HERE / "circuit_config.json", sim_config=HERE / "simulation_config.json")
 pops = net.Create()
 
-# per-neuron parameters and initial state, NEST's names and units
+# per-neuron parameters and initial state, NEST's names and units: one dict per node (NEST skips the
+# nodes of other MPI ranks; a dict of lists is taken per node only when every node is on this rank)
 for pop, rel in PER_NODE.items():
     with h5py.File(HERE / rel, "r") as f:
         dp = f["nodes"][pop]["0"]["dynamics_params"]
-        pops[pop].set({name: dp[name][:].tolist() for name in dp})
+        values = {name: dp[name][:].tolist() for name in dp}
+    pops[pop].set([dict(zip(values, v)) for v in zip(*values.values())])
 
 net.Connect()
 
