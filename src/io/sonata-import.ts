@@ -71,7 +71,8 @@ const BACK: Record<string, Back> = {
     population: { model: 'lif', synapse: 'exp' }, field: 'params',
     params: { ...LIF_NEST, tau_syn_ex: ['tau_syn_e', 1], tau_syn_in: ['tau_syn_i', 1] },
     initial: { V_m: ['v', 1], I_syn_ex: ['ie', 1000], I_syn_in: ['ii', 1000] },
-    defaults: { ...NEST_LIF_DEFAULTS, tau_syn_ex: 2, tau_syn_in: 2 },
+    // NEST's iaf_psc_exp starts its synaptic currents at 0 (read-only state: the export leaves them out)
+    defaults: { ...NEST_LIF_DEFAULTS, tau_syn_ex: 2, tau_syn_in: 2, I_syn_ex: 0, I_syn_in: 0 },
     fixed: { delta: 0 },
     receptor: byCurrentSign,
   },
@@ -86,7 +87,8 @@ const BACK: Record<string, Back> = {
     population: { model: 'IF_curr_alpha' }, field: 'parameters',
     params: { ...LIF_NEST, tau_syn_ex: ['tau_syn_E', 1], tau_syn_in: ['tau_syn_I', 1] },
     initial: { V_m: ['v', 1] },
-    defaults: { ...NEST_LIF_DEFAULTS, tau_syn_ex: 2, tau_syn_in: 2 },
+    // NEST's iaf_psc_exp starts its synaptic currents at 0 (read-only state: the export leaves them out)
+    defaults: { ...NEST_LIF_DEFAULTS, tau_syn_ex: 2, tau_syn_in: 2, I_syn_ex: 0, I_syn_in: 0 },
     fixed: noLowerBound,
     // isyn_inh is added to the membrane current: inhibitory weights stay negative
     receptor: (sign) => ({ fields: { on_pre: sign < 0 ? 'ysyn_inh += w' : 'ysyn_exc += w' }, factor: 1000 }),
