@@ -5,8 +5,10 @@
  * spikes of the last window of model time as a raster over the binned population rates (colours by
  * E/I type), the membrane potential of a neuron clicked on the raster, the activity map of a sheet
  * of columns, and send the live controls (Poisson input rate, weight factors) to the worker while it runs.
+ * Save snapshot downloads the network's whole state (sim.snapshot() in the worker) as a file; Load
+ * snapshot continues such a file (Simulation.restore) on the backend and threads chosen here.
  */
-import type { Features, FromWorker, GenerateRequest, ModelInfo, ProbeTarget, StartMessage, ToWorker } from './protocol.ts';
+import type { Features, FromWorker, GenerateRequest, ModelInfo, ProbeTarget, RestoreMessage, StartMessage, ToWorker } from './protocol.ts';
 import { populationColours } from './colours.ts';
 import { colormap } from '../src/plot/sheet.ts';
 import { axisTicks, niceStep, prepareCanvas, valueTicks, verticalLabel } from './plot.ts';
@@ -52,6 +54,11 @@ const ui = {
   pace: $<HTMLSelectElement>('pace'),
   run: $<HTMLButtonElement>('run'),
   stop: $<HTMLButtonElement>('stop'),
+  saveSnapshot: $<HTMLButtonElement>('save-snapshot'),
+  snapshotFile: $<HTMLInputElement>('snapshot-file'),
+  restoredRow: $('restored-row'),
+  restoredFile: $('restored-file'),
+  restoredAt: $('restored-at'),
   inputRate: $<HTMLInputElement>('input-rate'),
   inputRateValue: $<HTMLOutputElement>('input-rate-value'),
   inputRateRow: $('input-rate-row'),
@@ -156,16 +163,22 @@ const state = {
   running: false,
   step: 0,
   t: 0,
+  /** model time the run started at (a restored snapshot's), ms */
+  t0: 0,
   runSeconds: 0,
   totals: [] as number[],
   spikes: [] as PopSpikes[],
   bins: [] as Bins[],
   binSteps: 1,
+  /** the first complete bin of the run (after a restored snapshot's step: no data before it) */
+  bin0: 0,
   stride: 1,
   dirty: false,
   /** the model text the live controls were set up for */
   lastModelText: '',
   pending: null as { text: string; model: unknown } | null,
+  /** the state shown before a snapshot file was sent to the worker: shown again if the file is refused */
+  beforeRestore: '',
   /** per population: colour by E/I type (Dale's principle) */
   colours: [] as string[],
   /** raster bands as last drawn, for a click on the raster: population, top and bottom (canvas px), px per neuron */
@@ -200,14 +213,27 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       );
       if (!m.running) setState('idle');
       break;
-    case 'error':
-      if (!m.running) resetStatus();
+    case 'error': {
+      const items: [string, string][] = m.issues?.length ? m.issues.map((i) => [i.path, i.message]) : m.message.split('\n').map((l) => ['', l]);
+      if (m.action === 'snapshot') {
+        ui.saveSnapshot.disabled = !state.info;
+        showErrors('The snapshot could not be taken', items);
+        break;
+      }
+      const kept = m.action === 'restore' && m.kept && !!state.info;
+      if (!m.running && !kept) resetStatus();
+      const title = m.action === 'restore' ? 'The snapshot cannot be loaded' : ERROR_TITLES[m.name] ?? 'The model could not be started';
       showErrors(
-        `${ERROR_TITLES[m.name] ?? 'The model could not be started'}${m.running ? ' (the previous network keeps running)' : ' (nothing was started)'}`,
-        m.issues?.length ? m.issues.map((i) => [i.path, i.message]) : m.message.split('\n').map((l) => ['', l]),
-        state.pending?.model,
+        `${title}${m.running ? ' (the previous network keeps running)' : kept ? ' (the previous network stays)' : ' (nothing was started)'}`,
+        items,
+        m.action ? undefined : state.pending?.model,
       );
-      if (!m.running) setState('idle');
+      if (!m.running) setState(kept ? state.beforeRestore : 'idle');
+      break;
+    }
+    case 'snapshot':
+      ui.saveSnapshot.disabled = !state.info;
+      download(m.bytes, m.name);
       break;
     case 'started':
       onStarted(m.info);
@@ -255,9 +281,23 @@ const ERROR_TITLES: Record<string, string> = {
   SimulationError: 'The run failed',
 };
 
+/** Offer bytes as a file download. */
+function download(bytes: Uint8Array, name: string) {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
 /** After a failed start with nothing running: no stale backend, time or counts from an earlier run. */
 function resetStatus() {
   state.info = null;
+  ui.saveSnapshot.disabled = true;
+  ui.restoredRow.hidden = true;
   ui.time.textContent = '0';
   ui.spikeCount.textContent = '0';
   ui.speed.textContent = '–';
@@ -506,15 +546,10 @@ function start(text: string) {
   // the sliders belong to the model they were set up for: a different model starts with its own values
   const same = text === state.lastModelText;
   state.pending = { text, model };
-  const b = ui.backend.value;
   const msg: StartMessage = {
     type: 'start',
     model,
-    backend: b === 'js' ? 'js' : 'wasm',
-    variant: b === 'wasm-scalar' ? 'scalar' : undefined,
-    threads: ui.threads.value === 'auto' ? 'auto' : Number(ui.threads.value) || 1,
-    durationMs: Math.max(0, Number(ui.duration.value) || 0),
-    pace: Number(ui.pace.value),
+    ...runOptions(),
     inputRateHz: same && !ui.inputRateRow.hidden ? Number(ui.inputRate.value) : undefined,
     weightFactors: same ? weightFactors() : undefined,
     probe: state.probe ?? undefined,
@@ -523,20 +558,75 @@ function start(text: string) {
   send(msg);
 }
 
+/** How to run, as the controls say: backend, threads, duration, pace. */
+function runOptions(): Pick<StartMessage, 'backend' | 'variant' | 'threads' | 'durationMs' | 'pace'> {
+  const b = ui.backend.value;
+  return {
+    backend: b === 'js' ? 'js' : 'wasm',
+    variant: b === 'wasm-scalar' ? 'scalar' : undefined,
+    threads: ui.threads.value === 'auto' ? 'auto' : Number(ui.threads.value) || 1,
+    durationMs: Math.max(0, Number(ui.duration.value) || 0),
+    pace: Number(ui.pace.value),
+  };
+}
+
+/** Continue a snapshot file: the worker restores it in place of the current network (kept if the file is refused). */
+async function openSnapshot(f: File) {
+  clearErrors();
+  const bytes = new Uint8Array(await f.arrayBuffer());
+  state.pending = null;
+  state.beforeRestore = ui.state.dataset.state ?? 'idle';
+  const msg: RestoreMessage = { type: 'restore', bytes, name: f.name, ...runOptions(), probe: state.probe ?? undefined };
+  if (!state.running) setState('building');
+  worker.postMessage(msg, [bytes.buffer]);
+}
+
+/** A restored network's model and live controls, as they were when the snapshot was taken. */
+function showRestored(info: ModelInfo) {
+  const r = info.restored!;
+  ui.model.value = 'custom';
+  ui.json.value = r.modelText;
+  state.lastModelText = r.modelText;
+  prepareControls(JSON.parse(r.modelText));
+  if (r.inputRateHz !== undefined && !ui.inputRateRow.hidden) {
+    ui.inputRate.value = String(r.inputRateHz);
+    ui.inputRateValue.textContent = ui.inputRate.value;
+  }
+  ui.weightSliders.querySelectorAll<HTMLInputElement>('input[type=range]').forEach((input) => {
+    const f = r.weightFactors?.[input.dataset.group!];
+    if (f === undefined) return;
+    input.value = String(f);
+    input.previousElementSibling!.textContent = Number(input.value).toFixed(2);
+  });
+  showBalance();
+  const title = document.createElement('b');
+  title.textContent = `${info.name}, continued from ${r.file} at t = ${+info.t.toFixed(3)} ms. `;
+  ui.description.replaceChildren(title, 'Its model is in the JSON below: Run starts it again from t = 0.');
+  ui.description.classList.remove('open');
+  ui.model.title = info.name;
+  ui.mcRow.hidden = true;
+}
+
 function onStarted(info: ModelInfo) {
   clearErrors();
   ui.restartHint.hidden = true;
   const p = state.pending;
-  if (p && p.text !== state.lastModelText) {
+  if (info.restored) showRestored(info);
+  else if (p && p.text !== state.lastModelText) {
     state.lastModelText = p.text;
     prepareControls(p.model);
   }
+  ui.restoredRow.hidden = !info.restored;
+  ui.restoredFile.textContent = info.restored?.file ?? '–';
+  ui.restoredAt.textContent = String(+info.t.toFixed(3));
+  ui.saveSnapshot.disabled = false;
   state.info = info;
   state.running = true;
-  state.step = 0;
-  state.t = 0;
+  state.step = info.step;
+  state.t = info.t;
+  state.t0 = info.t;
   state.runSeconds = 0;
-  state.totals = info.populations.map(() => 0);
+  state.totals = info.totals.slice();
   // at most 10,000 raster rows: every k-th neuron beyond that
   state.stride = 1;
   while (info.neurons / state.stride > 10_000) state.stride *= 2;
@@ -545,16 +635,18 @@ function onStarted(info: ModelInfo) {
   state.colours = populationColours(info.populations);
   const typed = info.populations.some((p) => p.type);
   ui.dale.hidden = !typed;
-  // the probe carries over when its neuron exists in the new network (a state monitor records it from the start)
+  // the probe carries over when its neuron exists in the new network (a state monitor records it from
+  // the start); a restored network draws the neuron its state monitor records, if any
+  state.probe = info.probe;
   const pp = state.probe && info.populations.find((p) => p.name === state.probe!.population);
-  if (!pp || !pp.probeVariable || state.probe!.neuron >= pp.size) state.probe = null;
   state.probeT = [];
   state.probeY = [];
   state.probeVar = pp?.probeVariable ?? '';
-  state.probeExact = !!state.probe;
+  state.probeExact = info.probeExact;
   describeProbe();
   setupSheet(info);
   state.binSteps = Math.max(1, Math.round(5 / info.dt));
+  state.bin0 = Math.ceil(info.step / state.binSteps);
   const nb = Math.ceil(4000 / info.dt / state.binSteps) + 4;
   state.bins = info.populations.map(() => new Bins(nb));
   ui.backendInfo.textContent =
@@ -732,7 +824,7 @@ function draw() {
   const bs = state.binSteps;
   const binMs = bs * dt;
   const lastBin = Math.floor(state.step / bs) - 1;
-  const firstBin = Math.max(0, Math.ceil(tStart / binMs));
+  const firstBin = Math.max(state.bin0, Math.ceil(tStart / binMs));
   const series = info.populations.map((p, k) => {
     const pts: [number, number][] = [];
     for (let b = firstBin; b <= lastBin; b++) pts.push([b * binMs, (state.bins[k].get(b) * 1000) / (p.size * binMs)]);
@@ -770,8 +862,8 @@ function updateStatus() {
   const total = state.totals.reduce((a, b) => a + b, 0);
   ui.spikeCount.textContent = total.toLocaleString('en-US');
   ui.spikeCount.dataset.count = String(total);
-  if (state.runSeconds > 0 && state.t > 0) {
-    const x = state.t / 1000 / state.runSeconds;
+  if (state.runSeconds > 0 && state.t > state.t0) {
+    const x = (state.t - state.t0) / 1000 / state.runSeconds;
     const pace = Number(ui.pace.value);
     // the engine's own speed; the Speed setting only paces what is drawn
     ui.speed.textContent = `computes ${x >= 10 ? x.toFixed(1) : x.toFixed(2)}× real time` + (pace > 0 && state.running ? `, drawn at ${pace}× (the Speed setting)` : '');
@@ -782,11 +874,11 @@ function updateStatus() {
   const bs = state.binSteps;
   const binMs = bs * info.dt;
   const lastBin = Math.floor(state.step / bs) - 1;
-  const nb = Math.max(1, Math.min(lastBin + 1, Math.round(200 / binMs)));
+  const nb = Math.max(1, Math.min(lastBin + 1 - state.bin0, Math.round(200 / binMs)));
   info.populations.forEach((p, k) => {
     let c = 0;
-    for (let b = lastBin - nb + 1; b <= lastBin; b++) if (b >= 0) c += state.bins[k]?.get(b) ?? 0;
-    const r = lastBin >= 0 ? (c * 1000) / (p.size * nb * binMs) : 0;
+    for (let b = lastBin - nb + 1; b <= lastBin; b++) if (b >= state.bin0) c += state.bins[k]?.get(b) ?? 0;
+    const r = lastBin >= state.bin0 ? (c * 1000) / (p.size * nb * binMs) : 0;
     const el = ui.rates.querySelector<HTMLElement>(`[data-pop="${CSS.escape(p.name)}"]`);
     if (el) {
       el.dataset.rate = r.toFixed(3);
@@ -988,7 +1080,7 @@ function drawSheet() {
   const binMs = state.binSteps * info.dt;
   let bins = 0;
   for (let b = lastBin - SHEET_WINDOW_BINS + 1; b <= lastBin; b++) {
-    if (b < 0) continue;
+    if (b < state.bin0) continue;
     bins++;
     const slot = b % sh.nb;
     if (sh.tags[slot] !== b) continue;
@@ -1038,6 +1130,15 @@ function drawSheet() {
 ui.run.addEventListener('click', () => start(ui.json.value));
 ui.loadCustom.addEventListener('click', () => start(ui.json.value));
 ui.stop.addEventListener('click', () => send({ type: 'stop' }));
+ui.saveSnapshot.addEventListener('click', () => {
+  ui.saveSnapshot.disabled = true; // until the file is there
+  send({ type: 'snapshot' });
+});
+ui.snapshotFile.addEventListener('change', () => {
+  const f = ui.snapshotFile.files?.[0];
+  ui.snapshotFile.value = ''; // the same file can be loaded again
+  if (f) void openSnapshot(f);
+});
 ui.model.addEventListener('change', async () => {
   await selectModel(ui.model.value);
   saveNetworkHash();

@@ -22,6 +22,22 @@ export interface StartMessage {
   probe?: ProbeTarget;
 }
 
+/** Continue a snapshot file (sim.snapshot()) in place of the running network: Simulation.restore. */
+export interface RestoreMessage {
+  type: 'restore';
+  /** the file's bytes (transferred) and its name (for the error messages) */
+  bytes: Uint8Array;
+  name: string;
+  backend: 'wasm' | 'js';
+  variant?: 'simd' | 'scalar';
+  threads: number | 'auto';
+  /** model time to run to, ms (the restored network starts at the snapshot's time); 0 = until stopped */
+  durationMs: number;
+  pace: number;
+  /** the neuron the page draws: sampled between steps unless the snapshot's state monitor records one */
+  probe?: ProbeTarget;
+}
+
 /** A neuron whose state the page draws (a click on the raster). */
 export interface ProbeTarget {
   population: string;
@@ -36,7 +52,10 @@ export type GenerateRequest =
 
 export type ToWorker =
   | StartMessage
+  | RestoreMessage
   | { type: 'stop' }
+  /** take a snapshot of the network between two runs (a running one pauses meanwhile) */
+  | { type: 'snapshot' }
   | { type: 'setInputRate'; rateHz: number }
   | { type: 'setWeights'; factors: Record<string, number> }
   | { type: 'pace'; pace: number }
@@ -79,6 +98,16 @@ export interface ModelInfo {
   compileSeconds: number;
   durationMs: number;
   arenaBytes: number;
+  /** the step and model time (ms) it starts at, and spikes per population before it (non-zero when restored) */
+  step: number;
+  t: number;
+  totals: number[];
+  /** the neuron drawn from the start, and whether a state monitor records it every step */
+  probe: ProbeTarget | null;
+  probeExact: boolean;
+  /** restored from a snapshot: the file, its model (JSON text, without the monitors the worker adds) and
+   *  the live controls as they were when it was taken (from the page's data in the snapshot, if any) */
+  restored?: { file: string; modelText: string; inputRateHz?: number; weightFactors?: Record<string, number> };
 }
 
 export interface Features {
@@ -99,6 +128,10 @@ export type FromWorker =
       running: boolean;
       /** a ModelError from Simulation.create (e.g. too large, or refused by the equations compiler): its issues */
       issues?: { path: string; message: string }[];
+      /** what failed: starting a model (the default), taking a snapshot or restoring one */
+      action?: 'snapshot' | 'restore';
+      /** a network is still there (running or stopped): its views stay */
+      kept?: boolean;
     }
   | { type: 'started'; info: ModelInfo }
   | {
@@ -117,5 +150,7 @@ export type FromWorker =
       probe?: { target: ProbeTarget; variable: string; t: Float64Array; y: Float32Array; exact: boolean };
     }
   | { type: 'generated'; id: number; model?: unknown; error?: string }
+  /** a snapshot (transferred), its file name (`<model>-t<ms>.axsnap`) and model time (ms) */
+  | { type: 'snapshot'; bytes: Uint8Array; name: string; t: number }
   | { type: 'done'; reason: 'completed' | 'stopped' | 'error'; message?: string; t: number }
   | { type: 'applied'; what: string };
