@@ -11,53 +11,27 @@
  * Skipped where /usr/bin/chromium is missing, except in CI (CI=true), where that fails the suite.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, openBrowser, outDir, requireChromium, serveDemo, skipBrowser, type Browser, type Served } from './browser-harness.ts';
 
-const root = new URL('..', import.meta.url).pathname;
-const CHROMIUM = process.env.AXONAL_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const inCI = process.env.CI === 'true';
-const outDir = join(root, 'test-output');
-// a folder of its own: test/browser.test.ts may build web-dist at the same time
-const webDist = join(outDir, 'web-dist-views');
-
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-describe.skipIf(!haveChromium && !inCI)(`the page's views in headless Chromium (${CHROMIUM})`, () => {
-  let ctx: BrowserContext;
+describe.skipIf(skipBrowser)(`the page's views in headless Chromium (${CHROMIUM})`, () => {
+  let browser: Browser;
   let page: Page;
-  let server: { url: string; close: () => Promise<void> };
-  const pageErrors: string[] = [];
-  let profile = '';
+  let pageErrors: string[] = [];
+  let server: Served;
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing in CI: .ci/run must install it (apt-get install -y chromium)`);
-    mkdirSync(outDir, { recursive: true });
-    if (!existsSync(join(root, 'build/axonal.simd.wasm'))) execFileSync('npm', ['run', 'asbuild'], { cwd: root, stdio: 'inherit' });
-    execFileSync(process.execPath, ['scripts/build-web.js', '--out', webDist], { cwd: root, stdio: 'inherit' });
-    const { serve } = await import('../scripts/serve.js');
-    server = await serve(webDist, { port: 0 });
-    const { chromium } = await import('playwright-core');
-    profile = mkdtempSync(join(tmpdir(), 'axonal-chromium-views-'));
-    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1320, height: 900 } });
-    page = ctx.pages()[0] ?? (await ctx.newPage());
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
+    requireChromium();
+    // a folder of its own: test/browser.test.ts may build web-dist at the same time
+    server = await serveDemo('web-dist-views');
+    browser = await openBrowser('views', { width: 1320, height: 900 });
+    ({ page, pageErrors } = browser);
   }, 120_000);
 
   afterAll(async () => {
-    await ctx?.close();
+    await browser?.close();
     await server?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const attr = async (sel: string, name: string) => (await page.locator(sel).getAttribute(name)) ?? '';

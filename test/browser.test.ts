@@ -14,68 +14,38 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, openBrowser, outDir, requireChromium, root, serveDemo, skipBrowser, type Browser, type Served } from './browser-harness.ts';
 
-const root = new URL('..', import.meta.url).pathname;
-const CHROMIUM = process.env.AXONAL_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const inCI = process.env.CI === 'true';
-const outDir = join(root, 'test-output');
-const webDist = join(outDir, 'web-dist');
+if (skipBrowser) console.warn(`browser tests skipped: ${CHROMIUM} not found; install it with \`apt-get update && apt-get install -y chromium\``);
 
-if (!haveChromium && !inCI)
-  console.warn(`browser tests skipped: ${CHROMIUM} not found; install it with \`apt-get update && apt-get install -y chromium\``);
-
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-type Served = { url: string; close: () => Promise<void> };
-
-describe.skipIf(!haveChromium && !inCI)(`browser demo in headless Chromium (${CHROMIUM})`, () => {
+describe.skipIf(skipBrowser)(`browser demo in headless Chromium (${CHROMIUM})`, () => {
+  let browser: Browser;
   let ctx: BrowserContext;
   let page: Page;
   let server: Served;
   let embedServer: Served;
   let compileServer: Served;
   let bundleServer: Served;
-  const pageErrors: string[] = [];
-  let profile = '';
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`${CHROMIUM} is missing in CI: .ci/run must install it (apt-get install -y chromium)`);
-    mkdirSync(outDir, { recursive: true });
+    requireChromium();
     if (!existsSync(join(root, 'dist/browser.js')) || !existsSync(join(root, 'build/axonal.simd.wasm')))
       execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-    execFileSync(process.execPath, ['scripts/build-web.js', '--out', webDist], { cwd: root, stdio: 'inherit' });
-    const { serve } = await import('../scripts/serve.js');
-    server = await serve(webDist, { port: 0 });
-    const { chromium } = await import('playwright-core');
-    profile = mkdtempSync(join(tmpdir(), 'axonal-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1320, height: 860 },
-    });
-    page = ctx.pages()[0] ?? (await ctx.newPage());
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
+    server = await serveDemo('web-dist');
+    browser = await openBrowser('demo', { width: 1320, height: 860 });
+    ({ ctx, page, pageErrors } = browser);
   }, 180_000);
 
   afterAll(async () => {
-    await ctx?.close();
+    await browser?.close();
     await server?.close();
     await embedServer?.close();
     await compileServer?.close();
     await bundleServer?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const num = async (sel: string, attr: string) => Number(await page.locator(sel).getAttribute(attr));
