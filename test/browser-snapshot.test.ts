@@ -135,10 +135,12 @@ describe.skipIf(skipBrowser)(`snapshots in the demo page, headless Chromium (${C
     expect(pageErrors).toEqual([]);
   });
 
-  it('the live controls are saved with the snapshot and shown again when it is loaded', async () => {
-    await setControls({ model: 'cuba', backend: 'wasm', threads: '1', duration: 1200, pace: '0.25' });
+  it('the live controls and the probed neuron are saved with the snapshot and shown again when it is loaded', async () => {
+    // E:12 recorded every step by a state monitor from the start
+    await page.goto(`${server.url}#network?model=cuba&neuron=E:12`);
     const cubaText = readFileSync(join(webDist, 'models/cuba.json'), 'utf8');
-    await expect.poll(() => page.locator('#model-json').inputValue()).toBe(cubaText); // the example again, not the restored model
+    await expect.poll(() => page.locator('#model-json').inputValue()).toBe(cubaText);
+    await setControls({ backend: 'wasm', threads: '1', duration: 1200, pace: '0.25' });
     await page.locator('#run').click();
     await expect.poll(pageState, { timeout: 30_000 }).toBe('running');
     await expect.poll(modelTime, { timeout: 30_000 }).toBeGreaterThan(100);
@@ -154,15 +156,22 @@ describe.skipIf(skipBrowser)(`snapshots in the demo page, headless Chromium (${C
     await setRange('#input-rate', 300);
     await setRange('#weights-inhibitory', 1);
     expect(await page.locator('#input-rate-value').textContent()).toBe('300');
+    await page.locator('#probe-note').click(); // no neuron drawn
+    expect(await page.locator('#probe').isHidden()).toBe(true);
     await setControls({ pace: '0' });
     await page.locator('#snapshot-file').setInputFiles(controlled.path);
     await expect.poll(() => page.locator('#restored-file').textContent(), { timeout: 30_000 }).toBe('controls.axsnap');
     expect(await page.locator('#input-rate-value').textContent()).toBe('1500');
     expect(await page.locator('#weights-inhibitory').inputValue()).toBe('2');
     expect(await page.locator('#weights-excitatory').inputValue()).toBe('1');
+    // the snapshot's state monitor records E:12: drawn again, every step
+    expect(await attr('#probe', 'data-neuron')).toBe('E:12');
+    expect(await page.locator('#probe-note').textContent()).toMatch(/^E neuron 12: .*every step by a state monitor/);
     await expect.poll(pageState, { timeout: 30_000 }).toBe('completed');
     expect(await modelTime()).toBe(1200);
     expect(await spikeCount()).toBe(total);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    expect(Number(await attr('#probe', 'data-samples'))).toBe(Math.round((1200 - controlled.t) * 10)); // dt = 0.1 ms: every step since the restore
     expect(pageErrors).toEqual([]);
   });
 

@@ -261,7 +261,7 @@ function between<T>(run: Run, job: () => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const go = () => job().then(resolve, reject);
     if (run.looping) run.between.push(go);
-    else void go();
+    else run.done = run.done.then(go); // a new network waits for it before this one is disposed of
   });
 }
 
