@@ -86,29 +86,29 @@ describe.skipIf(skipBrowser)(`snapshots in the demo page, headless Chromium (${C
     expect(await page.locator('#model').inputValue()).toBe('cuba');
     // nothing to save before a network is built
     expect(await page.locator('#save-snapshot').isDisabled()).toBe(true);
-    await setControls({ threads: '1', duration: 1000, pace: '0.25' }); // slow motion: 4 s of wall time, saved on the way
+    await setControls({ threads: '1', duration: 500, pace: '0.25' }); // slow motion: 2 s of wall time, saved on the way
     await page.locator('#run').click();
     await expect.poll(modelTime, { timeout: 30_000 }).toBeGreaterThan(100);
     saved = await save('mid.axsnap');
     expect(saved.t).toBeGreaterThan(100);
-    expect(saved.t).toBeLessThan(1000);
+    expect(saved.t).toBeLessThan(500);
     // the run went on after the snapshot, to its end
     await expect.poll(pageState, { timeout: 30_000 }).toBe('completed');
-    expect(await modelTime()).toBe(1000);
+    expect(await modelTime()).toBe(500);
     uninterrupted = await spikeCount();
     expect(uninterrupted).toBeGreaterThan(1000);
 
     // Node's run of the same model for the same time counts the same spikes
     const model = JSON.parse(readFileSync(join(webDist, 'models/cuba.json'), 'utf8')) as ModelSpec;
     const sim = await Simulation.create(model, { backend: 'js', threads: 1 });
-    await sim.run(1000);
+    await sim.run(500);
     expect(sim.spikeTotals.reduce((a, b) => a + b, 0)).toBe(uninterrupted);
     sim.dispose();
     // and the page's file restores in Node at its time, and ends with that count
     const bytes = new Uint8Array(readFileSync(saved.path));
     const back = await Simulation.restore(bytes, { backend: 'js', threads: 1 });
     expect(back.time).toBeCloseTo(saved.t, 9);
-    await back.run(1000 - back.time);
+    await back.run(500 - back.time);
     expect(back.spikeTotals.reduce((a, b) => a + b, 0)).toBe(uninterrupted);
     back.dispose();
 
@@ -121,13 +121,13 @@ describe.skipIf(skipBrowser)(`snapshots in the demo page, headless Chromium (${C
     expect(Number(await page.locator('#restored-at').textContent())).toBe(saved.t);
     await expect.poll(() => page.locator('#backend-info').textContent()).toBe('js, 2 threads');
     await expect.poll(pageState, { timeout: 30_000 }).toBe('completed');
-    expect(await modelTime()).toBe(1000);
+    expect(await modelTime()).toBe(500);
     expect(await spikeCount()).toBe(uninterrupted);
     // the page went on from the saved time: the first time it showed was the snapshot's, none earlier
     const times = await recordedTimes();
     expect(times[0]).toBeCloseTo(saved.t, 1);
     expect(Math.min(...times)).toBeGreaterThanOrEqual(Math.floor(saved.t * 10) / 10);
-    expect(times.at(-1)).toBe(1000);
+    expect(times.at(-1)).toBe(500);
     // the restored model is in the editor: Run starts it again from 0
     expect(JSON.parse(await page.locator('#model-json').inputValue()).name).toBe('cuba-poisson');
     expect(await page.locator('#model').inputValue()).toBe('custom');
