@@ -449,21 +449,20 @@ describe('exact discrete samplers (used by fixed_total_number)', () => {
   });
 });
 
-describe('speed', () => {
+describe('a large build', () => {
   for (const B of BUILD_BACKENDS.filter((x) => x.label !== 'wasm-debug')) {
-    it(`${B.label}: builds ~1.6 M synapses (pairwise_bernoulli, constant weights) at several M synapses/s`, async () => {
+    // its speed is a benchmark's (bench/build.js, ~30 M synapses/s on wasm), not a unit test's: no timing here
+    it(`${B.label}: builds ~1.6 M synapses (pairwise_bernoulli, constant weights), the count within 5 SD of 9000² × 0.02`, async () => {
       const b = await B.make();
       try {
         const plan = planNetwork(spec({ rule: 'pairwise_bernoulli', p: 0.02 }, 9000, 9000, { same: true }));
-        const t0 = performance.now();
         const p = buildShard(b, plan, 0);
-        const s = (performance.now() - t0) / 1000;
-        expect(p.nSyn).toBeGreaterThan(1.5e6);
-        // ~30 M/s (wasm) is the target (bench/build.js measures it); 2 M/s leaves room for slow CI machines
-        expect(p.nSyn / s).toBeGreaterThan(2e6);
+        const mean = 9000 * 9000 * 0.02, sd = Math.sqrt(mean * 0.98);
+        expect(Math.abs(p.nSyn - mean)).toBeLessThan(5 * sd);
       } finally {
         b.dispose();
       }
     });
   }
 });
+

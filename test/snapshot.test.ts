@@ -73,10 +73,10 @@ interface Case {
 const CASES: Case[] = [
   { name: 'CUBA (2 ms delays, a state monitor)', model: cubaSlow, T: 60, inside: 27.3, edge: 40 },
   { name: 'threshold units', model: () => example('threshold-random'), T: 120, inside: 77, edge: 50 },
-  { name: 'Izhikevich 2003', model: () => example('izhikevich2003'), T: 200, inside: 123, edge: 100 },
+  { name: 'Izhikevich 2003', model: () => example('izhikevich2003'), T: 100, inside: 63, edge: 50 },
   { name: 'polychronization with STDP', model: polychronization, T: 160, inside: 101, edge: 50 },
   { name: 'development with pruning (delays from 3 ms)', model: development, T: 160, inside: 76, edge: 81 },
-  { name: '5 % microcircuit with thalamus', model: microcircuitThalamus, T: 30, inside: 13.7, edge: 10 },
+  { name: '5 % microcircuit with thalamus', model: microcircuitThalamus, T: 22, inside: 13.7, edge: 10 },
   { name: 'a model from equations (CUBA)', model: () => example('cuba-equations'), T: 50, inside: 21.3, edge: 20 },
   { name: 'COBA with short-term plasticity', model: cobaStp, T: 50, inside: 17.1, edge: 30 },
   { name: 'mixed: Poisson, current and noise inputs, delta synapses', model: () => mixedModel, T: 150, inside: 99.9, edge: 120 },
