@@ -16,6 +16,10 @@ for (const [flag, file] of [['--kernels', './kernels.js'], ['--ceiling', './ceil
     process.exit(0);
   }
 }
+if (process.argv.includes('--scaling')) {
+  await import('./scaling.js');
+  process.exit(0);
+}
 if (process.argv.includes('--snapshot')) {
   const { runSnapshot } = await import('./snapshot.js');
   await runSnapshot();
@@ -89,6 +93,7 @@ const program = new Command()
   .option('--polychronization', 'run the Izhikevich (2006) polychronization benchmark instead (one model hour, wasm, 1 thread; --duration ms)')
   .option('--izhikevich', 'run the Izhikevich (2003) network benchmark instead (10 s of model time, wasm and js, 1 thread)')
   .option('--build', 'run the connectivity construction benchmark instead (synapses per second)')
+  .option('--scaling', 'run the scaling benchmark instead: CUBA from 4,000 to 1,000,000 neurons, 80 and 1000 synapses per neuron, 1 and 2 threads, Brian2 C++ at K = 80; writes bench/scaling.svg (--duration, --no-peers, --quick)')
   .option('--snapshot', 'run the snapshot benchmark instead: the full-scale microcircuit saved, loaded and restored on 2 threads (time, bytes per synapse; --scale, --threads, --file)')
   .option('--equations', 'run the models-from-equations benchmark instead: generated kernels beside the hand-written ones (lif, izhikevich, CUBA) and the compile time of a Hodgkin-Huxley model')
   .option('--auto-threads', 'run the measurement behind threads "auto" instead: CUBA 4k-100k on 1 and 2 threads with the rule\'s work estimate')
