@@ -786,6 +786,7 @@ async function dryRun(spec: ModelSpec, o: RunOpts): Promise<void> {
       `in ${plan.shards.length} shard${plan.shards.length > 1 ? 's' : ''} (${plan.threads} thread${plan.threads > 1 ? 's' : ''})`,
   );
   if (plan.threadsReason) lines.push(plan.threadsReason);
+  if (plan.bytesPerSynapse) lines.push(`synapses: ${plan.bytesPerSynapse.toFixed(2)} bytes each, row pointers included (the projections' parts below over ${group(plan.synapses)} synapses)`);
   if (plan.compileSeconds) lines.push(`models from equations compiled in ${(plan.compileSeconds * 1000).toFixed(1)} ms (front end, WebAssembly generation and compilation)`);
   const w = Math.max(4, ...plan.parts.map((p) => p.name.length));
   lines.push('', `${'part'.padEnd(w)}  ${'bytes'.padStart(15)}  ${''.padStart(10)}`);

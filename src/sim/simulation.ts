@@ -91,6 +91,8 @@ export interface PlanSummary {
   bytes: number;
   /** the arena parts, each summed over the shards (from Simulation.plan; empty from planShards) */
   parts: { name: string; bytes: number }[];
+  /** arena bytes of the projections (synapse words, weights, row pointers) per synapse (from Simulation.plan; 0 without synapses) */
+  bytesPerSynapse?: number;
   shards: { index: number; neurons: number; synapses: number; bytes: number }[];
 }
 
@@ -364,7 +366,9 @@ export class Simulation {
         if (q) q.bytes += p.bytes;
         else parts.push({ ...p });
       }
-    return { neurons: per.neurons, synapses: per.synapses, threads, threadsReason: reason, compileSeconds, bytes: per.bytes, parts, shards };
+    const synapseBytes = parts.filter((p) => p.name.startsWith('projection ')).reduce((a, p) => a + p.bytes, 0);
+    const bytesPerSynapse = per.synapses > 0 ? synapseBytes / per.synapses : 0;
+    return { neurons: per.neurons, synapses: per.synapses, threads, threadsReason: reason, compileSeconds, bytes: per.bytes, parts, shards, bytesPerSynapse };
   }
 
   /** Bytes per shard of a planned network (exact synapse counts but for pairwise_bernoulli and fixed_outdegree). */
