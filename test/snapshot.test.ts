@@ -192,6 +192,19 @@ describe('a restored run is the uninterrupted run, to the bit', () => {
     expect(Buffer.compare(data(s3), data(s2))).toBe(0);
   }, 60_000);
 
+  it('a model changed by its caller after create does not change the snapshot: it holds the model as built', async () => {
+    const model = example('izhikevich2003');
+    const a = await Simulation.create(model, { threads: 1 });
+    await a.run(20);
+    model.populations[0].params.a = 0.5;
+    model.populations[0].size = 10;
+    const b = await Simulation.restore(await a.snapshot(), { threads: 1 });
+    expect(b.network.populations[0].size).toBe(800);
+    expect((b.model!.populations[0] as { params: { a: unknown } }).params.a).not.toBe(0.5);
+    a.dispose();
+    b.dispose();
+  });
+
   it('file size: about the synapses and the state (4 bytes per synapse of constant weight and delay)', async () => {
     const model = example('cuba');
     const a = await Simulation.create(model, { threads: 1 });

@@ -301,7 +301,8 @@ export class Simulation {
     const net = choice.net ?? planned();
     if (snap) checkSnapshotFits(snap, net);
     const sim = new Simulation(net, threads, notes);
-    sim.model = 'ringSlots' in model ? null : (model as ModelSpec);
+    // a copy of the model's structure (typed arrays shared): a caller changing its object later does not change what snapshots hold
+    sim.model = 'ringSlots' in model ? null : (copyModel(model) as ModelSpec);
     sim.delivery = delivery;
     sim.compileSeconds = frontEndClock.seconds - frontEnd0;
     sim.threadsRequested = choice.requested;
@@ -811,6 +812,17 @@ export class Simulation {
     this.disposed = true;
     this.driver?.dispose();
   }
+}
+
+/** A copy of a model's objects and arrays; typed arrays (explicit connections, spike times) are shared, not copied. */
+function copyModel(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copyModel);
+  if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = copyModel(x);
+    return o;
+  }
+  return v;
 }
 
 /**
