@@ -54,6 +54,14 @@ function fail(e: unknown): never {
   process.exit(1);
 }
 
+/** --backend, --variant and --delivery of run and resume: a usage error (exit 2) naming the option. */
+function checkEngineOptions(o: { backend: string; variant?: string; delivery: string }): void {
+  if (o.backend !== 'wasm' && o.backend !== 'js') usage(`--backend must be wasm or js, got "${o.backend}"`);
+  if (o.variant && !['simd', 'scalar', 'debug'].includes(o.variant)) usage(`--variant must be simd, scalar or debug, got "${o.variant}"`);
+  if (o.variant && o.backend === 'js') usage('--variant applies to --backend wasm only');
+  if (!DELIVERY_MODES.includes(o.delivery as Delivery)) usage(`--delivery must be auto, ring or deferred, got "${o.delivery}"`);
+}
+
 function usage(msg: string): never {
   process.stderr.write(`axonal: ${msg}\n`);
   process.exit(2);
@@ -131,10 +139,7 @@ export async function main(argv: string[]): Promise<void> {
         'Ctrl-C stops the run cleanly: what was recorded is written and summary.json says "completed": false.',
     )
     .action(async (modelPath: string, o) => {
-      if (o.backend !== 'wasm' && o.backend !== 'js') usage(`--backend must be wasm or js, got "${o.backend}"`);
-      if (o.variant && !['simd', 'scalar', 'debug'].includes(o.variant)) usage(`--variant must be simd, scalar or debug, got "${o.variant}"`);
-      if (o.variant && o.backend === 'js') usage('--variant applies to --backend wasm only');
-      if (!DELIVERY_MODES.includes(o.delivery)) usage(`--delivery must be auto, ring or deferred, got "${o.delivery}"`);
+      checkEngineOptions(o);
       if (o.seed !== undefined && (o.seed < 0 || o.seed > 0xffffffff)) usage(`--seed must be an integer in 0..4294967295, got ${o.seed}`);
       if (!(o.chunk > 0)) usage(`--chunk must be > 0 ms, got ${o.chunk}`);
       if (o.record !== undefined && o.record !== 'model' && o.record !== 'all') usage(`--record must be model or all, got "${o.record}"`);
@@ -160,10 +165,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('-q, --quiet', 'print nothing but errors')
     .addHelpText('after', '\nThe spikes, state and weights after resuming are those of an uninterrupted run, to the bit, on any backend and thread count.')
     .action(async (file: string, o) => {
-      if (o.backend !== 'wasm' && o.backend !== 'js') usage(`--backend must be wasm or js, got "${o.backend}"`);
-      if (o.variant && !['simd', 'scalar', 'debug'].includes(o.variant)) usage(`--variant must be simd, scalar or debug, got "${o.variant}"`);
-      if (o.variant && o.backend === 'js') usage('--variant applies to --backend wasm only');
-      if (!DELIVERY_MODES.includes(o.delivery)) usage(`--delivery must be auto, ring or deferred, got "${o.delivery}"`);
+      checkEngineOptions(o);
       if (o.chunk !== undefined && !(o.chunk > 0)) usage(`--chunk must be > 0 ms, got ${o.chunk}`);
       if (o.checkpointEvery !== undefined && !(o.checkpointEvery > 0)) usage(`--checkpoint-every must be > 0 ms, got ${o.checkpointEvery}`);
       await resumeCommand(file, o);

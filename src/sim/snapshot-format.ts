@@ -238,13 +238,16 @@ export class SnapshotReader {
   }
 }
 
-/** The header of a snapshot's bytes, checked for magic, version and length (not the checksum). */
-function readPrefix(bytes: Uint8Array, where: string): { version: number; headerBytes: number; dataBytes: number } {
-  if (bytes.length < PREFIX + TRAILER) throw new SnapshotError(`${where}: not an axonal snapshot (${bytes.length} bytes, shorter than any snapshot)`);
+/**
+ * The prefix of a snapshot (its first bytes `first` of a file of `fileBytes`), checked for magic,
+ * version and length (not the checksum).
+ */
+function readPrefix(first: Uint8Array, fileBytes: number, where: string): { version: number; headerBytes: number; dataBytes: number } {
+  if (first.length < PREFIX || fileBytes < PREFIX + TRAILER) throw new SnapshotError(`${where}: not an axonal snapshot (${fileBytes} bytes, shorter than any snapshot)`);
   let magic = '';
-  for (let i = 0; i < 8; i++) magic += String.fromCharCode(bytes[i]);
+  for (let i = 0; i < 8; i++) magic += String.fromCharCode(first[i]);
   if (magic !== SNAPSHOT_MAGIC) throw new SnapshotError(`${where}: not an axonal snapshot (it does not start with "${SNAPSHOT_MAGIC}")`);
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, PREFIX);
+  const dv = new DataView(first.buffer, first.byteOffset, PREFIX);
   const version = dv.getUint32(8, true);
   if (version > SNAPSHOT_VERSION || version < 1)
     throw new SnapshotError(`${where}: snapshot format version ${version}; this axonal reads version ${SNAPSHOT_VERSION}${version > SNAPSHOT_VERSION ? ' (the file was written by a newer axonal)' : ''}`);
@@ -252,10 +255,10 @@ function readPrefix(bytes: Uint8Array, where: string): { version: number; header
   const dataBytes = dv.getFloat64(16, true);
   if (!Number.isSafeInteger(dataBytes) || dataBytes < 0) throw new SnapshotError(`${where}: corrupted snapshot (its data length reads ${dataBytes})`);
   const expected = PREFIX + headerBytes + dataBytes + TRAILER;
-  if (bytes.length !== expected)
+  if (fileBytes !== expected)
     throw new SnapshotError(
-      `${where}: ${bytes.length < expected ? 'truncated' : 'corrupted'} snapshot: ${bytes.length} bytes, its header says ${expected}` +
-        (bytes.length < expected ? ' (the write did not finish)' : ''),
+      `${where}: ${fileBytes < expected ? 'truncated' : 'corrupted'} snapshot: ${fileBytes} bytes, its header says ${expected}` +
+        (fileBytes < expected ? ' (the write did not finish)' : ''),
     );
   return { version, headerBytes, dataBytes };
 }
@@ -265,7 +268,7 @@ function readPrefix(bytes: Uint8Array, where: string): { version: number; header
  * SnapshotError naming `where` (a file name, or "snapshot") and what is wrong.
  */
 export async function readSnapshot(bytes: Uint8Array, where = 'snapshot'): Promise<SnapshotReader> {
-  const { headerBytes, dataBytes } = readPrefix(bytes, where);
+  const { headerBytes, dataBytes } = readPrefix(bytes, bytes.length, where);
   const body = bytes.length - TRAILER;
   const tv = new DataView(bytes.buffer, bytes.byteOffset + body, TRAILER);
   let end = '';
@@ -282,18 +285,7 @@ export async function readSnapshot(bytes: Uint8Array, where = 'snapshot'): Promi
 
 /** The header of a snapshot file from its first bytes (for `axonal info` without reading the data). */
 export function readSnapshotHeader(first: Uint8Array, fileBytes: number, where: string): SnapshotHeader {
-  if (first.length < PREFIX) throw new SnapshotError(`${where}: not an axonal snapshot (${fileBytes} bytes, shorter than any snapshot)`);
-  let magic = '';
-  for (let i = 0; i < 8; i++) magic += String.fromCharCode(first[i]);
-  if (magic !== SNAPSHOT_MAGIC) throw new SnapshotError(`${where}: not an axonal snapshot (it does not start with "${SNAPSHOT_MAGIC}")`);
-  const dv = new DataView(first.buffer, first.byteOffset, PREFIX);
-  const version = dv.getUint32(8, true);
-  if (version > SNAPSHOT_VERSION || version < 1)
-    throw new SnapshotError(`${where}: snapshot format version ${version}; this axonal reads version ${SNAPSHOT_VERSION}${version > SNAPSHOT_VERSION ? ' (the file was written by a newer axonal)' : ''}`);
-  const headerBytes = dv.getUint32(12, true);
-  const dataBytes = dv.getFloat64(16, true);
-  const expected = PREFIX + headerBytes + dataBytes + TRAILER;
-  if (fileBytes !== expected) throw new SnapshotError(`${where}: ${fileBytes < expected ? 'truncated' : 'corrupted'} snapshot: ${fileBytes} bytes, its header says ${expected}`);
+  const { headerBytes, dataBytes } = readPrefix(first, fileBytes, where);
   if (first.length < PREFIX + headerBytes) throw new Error('internal error: pass the whole header');
   return parseHeader(first.subarray(PREFIX, PREFIX + headerBytes), where, dataBytes);
 }
