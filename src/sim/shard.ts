@@ -44,7 +44,7 @@ import { buildShardProjection, type ShardProjection } from './connectivity.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
 import { OutboxLayout } from './sync.ts';
 import { ShortTermState } from './short-term.ts';
-import { SnapshotError } from './snapshot-format.ts';
+import { sectionTypeOf, SnapshotError } from './snapshot-format.ts';
 import { ShardRestore, type PartArray, type ShardPart } from './snapshot.ts';
 
 export { sliceOf };
@@ -209,10 +209,6 @@ export interface ShardRecords {
 
 /** Sources a snapshot's synapse word holds below the delay byte (src/sim/snapshot.ts). */
 const PACKED_SOURCES = 1 << 24;
-
-function typeName(a: PartArray['data']): PartArray['type'] {
-  return a instanceof Float64Array ? 'f64' : a instanceof Int32Array ? 'i32' : a instanceof Float32Array ? 'f32' : a instanceof Uint8Array ? 'u8' : 'u32';
-}
 
 /** A synapse monitor without every_ms samples every 100 ms (at least every step). */
 export const DEFAULT_SYNAPSE_MONITOR_STEPS = (dt: number): number => Math.max(1, Math.round(100 / dt));
@@ -417,9 +413,10 @@ export class Shard {
   /** Write a snapshot's state over the state the model gave (after the layout is complete). */
   private restoreState(rs: ShardRestore): void {
     this.refreshViews();
-    const u32 = this.u32, f32 = this.f32, i32 = this.i32;
+    const u32 = this.u32, f32 = this.f32;
     const slots = this.net.ringSlots;
-    const put = (ptr: number, a: ArrayLike<number> & { length: number }, into: Uint32Array | Float32Array | Int32Array = u32) => (into as any).set(a, ptr >>> 2);
+    // raw 32-bit words into the arena at byte address ptr
+    const put = (ptr: number, a: ArrayLike<number>) => u32.set(a, ptr >>> 2);
     const state = rs.snap.header.state as { projections: { constWeight: number; lastPrune: number }[] };
     this.pops.forEach((r, k) => {
       for (const v of r.rt.vars) put(v.ptr, rs.slice(`pop/${k}/var/${v.name}`, 'u32', r.begin, r.m));
@@ -463,9 +460,8 @@ export class Shard {
     this.restorePos.clear();
     for (const inp of this.poissonInputs) {
       const name = `input/${inp.index}/table`;
-      if (rs.has(name)) this.setPoissonTable(inp.index, rs.same(name, 'u32', rs.snap.get(name, 'u32').length) as Uint32Array);
+      if (rs.has(name)) this.setPoissonTable(inp.index, rs.snap.get(name, 'u32'));
     }
-    void i32;
   }
 
   /**
@@ -521,7 +517,7 @@ export class Shard {
       if (weight) arrays.push({ name: `proj/${k}/weight`, type: 'f32', layout: 'syn', data: weight });
       if (deriv) arrays.push({ name: `proj/${k}/deriv`, type: 'f32', layout: 'syn', data: deriv });
       const same = (name: string, data: PartArray['data']) => {
-        if (first) arrays.push({ name, type: typeName(data), layout: 'same', data });
+        if (first) arrays.push({ name, type: sectionTypeOf(data), layout: 'same', data });
       };
       if (pr.lastSpike) same(`proj/${k}/lastSpike`, pr.lastSpike.slice());
       if (pr.stp) {
