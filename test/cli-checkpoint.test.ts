@@ -108,7 +108,7 @@ describe('axonal run --checkpoint, axonal resume, axonal info', () => {
     expect(r.stdout).toMatch(/axonal snapshot \(format 1, written by axonal /);
     expect(r.stdout).toMatch(/checksum: ok/);
     expect(r.stdout).toMatch(/at step 600 \(t = 60 ms\)/);
-    expect(r.stdout).toMatch(/8000 neurons, \d+ synapses; [\d.]+ MiB \([\d.]+ bytes per synapse\)/);
+    expect(r.stdout).toMatch(/8000 neurons, \d+ synapses; [\d.]+ MiB \([\d,]+ bytes\), [\d.]+ bytes per synapse/);
     expect(r.stdout).toMatch(/projections: EE \(\d+ synapses\), EI/);
     const j = JSON.parse(axonal('info', ck, '--json').stdout);
     expect(j.t_ms).toBe(60);

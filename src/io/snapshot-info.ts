@@ -3,15 +3,8 @@
  * reading the file in chunks (nothing is built).
  */
 import { open, stat } from 'node:fs/promises';
+import { sizeText } from '../core/format.ts';
 import { crcFunction, readSnapshotHeader, snapshotHeaderBytes, SnapshotError, type SnapshotHeader } from '../sim/snapshot-format.ts';
-
-function size(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const u = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024, k = 0;
-  while (v >= 1024 && k < u.length - 1) (v /= 1024), k++;
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${u[k]}`;
-}
 
 /** The header of a snapshot file and whether its checksum holds. */
 export async function readSnapshotFileHeader(path: string): Promise<{ header: SnapshotHeader; bytes: number; checksum: boolean }> {
@@ -65,7 +58,7 @@ export async function describeSnapshotFile(path: string): Promise<{ text: string
     `${path}: axonal snapshot (format ${h.version}, written by axonal ${h.axonal} on ${h.created})`,
     `checksum: ${checksum ? 'ok' : 'MISMATCH: the file is corrupted'}`,
     `model "${model?.name ?? ''}", seed ${h.seed}, dt ${h.dt} ms; at step ${h.step} (t = ${+(h.step * h.dt).toFixed(6)} ms)`,
-    `${h.neurons} neurons, ${h.synapses} synapses; ${size(bytes)} (${perSynapse ? perSynapse.toFixed(2) : '-'} bytes per synapse)`,
+    `${h.neurons} neurons, ${h.synapses} synapses; ${sizeText(bytes)}, ${perSynapse ? perSynapse.toFixed(2) : '-'} bytes per synapse`,
     `saved from backend ${h.saved.backend} (${h.saved.variant}), ${h.saved.threads} thread${h.saved.threads > 1 ? 's' : ''}, delivery ${h.saved.delivery}; restores on any`,
     `spikes so far ${json.spikes}, synaptic events ${h.events}`,
     `populations: ${st.populations.map((p) => `${p.name} (${p.size})`).join(', ')}`,
