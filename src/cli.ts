@@ -26,6 +26,7 @@ import { detectFeatures } from './backend/index.ts';
 import { VERSION } from './version.ts';
 import type { ModelSpec, MonitorSpec } from './core/types.ts';
 import { RasterCollector, rasterSvg } from './plot/raster.ts';
+import type { SpikeChunk } from './plot/spikes.ts';
 import { thalamocorticalModel } from './models/thalamocortical.ts';
 
 /** Bytes one WebAssembly memory can address (4 GiB): the limit of one shard's arena. */
@@ -576,26 +577,25 @@ async function execute(sim: Simulation, x: ExecuteOpts): Promise<void> {
   const chunkSteps = x.stream ? Math.max(1, Math.round(x.chunk / dt)) : Math.max(1, totalSteps - startStep);
   const everySteps = x.checkpointEvery ? Math.round(x.checkpointEvery / dt) : 0;
   const pops = sim.network.populations.map((p) => ({ name: p.name, size: p.size }));
-  let records: RecordWriter;
-  try {
-    mkdirSync(x.out, { recursive: true });
-    records = new RecordWriter(sim, x.out, { spikes: x.spikes, declared: x.declared, append: x.append ?? undefined, onSpikes: undefined });
-  } catch (e) {
-    sim.dispose();
-    fail(e);
-  }
   const raster = x.plot ? new RasterCollector(pops, { dt, durationMs: totalSteps * dt }) : null;
   const popIndex = new Map(pops.map((p, k) => [p.name, k]));
   // a SONATA circuit's spikes also go to <out>/spikes.h5 (SONATA's spike file), kept until the end
   const sonataSpikes = sonata && x.spikes ? new Map<string, { steps: number[]; i: number[] }>() : null;
-  if (raster || sonataSpikes)
-    records.o.onSpikes = (chunks) => chunks.forEach((c) => {
-      raster?.add(popIndex.get(c.population)!, c.steps, c.i, c.count);
-      if (sonataSpikes) {
-        const s = sonataSpikes.get(c.population) ?? sonataSpikes.set(c.population, { steps: [], i: [] }).get(c.population)!;
-        for (let k = 0; k < c.count; k++) s.steps.push(c.steps[k]), s.i.push(c.i[k]);
-      }
-    });
+  const onSpikes = raster || sonataSpikes ? (chunks: SpikeChunk[]) => chunks.forEach((c) => {
+    raster?.add(popIndex.get(c.population)!, c.steps, c.i, c.count);
+    if (sonataSpikes) {
+      const s = sonataSpikes.get(c.population) ?? sonataSpikes.set(c.population, { steps: [], i: [] }).get(c.population)!;
+      for (let k = 0; k < c.count; k++) s.steps.push(c.steps[k]), s.i.push(c.i[k]);
+    }
+  }) : undefined;
+  let records: RecordWriter;
+  try {
+    mkdirSync(x.out, { recursive: true });
+    records = new RecordWriter(sim, x.out, { spikes: x.spikes, declared: x.declared, append: x.append ?? undefined, onSpikes });
+  } catch (e) {
+    sim.dispose();
+    fail(e);
+  }
   const drain = async () => {
     if (x.stream) await records.drain();
   };
