@@ -90,12 +90,17 @@ function seriesOf(rows, brian, f) {
   ].filter((s) => s.points.length);
 }
 
-/** Draw bench/scaling.svg from the points (axonal rows, Brian2 rows) and keep them in bench/scaling.json. */
-function writePlot(rows, brian) {
-  const svg = plot([
+/** The figure's two panels from the points (axonal rows, Brian2 rows). */
+function figure(rows, brian) {
+  return plot([
     { title: 'ns per synaptic event', series: seriesOf(rows, brian, (r) => (r.run * 1e9) / r.events) },
     { title: 'ns per neuron update', series: seriesOf(rows, brian, (r) => (r.run * 1e9) / r.neuronSteps) },
   ]);
+}
+
+/** Draw bench/scaling.svg and keep the points in bench/scaling.json. */
+function writePlot(rows, brian) {
+  const svg = figure(rows, brian);
   const out = new URL('./scaling.svg', import.meta.url);
   writeFileSync(out, svg);
   writeFileSync(new URL('./scaling.json', import.meta.url), JSON.stringify({ note: `npm run bench -- --scaling, ${new Date().toISOString()}, load ${os.loadavg()[0].toFixed(2)} at the end`, rows, brian }, null, 1) + '\n');
@@ -106,11 +111,7 @@ async function main() {
   if (process.argv.includes('--replot')) {
     // redraw from bench/scaling.json (the last run's points) without running anything
     const { rows, brian } = JSON.parse(readFileSync(new URL('./scaling.json', import.meta.url), 'utf8'));
-    const svg = plot([
-      { title: 'ns per synaptic event', series: seriesOf(rows, brian, (r) => (r.run * 1e9) / r.events) },
-      { title: 'ns per neuron update', series: seriesOf(rows, brian, (r) => (r.run * 1e9) / r.neuronSteps) },
-    ]);
-    writeFileSync(new URL('./scaling.svg', import.meta.url), svg);
+    writeFileSync(new URL('./scaling.svg', import.meta.url), figure(rows, brian));
     console.log('wrote bench/scaling.svg from bench/scaling.json');
     return;
   }

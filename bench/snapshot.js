@@ -31,11 +31,10 @@ export async function runSnapshot() {
   for (const p of spec.populations) sim.takeSpikes(p.name);
   console.log(`built ${sim.network.neurons} neurons, ${sim.synapses} synapses on ${sim.threads} threads in ${build.toFixed(1)} s; arena ${gb(sim.arenaBytes)} GiB (${(sim.arenaBytes / sim.synapses).toFixed(2)} B/synapse)`);
   t0 = performance.now();
-  const saved = await sim.saveSnapshot(file);
+  await sim.saveSnapshot(file);
   const save = (performance.now() - t0) / 1000;
   const bytes = statSync(file).size;
   console.log(`save: ${save.toFixed(2)} s, ${gb(bytes)} GiB (${(bytes / sim.synapses).toFixed(3)} B/synapse; ${(bytes / sim.arenaBytes * 100).toFixed(1)} % of the arena), ${(bytes / 2 ** 20 / save).toFixed(0)} MiB/s`);
-  void saved;
   t0 = performance.now();
   const back = await Simulation.load(file, { threads });
   const load = (performance.now() - t0) / 1000;
