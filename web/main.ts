@@ -243,6 +243,9 @@ worker.onmessage = (e: MessageEvent<FromWorker>) => {
       break;
     case 'done':
       state.running = false;
+      // the status line is final when the state says so: a reader of "completed" must not find the
+      // time and counts of the last drawn frame (they are redrawn only on the next animation frame)
+      updateStatus();
       setState(m.reason, m.message);
       if (m.reason === 'error' && m.message) showErrors('The run stopped with an error', [['', m.message]]);
       break;
