@@ -7,26 +7,26 @@ import { inBounds } from "./util";
 /**
  * Pre-synaptic spikes of one step (depression, then the pre trace):
  * for each spike s (in the order given), for k in rowPtr[s]..rowPtr[s+1]:
- *   t = packed ? syn[k] & 0xffffff : syn[k]
+ *   t = syn[k] (u16 when tgt16 != 0, else u32)
  *   c = mult ? w[k] - wMin : wMax
  *   w[k] = clip(w[k] - (aMinus * c) * yPost[t], wMin, wMax)
  * then xPre[s] = nearest ? 1 : xPre[s] + 1.
- * spikes: i32 source indices (each at most once); rowPtr, syn: u32; weights, xPre (per source),
+ * spikes: i32 source indices (each at most once); rowPtr: u32; weights, xPre (per source),
  * yPost (per local target): f32. Returns the number of synapses updated.
  */
 export function stdp_pre(
-  nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, weights: usize, packed: i32,
+  nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, weights: usize, tgt16: i32,
   xPre: usize, yPost: usize, aMinus: f32, wMin: f32, wMax: f32, mult: i32, nearest: i32,
 ): i32 {
   if (!ASC_NO_ASSERT) {
     assert(nSpikes >= 0, "stdp_pre: nSpikes < 0");
     assert(inBounds(spikes, <u64>nSpikes << 2, 4), "stdp_pre: spikes out of bounds or misaligned");
-    assert(inBounds(rowPtr, 4, 4) && (syn & 3) == 0 && (weights & 3) == 0 && weights != 0, "stdp_pre: rowPtr/syn/weights");
+    assert(inBounds(rowPtr, 4, 4) && (syn & (tgt16 != 0 ? 1 : 3)) == 0 && (weights & 3) == 0 && weights != 0, "stdp_pre: rowPtr/syn/weights");
     assert(inBounds(xPre, 4, 4) && inBounds(yPost, 0, 4), "stdp_pre: traces out of bounds or misaligned");
     for (let s: i32 = 0; s < nSpikes; s++) {
       const src = load<u32>(spikes + (<usize>s << 2));
       const e = load<u32>(rowPtr + (<usize>src << 2), 4);
-      assert(inBounds(weights, <u64>e << 2, 4) && inBounds(syn, <u64>e << 2, 4), "stdp_pre: synapses out of bounds");
+      assert(inBounds(weights, <u64>e << 2, 4) && inBounds(syn, <u64>e << (tgt16 != 0 ? 1 : 2), 1), "stdp_pre: synapses out of bounds");
       assert(inBounds(xPre, (<u64>src + 1) << 2, 4), "stdp_pre: source outside xPre");
     }
   }
@@ -36,8 +36,7 @@ export function stdp_pre(
     const b = load<u32>(rowPtr + (src << 2));
     const e = load<u32>(rowPtr + (src << 2), 4);
     for (let k = b; k < e; k++) {
-      const v = load<u32>(syn + (<usize>k << 2));
-      const t = packed != 0 ? v & 0xffffff : v;
+      const t = tgt16 != 0 ? <u32>load<u16>(syn + (<usize>k << 1)) : load<u32>(syn + (<usize>k << 2));
       const wp = weights + (<usize>k << 2);
       let w = load<f32>(wp);
       const c: f32 = mult != 0 ? w - wMin : wMax;
@@ -142,18 +141,18 @@ export function trace_step(n: i32, prev: usize, next: usize, decay: f32, nSpikes
 /**
  * Potentiation at post spikes of step t: for each local target t in spikes (in the order given),
  * for j in revPtr[t]..revPtr[t+1]: k = revPos[j], s = revSrc[j], d = delay of synapse k
- * (packed ? syn[k] >>> 24 : constDelay), slot = (slotNow + R - d - 1) % R:
+ * (delays ? delays[k] (u8) : constDelay), slot = (slotNow + R - d - 1) % R:
  *   deriv[k] = deriv[k] + aPlus * xHist[slot * nSrc + s]
  * (pre spikes that arrived at least one step before the post spike). Returns the synapses updated.
  */
 export function stdp_delayed_post(
-  nSpikes: i32, spikes: usize, revPtr: usize, revPos: usize, revSrc: usize, syn: usize, packed: i32, constDelay: i32,
+  nSpikes: i32, spikes: usize, revPtr: usize, revPos: usize, revSrc: usize, delays: usize, constDelay: i32,
   deriv: usize, xHist: usize, nSrc: i32, ring: i32, slotNow: i32, aPlus: f32,
 ): i32 {
   if (!ASC_NO_ASSERT) {
     assert(nSpikes >= 0 && nSrc >= 0 && ring >= 2 && slotNow >= 0 && slotNow < ring, "stdp_delayed_post: bad sizes");
     assert(inBounds(spikes, <u64>nSpikes << 2, 4) && inBounds(xHist, (<u64>ring * <u64>nSrc) << 2, 4), "stdp_delayed_post: spikes/xHist out of bounds");
-    assert(inBounds(revPtr, 4, 4) && (revPos & 3) == 0 && (revSrc & 3) == 0 && (syn & 3) == 0 && (deriv & 3) == 0, "stdp_delayed_post: pointers");
+    assert(inBounds(revPtr, 4, 4) && (revPos & 3) == 0 && (revSrc & 3) == 0 && (deriv & 3) == 0, "stdp_delayed_post: pointers");
     for (let s: i32 = 0; s < nSpikes; s++) {
       const t = load<u32>(spikes + (<usize>s << 2));
       const b = load<u32>(revPtr + (<usize>t << 2));
@@ -161,8 +160,8 @@ export function stdp_delayed_post(
       assert(inBounds(revPos, <u64>e << 2, 4) && inBounds(revSrc, <u64>e << 2, 4), "stdp_delayed_post: reverse index out of bounds");
       for (let j = b; j < e; j++) {
         const k = load<u32>(revPos + (<usize>j << 2));
-        assert(inBounds(syn, (<u64>k + 1) << 2, 4) && inBounds(deriv, (<u64>k + 1) << 2, 4), "stdp_delayed_post: synapse out of bounds");
-        const d = packed != 0 ? <i32>(load<u32>(syn + (<usize>k << 2)) >>> 24) : constDelay;
+        assert((delays == 0 || inBounds(delays, <u64>k + 1, 1)) && inBounds(deriv, (<u64>k + 1) << 2, 4), "stdp_delayed_post: synapse out of bounds");
+        const d = delays != 0 ? <i32>load<u8>(delays + <usize>k) : constDelay;
         assert(d >= 1 && d + 1 <= ring, "stdp_delayed_post: delay outside the ring");
         assert(load<u32>(revSrc + (<usize>j << 2)) < <u32>nSrc, "stdp_delayed_post: source >= nSrc");
       }
@@ -175,7 +174,7 @@ export function stdp_delayed_post(
     const e = load<u32>(revPtr + (t << 2), 4);
     for (let j = b; j < e; j++) {
       const k = <usize>load<u32>(revPos + (<usize>j << 2));
-      const d = packed != 0 ? <i32>(load<u32>(syn + (k << 2)) >>> 24) : constDelay;
+      const d = delays != 0 ? <i32>load<u8>(delays + k) : constDelay;
       const slot = (slotNow + ring - d - 1) % ring;
       const x = load<f32>(xHist + ((<usize>slot * <usize>nSrc + <usize>load<u32>(revSrc + (<usize>j << 2))) << 2));
       const p = deriv + (k << 2);
@@ -189,28 +188,30 @@ export function stdp_delayed_post(
 /**
  * Depression at the arrival of pre spikes emitted at the step whose ring slot is slotEmit
  * (the host calls it maxDelay steps after emission, when every arrival has happened): for each
- * source s in spikes, for k in rowPtr[s]..rowPtr[s+1]: t = target, d = delay,
+ * source s in spikes, for k in rowPtr[s]..rowPtr[s+1]: t = syn[k] (u16 when tgt16 != 0, else u32),
+ * d = delays ? delays[k] (u8) : constDelay,
  * slot = (slotEmit + d) % R:  deriv[k] = deriv[k] - aMinus * yHist[slot * nTgt + t]
  * (post spikes at or before the arrival step). Returns the synapses updated.
  */
 export function stdp_delayed_pre(
-  nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, packed: i32, constDelay: i32,
+  nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, tgt16: i32, delays: usize, constDelay: i32,
   deriv: usize, yHist: usize, nTgt: i32, ring: i32, slotEmit: i32, aMinus: f32,
 ): i32 {
   if (!ASC_NO_ASSERT) {
     assert(nSpikes >= 0 && nTgt >= 0 && ring >= 2 && slotEmit >= 0 && slotEmit < ring, "stdp_delayed_pre: bad sizes");
     assert(inBounds(spikes, <u64>nSpikes << 2, 4) && inBounds(yHist, (<u64>ring * <u64>nTgt) << 2, 4), "stdp_delayed_pre: spikes/yHist out of bounds");
-    assert(inBounds(rowPtr, 4, 4) && (syn & 3) == 0 && (deriv & 3) == 0, "stdp_delayed_pre: pointers");
+    assert(inBounds(rowPtr, 4, 4) && (syn & (tgt16 != 0 ? 1 : 3)) == 0 && (deriv & 3) == 0, "stdp_delayed_pre: pointers");
     for (let s: i32 = 0; s < nSpikes; s++) {
       const src = load<u32>(spikes + (<usize>s << 2));
       const b = load<u32>(rowPtr + (<usize>src << 2));
       const e = load<u32>(rowPtr + (<usize>src << 2), 4);
-      assert(inBounds(syn, <u64>e << 2, 4) && inBounds(deriv, <u64>e << 2, 4), "stdp_delayed_pre: synapses out of bounds");
+      assert(inBounds(syn, <u64>e << (tgt16 != 0 ? 1 : 2), 1) && inBounds(deriv, <u64>e << 2, 4), "stdp_delayed_pre: synapses out of bounds");
+      assert(delays == 0 || inBounds(delays, <u64>e, 1), "stdp_delayed_pre: delays out of bounds");
       for (let k = b; k < e; k++) {
-        const v = load<u32>(syn + (<usize>k << 2));
-        const d = packed != 0 ? <i32>(v >>> 24) : constDelay;
+        const v = tgt16 != 0 ? <u32>load<u16>(syn + (<usize>k << 1)) : load<u32>(syn + (<usize>k << 2));
+        const d = delays != 0 ? <i32>load<u8>(delays + <usize>k) : constDelay;
         assert(d >= 1 && d + 1 <= ring, "stdp_delayed_pre: delay outside the ring");
-        assert((packed != 0 ? v & 0xffffff : v) < <u32>nTgt, "stdp_delayed_pre: target >= nTgt");
+        assert(v < <u32>nTgt, "stdp_delayed_pre: target >= nTgt");
       }
     }
   }
@@ -220,9 +221,8 @@ export function stdp_delayed_pre(
     const b = load<u32>(rowPtr + (src << 2));
     const e = load<u32>(rowPtr + (src << 2), 4);
     for (let k = b; k < e; k++) {
-      const v = load<u32>(syn + (<usize>k << 2));
-      const t = packed != 0 ? v & 0xffffff : v;
-      const d = packed != 0 ? <i32>(v >>> 24) : constDelay;
+      const t = tgt16 != 0 ? <u32>load<u16>(syn + (<usize>k << 1)) : load<u32>(syn + (<usize>k << 2));
+      const d = delays != 0 ? <i32>load<u8>(delays + <usize>k) : constDelay;
       const slot = (slotEmit + d) % ring;
       const y = load<f32>(yHist + ((<usize>slot * <usize>nTgt + <usize>t) << 2));
       const p = deriv + (<usize>k << 2);

@@ -6,149 +6,172 @@ import { inBounds } from "./util";
 
 /**
  * for each spike s (in the order given), for k in rowPtr[s]..rowPtr[s+1]:
- *   packed:  t = syn[k] & 0xffffff, d = syn[k] >>> 24;  else t = syn[k], d = constDelay
+ *   t = syn[k] (u16 when tgt16 != 0, else u32): the target's index in the shard
+ *   d = constDelay when runPtr == 0; else the delay of the run holding k: row s's synapses come
+ *       in the runs runs[runPtr[s]..runPtr[s+1]) (u16 each: delay << 8 | count, count >= 1), in
+ *       row order, so a run's delay is read once for its count synapses
  *   slot = slotNow + d, minus slots if >= slots
  *   ring[slot*nTarget + t] += (weights ? weights[k] : constWeight)
- * spikes: i32; rowPtr, syn: u32; weights: f32 or 0 (pointer 0 = constant). Returns the number of
+ * spikes: i32; rowPtr, runPtr: u32; weights: f32 or 0 (pointer 0 = constant). Returns the number of
  * synapses delivered (the sum of the spikes' row lengths).
  */
 export function propagate(
   nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, weights: usize,
-  constWeight: f32, packed: i32, constDelay: i32, ring: usize, nTarget: i32,
+  constWeight: f32, tgt16: i32, runPtr: usize, runs: usize, constDelay: i32, ring: usize, nTarget: i32,
   slots: i32, slotNow: i32,
 ): i32 {
-  if (!ASC_NO_ASSERT) checkDelivery(nSpikes, spikes, rowPtr, syn, weights, packed, constDelay, ring, nTarget, slots, slotNow);
-  const sp = spikes;
-  const rp = rowPtr;
-  const rowBytes = <usize>nTarget << 2;
-  let events: u32 = 0;
-  if (packed == 0) {
+  if (!ASC_NO_ASSERT) checkDelivery(nSpikes, spikes, rowPtr, syn, weights, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow);
+  if (runPtr == 0) {
     let slot = slotNow + constDelay;
     if (slot >= slots) slot -= slots;
-    const base = ring + <usize>slot * rowBytes;
-    if (weights == 0) {
-      for (let s: i32 = 0; s < nSpikes; s++) {
-        const rowAddr = rp + (<usize>load<u32>(sp + (<usize>s << 2)) << 2);
-        let k = <usize>load<u32>(rowAddr);
-        const e = <usize>load<u32>(rowAddr, 4);
-        events += <u32>(e - k);
-        // 4-way unrolled; sequential read-modify-write keeps the order (targets may repeat)
-        const e4 = k + ((e - k) & ~(<usize>3));
-        for (; k < e4; k += 4) {
-          const tp = syn + (k << 2);
-          const a0 = base + (<usize>load<u32>(tp) << 2);
-          store<f32>(a0, load<f32>(a0) + constWeight);
-          const a1 = base + (<usize>load<u32>(tp, 4) << 2);
-          store<f32>(a1, load<f32>(a1) + constWeight);
-          const a2 = base + (<usize>load<u32>(tp, 8) << 2);
-          store<f32>(a2, load<f32>(a2) + constWeight);
-          const a3 = base + (<usize>load<u32>(tp, 12) << 2);
-          store<f32>(a3, load<f32>(a3) + constWeight);
-        }
-        for (; k < e; k++) {
-          const a = base + (<usize>load<u32>(syn + (k << 2)) << 2);
-          store<f32>(a, load<f32>(a) + constWeight);
-        }
+    const base = ring + <usize>slot * (<usize>nTarget << 2);
+    return tgt16 != 0
+      ? constRows<u16>(nSpikes, spikes, rowPtr, syn, weights, constWeight, base)
+      : constRows<u32>(nSpikes, spikes, rowPtr, syn, weights, constWeight, base);
+  }
+  return tgt16 != 0
+    ? runRows<u16>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, ring, nTarget, slots, slotNow)
+    : runRows<u32>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, ring, nTarget, slots, slotNow);
+}
+
+/** byte address of target word k (T: u16 or u32) */
+// @ts-ignore: decorator
+@inline function tgtAt<T>(syn: usize, k: usize): usize {
+  return <usize>load<T>(syn + (k << alignof<T>()));
+}
+
+/** propagate with one delay for every synapse: the ring row at base. */
+// @ts-ignore: decorator
+@inline function constRows<T>(
+  nSpikes: i32, spikes: usize, rp: usize, syn: usize, weights: usize, constWeight: f32, base: usize,
+): i32 {
+  let events: u32 = 0;
+  if (weights == 0) {
+    for (let s: i32 = 0; s < nSpikes; s++) {
+      const rowAddr = rp + (<usize>load<u32>(spikes + (<usize>s << 2)) << 2);
+      let k = <usize>load<u32>(rowAddr);
+      const e = <usize>load<u32>(rowAddr, 4);
+      events += <u32>(e - k);
+      // 4-way unrolled; sequential read-modify-write keeps the order (targets may repeat)
+      const e4 = k + ((e - k) & ~(<usize>3));
+      for (; k < e4; k += 4) {
+        const a0 = base + (tgtAt<T>(syn, k) << 2);
+        store<f32>(a0, load<f32>(a0) + constWeight);
+        const a1 = base + (tgtAt<T>(syn, k + 1) << 2);
+        store<f32>(a1, load<f32>(a1) + constWeight);
+        const a2 = base + (tgtAt<T>(syn, k + 2) << 2);
+        store<f32>(a2, load<f32>(a2) + constWeight);
+        const a3 = base + (tgtAt<T>(syn, k + 3) << 2);
+        store<f32>(a3, load<f32>(a3) + constWeight);
       }
-    } else {
-      for (let s: i32 = 0; s < nSpikes; s++) {
-        const rowAddr = rp + (<usize>load<u32>(sp + (<usize>s << 2)) << 2);
-        let k = <usize>load<u32>(rowAddr);
-        const e = <usize>load<u32>(rowAddr, 4);
-        events += <u32>(e - k);
-        const e4 = k + ((e - k) & ~(<usize>3));
-        if (ASC_FEATURE_SIMD) {
-          // Dense rows (e.g. all-to-all: the row's targets run first..first+len-1): four synapses
-          // whose targets are consecutive update four distinct ring cells, so one f32x4 add gives
-          // the bits of the four sequential adds. Checked per group of four; other groups take the
-          // scalar code. Only tried when the row's first and last targets span exactly its length.
-          // Eight at a time while the row stays dense, then groups of four.
-          if (e4 > k && load<u32>(syn + ((e - 1) << 2)) - load<u32>(syn + (k << 2)) == <u32>(e - k - 1)) {
-            const iota = i32x4(0, 1, 2, 3);
-            const four = i32x4.splat(4);
-            const e8 = k + ((e - k) & ~(<usize>7));
-            for (; k < e8; k += 8) {
-              const tp = syn + (k << 2);
-              const wp = weights + (k << 2);
-              const tv = v128.load(tp);
-              const tw = v128.load(tp, 16);
-              const t0 = i32x4.extract_lane(tv, 0);
-              const ex = i32x4.add(i32x4.splat(t0), iota);
-              if (i32x4.all_true(v128.and(i32x4.eq(tv, ex), i32x4.eq(tw, i32x4.add(ex, four))))) {
-                const a = base + (<usize><u32>t0 << 2);
-                v128.store(a, f32x4.add(v128.load(a), v128.load(wp)));
-                v128.store(a, f32x4.add(v128.load(a, 16), v128.load(wp, 16)), 16);
-              } else break;
-            }
-            for (; k < e4; k += 4) {
-              const tp = syn + (k << 2);
-              const wp = weights + (k << 2);
-              const tv = v128.load(tp);
-              const t0 = i32x4.extract_lane(tv, 0);
-              if (i32x4.all_true(i32x4.eq(tv, i32x4.add(i32x4.splat(t0), iota)))) {
-                const a = base + (<usize><u32>t0 << 2);
-                v128.store(a, f32x4.add(v128.load(a), v128.load(wp)));
-              } else {
-                const a0 = base + (<usize>load<u32>(tp) << 2);
-                store<f32>(a0, load<f32>(a0) + load<f32>(wp));
-                const a1 = base + (<usize>load<u32>(tp, 4) << 2);
-                store<f32>(a1, load<f32>(a1) + load<f32>(wp, 4));
-                const a2 = base + (<usize>load<u32>(tp, 8) << 2);
-                store<f32>(a2, load<f32>(a2) + load<f32>(wp, 8));
-                const a3 = base + (<usize>load<u32>(tp, 12) << 2);
-                store<f32>(a3, load<f32>(a3) + load<f32>(wp, 12));
-              }
-            }
-          }
+      for (; k < e; k++) {
+        const a = base + (tgtAt<T>(syn, k) << 2);
+        store<f32>(a, load<f32>(a) + constWeight);
+      }
+    }
+    return <i32>events;
+  }
+  for (let s: i32 = 0; s < nSpikes; s++) {
+    const rowAddr = rp + (<usize>load<u32>(spikes + (<usize>s << 2)) << 2);
+    let k = <usize>load<u32>(rowAddr);
+    const e = <usize>load<u32>(rowAddr, 4);
+    events += <u32>(e - k);
+    const e4 = k + ((e - k) & ~(<usize>3));
+    if (ASC_FEATURE_SIMD) {
+      // Dense rows (e.g. all-to-all: the row's targets run first..first+len-1): four synapses
+      // whose targets are consecutive update four distinct ring cells, so one f32x4 add gives
+      // the bits of the four sequential adds. Checked per group of four; other groups take the
+      // scalar code. Only tried when the row's first and last targets span exactly its length.
+      // Eight at a time while the row stays dense, then groups of four.
+      if (e4 > k && tgtAt<T>(syn, e - 1) - tgtAt<T>(syn, k) == e - k - 1) {
+        const iota = i32x4(0, 1, 2, 3);
+        const four = i32x4.splat(4);
+        const e8 = k + ((e - k) & ~(<usize>7));
+        for (; k < e8; k += 8) {
+          const tp = syn + (k << alignof<T>());
+          const wp = weights + (k << 2);
+          const tv = sizeof<T>() == 2 ? v128.load16x4_u(tp) : v128.load(tp);
+          const tw = sizeof<T>() == 2 ? v128.load16x4_u(tp, 8) : v128.load(tp, 16);
+          const t0 = i32x4.extract_lane(tv, 0);
+          const ex = i32x4.add(i32x4.splat(t0), iota);
+          if (i32x4.all_true(v128.and(i32x4.eq(tv, ex), i32x4.eq(tw, i32x4.add(ex, four))))) {
+            const a = base + (<usize><u32>t0 << 2);
+            v128.store(a, f32x4.add(v128.load(a), v128.load(wp)));
+            v128.store(a, f32x4.add(v128.load(a, 16), v128.load(wp, 16)), 16);
+          } else break;
         }
         for (; k < e4; k += 4) {
-          const tp = syn + (k << 2);
+          const tp = syn + (k << alignof<T>());
           const wp = weights + (k << 2);
-          const a0 = base + (<usize>load<u32>(tp) << 2);
-          store<f32>(a0, load<f32>(a0) + load<f32>(wp));
-          const a1 = base + (<usize>load<u32>(tp, 4) << 2);
-          store<f32>(a1, load<f32>(a1) + load<f32>(wp, 4));
-          const a2 = base + (<usize>load<u32>(tp, 8) << 2);
-          store<f32>(a2, load<f32>(a2) + load<f32>(wp, 8));
-          const a3 = base + (<usize>load<u32>(tp, 12) << 2);
-          store<f32>(a3, load<f32>(a3) + load<f32>(wp, 12));
-        }
-        for (; k < e; k++) {
-          const a = base + (<usize>load<u32>(syn + (k << 2)) << 2);
-          store<f32>(a, load<f32>(a) + load<f32>(weights + (k << 2)));
+          const tv = sizeof<T>() == 2 ? v128.load16x4_u(tp) : v128.load(tp);
+          const t0 = i32x4.extract_lane(tv, 0);
+          if (i32x4.all_true(i32x4.eq(tv, i32x4.add(i32x4.splat(t0), iota)))) {
+            const a = base + (<usize><u32>t0 << 2);
+            v128.store(a, f32x4.add(v128.load(a), v128.load(wp)));
+          } else {
+            const a0 = base + (tgtAt<T>(syn, k) << 2);
+            store<f32>(a0, load<f32>(a0) + load<f32>(wp));
+            const a1 = base + (tgtAt<T>(syn, k + 1) << 2);
+            store<f32>(a1, load<f32>(a1) + load<f32>(wp, 4));
+            const a2 = base + (tgtAt<T>(syn, k + 2) << 2);
+            store<f32>(a2, load<f32>(a2) + load<f32>(wp, 8));
+            const a3 = base + (tgtAt<T>(syn, k + 3) << 2);
+            store<f32>(a3, load<f32>(a3) + load<f32>(wp, 12));
+          }
         }
       }
     }
-  } else {
-    // per-synapse delays in the high byte: ring row of slot (slotNow + d) mod slots
-    // byte offsets relative to the ring (no address wrap-around even at the top of memory)
-    const wrap = <usize>slots * rowBytes;
-    const now = <usize>slotNow * rowBytes;
-    if (weights == 0) {
-      for (let s: i32 = 0; s < nSpikes; s++) {
-        const rowAddr = rp + (<usize>load<u32>(sp + (<usize>s << 2)) << 2);
-        const b = <usize>load<u32>(rowAddr);
-        const e = <usize>load<u32>(rowAddr, 4);
-        events += <u32>(e - b);
-        for (let k = b; k < e; k++) {
-          const v = load<u32>(syn + (k << 2));
-          let off = now + <usize>(v >>> 24) * rowBytes;
-          off = select<usize>(off - wrap, off, off >= wrap);
-          const a = ring + off + (<usize>(v & 0xffffff) << 2);
+    for (; k < e4; k += 4) {
+      const wp = weights + (k << 2);
+      const a0 = base + (tgtAt<T>(syn, k) << 2);
+      store<f32>(a0, load<f32>(a0) + load<f32>(wp));
+      const a1 = base + (tgtAt<T>(syn, k + 1) << 2);
+      store<f32>(a1, load<f32>(a1) + load<f32>(wp, 4));
+      const a2 = base + (tgtAt<T>(syn, k + 2) << 2);
+      store<f32>(a2, load<f32>(a2) + load<f32>(wp, 8));
+      const a3 = base + (tgtAt<T>(syn, k + 3) << 2);
+      store<f32>(a3, load<f32>(a3) + load<f32>(wp, 12));
+    }
+    for (; k < e; k++) {
+      const a = base + (tgtAt<T>(syn, k) << 2);
+      store<f32>(a, load<f32>(a) + load<f32>(weights + (k << 2)));
+    }
+  }
+  return <i32>events;
+}
+
+/** propagate with delays by run: the ring row of a run's slot is found once for its synapses. */
+// @ts-ignore: decorator
+@inline function runRows<T>(
+  nSpikes: i32, spikes: usize, rp: usize, syn: usize, weights: usize, constWeight: f32,
+  runPtr: usize, runs: usize, ring: usize, nTarget: i32, slots: i32, slotNow: i32,
+): i32 {
+  // byte offsets relative to the ring (no address wrap-around even at the top of memory)
+  const rowBytes = <usize>nTarget << 2;
+  const wrap = <usize>slots * rowBytes;
+  const now = <usize>slotNow * rowBytes;
+  let events: u32 = 0;
+  for (let s: i32 = 0; s < nSpikes; s++) {
+    const src = <usize>load<u32>(spikes + (<usize>s << 2));
+    const rowAddr = rp + (src << 2);
+    let k = <usize>load<u32>(rowAddr);
+    events += load<u32>(rowAddr, 4) - <u32>k;
+    const runAddr = runPtr + (src << 2);
+    const re = <usize>load<u32>(runAddr, 4);
+    for (let r = <usize>load<u32>(runAddr); r < re; r++) {
+      const v = <usize>load<u16>(runs + (r << 1));
+      let off = now + (v >>> 8) * rowBytes;
+      off = select<usize>(off - wrap, off, off >= wrap);
+      const base = ring + off;
+      const e = k + (v & 0xff);
+      if (weights == 0) {
+        for (; k < e; k++) {
+          const a = base + (tgtAt<T>(syn, k) << 2);
           store<f32>(a, load<f32>(a) + constWeight);
         }
-      }
-    } else {
-      for (let s: i32 = 0; s < nSpikes; s++) {
-        const rowAddr = rp + (<usize>load<u32>(sp + (<usize>s << 2)) << 2);
-        const b = <usize>load<u32>(rowAddr);
-        const e = <usize>load<u32>(rowAddr, 4);
-        events += <u32>(e - b);
-        for (let k = b; k < e; k++) {
-          const v = load<u32>(syn + (k << 2));
-          let off = now + <usize>(v >>> 24) * rowBytes;
-          off = select<usize>(off - wrap, off, off >= wrap);
-          const a = ring + off + (<usize>(v & 0xffffff) << 2);
+      } else {
+        for (; k < e; k++) {
+          const a = base + (tgtAt<T>(syn, k) << 2);
           store<f32>(a, load<f32>(a) + load<f32>(weights + (k << 2)));
         }
       }
@@ -169,15 +192,17 @@ export function propagate(
  */
 export function defer_propagate(
   nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, weights: usize,
-  constWeight: f32, packed: i32, constDelay: i32, ring: usize, nTarget: i32,
+  constWeight: f32, tgt16: i32, runPtr: usize, runs: usize, constDelay: i32, ring: usize, nTarget: i32,
   slots: i32, slotNow: i32, buckets: usize, cap: i32, fill: usize,
 ): i32 {
   if (!ASC_NO_ASSERT) {
-    checkDelivery(nSpikes, spikes, rowPtr, syn, weights, packed, constDelay, ring, nTarget, slots, slotNow);
+    checkDelivery(nSpikes, spikes, rowPtr, syn, weights, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow);
     checkBuckets(slots, buckets, cap, fill);
   }
   // a factor of 1 for every spike: the same bits as the weights themselves (x * 1 = x)
-  return deliverScaled(nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
+  return tgt16 != 0
+    ? deliverScaled<u16>(nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill)
+    : deliverScaled<u32>(nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
 }
 
 /**
@@ -188,15 +213,17 @@ export function defer_propagate(
  */
 export function propagate_scaled(
   nSpikes: i32, spikes: usize, scales: usize, rowPtr: usize, syn: usize, weights: usize,
-  constWeight: f32, packed: i32, constDelay: i32, ring: usize, nTarget: i32,
+  constWeight: f32, tgt16: i32, runPtr: usize, runs: usize, constDelay: i32, ring: usize, nTarget: i32,
   slots: i32, slotNow: i32, buckets: usize, cap: i32, fill: usize,
 ): i32 {
   if (!ASC_NO_ASSERT) {
-    checkDelivery(nSpikes, spikes, rowPtr, syn, weights, packed, constDelay, ring, nTarget, slots, slotNow);
+    checkDelivery(nSpikes, spikes, rowPtr, syn, weights, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow);
     assert(inBounds(scales, <u64>nSpikes << 2, 4), "propagate_scaled: scales out of bounds or misaligned");
     if (buckets != 0) checkBuckets(slots, buckets, cap, fill);
   }
-  return deliverScaled(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
+  return tgt16 != 0
+    ? deliverScaled<u16>(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill)
+    : deliverScaled<u32>(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
 }
 
 /**
@@ -205,47 +232,62 @@ export function propagate_scaled(
  */
 // @ts-ignore: decorator
 @inline
-function deliverScaled(
+function deliverScaled<T>(
   nSpikes: i32, spikes: usize, scales: usize, rowPtr: usize, syn: usize, weights: usize,
-  constWeight: f32, packed: i32, constDelay: i32, ring: usize, nTarget: i32,
+  constWeight: f32, runPtr: usize, runs: usize, constDelay: i32, ring: usize, nTarget: i32,
   slots: i32, slotNow: i32, buckets: usize, cap: i32, fill: usize,
 ): i32 {
   const rowBytes = <usize>nTarget << 2;
   const bucketBytes = <usize>cap << 3;
   let events: u32 = 0;
   for (let s: i32 = 0; s < nSpikes; s++) {
-    const rowAddr = rowPtr + (<usize>load<u32>(spikes + (<usize>s << 2)) << 2);
-    const b = <usize>load<u32>(rowAddr);
-    const e = <usize>load<u32>(rowAddr, 4);
+    const src = <usize>load<u32>(spikes + (<usize>s << 2));
+    const rowAddr = rowPtr + (src << 2);
+    let k = <usize>load<u32>(rowAddr);
+    const rowEnd = <usize>load<u32>(rowAddr, 4);
     const f: f32 = scales != 0 ? load<f32>(scales + (<usize>s << 2)) : 1;
     const cw = constWeight * f;
-    events += <u32>(e - b);
-    for (let k = b; k < e; k++) {
-      const v = load<u32>(syn + (k << 2));
-      let slot: usize, t: usize;
-      if (packed != 0) {
-        slot = <usize>slotNow + <usize>(v >>> 24);
-        t = <usize>(v & 0xffffff);
+    events += <u32>(rowEnd - k);
+    // the row as its runs (one run of the whole row when every delay is constDelay)
+    let r: usize = 0, re: usize = 1;
+    if (runPtr != 0) {
+      r = <usize>load<u32>(runPtr + (src << 2));
+      re = <usize>load<u32>(runPtr + (src << 2), 4);
+    }
+    for (; r < re; r++) {
+      let slot: usize, e: usize;
+      if (runPtr != 0) {
+        const v = <usize>load<u16>(runs + (r << 1));
+        slot = <usize>slotNow + (v >>> 8);
+        e = k + (v & 0xff);
       } else {
         slot = <usize>slotNow + <usize>constDelay;
-        t = <usize>v;
+        e = rowEnd;
       }
       slot = select<usize>(slot - <usize>slots, slot, slot >= <usize>slots);
-      const w: f32 = weights != 0 ? load<f32>(weights + (k << 2)) * f : cw;
-      const a = ring + slot * rowBytes + (t << 2);
+      const base = ring + slot * rowBytes;
       if (buckets == 0) {
-        store<f32>(a, load<f32>(a) + w);
+        for (; k < e; k++) {
+          const w: f32 = weights != 0 ? load<f32>(weights + (k << 2)) * f : cw;
+          const a = base + (tgtAt<T>(syn, k) << 2);
+          store<f32>(a, load<f32>(a) + w);
+        }
         continue;
       }
       const fp = fill + (slot << 2);
       const bucket = buckets + slot * bucketBytes;
       let c = <usize>load<u32>(fp);
-      if (c == <usize>cap) {
-        applyEntries(bucket, c);
-        c = 0;
+      for (; k < e; k++) {
+        const w: f32 = weights != 0 ? load<f32>(weights + (k << 2)) * f : cw;
+        const a = base + (tgtAt<T>(syn, k) << 2);
+        if (c == <usize>cap) {
+          applyEntries(bucket, c);
+          c = 0;
+        }
+        store<u64>(bucket + (c << 3), <u64><u32>a | (<u64>reinterpret<u32>(w) << 32));
+        c++;
       }
-      store<u64>(bucket + (c << 3), <u64><u32>a | (<u64>reinterpret<u32>(w) << 32));
-      store<u32>(fp, <u32>(c + 1));
+      store<u32>(fp, <u32>c);
     }
   }
   return <i32>events;
@@ -283,28 +325,42 @@ function checkBuckets(slots: i32, buckets: usize, cap: i32, fill: usize): void {
 
 /** The argument and synapse checks of propagate and defer_propagate (debug builds). */
 function checkDelivery(
-  nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, weights: usize, packed: i32, constDelay: i32,
-  ring: usize, nTarget: i32, slots: i32, slotNow: i32,
+  nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, weights: usize, tgt16: i32, runPtr: usize, runs: usize,
+  constDelay: i32, ring: usize, nTarget: i32, slots: i32, slotNow: i32,
 ): void {
   assert(nSpikes >= 0 && nTarget >= 0, "propagate: nSpikes < 0 or nTarget < 0");
   assert(slots > 0 && slotNow >= 0 && slotNow < slots, "propagate: slotNow outside [0, slots)");
   assert(inBounds(spikes, <u64>nSpikes << 2, 4), "propagate: spikes out of bounds or misaligned");
   assert(inBounds(ring, (<u64>slots * <u64>nTarget) << 2, 4), "propagate: ring out of bounds or misaligned");
   assert(inBounds(rowPtr, 4, 4), "propagate: rowPtr out of bounds or misaligned");
-  assert((syn & 3) == 0 && (weights & 3) == 0, "propagate: syn/weights misaligned");
-  assert(packed != 0 || (constDelay >= 0 && constDelay <= slots), "propagate: constDelay outside [0, slots]");
-  assert(packed == 0 || nTarget <= 0x1000000, "propagate: packed delays with nTarget > 2^24");
+  const tb: u32 = tgt16 != 0 ? 1 : 2;
+  assert((syn & ((1 << tb) - 1)) == 0 && (weights & 3) == 0, "propagate: syn/weights misaligned");
+  assert(tgt16 == 0 || nTarget <= 0x10000, "propagate: 16-bit targets with nTarget > 2^16");
+  assert(runPtr != 0 || (constDelay >= 0 && constDelay <= slots), "propagate: constDelay outside [0, slots]");
+  assert(runPtr == 0 || (inBounds(runPtr, 4, 4) && (runs & 1) == 0), "propagate: runPtr/runs out of bounds or misaligned");
   for (let s: i32 = 0; s < nSpikes; s++) {
     const src = load<u32>(spikes + (<usize>s << 2));
     const b = load<u32>(rowPtr + (<usize>src << 2));
     const e = load<u32>(rowPtr + (<usize>src << 2), 4);
     assert(b <= e, "propagate: rowPtr not ascending");
-    assert(inBounds(syn, <u64>e << 2, 4), "propagate: syn out of bounds");
+    assert(inBounds(syn, <u64>e << tb, 1 << tb), "propagate: syn out of bounds");
     assert(weights == 0 || inBounds(weights, <u64>e << 2, 4), "propagate: weights out of bounds");
     for (let k = b; k < e; k++) {
-      const v = load<u32>(syn + (<usize>k << 2));
-      assert((packed != 0 ? v & 0xffffff : v) < <u32>nTarget, "propagate: target index >= nTarget");
-      if (packed != 0) assert(<i32>(v >>> 24) <= slots, "propagate: delay > slots");
+      const v = tgt16 != 0 ? <u32>load<u16>(syn + (<usize>k << 1)) : load<u32>(syn + (<usize>k << 2));
+      assert(v < <u32>nTarget, "propagate: target index >= nTarget");
+    }
+    if (runPtr != 0) {
+      const rb = load<u32>(runPtr + (<usize>src << 2));
+      const rend = load<u32>(runPtr + (<usize>src << 2), 4);
+      assert(rb <= rend && inBounds(runs, <u64>rend << 1, 2), "propagate: runs out of bounds");
+      let n: u32 = 0;
+      for (let r = rb; r < rend; r++) {
+        const v = <u32>load<u16>(runs + (<usize>r << 1));
+        assert(<i32>(v >>> 8) <= slots, "propagate: delay > slots");
+        assert((v & 0xff) != 0, "propagate: a run of no synapses");
+        n += v & 0xff;
+      }
+      assert(n == e - b, "propagate: the runs do not cover the row");
     }
   }
 }

@@ -31,6 +31,8 @@ const { createBackend } = await import('../dist/index.js');
   const alloc = (b) => { const p = off; off += Math.ceil(b / 64) * 64; return p; };
   const nSyn = nSrc * rowLen;
   const rowPtr = alloc((nSrc + 1) * 4), syn = alloc(nSyn * 4), synOne = alloc(nSyn * 4), w = alloc(nSyn * 4);
+  // delays by run (src/sim/synapse-layout.ts): rows ordered by delay, a u16 `delay << 8 | count` per run
+  const runPtr = alloc((nSrc + 1) * 4), runs = alloc(Math.min(nSyn, nSrc * slots) * 2 + nSyn);
   const ring = alloc(slots * cells * 4);
   const buckets = alloc(slots * cap * 8), fill = alloc(slots * 4);
   const spikes = alloc(spk * 4);
@@ -40,6 +42,8 @@ const { createBackend } = await import('../dist/index.js');
   const rnd = () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
   for (let i = 0; i <= nSrc; i++) u32[rowPtr / 4 + i] = i * rowLen;
   const row = new Uint32Array(rowLen);
+  const u16 = new Uint16Array(be.buffer);
+  let nRuns = 0;
   for (let i = 0; i < nSrc; i++) {
     for (let k = 0; k < rowLen; k++) {
       let g = 0;
@@ -48,9 +52,16 @@ const { createBackend } = await import('../dist/index.js');
       const d = Math.max(1, Math.min(slots, Math.round(15 + 7.5 * g)));
       row[k] = (rnd() % cells) | (d << 24);
     }
-    row.sort((p, q) => (p & 0xffffff) - (q & 0xffffff));
-    u32.set(row, syn / 4 + i * rowLen);
-    for (let k = 0; k < rowLen; k++) u32[synOne / 4 + i * rowLen + k] = row[k] & 0xff000000; // target 0, same delay
+    row.sort((p, q) => p - q); // by delay, then target
+    for (let k = 0; k < rowLen; k++) {
+      u32[syn / 4 + i * rowLen + k] = row[k] & 0xffffff;
+      u32[synOne / 4 + i * rowLen + k] = 0; // target 0, same delays
+      const d = row[k] >>> 24;
+      const last = nRuns > u32[runPtr / 4 + i] ? u16[runs / 2 + nRuns - 1] : -1;
+      if (last >= 0 && last >>> 8 === d && (last & 0xff) < 255) u16[runs / 2 + nRuns - 1] = last + 1;
+      else u16[runs / 2 + nRuns++] = (d << 8) | 1;
+    }
+    u32[runPtr / 4 + i + 1] = nRuns;
   }
   for (let k = 0; k < nSyn; k++) f32[w / 4 + k] = 80 + (rnd() % 1000) / 100;
 
@@ -65,9 +76,9 @@ const { createBackend } = await import('../dist/index.js');
         flushMs += performance.now() - tf;
       }
       for (let s = 0; s < spk; s++) u32[spikes / 4 + s] = rnd() % nSrc;
-      if (mode === 'deferred') ev += K.defer_propagate(spk, spikes, rowPtr, syn, w, 0, 1, 0, ring, cells, slots, slot, buckets, cap, fill);
-      else if (mode === 'ring') ev += K.propagate(spk, spikes, rowPtr, syn, w, 0, 1, 0, ring, cells, slots, slot);
-      else ev += K.propagate(spk, spikes, rowPtr, synOne, w, 0, 1, 0, ring, 1, slots, slot);
+      if (mode === 'deferred') ev += K.defer_propagate(spk, spikes, rowPtr, syn, w, 0, 0, runPtr, runs, 0, ring, cells, slots, slot, buckets, cap, fill);
+      else if (mode === 'ring') ev += K.propagate(spk, spikes, rowPtr, syn, w, 0, 0, runPtr, runs, 0, ring, cells, slots, slot);
+      else ev += K.propagate(spk, spikes, rowPtr, synOne, w, 0, 0, runPtr, runs, 0, ring, 1, slots, slot);
       new Float32Array(be.buffer, ring + slot * cells * 4, mode === 'floor' ? 1 : cells).fill(0); // the update reads and clears the slot
     }
     return { total: ((performance.now() - t0) * 1e6) / ev, flush: (flushMs * 1e6) / ev };

@@ -45,7 +45,7 @@ await b.suite(
   'propagate, 1000 spikes x 80 synapses, constant weight and delay',
   ...labels.map((l) => b.add(l, () => {
     const { be, p } = ctx[l];
-    be.kernels.propagate(1000, p.spikes, p.rowPtr, p.targets, 0, 0.081, 0, 1, p.ring, N, 2, 0);
+    be.kernels.propagate(1000, p.spikes, p.rowPtr, p.targets, 0, 0.081, 0, 0, 0, 1, p.ring, N, 2, 0);
   })),
   b.cycle(),
   b.complete(),

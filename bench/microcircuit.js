@@ -55,6 +55,8 @@ async function child(argv) {
     synaptic_events: events, events_per_second: events / r.seconds,
     mean_rate_hz: (spikes * 1000) / (sim.network.neurons * duration),
     arena_bytes: sim.arenaBytes, phases,
+    // the projections' arrays as laid out (row pointers, targets, weights, delay runs) per synapse
+    bytes_per_synapse: sim.arenaParts.filter((p) => p.name.startsWith('projection ')).reduce((a, p) => a + p.bytes, 0) / sim.network.synapses,
     // maxRSS is in kilobytes; worker threads share the process, so this covers every shard
     max_rss_bytes: process.resourceUsage().maxRSS * 1024,
   };
@@ -93,14 +95,14 @@ export async function runMicrocircuit({ threads, scale = 1, warmupMs = 500, dura
   const results = [];
   for (const t of list) results.push(await runChild({ threads: t, scale, warmupMs, durationMs, background, backend, delivery }));
   const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
-  console.log('| threads | neurons | synapses | construction s | run s (1 s model) | real-time factor | synaptic events/s | rate Hz | peak RSS GiB |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| threads | neurons | synapses | construction s | run s (1 s model) | real-time factor | synaptic events/s | rate Hz | peak RSS GiB | bytes/synapse |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    if (r.error) console.log(`| ${r.threads} | failed: ${r.error} | | | | | | | |`);
+    if (r.error) console.log(`| ${r.threads} | failed: ${r.error} | | | | | | | | |`);
     else
       console.log(
         `| ${r.threads} (${r.variant}) | ${r.neurons} | ${r.synapses} | ${f(r.construct_seconds, 1)} | ${f(r.run_seconds)} | ${f(r.real_time_factor)} | ` +
-          `${r.synaptic_events ? (r.events_per_second / 1e6).toFixed(1) + ' M' : '0 (sim.events not counted yet)'} | ${f(r.mean_rate_hz, 3)} | ${f(r.max_rss_bytes / 2 ** 30)} |`,
+          `${r.synaptic_events ? (r.events_per_second / 1e6).toFixed(1) + ' M' : '0 (sim.events not counted yet)'} | ${f(r.mean_rate_hz, 3)} | ${f(r.max_rss_bytes / 2 ** 30)} | ${r.bytes_per_synapse === undefined ? '-' : f(r.bytes_per_synapse)} |`,
       );
   }
   for (const r of results)

@@ -12,6 +12,7 @@ import {
 } from '../src/core/layout.ts';
 import { KeyStream } from '../src/core/rng.ts';
 import { Simulation } from '../src/sim/simulation.ts';
+import { expectArena } from './util.ts';
 import type { ModelSpec, PopulationSpec, ProjectionSpec, InputSpec } from '../src/core/types.ts';
 
 const f32 = Math.fround;
@@ -364,9 +365,10 @@ describe('delays', () => {
     for (let t = 0; t < 4; t++) {
       ks.reset(seed, streams.delayStream(0), t);
       for (let s = 0; s < nSrc; s++) {
-        // all_to_all generates target t's synapses in source order; row s holds targets 0..3
+        // all_to_all generates target t's synapses in source order; row s holds targets 0..3 (ordered by delay)
         const x = 0.1 + 2.9 * ks.uniform();
-        expect(p.delays![p.rowPtr[s] + t]).toBe(Math.max(1, Math.round(x / 0.1)));
+        const k = p.targets.subarray(p.rowPtr[s], p.rowPtr[s + 1]).indexOf(t) + p.rowPtr[s];
+        expect(p.delays![k]).toBe(Math.max(1, Math.round(x / 0.1)));
       }
     }
     expect(net.ringSlots).toBe(p.maxDelay);
@@ -467,7 +469,9 @@ describe('memory estimate', () => {
     expect(est.synapses).toBe(net.synapses);
     expect(est.ringSlots).toBe(net.ringSlots); // the uniform reaches 12 steps
     const sim = await Simulation.create(spec, { backend: 'js', threads: 1 });
-    expect(est.bytes).toBe(sim.arenaBytes); // the estimate is the arena the simulator lays out
+    // the estimate is the arena the simulator lays out (the delay runs of P -> E at most)
+    expectArena(estimateShards(spec, 1).shards, sim, 'one thread');
+    expect(est.bytes).toBe(estimateShards(spec, 1).bytes);
     sim.dispose();
 
     const b: ModelSpec = {
@@ -476,9 +480,9 @@ describe('memory estimate', () => {
       projections: [{ source: 'A', target: 'A', connect: { rule: 'pairwise_bernoulli', p: 0.1, allow_autapses: false }, weight: 1 }],
     };
     expect(estimateNetwork(b).synapses).toBe(1000 * 999 * 0.1);
-    // formula by hand: spikes + state + mu + 1 ring channel of 1 slot (delay 1 step); rowPtr + targets
+    // formula by hand: spikes + state + mu + 1 ring channel of 1 slot (delay 1 step); rowPtr + 16-bit targets
     const r16 = (x: number) => Math.ceil(x / 16) * 16;
-    expect(estimateNetwork(b).bytes).toBe(r16(4000) * 2 + 16 + r16(1 * 4000) + r16(1001 * 4) + r16(99900 * 4));
+    expect(estimateNetwork(b).bytes).toBe(r16(4000) * 2 + 16 + r16(1 * 4000) + r16(1001 * 4) + r16(99900 * 2));
   });
 
   it('estimateShards: an expected synapse count is the same total for every number of shards (rounded cumulatively over the targets)', () => {
@@ -519,7 +523,7 @@ describe('memory estimate', () => {
       expect(fromPlan.shards.length).toBe(T);
       // synapse counts per shard are exact from the plan (fixed_total_number's counts are drawn)
       const sim = await Simulation.create(spec, { backend: 'js', threads: T });
-      expect(fromPlan.bytes, `${T} threads`).toBe(sim.arenaBytes);
+      expectArena(fromPlan.shards, sim, `${T} threads`);
       expect(fromPlan.synapses).toBe(plan.synapses);
       sim.dispose();
       // from the description every rule but fixed_total_number is exact per shard
@@ -530,14 +534,20 @@ describe('memory estimate', () => {
       expect(fromPlan.shards.reduce((a, x) => a + x.neurons, 0)).toBe(101 + 17 + 20);
       expect(fromPlan.maxShardBytes).toBe(Math.max(...fromPlan.shards.map((x) => x.bytes)));
     }
-    // per projection: row pointers over all sources in every shard, syn 4 bytes, weights 4 when they vary
+    // per projection: row pointers over all sources in every shard, targets 2 bytes (slices of at
+    // most 2^16 neurons), weights 4 when they vary; the runs of per-synapse delays: run pointers
+    // and at most min(synapses, sources x delay values) + synapses / 255 runs of 2 bytes
     const e3 = estimateShards(plan, 3);
+    const r16 = (x: number) => Math.max(16, Math.ceil(x / 16) * 16);
     for (const sh of e3.shards) {
       const pe = sh.projections[1]; // E -> T, all_to_all, normal weights
-      expect(pe.rowPtrBytes).toBe(Math.ceil((101 + 1) * 4 / 16) * 16);
-      expect(pe.synBytes).toBe(Math.max(16, Math.ceil((pe.synapses * 4) / 16) * 16));
-      expect(pe.weightBytes).toBe(pe.synBytes);
+      expect(pe.rowPtrBytes).toBe(r16((101 + 1) * 4));
+      expect(pe.synBytes).toBe(r16(pe.synapses * 2));
+      expect(pe.weightBytes).toBe(r16(pe.synapses * 4));
+      expect(pe.runBytes).toBe(0);
       expect(sh.projections[2].weightBytes).toBe(0);
+      const pd = sh.projections[0]; // P -> E, 12 delay values
+      expect(pd.runBytes).toBe(r16(21 * 4) + r16((Math.min(pd.synapses, 20 * 12) + Math.floor(pd.synapses / 255)) * 2));
     }
   });
 

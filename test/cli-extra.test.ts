@@ -167,10 +167,10 @@ describe('axonal run --dry-run and --threads', () => {
     expect(r.stdout).toMatch(/4,000 neurons/);
     expect(r.stdout).toMatch(/2 shards/);
     expect(r.stdout).toMatch(/projection EE/);
-    // constant weights and delays: a 4-byte target per synapse, and the row pointers of two shards
+    // constant weights and delays: a 16-bit target per synapse, and the row pointers of two shards
     const per = Number(/synapses: ([\d.]+) bytes each, row pointers included/.exec(r.stdout)?.[1]);
-    expect(per).toBeGreaterThan(4);
-    expect(per).toBeLessThan(4.3);
+    expect(per).toBeGreaterThan(2);
+    expect(per).toBeLessThan(2.3);
     expect(r.stdout).toMatch(/^0 +2,000 /m);
     expect(r.stdout).toMatch(/^1 +2,000 /m);
     expect(r.stdout).toMatch(/nothing was allocated or run/);
@@ -181,10 +181,11 @@ describe('axonal run --dry-run and --threads', () => {
     const deferred = axonal(['run', 'examples/microcircuit.json', '--dry-run', '--threads', '2', '--delivery', 'deferred']);
     expect(deferred.status, deferred.stderr).toBe(0);
     expect(deferred.stdout).toMatch(/delivery buckets/);
-    // per-synapse weights and delays: 8 bytes per synapse and the row pointers (issue 19's "about 8.1")
+    // per-synapse weights and delays: a 16-bit target and a weight per synapse, the row pointers and
+    // at most the delay runs (the plan counts their bound: min(synapses, sources x delay values) per shard)
     const per = Number(/synapses: ([\d.]+) bytes each/.exec(deferred.stdout)?.[1]);
-    expect(per).toBeGreaterThan(8);
-    expect(per).toBeLessThan(8.2);
+    expect(per).toBeGreaterThan(6);
+    expect(per).toBeLessThan(6.6);
     const ring = axonal(['run', 'examples/microcircuit.json', '--dry-run', '--threads', '2', '--delivery', 'ring']);
     expect(ring.status, ring.stderr).toBe(0);
     expect(ring.stdout).not.toMatch(/delivery buckets/);

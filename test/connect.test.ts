@@ -45,7 +45,9 @@ function checkCSR(p: BuiltProjection, nSrc: number, nTgt: number) {
     for (let k = p.rowPtr[s]; k < p.rowPtr[s + 1]; k++) {
       const t = p.targets[k];
       if (t >= nTgt) bad++;
-      if (k > p.rowPtr[s] && p.targets[k - 1] > t) bad++; // ascending within a row
+      // ascending within a row by delay, then by target (src/sim/synapse-layout.ts)
+      const d = p.delays ? p.delays[k] : 0, dPrev = p.delays ? p.delays[k - 1] : 0;
+      if (k > p.rowPtr[s] && (dPrev > d || (dPrev === d && p.targets[k - 1] > t))) bad++;
       inDeg[t]++;
     }
   }
@@ -53,14 +55,16 @@ function checkCSR(p: BuiltProjection, nSrc: number, nTgt: number) {
   return { inDeg, outDeg };
 }
 
-/** Count autapses (s -> s) and multapses (a repeated (s, t) pair: adjacent in a sorted row). */
+/** Count autapses (s -> s) and multapses (a repeated (s, t) pair in a row). */
 function countAutMult(p: BuiltProjection, nSrc: number) {
   let aut = 0;
   let mult = 0;
   for (let s = 0; s < nSrc; s++) {
+    const seen = new Set<number>();
     for (let k = p.rowPtr[s]; k < p.rowPtr[s + 1]; k++) {
       if (p.targets[k] === s) aut++;
-      if (k > p.rowPtr[s] && p.targets[k - 1] === p.targets[k]) mult++;
+      if (seen.has(p.targets[k])) mult++;
+      seen.add(p.targets[k]);
     }
   }
   return { aut, mult };
@@ -143,10 +147,11 @@ describe(`${B.label}`, () => {
       const p = project({ rule: 'explicit', sources, targets }, 3, 4, { weight: weights, delay: delays });
       checkCSR(p, 3, 4);
       expect(Array.from(p.rowPtr)).toEqual([0, 2, 3, 6]);
-      expect(Array.from(p.targets)).toEqual([0, 3, 3, 0, 1, 1]);
-      // row 2: target 0 (pair 2), then the multapse 2->1 in the order given (pairs 0 and 4)
-      expect(Array.from(p.weights!)).toEqual([5.5, 1.5, 3.5, 2.5, 0.5, 4.5]);
-      expect(Array.from(p.delays!)).toEqual([6, 2, 4, 3, 1, 5]);
+      // rows ordered by delay, then target (src/sim/synapse-layout.ts): row 0 is 0->3 (2 steps) then
+      // 0->0 (6); row 2 is 2->1 (pair 0, 1 step), 2->0 (pair 2, 3), 2->1 (pair 4, 5)
+      expect(Array.from(p.targets)).toEqual([3, 0, 3, 1, 0, 1]);
+      expect(Array.from(p.weights!)).toEqual([1.5, 5.5, 3.5, 0.5, 2.5, 4.5]);
+      expect(Array.from(p.delays!)).toEqual([2, 6, 4, 1, 3, 5]);
     });
 
     it('an empty explicit projection is allowed', () => {

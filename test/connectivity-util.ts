@@ -5,6 +5,8 @@
 import { createBackend, type Backend } from '../src/backend/index.ts';
 import type { ConnectSpec, ModelSpec, NetworkPlan, ValueSpec } from '../src/core/types.ts';
 import { buildShardProjection, type ShardProjection } from '../src/sim/connectivity.ts';
+import { ArenaAllocator } from '../src/sim/arena.ts';
+import { delaysOf, targetsOf } from '../src/sim/synapse-layout.ts';
 
 /** Every backend and WASM variant. */
 export const BUILD_BACKENDS: { label: string; make: () => Promise<Backend> }[] = [
@@ -18,18 +20,21 @@ export const BUILD_BACKENDS: { label: string; make: () => Promise<Backend> }[] =
 export interface HostProjection {
   nSyn: number;
   rowPtr: Uint32Array;
-  /** target indices in the target population (shard-local + tgtBegin) */
+  /** target indices in the target population (shard-local + tgtBegin), in layout order */
   targets: Uint32Array;
-  /** the syn words as stored */
-  syn: Uint32Array;
+  /** the targets as stored (shard-local; 16 or 32 bits: `tgt16`) */
+  syn: Uint16Array | Uint32Array;
+  tgt16: number;
   /** null when every weight is constWeight */
   weights: Float32Array | null;
-  /** delays in steps, null when every delay is constDelay (not packed) */
+  /** delays in steps (from the runs), null when every delay is constDelay */
   delays: Uint8Array | null;
+  /** the runs as stored (src/sim/synapse-layout.ts), null when every delay is constDelay */
+  runPtr: Uint32Array | null;
+  runs: Uint16Array | null;
   constWeight: number;
   constDelay: number;
-  packed: number;
-  /** bytes reported by buildShardProjection, and bytes handed out by alloc */
+  /** bytes reported by buildShardProjection, and bytes the arena holds after it */
   bytes: number;
   allocated: number;
   minDelay: number;
@@ -45,30 +50,20 @@ export function buildShard(be: Backend, plan: NetworkPlan, p: number, b?: number
   const pr = plan.projections[p];
   const tb = b ?? 0;
   const te = e ?? pr.nTgt;
-  let off = be.base;
-  let allocated = 0;
-  const alloc = (_name: string, bytes: number) => {
-    const at = off;
-    const sz = Math.max(16, Math.ceil(bytes / 16) * 16);
-    off += sz;
-    allocated += sz;
-    be.reserve(off - be.base);
-    return at;
-  };
-  const r = buildShardProjection(be, alloc, plan, p, tb, te);
+  const arena = new ArenaAllocator(be, be.base);
+  const r = buildShardProjection(be, arena, plan, p, tb, te);
   const buf = be.buffer;
   const rowPtr = new Uint32Array(buf, r.rowPtr, pr.nSrc + 1).slice();
-  const syn = new Uint32Array(buf, r.syn, r.nSyn).slice();
+  const syn = targetsOf(buf, r).slice();
   const weights = r.weights ? new Float32Array(buf, r.weights, r.nSyn).slice() : null;
-  const targets = new Uint32Array(r.nSyn);
-  const delays = r.packed ? new Uint8Array(r.nSyn) : null;
-  for (let k = 0; k < r.nSyn; k++) {
-    targets[k] = (r.packed ? syn[k] & 0xffffff : syn[k]) + tb;
-    if (delays) delays[k] = syn[k] >>> 24;
-  }
+  const targets = Uint32Array.from(syn, (t) => t + tb);
+  const delays = r.runPtr ? delaysOf(buf, r, pr.nSrc) : null;
   return {
-    nSyn: r.nSyn, rowPtr, targets, syn, weights, delays, constWeight: r.constWeight, constDelay: r.constDelay,
-    packed: r.packed, bytes: r.bytes, allocated, minDelay: pr.minDelay, maxDelay: pr.maxDelay, shard: r,
+    nSyn: r.nSyn, rowPtr, targets, syn, tgt16: r.tgt16, weights, delays,
+    runPtr: r.runPtr ? new Uint32Array(buf, r.runPtr, pr.nSrc + 1).slice() : null,
+    runs: r.runPtr ? new Uint16Array(buf, r.runs, r.nRuns).slice() : null,
+    constWeight: r.constWeight, constDelay: r.constDelay,
+    bytes: r.bytes, allocated: arena.bytes, minDelay: pr.minDelay, maxDelay: pr.maxDelay, shard: r,
   };
 }
 

@@ -6,31 +6,33 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '../src/backend/index.ts';
-import { Arena, BACKENDS, expectBits, fr, lockstepBackends, prng } from './kernel-harness.ts';
+import { Arena, BACKENDS, expectBits, fr, lockstepBackends, prng, toLayout } from './kernel-harness.ts';
 
 interface Proj {
   rowPtr: Uint32Array;
+  /** the layout's targets (rows ordered by delay) and, with per-synapse delays, its runs */
   syn: Uint32Array;
   weights: Float32Array | null;
+  runPtr: Uint32Array | null;
+  runs: Uint16Array | null;
   constWeight: number;
-  packed: number;
   constDelay: number;
 }
 
-/** A random projection: nSrc rows of 0..maxRow synapses onto nTarget targets (repeats allowed). */
-function projection(rnd: () => number, nSrc: number, nTarget: number, maxRow: number, slots: number, kind: 'packed' | 'const'): Proj {
+/** A random projection: nSrc rows of 0..maxRow synapses onto nTarget targets (repeats allowed), in the kernels' layout. */
+function projection(rnd: () => number, nSrc: number, nTarget: number, maxRow: number, slots: number, kind: 'delays' | 'const'): Proj {
   const rowPtr = new Uint32Array(nSrc + 1);
   for (let s = 0; s < nSrc; s++) rowPtr[s + 1] = rowPtr[s] + Math.floor(rnd() * (maxRow + 1));
   const n = rowPtr[nSrc];
-  const syn = new Uint32Array(n);
-  const packed = kind === 'packed' ? 1 : 0;
-  for (let k = 0; k < n; k++) {
-    const t = Math.floor(rnd() * nTarget);
-    syn[k] = packed ? t | ((1 + Math.floor(rnd() * slots)) << 24) : t; // delays 1..slots
-  }
+  const targets = Uint32Array.from({ length: n }, () => Math.floor(rnd() * nTarget));
+  const delays = kind === 'delays' ? Uint8Array.from({ length: n }, () => 1 + Math.floor(rnd() * slots)) : null; // delays 1..slots
   // magnitudes from 1e-6 to 1e3, both signs: the bits depend on the order of the additions
-  const weights = rnd() < 0.8 ? Float32Array.from(syn, () => (rnd() < 0.5 ? -1 : 1) * 10 ** (-6 + 9 * rnd())) : null;
-  return { rowPtr, syn, weights, constWeight: fr(0.37), packed, constDelay: packed ? 0 : 1 + Math.floor(rnd() * slots) };
+  const weights = rnd() < 0.8 ? Float32Array.from(targets, () => (rnd() < 0.5 ? -1 : 1) * 10 ** (-6 + 9 * rnd())) : null;
+  const l = toLayout(rowPtr, targets, delays, weights, false);
+  return {
+    rowPtr, syn: l.syn as Uint32Array, weights: l.weights, runPtr: l.runPtr, runs: l.runs, constWeight: fr(0.37),
+    constDelay: delays ? 0 : 1 + Math.floor(rnd() * slots),
+  };
 }
 
 for (const B of BACKENDS) {
@@ -41,7 +43,7 @@ for (const B of BACKENDS) {
       const { a, r } = ctx;
       const rnd = prng(7);
       const slots = 5, nTarget = 23, nSrc = 9, steps = 40;
-      const projs = [projection(rnd, nSrc, nTarget, 12, slots, 'packed'), projection(rnd, nSrc, nTarget, 6, slots, 'const'), projection(rnd, nSrc, nTarget, 30, slots, 'packed')];
+      const projs = [projection(rnd, nSrc, nTarget, 12, slots, 'delays'), projection(rnd, nSrc, nTarget, 6, slots, 'const'), projection(rnd, nSrc, nTarget, 30, slots, 'delays')];
       const spikesAt = Array.from({ length: steps }, () => Array.from({ length: Math.floor(rnd() * 6) }, () => Math.floor(rnd() * nSrc)));
       for (const cap of [1, 3, 16, 4096]) {
         /** steps of (flush, read and clear slot t, then deliver the spikes of step t); returns every slot read */
@@ -49,7 +51,9 @@ for (const B of BACKENDS) {
           ar.reset();
           const K = ar.be.kernels;
           const ring = ar.f32(new Float32Array(slots * nTarget));
-          const ptrs = projs.map((p) => ({ rowPtr: ar.u32(p.rowPtr), syn: ar.u32(p.syn), weights: p.weights ? ar.f32(p.weights) : 0 }));
+          const ptrs = projs.map((p) => ({
+            rowPtr: ar.u32(p.rowPtr), syn: ar.u32(p.syn), weights: p.weights ? ar.f32(p.weights) : 0, runPtr: p.runPtr ? ar.u32(p.runPtr) : 0, runs: p.runs ? ar.u16(p.runs) : 0,
+          }));
           const buckets = ar.u32(new Uint32Array(slots * cap * 2));
           const fill = ar.u32(new Uint32Array(slots));
           const spikes = ar.i32(new Int32Array(16));
@@ -64,7 +68,7 @@ for (const B of BACKENDS) {
             new Int32Array(ar.be.buffer, spikes, 16).set(spikesAt[t]);
             projs.forEach((p, i) => {
               const q = ptrs[i];
-              const args = [spikesAt[t].length, spikes, q.rowPtr, q.syn, q.weights, p.constWeight, p.packed, p.constDelay, ring, nTarget, slots, slot] as const;
+              const args = [spikesAt[t].length, spikes, q.rowPtr, q.syn, q.weights, p.constWeight, 0, q.runPtr, q.runs, p.constDelay, ring, nTarget, slots, slot] as const;
               events += deferred ? K.defer_propagate(...args, buckets, cap, fill) : K.propagate(...args);
             });
           }
@@ -88,7 +92,7 @@ for (const B of BACKENDS) {
       const { a } = ctx;
       const rnd = prng(11);
       const slots = 3, nTarget = 5, nSrc = 4;
-      const p = projection(rnd, nSrc, nTarget, 40, slots, 'packed');
+      const p = projection(rnd, nSrc, nTarget, 40, slots, 'delays');
       if (!p.weights) p.weights = Float32Array.from(p.syn, () => (rnd() < 0.5 ? -1 : 1) * 10 ** (-6 + 9 * rnd()));
       const deliver = (spikes: number[]): Float32Array => {
         a.reset();
@@ -97,7 +101,7 @@ for (const B of BACKENDS) {
         const cap = 8;
         const buckets = a.u32(new Uint32Array(slots * cap * 2));
         const fill = a.u32(new Uint32Array(slots));
-        K.defer_propagate(spikes.length, a.i32(spikes), a.u32(p.rowPtr), a.u32(p.syn), a.f32(p.weights!), 0, 1, 0, ring, nTarget, slots, 0, buckets, cap, fill);
+        K.defer_propagate(spikes.length, a.i32(spikes), a.u32(p.rowPtr), a.u32(p.syn), a.f32(p.weights!), 0, 0, a.u32(p.runPtr!), a.u16(p.runs!), 0, ring, nTarget, slots, 0, buckets, cap, fill);
         for (let s = 0; s < slots; s++) K.defer_flush(s, slots, buckets, cap, fill);
         return a.getF32(ring, slots * nTarget);
       };
@@ -116,16 +120,19 @@ describe('deferred delivery: debug build checks', () => {
     try {
       b.reserve(1 << 16);
       const rp = b.base, tg = b.base + 64, sp = b.base + 128, ring = b.base + 256, fill = b.base + 512, buckets = b.base + 1024;
+      const runPtr = b.base + 96, runs = b.base + 112;
       new Uint32Array(b.buffer, rp, 2).set([0, 1]);
-      new Uint32Array(b.buffer, tg, 1)[0] = (1 << 24) | 3;
+      new Uint32Array(b.buffer, runPtr, 2).set([0, 1]);
+      new Uint16Array(b.buffer, runs, 1)[0] = (1 << 8) | 1; // one synapse of delay 1
+      new Uint32Array(b.buffer, tg, 1)[0] = 3;
       new Uint32Array(b.buffer, fill, 2).set([0, 5]); // slot 1 holds 5 entries, cap is 4
-      expect(() => b.kernels.defer_propagate(1, sp, rp, tg, 0, 1, 1, 0, ring, 4, 2, 0, buckets, 4, fill)).toThrow(/fill\[slot\] > cap/);
+      expect(() => b.kernels.defer_propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 0, ring, 4, 2, 0, buckets, 4, fill)).toThrow(/fill\[slot\] > cap/);
       expect(() => b.kernels.defer_flush(2, 2, buckets, 4, fill)).toThrow(/slot outside/);
       new Uint32Array(b.buffer, fill, 2).set([0, 0]);
-      new Uint32Array(b.buffer, tg, 1)[0] = (1 << 24) | 4; // target 4 >= nTarget 4
-      expect(() => b.kernels.defer_propagate(1, sp, rp, tg, 0, 1, 1, 0, ring, 4, 2, 0, buckets, 4, fill)).toThrow(/target index >= nTarget/);
-      new Uint32Array(b.buffer, tg, 1)[0] = (1 << 24) | 3;
-      expect(b.kernels.defer_propagate(1, sp, rp, tg, 0, 1, 1, 0, ring, 4, 2, 0, buckets, 4, fill)).toBe(1);
+      new Uint32Array(b.buffer, tg, 1)[0] = 4; // target 4 >= nTarget 4
+      expect(() => b.kernels.defer_propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 0, ring, 4, 2, 0, buckets, 4, fill)).toThrow(/target index >= nTarget/);
+      new Uint32Array(b.buffer, tg, 1)[0] = 3;
+      expect(b.kernels.defer_propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 0, ring, 4, 2, 0, buckets, 4, fill)).toBe(1);
       expect(new Uint32Array(b.buffer, fill, 2)[1]).toBe(1);
       b.kernels.defer_flush(1, 2, buckets, 4, fill);
       expect(new Float32Array(b.buffer, ring, 8)[4 + 3]).toBe(1);

@@ -71,6 +71,11 @@ export class Arena {
     new Uint32Array(this.be.buffer, p, src.length).set(src);
     return p;
   }
+  u16(src: ArrayLike<number>): number {
+    const p = this.alloc(src.length * 2);
+    new Uint16Array(this.be.buffer, p, src.length).set(src);
+    return p;
+  }
   u8(src: ArrayLike<number>): number {
     const p = this.alloc(src.length);
     new Uint8Array(this.be.buffer, p, src.length).set(src);
@@ -126,4 +131,42 @@ export function lockstepBackends(B: Maker): { be: Backend; ref: Backend; a: Aren
     ctx.ref.dispose();
   });
   return ctx;
+}
+
+/**
+ * Rows (CSR by source: targets, per-synapse delays or null, weights or null) in the layout the
+ * delivery kernels read (src/sim/synapse-layout.ts), computed independently of it: each row ordered
+ * by delay (stable), runs of `delay << 8 | count` (count <= 255), targets as u16 or u32.
+ */
+export function toLayout(rowPtr: ArrayLike<number>, targets: ArrayLike<number>, delays: ArrayLike<number> | null, weights: ArrayLike<number> | null, tgt16: boolean) {
+  const nSrc = rowPtr.length - 1, n = targets.length;
+  const order: number[] = [];
+  const runPtr = new Uint32Array(nSrc + 1);
+  const runs: number[] = [];
+  for (let s = 0; s < nSrc; s++) {
+    const ks = Array.from({ length: rowPtr[s + 1] - rowPtr[s] }, (_, i) => rowPtr[s] + i);
+    if (delays) ks.sort((a, b) => delays[a] - delays[b]); // stable
+    order.push(...ks);
+    if (delays) {
+      for (let i = 0; i < ks.length; ) {
+        const d = delays[ks[i]];
+        let c = 0;
+        while (i < ks.length && delays[ks[i]] === d && c < 255) {
+          c++;
+          i++;
+        }
+        runs.push((d << 8) | c);
+      }
+      runPtr[s + 1] = runs.length;
+    }
+  }
+  const syn = tgt16 ? new Uint16Array(n) : new Uint32Array(n);
+  order.forEach((k, j) => (syn[j] = targets[k]));
+  return {
+    syn,
+    weights: weights ? Float32Array.from(order, (k) => weights[k]) : null,
+    delays: delays ? Uint8Array.from(order, (k) => delays[k]) : null,
+    runPtr: delays ? runPtr : null,
+    runs: delays ? Uint16Array.from(runs) : null,
+  };
 }

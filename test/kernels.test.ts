@@ -12,7 +12,7 @@ import { createBackend, detectFeatures, KERNEL_NAMES, type Backend } from '../sr
 import * as L from '../src/core/layout.ts';
 import { rngKey, rngNormal, rngU32 } from '../src/core/rng.ts';
 
-import { ARENA, Arena, BACKENDS, bits, expectBits, firstDiff, fr, prng, SIZES, lockstepBackends } from './kernel-harness.ts';
+import { ARENA, Arena, BACKENDS, bits, expectBits, firstDiff, fr, prng, SIZES, lockstepBackends, toLayout } from './kernel-harness.ts';
 
 
 function expectAscending(sp: Int32Array, n: number, what: string): void {
@@ -462,7 +462,7 @@ for (const B of BACKENDS) {
     });
 
     // ---------------------------------------------------------------- propagate
-    interface Csr { rowPtr: Uint32Array; targets: Uint32Array; weights: Float32Array; delays: Uint8Array; packed: Uint32Array }
+    interface Csr { rowPtr: Uint32Array; targets: Uint32Array; weights: Float32Array; delays: Uint8Array }
 
     function makeCsr(nSource: number, nTarget: number, maxRow: number, slots: number, rnd: () => number): Csr {
       const rows: number[][] = [];
@@ -479,9 +479,7 @@ for (const B of BACKENDS) {
       // magnitudes from 1e-6 to 1e3, both signs: the result depends on the order of addition
       const weights = Float32Array.from({ length: m }, () => (rnd() < 0.5 ? -1 : 1) * 10 ** (-6 + 9 * rnd()));
       const delays = Uint8Array.from({ length: m }, () => 1 + Math.floor(rnd() * slots)); // 1..slots
-      // syn words with the delay in the high byte (packed = 1)
-      const packed = Uint32Array.from({ length: m }, (_, k) => ((delays[k] << 24) | targets[k]) >>> 0);
-      return { rowPtr, targets, weights, delays, packed };
+      return { rowPtr, targets, weights, delays };
     }
 
     function propagateSpec(ring: Float32Array, csr: Csr, spikes: number[], useW: boolean, useD: boolean, cw: number, cd: number, nTarget: number, slots: number, now: number): void {
@@ -496,7 +494,7 @@ for (const B of BACKENDS) {
       }
     }
 
-    it('propagate: constant/per-synapse weights, constant or packed delays, wrap-around, fixed order == spec and js; returns the events', () => {
+    it('propagate: constant/per-synapse weights, constant delays or delay runs, 16/32-bit targets, wrap-around, fixed order == spec and js; returns the events', () => {
       const configs = [
         { nSource: 60, nTarget: 37, maxRow: 9, slots: 8 },
         { nSource: 300, nTarget: 1001, maxRow: 150, slots: 17 },
@@ -516,25 +514,30 @@ for (const B of BACKENDS) {
               for (const cd of useD ? [0] : [1, cfg.slots - 1, cfg.slots].filter((d) => d >= 1)) {
                 const cw = -0.0371; // rounded to float32 by the kernel ABI
                 let events = -1;
-                const run = (ar: Arena): Float32Array => {
+                // the rows as the kernels read them: ordered by delay, runs, 16- or 32-bit targets
+                const run = (ar: Arena, tgt16: boolean): Float32Array => {
                   ar.reset();
                   const pRing = ar.f32(ring0);
+                  const l = toLayout(csr.rowPtr, csr.targets, useD ? csr.delays : null, csr.weights, tgt16);
                   events = ar.be.kernels.propagate(
-                    spikes.length, ar.i32(spikes), ar.u32(csr.rowPtr), ar.u32(useD ? csr.packed : csr.targets),
-                    useW ? ar.f32(csr.weights) : 0, cw, useD ? 1 : 0, cd,
+                    spikes.length, ar.i32(spikes), ar.u32(csr.rowPtr), tgt16 ? ar.u16(l.syn) : ar.u32(l.syn),
+                    useW ? ar.f32(l.weights!) : 0, cw, tgt16 ? 1 : 0, l.runPtr ? ar.u32(l.runPtr) : 0, l.runs ? ar.u16(l.runs) : 0, cd,
                     pRing, cfg.nTarget, cfg.slots, now,
                   );
                   return ar.getF32(pRing, ringLen);
                 };
-                const got = run(a);
+                const got = run(a, false);
                 let wantEvents = 0;
                 for (const sp of spikes) wantEvents += csr.rowPtr[sp + 1] - csr.rowPtr[sp];
                 expect(events, 'events').toBe(wantEvents);
                 const want = ring0.slice();
                 propagateSpec(want, csr, spikes, useW, useD, cw, cd, cfg.nTarget, cfg.slots, now);
                 const what = `propagate ${JSON.stringify(cfg)} weights=${useW} delays=${useD} now=${now} cd=${cd}`;
+                // the spec adds in the rows' own order: reordering by delay keeps every cell's sum
                 expectBits(got, want, `${what} vs spec`);
-                expectBits(got, run(r), `${what} vs js`);
+                expectBits(got, run(r, false), `${what} vs js`);
+                expectBits(run(a, true), want, `${what}, 16-bit targets vs spec`);
+                expectBits(run(r, true), want, `${what}, 16-bit targets, js vs spec`);
                 expect(firstDiff(got, ring0), `${what}: something was delivered`).toBeGreaterThanOrEqual(0);
                 if (useW && cfg.nTarget > 1) {
                   // the test can see a change of order: reversed spike order gives other bits
@@ -553,9 +556,9 @@ for (const B of BACKENDS) {
       a.reset();
       const ring = a.f32([1, 2, 3, 4]);
       const rowPtr = a.u32([0, 0, 0]);
-      expect(be.kernels.propagate(0, a.i32([]), rowPtr, a.u32([]), 0, 5, 0, 1, ring, 2, 2, 0)).toBe(0);
-      expect(be.kernels.propagate(2, a.i32([1, 0]), rowPtr, a.u32([]), 0, 5, 0, 1, ring, 2, 2, 1)).toBe(0);
-      expect(be.kernels.propagate(2, a.i32([1, 0]), rowPtr, a.u32([]), 0, 5, 1, 0, ring, 2, 2, 1)).toBe(0);
+      expect(be.kernels.propagate(0, a.i32([]), rowPtr, a.u32([]), 0, 5, 0, 0, 0, 1, ring, 2, 2, 0)).toBe(0);
+      expect(be.kernels.propagate(2, a.i32([1, 0]), rowPtr, a.u32([]), 0, 5, 0, 0, 0, 1, ring, 2, 2, 1)).toBe(0);
+      expect(be.kernels.propagate(2, a.i32([1, 0]), rowPtr, a.u32([]), 0, 5, 1, a.u32([0, 0, 0]), a.u32([0]), 0, ring, 2, 2, 1)).toBe(0);
       expect(Array.from(a.getF32(ring, 4))).toEqual([1, 2, 3, 4]);
     });
 
@@ -666,13 +669,21 @@ describe('backend selection and build', () => {
     const rp = b.base, tg = b.base + 64, sp = b.base + 128, ring = b.base + 256;
     new Uint32Array(b.buffer, rp, 2).set([0, 1]);
     new Uint32Array(b.buffer, tg, 1)[0] = 5; // target 5 >= nTarget 4
-    expect(() => b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, 1, ring, 4, 2, 0)).toThrow(/target index >= nTarget/);
+    expect(() => b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, 0, 0, 1, ring, 4, 2, 0)).toThrow(/target index >= nTarget/);
     new Uint32Array(b.buffer, tg, 1)[0] = 3;
-    expect(b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, 1, ring, 4, 2, 0)).toBe(1);
+    expect(b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, 0, 0, 1, ring, 4, 2, 0)).toBe(1);
     expect(new Float32Array(b.buffer, ring, 8)[4 + 3]).toBe(1);
-    // packed: target in the low 24 bits, delay in the high byte (here 3 > slots = 2)
-    new Uint32Array(b.buffer, tg, 1)[0] = (3 << 24) | 1;
-    expect(() => b.kernels.propagate(1, sp, rp, tg, 0, 1, 1, 0, ring, 4, 2, 0)).toThrow(/delay > slots/);
+    // delay runs (delay << 8 | count): a delay of 3 > slots = 2, a run of no synapses, runs short of the row
+    const runPtr = b.base + 512, runs = b.base + 576;
+    new Uint32Array(b.buffer, runPtr, 2).set([0, 1]);
+    new Uint16Array(b.buffer, runs, 2).set([(3 << 8) | 1, 0]);
+    expect(() => b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 0, ring, 4, 2, 0)).toThrow(/delay > slots/);
+    new Uint16Array(b.buffer, runs, 1)[0] = 1 << 8;
+    expect(() => b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 0, ring, 4, 2, 0)).toThrow(/a run of no synapses/);
+    new Uint16Array(b.buffer, runs, 1)[0] = (1 << 8) | 2;
+    expect(() => b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 0, ring, 4, 2, 0)).toThrow(/runs do not cover the row/);
+    new Uint16Array(b.buffer, runs, 1)[0] = (1 << 8) | 1;
+    expect(b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 0, ring, 4, 2, 0)).toBe(1);
     // connectivity: a chunk outside the target range of the descriptor
     const desc = b.base + 1024;
     new Uint8Array(b.buffer, desc, L.CONN_DESC_BYTES).fill(0);

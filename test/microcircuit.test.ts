@@ -12,6 +12,8 @@ import {
   FULL_NUM_NEURONS, CONN_PROBS, POPULATIONS, THALAMUS,
 } from '../src/models/microcircuit.ts';
 import { Simulation } from '../src/sim/simulation.ts';
+import { ArenaAllocator } from '../src/sim/arena.ts';
+import { delaysOf } from '../src/sim/synapse-layout.ts';
 import { buildShardProjection } from '../src/sim/connectivity.ts';
 import { createBackend } from '../src/backend/index.ts';
 import { validateModel } from '../src/network/index.ts';
@@ -113,18 +115,10 @@ const plannedCount = (pr: NetworkPlan['projections'][number]): number => (pr as 
 async function readProjection(plan: NetworkPlan, p: number): Promise<{ weights: Float64Array; delays: Int32Array }> {
   const be = await createBackend('wasm');
   try {
-    let off = be.base;
-    const alloc = (_n: string, bytes: number) => {
-      const at = off;
-      off += Math.max(16, Math.ceil(bytes / 16) * 16);
-      be.reserve(off - be.base);
-      return at;
-    };
     const pr = plan.projections[p];
-    const r = buildShardProjection(be, alloc, plan, p, 0, pr.nTgt);
-    const syn = new Uint32Array(be.buffer, r.syn, r.nSyn);
+    const r = buildShardProjection(be, new ArenaAllocator(be, be.base), plan, p, 0, pr.nTgt);
     const weights = r.weights ? Float64Array.from(new Float32Array(be.buffer, r.weights, r.nSyn)) : new Float64Array(r.nSyn).fill(r.constWeight);
-    const delays = r.packed ? Int32Array.from(syn, (x) => x >>> 24) : new Int32Array(r.nSyn).fill(r.constDelay);
+    const delays = r.runPtr ? Int32Array.from(delaysOf(be.buffer, r, pr.nSrc)) : new Int32Array(r.nSyn).fill(r.constDelay);
     return { weights, delays };
   } finally {
     be.dispose();

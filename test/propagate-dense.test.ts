@@ -58,11 +58,12 @@ for (const B of BACKENDS) {
         const slots = 3;
         const ring0 = Float32Array.from({ length: slots * nTarget }, () => fr(rnd() - 0.5));
         for (const [now, cd] of [[0, 1], [2, 1], [1, 0], [2, 3]]) {
-          const run = (ar: Arena): { ring: Float32Array; events: number } => {
+          const run = (ar: Arena, tgt16 = false): { ring: Float32Array; events: number } => {
             ar.reset();
             const pRing = ar.f32(ring0);
             const events = ar.be.kernels.propagate(
-              spikes.length, ar.i32(spikes), ar.u32(rowPtr), ar.u32(targets), ar.f32(weights), 0, 0, cd, pRing, nTarget, slots, now,
+              spikes.length, ar.i32(spikes), ar.u32(rowPtr), tgt16 ? ar.u16(targets) : ar.u32(targets), ar.f32(weights), 0, tgt16 ? 1 : 0, 0, 0, cd,
+              pRing, nTarget, slots, now,
             );
             return { ring: ar.getF32(pRing, ring0.length), events };
           };
@@ -75,6 +76,7 @@ for (const B of BACKENDS) {
           expect(got.events, what).toBe(spikes.reduce((e, s) => e + rowPtr[s + 1] - rowPtr[s], 0));
           expectBits(got.ring, want, `${what} vs spec`);
           expectBits(got.ring, run(r).ring, `${what} vs js`);
+          expectBits(run(a, true).ring, want, `${what}, 16-bit targets vs spec`);
         }
       }
     });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/types.ts';
 import type { ConnectSpec, ModelSpec, NetworkPlan, ValueSpec } from '../src/core/types.ts';
 import { ModelError, planNetwork } from '../src/network/index.ts';
+import { targetsOf } from '../src/sim/synapse-layout.ts';
 import { buildShardProjection, setConnectTuning } from '../src/sim/connectivity.ts';
 import { BUILD_BACKENDS, bits, buildShard, oneProjection, type HostProjection } from './connectivity-util.ts';
 
@@ -70,7 +71,11 @@ function splits(n: number): [number, number][][] {
   ];
 }
 
-/** The shards' synapses as one CSR: row s is the concatenation of the shards' rows s, in shard order. */
+/**
+ * The shards' synapses as one CSR: row s is the concatenation of the shards' rows s, in shard
+ * order, then ordered by delay (stable): a shard's row is the single-shard row restricted to its
+ * targets (ordered by delay, then target), so this gives the single-shard row.
+ */
 function union(parts: HostProjection[], nSrc: number) {
   const rowPtr = new Uint32Array(nSrc + 1);
   const n = parts.reduce((a, q) => a + q.nSyn, 0);
@@ -79,13 +84,16 @@ function union(parts: HostProjection[], nSrc: number) {
   const delays = new Uint8Array(n);
   let k = 0;
   for (let s = 0; s < nSrc; s++) {
+    const row: [number, number, number][] = [];
     for (const q of parts) {
       const w = q.weights ? new Uint32Array(q.weights.buffer, q.weights.byteOffset, q.nSyn) : null;
-      for (let j = q.rowPtr[s]; j < q.rowPtr[s + 1]; j++, k++) {
-        targets[k] = q.targets[j];
-        wbits[k] = w ? w[j] : 0;
-        delays[k] = q.delays ? q.delays[j] : q.constDelay;
-      }
+      for (let j = q.rowPtr[s]; j < q.rowPtr[s + 1]; j++) row.push([q.targets[j], w ? w[j] : 0, q.delays ? q.delays[j] : q.constDelay]);
+    }
+    row.sort((a, b) => a[2] - b[2]); // stable
+    for (const [t, w, d] of row) {
+      targets[k] = t;
+      wbits[k] = w;
+      delays[k++] = d;
     }
     rowPtr[s + 1] = k;
   }
@@ -105,7 +113,9 @@ function expectSame(a: HostProjection, b: HostProjection, what: string) {
   expect(Array.from(b.rowPtr), what).toEqual(Array.from(a.rowPtr));
   expect(Array.from(b.syn), what).toEqual(Array.from(a.syn));
   expect(bits(b.weights), what).toEqual(bits(a.weights));
-  expect([b.constWeight, b.constDelay, b.packed], what).toEqual([a.constWeight, a.constDelay, a.packed]);
+  expect([b.constWeight, b.constDelay, b.tgt16], what).toEqual([a.constWeight, a.constDelay, a.tgt16]);
+  expect(b.runPtr && Array.from(b.runPtr), what).toEqual(a.runPtr && Array.from(a.runPtr));
+  expect(b.runs && Array.from(b.runs), what).toEqual(a.runs && Array.from(a.runs));
 }
 
 describe('shards build the single-shard network, on every backend', () => {
@@ -134,10 +144,25 @@ describe('shards build the single-shard network, on every backend', () => {
       const plan = planNetwork(c.spec);
       const pr = plan.projections[0];
       const ref = reference(c, plan);
-      // rows ascend (multapses adjacent)
+      // rows ascend by delay, then by target (multapses of one delay adjacent); the runs cover them
       let descending = 0;
-      for (let s = 0; s < pr.nSrc; s++) for (let k = ref.rowPtr[s] + 1; k < ref.rowPtr[s + 1]; k++) if (ref.targets[k] < ref.targets[k - 1]) descending++;
+      const d = (k: number) => (ref.delays ? ref.delays[k] : ref.constDelay);
+      for (let s = 0; s < pr.nSrc; s++)
+        for (let k = ref.rowPtr[s] + 1; k < ref.rowPtr[s + 1]; k++) if (d(k) < d(k - 1) || (d(k) === d(k - 1) && ref.targets[k] < ref.targets[k - 1])) descending++;
       expect(descending).toBe(0);
+      if (ref.runs) {
+        let k = 0, bad = 0;
+        for (let s = 0; s < pr.nSrc; s++) {
+          for (let r = ref.runPtr![s]; r < ref.runPtr![s + 1]; r++) {
+            const c = ref.runs[r] & 0xff;
+            if (c === 0) bad++;
+            for (let j = 0; j < c; j++) if (ref.delays![k + j] !== ref.runs[r] >>> 8) bad++;
+            k += c;
+          }
+          if (k !== ref.rowPtr[s + 1]) bad++;
+        }
+        expect(bad).toBe(0);
+      }
       if (pr.exact) expect(ref.nSyn).toBe(pr.synapses);
       if (c.name.includes('p = 0')) expect(ref.nSyn).toBe(0);
       else expect(ref.nSyn).toBeGreaterThan(0);
@@ -217,8 +242,13 @@ describe('shards build the single-shard network, on every backend', () => {
     const big = structuredClone(plan);
     big.projections[0].nTgt = 2 ** 24 + 1;
     const be = backends[0].be;
-    const alloc = () => {
-      throw new Error('nothing may be allocated');
+    const alloc = {
+      alloc: () => {
+        throw new Error('nothing may be allocated');
+      },
+      release: () => {
+        throw new Error('nothing may be released');
+      },
     };
     expect(() => buildShardProjection(be, alloc, big, 0, 0, 2 ** 24 + 1)).toThrow(ModelError);
     expect(() => buildShardProjection(be, alloc, big, 0, 0, 2 ** 24 + 1)).toThrow(/projections\[0\]\.delay: per-synapse delays need at most 16777216 target neurons per shard/);
@@ -231,19 +261,25 @@ describe('shards build the single-shard network, on every backend', () => {
       const plan = planNetwork(c.spec);
       for (const { label, be } of backends) {
         let off = be.base;
-        const alloc = (_name: string, bytes: number) => {
-          off += 1 << 20; // a gap of 1 MiB before every allocation
-          const at = off;
-          off += Math.max(16, Math.ceil(bytes / 16) * 16);
-          be.reserve(off - be.base);
-          return at;
+        const alloc = {
+          alloc: (_name: string, bytes: number) => {
+            off += 1 << 20; // a gap of 1 MiB before every allocation
+            const at = off;
+            off += Math.max(16, Math.ceil(bytes / 16) * 16);
+            be.reserve(off - be.base);
+            return at;
+          },
+          release: (_name: string, at: number) => {
+            off = at;
+          },
         };
         const r = buildShardProjection(be, alloc, plan, 0, 0, plan.projections[0].nTgt);
         const ref = reference(c, plan);
         expect(r.nSyn, `${label}: ${c.name}`).toBe(ref.nSyn);
         expect(Array.from(new Uint32Array(be.buffer, r.rowPtr, plan.projections[0].nSrc + 1)), `${label}: ${c.name}`).toEqual(Array.from(ref.rowPtr));
-        expect(Array.from(new Uint32Array(be.buffer, r.syn, r.nSyn)), `${label}: ${c.name}`).toEqual(Array.from(ref.syn));
+        expect(Array.from(targetsOf(be.buffer, r)), `${label}: ${c.name}`).toEqual(Array.from(ref.syn));
         if (ref.weights) expect(bits(new Float32Array(be.buffer, r.weights, r.nSyn))).toEqual(bits(ref.weights));
+        if (ref.runs) expect(Array.from(new Uint16Array(be.buffer, r.runs, r.nRuns)), `${label}: ${c.name}`).toEqual(Array.from(ref.runs));
       }
     }
   });
@@ -259,7 +295,7 @@ describe('shards build the single-shard network, on every backend', () => {
 
 describe('storage', () => {
   for (const label of ['js', 'wasm-simd']) {
-    it(`${label}: at most 9 bytes per synapse, row pointers included (1 M synapses, pairwise_bernoulli, normal weights and delays)`, async () => {
+    it(`${label}: at most 6.6 bytes per synapse, row pointers included (1 M synapses, pairwise_bernoulli, normal weights and delays)`, async () => {
       const be = await BUILD_BACKENDS.find((b) => b.label === label)!.make();
       try {
         const plan = planNetwork(model({ rule: 'pairwise_bernoulli', p: 0.01 }, {
@@ -267,12 +303,18 @@ describe('storage', () => {
         }));
         const p = buildShard(be, plan, 0);
         expect(Math.abs(p.nSyn - 1e6)).toBeLessThan(5 * 1000);
-        expect(p.packed).toBe(1);
+        expect(p.tgt16).toBe(1);
+        expect(p.runs).not.toBeNull();
         expect(p.weights).not.toBeNull();
-        // everything the projection holds in the arena: rowPtr (nSrc + 1) u32, syn u32, weights f32
+        // everything the projection holds in the arena: rowPtr (nSrc + 1) u32, 16-bit targets, weights f32,
+        // run pointers (nSrc + 1) u32 and a 16-bit run per delay of a row
+        const r16 = (x: number) => Math.ceil(x / 16) * 16;
         expect(p.allocated).toBe(p.bytes);
-        expect(p.bytes).toBe(Math.ceil((10001 * 4) / 16) * 16 + 2 * Math.ceil((p.nSyn * 4) / 16) * 16);
-        expect(p.bytes / p.nSyn).toBeLessThanOrEqual(9);
+        expect(p.bytes).toBe(2 * r16(10001 * 4) + r16(p.nSyn * 2) + r16(p.nSyn * 4) + r16(p.runs!.length * 2));
+        // rows of ~100 synapses with delays of sd 5 steps: ~22 distinct delays (runs) each, 0.45 bytes per synapse
+        expect(p.runs!.length).toBeLessThan(24 * 10000);
+        expect(p.runs!.length).toBeGreaterThan(20 * 10000);
+        expect(p.bytes / p.nSyn).toBeLessThanOrEqual(6.6);
         // delays and weights as drawn: within their bounds, steps = round(x / dt) in 1..30
         let lo = 255, hi = 0;
         for (const d of p.delays!) {
@@ -285,8 +327,8 @@ describe('storage', () => {
         // constant weights and delays: 4 bytes per synapse
         const c = buildShard(be, planNetwork(model({ rule: 'pairwise_bernoulli', p: 0.01 }, { nSrc: 10000, nTgt: 10000 })), 0);
         expect(c.weights).toBeNull();
-        expect(c.packed).toBe(0);
-        expect(c.bytes / c.nSyn).toBeLessThan(4.1);
+        expect(c.runs).toBeNull();
+        expect(c.bytes / c.nSyn).toBeLessThan(2.1);
       } finally {
         be.dispose();
       }

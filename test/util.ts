@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { Simulation, type SimulationOptions } from '../src/sim/simulation.ts';
 import type { ModelSpec } from '../src/core/types.ts';
 
@@ -40,4 +41,37 @@ export function lifModel(params: Record<string, number>, extra: Partial<ModelSpe
     populations: [{ name: 'n', size, model: 'lif', synapse: 'exp', params }],
     ...extra,
   };
+}
+
+/**
+ * An estimate against the arenas the simulator laid out: the same bytes, but for the projections
+ * with per-synapse delays, whose runs the estimate bounds (runsBound) and the arena holds as drawn:
+ * there the estimate is at least the arena and exceeds it by less than the runs it counted.
+ */
+export function expectArena(
+  est: { bytes: number; projections: { name: string; bytes: number; runBytes: number }[] }[],
+  sim: { arenaParts: { name: string; bytes: number }[]; arenaBytes: number },
+  what: string,
+) {
+  const got = new Map<string, number>();
+  for (const p of sim.arenaParts) if (p.name.startsWith('projection ')) got.set(p.name, (got.get(p.name) ?? 0) + p.bytes);
+  const want = new Map<string, { bytes: number; runs: number }>();
+  for (const sh of est)
+    for (const p of sh.projections) {
+      const w = want.get(`projection ${p.name}`) ?? { bytes: 0, runs: 0 };
+      want.set(`projection ${p.name}`, { bytes: w.bytes + p.bytes, runs: w.runs + p.runBytes });
+    }
+  expect([...got.keys()].sort(), what).toEqual([...want.keys()].sort());
+  let slack = 0;
+  for (const [name, w] of want) {
+    const g = got.get(name)!;
+    if (w.runs === 0) expect(g, `${what}: ${name}`).toBe(w.bytes);
+    else {
+      expect(g, `${what}: ${name}`).toBeLessThanOrEqual(w.bytes);
+      expect(w.bytes - g, `${what}: ${name}`).toBeLessThan(w.runs);
+    }
+    slack += w.bytes - g;
+  }
+  // everything else exactly
+  expect(est.reduce((a, sh) => a + sh.bytes, 0) - slack, what).toBe(sim.arenaBytes);
 }

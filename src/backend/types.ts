@@ -59,17 +59,19 @@ export interface Kernels {
   /**
    * Deliver the spikes of a source population through one projection (CSR by source) into the
    * target ring: for each spike s (in the order given), for k in rowPtr[s]..rowPtr[s+1]:
-   *   packed = 1: t = syn[k] & 0xffffff, d = syn[k] >>> 24 (delay in steps in the high byte)
-   *   packed = 0: t = syn[k], d = constDelay
+   *   t = syn[k]: the target's index in the shard, u16 when tgt16 = 1 (nTarget <= 2^16), else u32
+   *   d = constDelay when runPtr = 0; else the delay of the run that holds k: row s's synapses come
+   *       in the runs runs[runPtr[s]..runPtr[s+1]) (u16 each: delay << 8 | count, count >= 1) in
+   *       row order (src/sim/synapse-layout.ts)
    *   slot = slotNow + d, minus slots if >= slots
    *   ring[slot*nTarget + t] += (weights ? weights[k] : constWeight)
-   * spikes: i32 (source indices); rowPtr, syn: u32; weights: f32, or 0 when every weight is
-   * constWeight. t is the target's index in the shard (< 2^24 when packed). Returns the number
-   * of synapses delivered (synaptic events: the sum of the spikes' row lengths, < 2^31).
+   * spikes: i32 (source indices); rowPtr, runPtr: u32; weights: f32, or 0 when every weight is
+   * constWeight. Returns the number of synapses delivered (synaptic events: the sum of the
+   * spikes' row lengths, < 2^31).
    */
   propagate(
     nSpikes: number, spikes: number, rowPtr: number, syn: number, weights: number,
-    constWeight: number, packed: number, constDelay: number, ring: number, nTarget: number,
+    constWeight: number, tgt16: number, runPtr: number, runs: number, constDelay: number, ring: number, nTarget: number,
     slots: number, slotNow: number,
   ): number;
 
@@ -83,7 +85,7 @@ export interface Kernels {
    */
   defer_propagate(
     nSpikes: number, spikes: number, rowPtr: number, syn: number, weights: number,
-    constWeight: number, packed: number, constDelay: number, ring: number, nTarget: number,
+    constWeight: number, tgt16: number, runPtr: number, runs: number, constDelay: number, ring: number, nTarget: number,
     slots: number, slotNow: number, buckets: number, cap: number, fill: number,
   ): number;
 
@@ -94,7 +96,7 @@ export interface Kernels {
    */
   propagate_scaled(
     nSpikes: number, spikes: number, scales: number, rowPtr: number, syn: number, weights: number,
-    constWeight: number, packed: number, constDelay: number, ring: number, nTarget: number,
+    constWeight: number, tgt16: number, runPtr: number, runs: number, constDelay: number, ring: number, nTarget: number,
     slots: number, slotNow: number, buckets: number, cap: number, fill: number,
   ): number;
 
@@ -108,7 +110,7 @@ export interface Kernels {
    * then xPre[s] = nearest ? 1 : xPre[s] + 1. Returns the number of synapses updated.
    */
   stdp_pre(
-    nSpikes: number, spikes: number, rowPtr: number, syn: number, weights: number, packed: number,
+    nSpikes: number, spikes: number, rowPtr: number, syn: number, weights: number, tgt16: number,
     xPre: number, yPost: number, aMinus: number, wMin: number, wMax: number, mult: number, nearest: number,
   ): number;
 
@@ -137,7 +139,7 @@ export interface Kernels {
    * for every synapse k (delay d) into each spiking local target. Returns the synapses updated.
    */
   stdp_delayed_post(
-    nSpikes: number, spikes: number, revPtr: number, revPos: number, revSrc: number, syn: number, packed: number, constDelay: number,
+    nSpikes: number, spikes: number, revPtr: number, revPos: number, revSrc: number, delays: number, constDelay: number,
     deriv: number, xHist: number, nSrc: number, ring: number, slotNow: number, aPlus: number,
   ): number;
 
@@ -146,7 +148,7 @@ export interface Kernels {
    * deriv[k] -= aMinus * yHist[((slotEmit + d) % R) * nTgt + target] for every synapse of each source.
    */
   stdp_delayed_pre(
-    nSpikes: number, spikes: number, rowPtr: number, syn: number, packed: number, constDelay: number,
+    nSpikes: number, spikes: number, rowPtr: number, syn: number, tgt16: number, delays: number, constDelay: number,
     deriv: number, yHist: number, nTgt: number, ring: number, slotEmit: number, aMinus: number,
   ): number;
 

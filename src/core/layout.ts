@@ -154,6 +154,10 @@ export const CONN_ERR_W_REDRAW = -2; //     a 'redraw' normal weight found no va
 export const CONN_ERR_D_REDRAW = -3; //     a 'redraw' normal delay found no value within bounds
 export const CONN_ERR_TOO_MANY = -4; //     more than 2^31 - 1 synapses in one shard
 export const CONN_ERR_SPATIAL = -5; //      spatial_indegree: no allowed source after CONN_SPATIAL_MAX_ATTEMPTS draws
+/** A shard's targets are stored in 16 bits when its slice of the target has at most this many neurons (src/sim/synapse-layout.ts). */
+export const TGT16_MAX = 65536;
+/** Synapses of one delay run at most (the 8-bit count of a run). */
+export const RUN_MAX = 255;
 /** Largest shard-local target index + 1 when delays are packed into the high byte. */
 export const PACKED_MAX_TARGETS = 16777216;
 /** Attempts of a 'redraw' normal before the build fails (values.ts MAX_REDRAW). */

@@ -27,6 +27,8 @@ import { IZHIKEVICH_PARAM_NAMES, LIF_PARAM_NAMES, paramStream } from '../network
 import { LIF_DEFAULTS } from '../neurons/lif/model.ts';
 import { IZHIKEVICH_DEFAULTS } from '../neurons/izhikevich/model.ts';
 import { buildShardProjection } from '../sim/connectivity.ts';
+import { ArenaAllocator } from '../sim/arena.ts';
+import { delaysOf, targetsOf } from '../sim/synapse-layout.ts';
 import { equationModelOf, mergedParameters, quantityValue } from '../equations/population.ts';
 import type { Simulation } from '../sim/simulation.ts';
 import { runNestScript } from './sonata-nest.ts';
@@ -412,28 +414,21 @@ async function writeEdges(
     let total = 0;
     for (let tb = 0; tb < pr.nTgt; tb += step) {
       const te = Math.min(pr.nTgt, tb + step);
-      let off = be.base;
-      const alloc = (_n: string, bytes: number) => {
-        const at = off;
-        off += Math.max(16, Math.ceil(bytes / 16) * 16);
-        be.reserve(off - be.base);
-        return at;
-      };
-      const r = buildShardProjection(be, alloc, plan, pr.index, tb, te);
+      const r = buildShardProjection(be, new ArenaAllocator(be, be.base), plan, pr.index, tb, te);
       const m = r.nSyn;
       const buf = be.buffer;
       const rowPtr = new Uint32Array(buf, r.rowPtr, pr.nSrc + 1);
-      const syn = new Uint32Array(buf, r.syn, m);
+      const syn = targetsOf(buf, r);
+      const delays = r.runPtr ? delaysOf(buf, r, pr.nSrc) : null;
       const w = r.weights ? new Float32Array(buf, r.weights, m) : null;
-      const mask = r.packed ? 0xffffff : 0xffffffff;
       const cur = new Uint32Array(te - tb + 1);
-      for (let k = 0; k < m; k++) cur[1 + ((syn[k] & mask) >>> 0)]++;
+      for (let k = 0; k < m; k++) cur[1 + syn[k]]++;
       for (let t = 0; t < te - tb; t++) cur[t + 1] += cur[t];
       const S = new BigUint64Array(m), T = new BigUint64Array(m), GI = new BigUint64Array(m);
       const W = new Float64Array(m), D = new Float64Array(m);
       for (let s = 0; s < pr.nSrc; s++) {
         for (let k = rowPtr[s]; k < rowPtr[s + 1]; k++) {
-          const t = (syn[k] & mask) >>> 0;
+          const t = syn[k];
           const j = cur[t]++;
           const wk = w ? w[k] : r.constWeight;
           const x = wk * wf;
@@ -442,7 +437,7 @@ async function writeEdges(
           S[j] = BigInt(s);
           T[j] = BigInt(t + tb);
           W[j] = x;
-          D[j] = (r.packed ? syn[k] >>> 24 : r.constDelay) * plan.dt;
+          D[j] = (delays ? delays[k] : r.constDelay) * plan.dt;
         }
       }
       for (let j = 0; j < m; j++) GI[j] = BigInt(total + j);

@@ -26,7 +26,7 @@
  * fixed_total_number from a description; exact from a plan).
  */
 import type { ConnectSpec, InputSpec, ModelSpec, NetworkPlan, AnyPopulationSpec } from '../core/types.ts';
-import { ARENA_ALIGN, sliceOf } from '../core/layout.ts';
+import { ARENA_ALIGN, RUN_MAX, TGT16_MAX, sliceOf } from '../core/layout.ts';
 import { bucketBytes, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
 import { ModelError } from './errors.ts';
 import { checkModel, type CheckedModel, type CheckedPopulation } from './validate.ts';
@@ -44,8 +44,14 @@ export interface ProjectionEstimate {
   synapses: number;
   exact: boolean;
   rowPtrBytes: number;
+  /** the targets: 2 bytes each where the shard's slice of the target has at most 2^16 neurons, else 4 */
   synBytes: number;
   weightBytes: number;
+  /**
+   * per-synapse delays: the run pointers and at most the runs (src/sim/synapse-layout.ts
+   * runsBound; the arena holds the runs the drawn delays give, which may be fewer); else 0
+   */
+  runBytes: number;
   bytes: number;
 }
 
@@ -146,6 +152,8 @@ interface ProjEst {
   nSrc: number;
   target: number;
   weightsVary: boolean;
+  /** per-synapse delays: the number of delay values they can take (max - min + 1 steps); 0 when constant */
+  delayValues: number;
   /** STDP: traces, reverse index and a spike buffer (src/sim/shard.ts setupStdp) */
   plastic: boolean;
   /** short-term plasticity: the factors of one step's spikes, f32[nSrc] */
@@ -192,15 +200,20 @@ function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery)
     const nSyn = c.exact ? Math.round(c.count) : Math.round(pr.synapses(0, e).count) - Math.round(pr.synapses(0, b).count);
     synapses += nSyn;
     const rowPtrBytes = buf((pr.nSrc + 1) * 4);
-    const synBytes = buf(nSyn * 4);
+    const synBytes = buf(nSyn * (e - b <= TGT16_MAX ? 2 : 4));
     const weightBytes = pr.weightsVary ? buf(nSyn * 4) : 0;
-    const bytes = rowPtrBytes + synBytes + weightBytes;
-    projections.push({ name: pr.name, synapses: nSyn, exact: c.exact, rowPtrBytes, synBytes, weightBytes, bytes });
+    const runBytes = pr.delayValues ? buf((pr.nSrc + 1) * 4) + buf(runsBound(pr.nSrc, nSyn, pr.delayValues) * 2) : 0;
+    const bytes = rowPtrBytes + synBytes + weightBytes + runBytes;
+    projections.push({ name: pr.name, synapses: nSyn, exact: c.exact && !pr.delayValues, rowPtrBytes, synBytes, weightBytes, runBytes, bytes });
     parts.push({ name: `projection ${pr.name}`, bytes });
     if (pr.plastic && pr.ring2006 > 0) {
-      // xHist[R][nSrc], yHist[R][m], preHist[R][nSrc], revPtr[m + 1], revPos, revSrc, deriv[nSyn], post spikes[m]
+      // xHist[R][nSrc], yHist[R][m], preHist[R][nSrc], revPtr[m + 1], revPos, revSrc, deriv[nSyn], post spikes[m],
+      // and with per-synapse delays every synapse's delay (u8)
       const m = e - b, R = pr.ring2006;
-      parts.push({ name: `plasticity ${pr.name}`, bytes: 2 * buf(R * pr.nSrc * 4) + buf(R * m * 4) + buf((m + 1) * 4) + 3 * buf(nSyn * 4) + buf(m * 4) });
+      parts.push({
+        name: `plasticity ${pr.name}`,
+        bytes: 2 * buf(R * pr.nSrc * 4) + buf(R * m * 4) + buf((m + 1) * 4) + 3 * buf(nSyn * 4) + buf(m * 4) + (pr.delayValues ? buf(nSyn) : 0),
+      });
     } else if (pr.plastic) {
       // xPre[nSrc], yPost[m], revPtr[m + 1], revPos[nSyn], revSrc[nSyn], post spikes[m]
       const m = e - b;
@@ -211,6 +224,14 @@ function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery)
   if (src.inputBytes) parts.push({ name: 'inputs', bytes: src.inputBytes });
   const bytes = parts.reduce((s, p) => s + p.bytes, 0);
   return { index: k, neurons, synapses, bytes, ringSlots: src.ringSlots, parts, projections };
+}
+
+/**
+ * Most delay runs of a projection (src/sim/synapse-layout.ts): a row splits into at most
+ * min(length, delay values) runs, plus one for every 255 synapses of one delay.
+ */
+export function runsBound(nSrc: number, nSyn: number, delayValues: number): number {
+  return Math.min(nSyn, nSrc * delayValues) + Math.floor(nSyn / RUN_MAX);
 }
 
 /** Synapses onto targets [b, e) of a rule from its description. */
@@ -262,7 +283,7 @@ function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
     const nTgt = checked.populations[cp.target].size;
     const conn = spec.projections![cp.index].connect as ConnectSpec;
     return {
-      name: cp.name, nSrc, target: cp.target, weightsVary: cp.weightPerSynapse, plastic: spec.projections![cp.index].plasticity !== undefined,
+      name: cp.name, nSrc, target: cp.target, weightsVary: cp.weightPerSynapse, delayValues: cp.delayPerSynapse ? Math.max(1, cp.maxDelaySteps) : 0, plastic: spec.projections![cp.index].plasticity !== undefined,
       shortTerm: spec.projections![cp.index].short_term !== undefined,
       ring2006: spec.projections![cp.index].plasticity?.rule === 'izhikevich2006' ? cp.maxDelaySteps + 2 : 0,
       synapses: (b: number, e: number) => ruleSynapses(conn, nSrc, nTgt, cp.same, b, e),
@@ -294,7 +315,8 @@ function fromPlan(plan: NetworkPlan): EstSource {
     name: p.name, size: p.size, channels: p.channels, bytes: (m: number) => buf(m * 4) + neuronModel(p.model).planBytes(p, m, buf),
   }));
   const projs: ProjEst[] = plan.projections.map((pr) => ({
-    name: pr.name, nSrc: pr.nSrc, target: pr.target, weightsVary: pr.constWeight === null, plastic: pr.plasticity !== null, shortTerm: pr.shortTerm !== null,
+    name: pr.name, nSrc: pr.nSrc, target: pr.target, weightsVary: pr.constWeight === null,
+    delayValues: pr.constDelay === null ? pr.maxDelay - pr.minDelay + 1 : 0, plastic: pr.plasticity !== null, shortTerm: pr.shortTerm !== null,
     ring2006: pr.plasticity?.rule === 'izhikevich2006' ? pr.maxDelay + 2 : 0,
     synapses: (b: number, e: number) => {
       if (pr.totalCounts) {

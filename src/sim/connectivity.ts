@@ -5,19 +5,19 @@
  * Every target's synapses come from the counter-based generator with the target's own keys, so the
  * union of the shards' synapses is exactly the single-shard network, whatever the shard count.
  *
- * Storage (at most 8 bytes per synapse plus a row pointer per source):
- *   rowPtr   u32[nSrc + 1] over all sources of the projection: row s = rowPtr[s]..rowPtr[s+1]
- *   syn      u32[nSyn]: the target's index in the shard, with the delay in steps in the high byte
- *            (delay << 24 | target) when delays vary (`packed`), else the target alone (constDelay)
- *   weights  f32[nSyn] when weights vary, else 0 (constWeight)
- * Targets ascend within each row (multapses in generation order), as propagate's fixed order needs.
+ * The kernels write every row in target order (multapses in generation order), each word the
+ * target's index in the shard, with the delay in steps in the high byte (delay << 24 | target)
+ * when delays vary; compactRows (src/sim/synapse-layout.ts) then rewrites the rows in place into
+ * the layout the delivery reads: 16-bit targets where the shard's slice allows, rows ordered by
+ * delay with one 2-byte run per delay instead of a delay in every word.
  *
  * Temporaries (the descriptor block, the set of sampling without replacement, the shard's slice of
  * explicit pairs, per-target counts and per-synapse arrays, the degree table, a sort scratch,
  * placement buckets) live above the last allocation during the call: `alloc` must be a bump
  * allocator (every offset it returns lies above everything it handed out before). The arena grows
  * by reserve() as needed and the space is reused by later allocations; nothing is allocated for the
- * temporaries through `alloc`, so the arena holds exactly what estimate.ts counts.
+ * temporaries through `alloc`. The arena then holds what estimate.ts counts (the runs of
+ * per-synapse delays at most: their number depends on the delays drawn).
  */
 import type { Backend } from '../backend/types.ts';
 import type { NetworkPlan, ProjectionPlan, SynapseValuePlan } from '../core/types.ts';
@@ -37,22 +37,10 @@ import {
 } from '../core/layout.ts';
 import { ModelError } from '../network/errors.ts';
 import { binomialCdf } from '../network/connect.ts';
+import { compactRows, type SynapseAllocator, type SynapseLayout } from './synapse-layout.ts';
 
-export interface ShardProjection {
-  /** byte offsets in the arena: u32[nSrc + 1], u32[nSyn], f32[nSyn] or 0 */
-  rowPtr: number;
-  syn: number;
-  weights: number;
-  /** the weight of every synapse when weights === 0 (float32) */
-  constWeight: number;
-  /** 1: syn = delay << 24 | target; 0: syn = target and every delay is constDelay */
-  packed: number;
-  /** delay in steps when packed === 0 (0 when packed) */
-  constDelay: number;
-  nSyn: number;
-  /** arena bytes allocated for the projection (rowPtr, syn, weights; each rounded up to 16, at least 16) */
-  bytes: number;
-}
+/** A shard's synapses of one projection (src/sim/synapse-layout.ts). */
+export type ShardProjection = SynapseLayout;
 
 const RULE_CODES: Record<ProjectionPlan['rule'], number> = {
   all_to_all: RULE_ALL_TO_ALL,
@@ -474,17 +462,19 @@ function buildError(plan: NetworkPlan, pr: ProjectionPlan, code: number, backend
 
 /**
  * Build projection p's synapses onto targets [tgtBegin, tgtEnd) of its target population in the
- * backend's arena. alloc(name, bytes) returns a 16-byte aligned byte offset and grows the arena
- * (backend.reserve) as needed; views over backend.buffer must be re-read after alloc. alloc must be
- * a bump allocator (offsets increase; nothing it handed out lies above its last block): the build's
- * temporaries use the space above the last allocation.
+ * backend's arena. arena.alloc(name, bytes) returns a 16-byte aligned byte offset and grows the
+ * arena (backend.reserve) as needed; views over backend.buffer must be re-read after alloc. It must
+ * be a bump allocator (offsets increase; nothing it handed out lies above its last block): the
+ * build's temporaries use the space above the last allocation.
  * Allocates, in this order and with the name `projection <name>`: rowPtr ((nSrc + 1) * 4 bytes),
- * syn (nSyn * 4) and, when weights vary, weights (nSyn * 4). Throws ModelError when a drawn delay
+ * syn (nSyn * 4) and, when weights vary, weights (nSyn * 4); compactRows gives back syn and weights
+ * and allocates the layout's targets, weights and runs in their place. Throws ModelError when a drawn delay
  * exceeds the projection's bound or a 'redraw' distribution fails (naming the field and neuron).
  */
 export function buildShardProjection(
-  backend: Backend, alloc: (name: string, bytes: number) => number, plan: NetworkPlan, p: number, tgtBegin: number, tgtEnd: number,
+  backend: Backend, arena: SynapseAllocator, plan: NetworkPlan, p: number, tgtBegin: number, tgtEnd: number,
 ): ShardProjection {
+  const alloc = (name: string, bytes: number) => arena.alloc(name, bytes);
   const pr = plan.projections[p];
   if (!pr) throw new Error(`buildShardProjection: no projection ${p}`);
   if (!(Number.isInteger(tgtBegin) && Number.isInteger(tgtEnd) && tgtBegin >= 0 && tgtBegin <= tgtEnd && tgtEnd <= pr.nTgt))
@@ -550,8 +540,5 @@ export function buildShardProjection(
   const r = runPass(backend, K.connect_fill, t.desc, chunks);
   if (r < 0) throw buildError(plan, pr, r, backend, t.desc, tgtBegin, tgtEnd);
   if (r !== n) throw new Error(`internal error: connect_fill placed ${r} synapses of projection "${pr.name}", connect_count counted ${n}`);
-  return {
-    rowPtr, syn, weights, constWeight: pr.constWeight ?? 0, packed: packed ? 1 : 0, constDelay: packed ? 0 : pr.constDelay!, nSyn: n,
-    bytes: allocBytes((pr.nSrc + 1) * 4) + allocBytes(n * 4) * (hasW ? 2 : 1),
-  };
+  return compactRows(backend, arena, name, { rowPtr, syn, weights, constWeight: pr.constWeight ?? 0, constDelay: pr.constDelay ?? 0, nSyn: n }, pr.nSrc, tgtEnd - tgtBegin, packed).layout;
 }

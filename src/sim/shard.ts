@@ -41,6 +41,8 @@ import { rngKey, rngU32, uniform53 } from '../core/rng.ts';
 import { bucketCap, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
 import { poissonTable } from '../network/values.ts';
 import { buildShardProjection, type ShardProjection } from './connectivity.ts';
+import { compactRows, delaysOf, removeSynapses, targetsOf } from './synapse-layout.ts';
+import { ArenaAllocator } from './arena.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
 import { OutboxLayout } from './sync.ts';
 import { ShortTermState } from './short-term.ts';
@@ -86,30 +88,6 @@ export class SimulationError extends Error {
   }
 }
 
-/** Arena allocator: 16-byte aligned offsets, growing the backend's arena as it goes. */
-export class ArenaAllocator {
-  offset: number;
-  readonly parts: { name: string; bytes: number }[] = [];
-  constructor(
-    readonly backend: Backend | null,
-    readonly base: number,
-  ) {
-    this.offset = base;
-  }
-  alloc = (name: string, bytes: number): number => {
-    const p = this.offset;
-    const b = Math.max(ARENA_ALIGN, Math.ceil(bytes / ARENA_ALIGN) * ARENA_ALIGN);
-    this.offset += b;
-    const part = this.parts.find((x) => x.name === name);
-    if (part) part.bytes += b;
-    else this.parts.push({ name, bytes: b });
-    if (this.backend) this.backend.reserve(this.offset - this.base);
-    return p;
-  };
-  get bytes(): number {
-    return this.offset - this.base;
-  }
-}
 
 interface PopRT {
   pop: BuiltPopulation;
@@ -170,6 +148,8 @@ interface StdpRT {
   yHist: number;
   preHist: number;
   preCount: Int32Array;
+  /** izhikevich2006 with per-synapse delays: every synapse's delay in steps, u8[nSyn] (else 0) */
+  delays: number;
 }
 
 interface PoissonInputRT {
@@ -308,7 +288,7 @@ export class Shard {
     // projections: the synapses onto this shard's slice of the target
     net.projections.forEach((pr, k) => {
       const tgt = this.pops[pr.target];
-      const built = restore ? this.restoreProjection(restore, k, tgt.begin, tgt.m) : buildShardProjection(backend, a.alloc, net, k, tgt.begin, tgt.begin + tgt.m);
+      const built = restore ? this.restoreProjection(restore, k, tgt.begin, tgt.m) : buildShardProjection(backend, a, net, k, tgt.begin, tgt.begin + tgt.m);
       this.projs.push({
         ...built, name: pr.name, source: pr.source, target: pr.target, ring: tgt.ring[pr.channel], nTarget: tgt.m, stdp: null, pruning: pr.pruning,
         lastPrune: -1, lastSpike: pr.pruning?.bias === 'inactive' ? new Int32Array(pr.nSrc).fill(-1) : null, deriv: 0,
@@ -377,6 +357,7 @@ export class Shard {
     const { first, n, tptr, rowPtr, pos, src, delay } = rs.synapses(k, begin, m, pr.nTgt, pr.nSrc);
     const packed = pr.constDelay === null;
     const hasW = pr.constWeight === null;
+    // the rows in target order, as the connectivity kernels write them; then the same compaction
     const rp = a.alloc(name, (pr.nSrc + 1) * 4);
     const syn = a.alloc(name, n * 4);
     const weights = hasW ? a.alloc(name, n * 4) : 0;
@@ -402,12 +383,11 @@ export class Shard {
       const wo = weights >>> 2;
       for (let e = 0; e < n; e++) f32[wo + pos[e]] = w[e];
     }
+    const { layout, perm } = compactRows(
+      this.backend, a, name, { rowPtr: rp, syn, weights, constWeight: pr.constWeight ?? 0, constDelay: pr.constDelay ?? 0, nSyn: n }, pr.nSrc, m, packed, true);
+    for (let e = 0; e < n; e++) pos[e] = perm![pos[e]];
     this.restorePos.set(k, { first, n, pos });
-    const bytes = (x: number) => Math.max(ARENA_ALIGN, Math.ceil(x / ARENA_ALIGN) * ARENA_ALIGN);
-    return {
-      rowPtr: rp, syn, weights, constWeight: pr.constWeight ?? 0, packed: packed ? 1 : 0, constDelay: packed ? 0 : pr.constDelay!, nSyn: n,
-      bytes: bytes((pr.nSrc + 1) * 4) + bytes(n * 4) * (hasW ? 2 : 1),
-    };
+    return layout;
   }
 
   /** Write a snapshot's state over the state the model gave (after the layout is complete). */
@@ -490,23 +470,24 @@ export class Shard {
       const plan = net.projections[k];
       const nSrc = plan.nSrc, m = pr.nTarget, n = pr.nSyn;
       const tb = this.pops[pr.target].begin;
-      const mask = pr.packed ? 0xffffff : 0xffffffff;
-      const wordsPacked = pr.packed === 1 && nSrc <= PACKED_SOURCES;
-      const rp = pr.rowPtr >>> 2, so = pr.syn >>> 2, wo = pr.weights >>> 2, dv = pr.deriv >>> 2;
+      const varying = pr.runPtr !== 0;
+      const wordsPacked = varying && nSrc <= PACKED_SOURCES;
+      const rp = pr.rowPtr >>> 2, wo = pr.weights >>> 2, dv = pr.deriv >>> 2;
+      const tg = targetsOf(this.backend.buffer, pr);
+      const dl = varying ? delaysOf(this.backend.buffer, pr, nSrc) : null;
       const ptr = new Uint32Array(m + 1);
-      for (let e = 0; e < n; e++) ptr[1 + ((u32[so + e] & mask) >>> 0)]++;
+      for (let e = 0; e < n; e++) ptr[1 + tg[e]]++;
       for (let j = 0; j < m; j++) ptr[j + 1] += ptr[j];
       const cur = ptr.slice(0, m);
       const src = new Uint32Array(n);
-      const delay = pr.packed && !wordsPacked ? new Uint8Array(n) : null;
+      const delay = varying && !wordsPacked ? new Uint8Array(n) : null;
       const weight = pr.weights ? new Float32Array(n) : null;
       const deriv = pr.deriv ? new Float32Array(n) : null;
       for (let s = 0; s < nSrc; s++) {
         for (let q = u32[rp + s]; q < u32[rp + s + 1]; q++) {
-          const w = u32[so + q];
-          const e = cur[(w & mask) >>> 0]++;
-          src[e] = wordsPacked ? ((w & 0xff000000) | s) >>> 0 : s;
-          if (delay) delay[e] = w >>> 24;
+          const e = cur[tg[q]]++;
+          src[e] = wordsPacked ? ((dl![q] << 24) | s) >>> 0 : s;
+          if (delay) delay[e] = dl![q];
           if (weight) weight[e] = f32[wo + q];
           if (deriv) deriv[e] = f32[dv + q];
         }
@@ -690,16 +671,18 @@ export class Shard {
     const st: StdpRT = {
       pl, nSrc, xPre: izh ? 0 : a.alloc(nm, nSrc * 4), yPost: izh ? 0 : a.alloc(nm, m * 4), revPtr: a.alloc(nm, (m + 1) * 4),
       revPos: a.alloc(nm, pr.nSyn * 4), revSrc: a.alloc(nm, pr.nSyn * 4), post: a.alloc(nm, m * 4),
-      ring: R, maxDelay, xHist: 0, yHist: 0, preHist: 0, preCount: new Int32Array(izh ? R : 0),
+      ring: R, maxDelay, xHist: 0, yHist: 0, preHist: 0, preCount: new Int32Array(izh ? R : 0), delays: 0,
     };
     if (izh) {
       st.xHist = a.alloc(nm, R * nSrc * 4);
       st.yHist = a.alloc(nm, R * m * 4);
       st.preHist = a.alloc(nm, R * nSrc * 4);
       pr.deriv = a.alloc(nm, pr.nSyn * 4);
+      if (pr.runPtr) st.delays = a.alloc(nm, pr.nSyn);
     }
     pr.stdp = st;
     this.refreshViews();
+    if (st.delays) new Uint8Array(this.backend.buffer).set(delaysOf(this.backend.buffer, pr, nSrc), st.delays);
     // the space may have held a connectivity build's temporaries
     const zero = (p: number, n: number) => this.f32.fill(0, p >>> 2, (p >>> 2) + n);
     if (izh) {
@@ -718,15 +701,15 @@ export class Shard {
     const st = pr.stdp!;
     const u32 = this.u32;
     const m = pr.nTarget;
-    const rp = pr.rowPtr >>> 2, so = pr.syn >>> 2, ptr = st.revPtr >>> 2, pos = st.revPos >>> 2, srcs = st.revSrc >>> 2;
-    const mask = pr.packed ? 0xffffff : 0xffffffff;
+    const rp = pr.rowPtr >>> 2, ptr = st.revPtr >>> 2, pos = st.revPos >>> 2, srcs = st.revSrc >>> 2;
+    const tg = targetsOf(this.backend.buffer, pr);
     u32.fill(0, ptr, ptr + m + 1);
-    for (let k = 0; k < pr.nSyn; k++) u32[ptr + 1 + ((u32[so + k] & mask) >>> 0)]++;
+    for (let k = 0; k < pr.nSyn; k++) u32[ptr + 1 + tg[k]]++;
     for (let t = 0; t < m; t++) u32[ptr + t + 1] += u32[ptr + t];
     const cur = u32.slice(ptr, ptr + m);
     for (let s = 0; s < st.nSrc; s++) {
       for (let k = u32[rp + s]; k < u32[rp + s + 1]; k++) {
-        const t = (u32[so + k] & mask) >>> 0;
+        const t = tg[k];
         const j = cur[t]++;
         u32[pos + j] = k;
         u32[srcs + j] = s;
@@ -745,7 +728,7 @@ export class Shard {
     }
     const mult = pl.multiplicative ? 1 : 0;
     const nearest = pl.nearest ? 1 : 0;
-    if (nPre > 0) K.stdp_pre(nPre, pre, pr.rowPtr, pr.syn, pr.weights, pr.packed, st.xPre, st.yPost, pl.aMinus, pl.wMin, pl.wMax, mult, nearest);
+    if (nPre > 0) K.stdp_pre(nPre, pre, pr.rowPtr, pr.syn, pr.weights, pr.tgt16, st.xPre, st.yPost, pl.aMinus, pl.wMin, pl.wMax, mult, nearest);
     if (nPost > 0) K.stdp_post(nPost, post, st.revPtr, st.revPos, st.revSrc, pr.weights, st.xPre, st.yPost, pl.aPlus, pl.wMin, pl.wMax, mult, nearest);
     K.trace_decay(st.nSrc, st.xPre, pl.decayPre);
     K.trace_decay(pr.nTarget, st.yPost, pl.decayPost);
@@ -770,15 +753,15 @@ export class Shard {
     const R = st.ring, nSrc = st.nSrc, m = pr.nTarget;
     const now = t % R, prev = (t + R - 1) % R;
     const nearest = pl.nearest ? 1 : 0;
-    const cd = pr.constDelay ?? 0;
+    const cd = pr.constDelay;
     K.trace_step(nSrc, st.xHist + prev * nSrc * 4, st.xHist + now * nSrc * 4, pl.decayPre, nPre, pre, nearest);
     K.trace_step(m, st.yHist + prev * m * 4, st.yHist + now * m * 4, pl.decayPost, nPost, post, nearest);
-    if (nPost > 0) K.stdp_delayed_post(nPost, post, st.revPtr, st.revPos, st.revSrc, pr.syn, pr.packed, cd, pr.deriv, st.xHist, nSrc, R, now, pl.aPlus);
+    if (nPost > 0) K.stdp_delayed_post(nPost, post, st.revPtr, st.revPos, st.revSrc, st.delays, cd, pr.deriv, st.xHist, nSrc, R, now, pl.aPlus);
     const te = t - st.maxDelay;
     if (te >= 0) {
       const se = te % R;
       const n = st.preCount[se];
-      if (n > 0) K.stdp_delayed_pre(n, st.preHist + se * nSrc * 4, pr.rowPtr, pr.syn, pr.packed, cd, pr.deriv, st.yHist, m, R, se, pl.aMinus);
+      if (n > 0) K.stdp_delayed_pre(n, st.preHist + se * nSrc * 4, pr.rowPtr, pr.syn, pr.tgt16, st.delays, cd, pr.deriv, st.yHist, m, R, se, pl.aMinus);
     }
     st.preCount[now] = nPre;
     if (nPre > 0) this.i32.copyWithin((st.preHist >>> 2) + now * nSrc, pre >>> 2, (pre >>> 2) + nPre);
@@ -869,12 +852,12 @@ export class Shard {
     const stp = pr.stp;
     if (stp) {
       stp.update(n, spikes, t, this.i32, this.f32);
-      return K.propagate_scaled(n, spikes, stp.scales, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot,
+      return K.propagate_scaled(n, spikes, stp.scales, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.tgt16, pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot,
         df ? df.buckets : 0, df ? df.cap : 0, df ? df.fill : 0);
     }
     if (df)
-      return K.defer_propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot, df.buckets, df.cap, df.fill);
-    return K.propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.packed, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
+      return K.defer_propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.tgt16, pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot, df.buckets, df.cap, df.fill);
+    return K.propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.tgt16, pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
   }
 
   private markSpikes(last: Int32Array, n: number, spikes: number, t: number): void {
@@ -934,10 +917,10 @@ export class Shard {
    * removes the same synapses.
    */
   private prune(pr: ProjRT, rule: PruningPlan, t: number): void {
-    const u32 = this.u32, f32 = this.f32;
-    const rp = pr.rowPtr >>> 2, so = pr.syn >>> 2, wo = pr.weights >>> 2, dv = pr.deriv >>> 2;
+    const buffer = this.backend.buffer;
     const nSrc = this.net.projections[this.projs.indexOf(pr)].nSrc;
-    const mask = pr.packed ? 0xffffff : 0xffffffff;
+    const tg = targetsOf(buffer, pr);
+    const w = pr.weights ? new Float32Array(buffer, pr.weights, pr.nSyn) : null;
     const tb = this.pops[pr.target].begin;
     const rate = rule.rule === 'elimination_rate';
     const T = ((t - pr.lastPrune) * this.net.dt) / 1000;
@@ -945,43 +928,39 @@ export class Shard {
     const last = pr.lastSpike, since = pr.lastPrune;
     const pAll = rate ? 1 - Math.exp(-rule.rate * T) : 0;
     pr.lastPrune = t;
-    let j = 0;
-    let b = u32[rp];
-    for (let s = 0; s < nSrc; s++) {
-      const e = u32[rp + s + 1];
-      u32[rp + s] = j;
-      const inactive = last !== null && last[s] <= since;
-      let prevT = -1, dup = 0;
-      for (let k = b; k < e; k++) {
-        const w = pr.weights ? f32[wo + k] : pr.constWeight;
-        let remove: boolean;
-        if (!rate) remove = w < rule.threshold;
-        else {
-          const tg = (u32[so + k] & mask) >>> 0;
-          dup = tg === prevT ? dup + 1 : 0;
-          prevT = tg;
-          let p = pAll;
-          if (rule.bias === 'weak') {
-            const bias = Math.min(1, Math.max(0, 1 - Math.abs(w) / rule.wRef));
-            p = 1 - Math.exp(-rule.rate * bias * T);
-          } else if (rule.bias === 'inactive' && !inactive) p = 0;
-          if (p > 0) {
-            const kt = rngKey(key, tg + tb, dup);
-            remove = uniform53(rngU32(kt, 2 * s), rngU32(kt, 2 * s + 1)) < p;
-          } else remove = false;
-        }
-        if (remove) continue;
-        u32[so + j] = u32[so + k];
-        if (pr.weights) f32[wo + j] = f32[wo + k];
-        if (pr.deriv) f32[dv + j] = f32[dv + k];
-        j++;
+    // the k-th synapse from s to a target (in row order): its count per target, reset per row
+    const seen = rate ? new Int32Array(pr.nTarget).fill(-1) : null;
+    const dups = rate ? new Uint32Array(pr.nTarget) : null;
+    let row = -1, inactive = false;
+    const keep = (k: number, s: number): boolean => {
+      const wk = w ? w[k] : pr.constWeight;
+      if (!rate) return !(wk < rule.threshold);
+      if (s !== row) {
+        row = s;
+        inactive = last !== null && last[s] <= since;
       }
-      b = e;
-    }
-    u32[rp + nSrc] = j;
-    if (j === pr.nSyn) return;
-    pr.nSyn = j;
-    if (pr.stdp) this.buildReverseIndex(pr);
+      const tgt = tg[k];
+      let dup = 0;
+      if (seen![tgt] === s) dup = ++dups![tgt];
+      else {
+        seen![tgt] = s;
+        dups![tgt] = 0;
+      }
+      let p = pAll;
+      if (rule.bias === 'weak') {
+        const bias = Math.min(1, Math.max(0, 1 - Math.abs(wk) / rule.wRef));
+        p = 1 - Math.exp(-rule.rate * bias * T);
+      } else if (rule.bias === 'inactive' && !inactive) p = 0;
+      if (!(p > 0)) return true;
+      const kt = rngKey(key, tgt + tb, dup);
+      return !(uniform53(rngU32(kt, 2 * s), rngU32(kt, 2 * s + 1)) < p);
+    };
+    const also: (Float32Array | Uint8Array)[] = [];
+    if (pr.deriv) also.push(new Float32Array(buffer, pr.deriv, pr.nSyn));
+    if (pr.stdp?.delays) also.push(new Uint8Array(buffer, pr.stdp.delays, pr.nSyn));
+    const before = pr.nSyn;
+    removeSynapses(buffer, pr, nSrc, keep, also);
+    if (pr.nSyn !== before && pr.stdp) this.buildReverseIndex(pr);
   }
 
   /** Current number of synapses of every projection in this shard. */
@@ -1094,17 +1073,17 @@ export class Shard {
     const u32 = this.u32, f32 = this.f32;
     const n = pr.nSyn;
     const weights = new Float32Array(n), targets = new Int32Array(n), sources = new Int32Array(n);
-    const mask = pr.packed ? 0xffffff : 0xffffffff;
-    const rp = pr.rowPtr >>> 2, so = pr.syn >>> 2, wo = pr.weights >>> 2;
+    const tg = targetsOf(this.backend.buffer, pr);
+    const rp = pr.rowPtr >>> 2, wo = pr.weights >>> 2;
     const m = pr.nTarget;
     const nSrc = this.net.projections[projection].nSrc;
     const cur = new Uint32Array(m + 1);
-    for (let k = 0; k < n; k++) cur[1 + ((u32[so + k] & mask) >>> 0)]++;
+    for (let k = 0; k < n; k++) cur[1 + tg[k]]++;
     for (let t = 0; t < m; t++) cur[t + 1] += cur[t];
     const tb = this.pops[pr.target].begin;
     for (let s = 0; s < nSrc; s++) {
       for (let k = u32[rp + s]; k < u32[rp + s + 1]; k++) {
-        const t = (u32[so + k] & mask) >>> 0;
+        const t = tg[k];
         const j = cur[t]++;
         weights[j] = pr.weights ? f32[wo + k] : pr.constWeight;
         targets[j] = t + tb;

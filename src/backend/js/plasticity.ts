@@ -9,17 +9,17 @@ const f = Math.fround;
 
 export function plasticityKernels(m: Views): Pick<Kernels, 'stdp_pre' | 'stdp_post' | 'trace_decay' | 'trace_step' | 'stdp_delayed_post' | 'stdp_delayed_pre' | 'deriv_apply'> {
   return {
-    stdp_pre(nSpikes, spikes, rowPtr, syn, weights, packed, xPre, yPost, aMinus, wMin, wMax, mult, nearest) {
+    stdp_pre(nSpikes, spikes, rowPtr, syn, weights, tgt16, xPre, yPost, aMinus, wMin, wMax, mult, nearest) {
       const f32 = m.f32, u32 = m.u32;
-      const so = spikes >>> 2, rp = rowPtr >>> 2, to = syn >>> 2, wo = weights >>> 2, xo = xPre >>> 2, yo = yPost >>> 2;
+      const tg = tgt16 !== 0 ? m.u16 : u32;
+      const so = spikes >>> 2, rp = rowPtr >>> 2, to = tgt16 !== 0 ? syn >>> 1 : syn >>> 2, wo = weights >>> 2, xo = xPre >>> 2, yo = yPost >>> 2;
       const am = f(aMinus), lo = f(wMin), hi = f(wMax);
       let n = 0;
       for (let s = 0; s < nSpikes; s++) {
         const src = u32[so + s];
         const b = u32[rp + src], e = u32[rp + src + 1];
         for (let k = b; k < e; k++) {
-          const v = u32[to + k];
-          const t = packed !== 0 ? v & 0xffffff : v;
+          const t = tg[to + k];
           let w = f32[wo + k];
           const c = mult !== 0 ? f(w - lo) : hi;
           w = f(w - f(f(am * c) * f32[yo + t]));
@@ -71,9 +71,9 @@ export function plasticityKernels(m: Views): Pick<Kernels, 'stdp_pre' | 'stdp_po
         f32[i] = nearest !== 0 ? 1 : f32[i] + 1;
       }
     },
-    stdp_delayed_post(nSpikes, spikes, revPtr, revPos, revSrc, syn, packed, constDelay, deriv, xHist, nSrc, ring, slotNow, aPlus) {
-      const f32 = m.f32, u32 = m.u32;
-      const so = spikes >>> 2, rp = revPtr >>> 2, po = revPos >>> 2, ro = revSrc >>> 2, yo = syn >>> 2, dd = deriv >>> 2, xo = xHist >>> 2;
+    stdp_delayed_post(nSpikes, spikes, revPtr, revPos, revSrc, delays, constDelay, deriv, xHist, nSrc, ring, slotNow, aPlus) {
+      const f32 = m.f32, u32 = m.u32, u8 = m.u8;
+      const so = spikes >>> 2, rp = revPtr >>> 2, po = revPos >>> 2, ro = revSrc >>> 2, dd = deriv >>> 2, xo = xHist >>> 2;
       const ap = f(aPlus);
       let n = 0;
       for (let s = 0; s < nSpikes; s++) {
@@ -81,7 +81,7 @@ export function plasticityKernels(m: Views): Pick<Kernels, 'stdp_pre' | 'stdp_po
         const b = u32[rp + t], e = u32[rp + t + 1];
         for (let j = b; j < e; j++) {
           const k = u32[po + j];
-          const d = packed !== 0 ? u32[yo + k] >>> 24 : constDelay;
+          const d = delays !== 0 ? u8[delays + k] : constDelay;
           const slot = (slotNow + ring - d - 1) % ring;
           const x = f32[xo + slot * nSrc + u32[ro + j]];
           f32[dd + k] = f32[dd + k] + f(ap * x);
@@ -90,18 +90,18 @@ export function plasticityKernels(m: Views): Pick<Kernels, 'stdp_pre' | 'stdp_po
       }
       return n | 0;
     },
-    stdp_delayed_pre(nSpikes, spikes, rowPtr, syn, packed, constDelay, deriv, yHist, nTgt, ring, slotEmit, aMinus) {
-      const f32 = m.f32, u32 = m.u32;
-      const so = spikes >>> 2, rp = rowPtr >>> 2, yo = syn >>> 2, dd = deriv >>> 2, ho = yHist >>> 2;
+    stdp_delayed_pre(nSpikes, spikes, rowPtr, syn, tgt16, delays, constDelay, deriv, yHist, nTgt, ring, slotEmit, aMinus) {
+      const f32 = m.f32, u32 = m.u32, u8 = m.u8;
+      const tg = tgt16 !== 0 ? m.u16 : u32;
+      const so = spikes >>> 2, rp = rowPtr >>> 2, yo = tgt16 !== 0 ? syn >>> 1 : syn >>> 2, dd = deriv >>> 2, ho = yHist >>> 2;
       const am = f(aMinus);
       let n = 0;
       for (let s = 0; s < nSpikes; s++) {
         const src = u32[so + s];
         const b = u32[rp + src], e = u32[rp + src + 1];
         for (let k = b; k < e; k++) {
-          const v = u32[yo + k];
-          const t = packed !== 0 ? v & 0xffffff : v;
-          const d = packed !== 0 ? v >>> 24 : constDelay;
+          const t = tg[yo + k];
+          const d = delays !== 0 ? u8[delays + k] : constDelay;
           const slot = (slotEmit + d) % ring;
           f32[dd + k] = f32[dd + k] - f(am * f32[ho + slot * nTgt + t]);
         }

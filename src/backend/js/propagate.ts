@@ -8,13 +8,14 @@ import type { Views } from './views.ts';
 
 export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_propagate' | 'propagate_scaled' | 'defer_flush'> {
   return {
-    propagate(nSpikes, spikes, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow) {
+    propagate(nSpikes, spikes, rowPtr, syn, weights, constWeight, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow) {
       const f32 = m.f32;
       const u32 = m.u32;
-      const so = spikes >>> 2, rp = rowPtr >>> 2, to = syn >>> 2, wo = weights >>> 2;
+      const tg = tgt16 !== 0 ? m.u16 : m.u32;
+      const so = spikes >>> 2, rp = rowPtr >>> 2, to = tgt16 !== 0 ? syn >>> 1 : syn >>> 2, wo = weights >>> 2;
       const w = Math.fround(constWeight);
       let events = 0;
-      if (packed === 0) {
+      if (runPtr === 0) {
         let slot = slotNow + constDelay;
         if (slot >= slots) slot -= slots;
         const base = (ring >>> 2) + slot * nTarget;
@@ -23,56 +24,48 @@ export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_p
             const r = rp + u32[so + s];
             const b = u32[r], e = u32[r + 1];
             events += e - b;
-            for (let k = b; k < e; k++) f32[base + u32[to + k]] += w;
+            for (let k = b; k < e; k++) f32[base + tg[to + k]] += w;
           }
         } else {
           for (let s = 0; s < nSpikes; s++) {
             const r = rp + u32[so + s];
             const b = u32[r], e = u32[r + 1];
             events += e - b;
-            for (let k = b; k < e; k++) f32[base + u32[to + k]] += f32[wo + k];
+            for (let k = b; k < e; k++) f32[base + tg[to + k]] += f32[wo + k];
           }
         }
-      } else {
-        const rg = ring >>> 2;
-        const wrap = slots * nTarget;
-        const now = slotNow * nTarget;
-        if (weights === 0) {
-          for (let s = 0; s < nSpikes; s++) {
-            const r = rp + u32[so + s];
-            const b = u32[r], e = u32[r + 1];
-            events += e - b;
-            for (let k = b; k < e; k++) {
-              const v = u32[to + k];
-              let off = now + (v >>> 24) * nTarget;
-              if (off >= wrap) off -= wrap;
-              f32[rg + off + (v & 0xffffff)] += w;
-            }
-          }
-        } else {
-          for (let s = 0; s < nSpikes; s++) {
-            const r = rp + u32[so + s];
-            const b = u32[r], e = u32[r + 1];
-            events += e - b;
-            for (let k = b; k < e; k++) {
-              const v = u32[to + k];
-              let off = now + (v >>> 24) * nTarget;
-              if (off >= wrap) off -= wrap;
-              f32[rg + off + (v & 0xffffff)] += f32[wo + k];
-            }
-          }
+        return events | 0;
+      }
+      // delays by run (assembly/propagate.ts runRows): runs[r] = delay << 8 | count
+      const u16 = m.u16;
+      const rg = ring >>> 2, ro = runPtr >>> 2, qo = runs >>> 1;
+      const wrap = slots * nTarget;
+      const now = slotNow * nTarget;
+      for (let s = 0; s < nSpikes; s++) {
+        const src = u32[so + s];
+        let k = u32[rp + src];
+        events += u32[rp + src + 1] - k;
+        const re = u32[ro + src + 1];
+        for (let r = u32[ro + src]; r < re; r++) {
+          const v = u16[qo + r];
+          let off = now + (v >>> 8) * nTarget;
+          if (off >= wrap) off -= wrap;
+          const base = rg + off;
+          const e = k + (v & 0xff);
+          if (weights === 0) for (; k < e; k++) f32[base + tg[to + k]] += w;
+          else for (; k < e; k++) f32[base + tg[to + k]] += f32[wo + k];
         }
       }
       return events | 0;
     },
 
-    defer_propagate(nSpikes, spikes, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) {
+    defer_propagate(nSpikes, spikes, rowPtr, syn, weights, constWeight, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) {
       // a factor of 1 for every spike: the same bits as the weights themselves (x * 1 = x)
-      return deliverScaled(m, nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
+      return deliverScaled(m, nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
     },
 
-    propagate_scaled(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) {
-      return deliverScaled(m, nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, packed, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
+    propagate_scaled(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) {
+      return deliverScaled(m, nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
     },
 
     defer_flush(slot, _slots, buckets, cap, fill) {
@@ -98,41 +91,62 @@ function applyEntries(f32: Float32Array, u32: Uint32Array, q: number, n: number)
  */
 function deliverScaled(
   m: Views, nSpikes: number, spikes: number, scales: number, rowPtr: number, syn: number, weights: number,
-  constWeight: number, packed: number, constDelay: number, ring: number, nTarget: number,
+  constWeight: number, tgt16: number, runPtr: number, runs: number, constDelay: number, ring: number, nTarget: number,
   slots: number, slotNow: number, buckets: number, cap: number, fill: number,
 ): number {
   const f32 = m.f32;
-  const u32 = m.u32;
-  const so = spikes >>> 2, sc = scales >>> 2, rp = rowPtr >>> 2, to = syn >>> 2, wo = weights >>> 2;
+  const u32 = m.u32, u16 = m.u16;
+  const tg = tgt16 !== 0 ? u16 : u32;
+  const so = spikes >>> 2, sc = scales >>> 2, rp = rowPtr >>> 2, to = tgt16 !== 0 ? syn >>> 1 : syn >>> 2, wo = weights >>> 2;
+  const ro = runPtr >>> 2, qo = runs >>> 1;
   const fo = fill >>> 2, bo = buckets >>> 2;
   const rowBytes = nTarget * 4;
   let events = 0;
   for (let s = 0; s < nSpikes; s++) {
-    const r = rp + u32[so + s];
-    const b = u32[r], e = u32[r + 1];
+    const src = u32[so + s];
+    let k = u32[rp + src];
+    const rowEnd = u32[rp + src + 1];
     const f = scales !== 0 ? f32[sc + s] : 1;
     const cw = Math.fround(Math.fround(constWeight) * f);
-    events += e - b;
-    for (let k = b; k < e; k++) {
-      const v = u32[to + k];
-      let slot = packed !== 0 ? slotNow + (v >>> 24) : slotNow + constDelay;
+    events += rowEnd - k;
+    // the row as its runs (one run of the whole row when every delay is constDelay)
+    let r = 0, re = 1;
+    if (runPtr !== 0) {
+      r = u32[ro + src];
+      re = u32[ro + src + 1];
+    }
+    for (; r < re; r++) {
+      let slot: number, e: number;
+      if (runPtr !== 0) {
+        const v = u16[qo + r];
+        slot = slotNow + (v >>> 8);
+        e = k + (v & 0xff);
+      } else {
+        slot = slotNow + constDelay;
+        e = rowEnd;
+      }
       if (slot >= slots) slot -= slots;
-      const t = packed !== 0 ? v & 0xffffff : v;
-      const w = weights !== 0 ? Math.fround(f32[wo + k] * f) : cw;
-      const a = ring + slot * rowBytes + t * 4;
+      const base = ring + slot * rowBytes;
       if (buckets === 0) {
-        f32[a >>> 2] += w;
+        for (; k < e; k++) {
+          const w = weights !== 0 ? Math.fround(f32[wo + k] * f) : cw;
+          f32[(base >>> 2) + tg[to + k]] += w;
+        }
         continue;
       }
       const q = bo + slot * cap * 2;
       let c = u32[fo + slot];
-      if (c === cap) {
-        applyEntries(f32, u32, q, c);
-        c = 0;
+      for (; k < e; k++) {
+        const w = weights !== 0 ? Math.fround(f32[wo + k] * f) : cw;
+        if (c === cap) {
+          applyEntries(f32, u32, q, c);
+          c = 0;
+        }
+        u32[q + 2 * c] = base + tg[to + k] * 4;
+        f32[q + 2 * c + 1] = w;
+        c++;
       }
-      u32[q + 2 * c] = a;
-      f32[q + 2 * c + 1] = w;
-      u32[fo + slot] = c + 1;
+      u32[fo + slot] = c;
     }
   }
   return events | 0;

@@ -8,6 +8,7 @@ export class Views {
   f32: Float32Array = new Float32Array(0);
   i32: Int32Array = new Int32Array(0);
   u32: Uint32Array = new Uint32Array(0);
+  u16: Uint16Array = new Uint16Array(0);
   u8: Uint8Array = new Uint8Array(0);
   f64: Float64Array = new Float64Array(0);
 
@@ -22,6 +23,7 @@ export class Views {
     this.f32 = new Float32Array(buffer, 0, len >>> 2);
     this.i32 = new Int32Array(buffer, 0, len >>> 2);
     this.u32 = new Uint32Array(buffer, 0, len >>> 2);
+    this.u16 = new Uint16Array(buffer, 0, len >>> 1);
     this.u8 = new Uint8Array(buffer, 0, len);
     this.f64 = new Float64Array(buffer, 0, Math.floor(len / 8));
   }

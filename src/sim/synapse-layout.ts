@@ -1,0 +1,262 @@
+/**
+ * The synapses of one projection in one shard, as the kernels read them (assembly/propagate.ts):
+ *
+ *   rowPtr  u32[nSrc + 1]: row s (the synapses from source s) is rowPtr[s]..rowPtr[s+1]
+ *   syn     the target of every synapse, its index in the shard's slice of the target population:
+ *           u16[nSyn] when the slice has at most 2^16 neurons (`tgt16`), else u32[nSyn]
+ *   weights f32[nSyn], or 0 when every weight is constWeight
+ *   delays  constDelay (steps) when every synapse has it (runPtr = 0); else, per row, runs of
+ *           synapses of one delay: runPtr u32[nSrc + 1] and runs u16[nRuns], row s's runs being
+ *           runs[runPtr[s]..runPtr[s+1]), each `delay << 8 | count` (1 <= count <= 255), covering
+ *           the row in order
+ *
+ * Within a row the synapses are ordered by delay, then by target, multapses (same source, target
+ * and delay) in the order the connectivity generated them. A ring cell (slot, target) receives, from
+ * one spike, exactly the synapses to that target with that delay, in the same relative order as
+ * any stable reordering by delay keeps, so the float32 sums are those of target-ordered rows.
+ * A synapse costs 2 or 4 bytes of target and 0 or 4 of weight; a run 2 bytes for up to 255.
+ *
+ * The connectivity build (and a snapshot's restore) first writes each row in target order, its
+ * words `delay << 24 | target` when delays vary; compactRows rewrites them into this layout in
+ * place, so the arena never holds both.
+ */
+import type { Backend } from '../backend/types.ts';
+import { RUN_MAX, TGT16_MAX } from '../core/layout.ts';
+
+/** An allocator whose last allocations can be given back (a bump allocator: ArenaAllocator). */
+export interface SynapseAllocator {
+  alloc(name: string, bytes: number): number;
+  /** free everything allocated at or above byte offset `at` (the allocations were made under `name`) */
+  release(name: string, at: number): void;
+}
+
+export interface SynapseLayout {
+  /** byte offsets in the arena: u32[nSrc + 1], targets u16/u32[nSyn], f32[nSyn] or 0 */
+  rowPtr: number;
+  syn: number;
+  weights: number;
+  /** the weight of every synapse when weights === 0 (float32) */
+  constWeight: number;
+  /** 1: syn is u16[nSyn]; 0: u32[nSyn] */
+  tgt16: number;
+  /** delay in steps of every synapse when runPtr === 0 */
+  constDelay: number;
+  /** per-synapse delays: byte offsets of runPtr u32[nSrc + 1] and runs u16[nRuns]; 0 when constant */
+  runPtr: number;
+  runs: number;
+  nRuns: number;
+  nSyn: number;
+  /** arena bytes allocated for the projection (every array rounded up to 16, at least 16) */
+  bytes: number;
+}
+
+const ALIGN = 16;
+const allocBytes = (b: number) => Math.max(ALIGN, Math.ceil(b / ALIGN) * ALIGN);
+
+/** Bytes of a projection's arrays: rowPtr, targets, weights and the runs (as allocated). */
+export function layoutBytes(nSrc: number, nSyn: number, tgt16: boolean, hasWeights: boolean, runs: number | null): number {
+  return allocBytes((nSrc + 1) * 4) + allocBytes(nSyn * (tgt16 ? 2 : 4)) + (hasWeights ? allocBytes(nSyn * 4) : 0) +
+    (runs === null ? 0 : allocBytes((nSrc + 1) * 4) + allocBytes(runs * 2));
+}
+
+/**
+ * Rewrite a projection's target-ordered rows (rowPtr at `rowPtr`, n words at `syn`: `delay << 24 |
+ * target` when `varying`, else the target; weights f32[n] at `weights` or 0; the three allocated
+ * in this order under `name`, the last allocation of `arena`) into the layout above. Returns the
+ * layout and, with `permutation`, every synapse's new position by its old one.
+ */
+export function compactRows(
+  backend: Backend, arena: SynapseAllocator, name: string,
+  p: { rowPtr: number; syn: number; weights: number; constWeight: number; constDelay: number; nSyn: number },
+  nSrc: number, nTarget: number, varying: boolean, permutation = false,
+): { layout: SynapseLayout; perm: Uint32Array | null } {
+  const n = p.nSyn;
+  const tgt16 = nTarget <= TGT16_MAX;
+  const hasW = p.weights !== 0;
+  const buf = backend.buffer;
+  const rowPtr = new Uint32Array(buf, p.rowPtr, nSrc + 1);
+  const words = new Uint32Array(buf, p.syn, n);
+  const perm = permutation ? new Uint32Array(n) : null;
+  if (perm) for (let k = 0; k < n; k++) perm[k] = k;
+
+  // the runs, and (in place, row by row) the order by delay of the words, weights and permutation
+  let runPtr: Uint32Array | null = null;
+  let runs: Uint16Array | null = null;
+  if (varying) {
+    runPtr = new Uint32Array(nSrc + 1);
+    let nRuns = 0;
+    const count = new Uint32Array(256);
+    for (let s = 0; s < nSrc; s++) {
+      const b = rowPtr[s], e = rowPtr[s + 1];
+      for (let k = b; k < e; k++) count[words[k] >>> 24]++;
+      for (let k = b; k < e; k++) {
+        const d = words[k] >>> 24;
+        if (count[d] > 0) {
+          nRuns += Math.ceil(count[d] / RUN_MAX);
+          count[d] = 0;
+        }
+      }
+      runPtr[s + 1] = nRuns;
+    }
+    runs = new Uint16Array(nRuns);
+    const w = hasW ? new Float32Array(buf, p.weights, n) : null;
+    let maxRow = 0;
+    for (let s = 0; s < nSrc; s++) maxRow = Math.max(maxRow, rowPtr[s + 1] - rowPtr[s]);
+    const tw = new Uint32Array(maxRow), tf = hasW ? new Float32Array(maxRow) : null, tp = perm ? new Uint32Array(maxRow) : null;
+    const start = new Uint32Array(257);
+    for (let s = 0; s < nSrc; s++) {
+      const b = rowPtr[s], e = rowPtr[s + 1];
+      if (e === b) continue;
+      let lo = 255, hi = 0;
+      for (let k = b; k < e; k++) {
+        const d = words[k] >>> 24;
+        count[d]++;
+        if (d < lo) lo = d;
+        if (d > hi) hi = d;
+      }
+      // stable counting sort of the row by delay
+      start[lo] = 0;
+      for (let d = lo; d <= hi; d++) start[d + 1] = start[d] + count[d];
+      let r = runPtr[s];
+      for (let d = lo; d <= hi; d++) {
+        for (let c = count[d]; c > 0; c -= RUN_MAX) runs[r++] = (d << 8) | Math.min(c, RUN_MAX);
+        count[d] = 0;
+      }
+      if (lo === hi) continue; // one delay: the row is in order already
+      const len = e - b;
+      tw.set(words.subarray(b, e));
+      if (tf) tf.set(w!.subarray(b, e));
+      if (tp) tp.set(perm!.subarray(b, e));
+      for (let i = 0; i < len; i++) {
+        const j = b + start[tw[i] >>> 24]++;
+        words[j] = tw[i];
+        if (tf) w![j] = tf[i];
+        if (tp) perm![j] = tp[i];
+      }
+    }
+  }
+  // perm holds old positions by new one: invert it
+  let inv: Uint32Array | null = null;
+  if (perm) {
+    inv = new Uint32Array(n);
+    for (let j = 0; j < n; j++) inv[perm[j]] = j;
+  }
+
+  // targets without the delay, 16-bit where they fit; the weights moved down after them
+  const synBytes = allocBytes(n * (tgt16 ? 2 : 4));
+  if (tgt16) {
+    const t16 = new Uint16Array(buf, p.syn, n);
+    for (let k = 0; k < n; k++) t16[k] = words[k] & 0xffff; // k-th u16 lies at or below the k-th u32
+  } else if (varying) for (let k = 0; k < n; k++) words[k] &= 0xffffff;
+  const weights = hasW ? p.syn + synBytes : 0;
+  if (hasW && weights !== p.weights) new Uint8Array(buf).copyWithin(weights, p.weights, p.weights + n * 4);
+
+  // the arena from syn on: targets, weights, then the runs. A bump allocator gives the same
+  // offsets back; one that leaves gaps places them higher (the weights move first: their new
+  // place lies above the targets' old one)
+  arena.release(name, p.syn);
+  const syn = arena.alloc(name, n * (tgt16 ? 2 : 4));
+  const w2 = hasW ? arena.alloc(name, n * 4) : 0;
+  const bytes = new Uint8Array(backend.buffer);
+  if (w2 !== weights) bytes.copyWithin(w2, weights, weights + n * 4);
+  if (syn !== p.syn) bytes.copyWithin(syn, p.syn, p.syn + n * (tgt16 ? 2 : 4));
+  let rp = 0, ru = 0;
+  if (runPtr && runs) {
+    rp = arena.alloc(name, (nSrc + 1) * 4);
+    ru = arena.alloc(name, runs.length * 2);
+    const b2 = backend.buffer;
+    new Uint32Array(b2, rp, nSrc + 1).set(runPtr);
+    new Uint16Array(b2, ru, runs.length).set(runs);
+  }
+  return {
+    layout: {
+      rowPtr: p.rowPtr, syn, weights: w2, constWeight: p.constWeight, tgt16: tgt16 ? 1 : 0, constDelay: varying ? 0 : p.constDelay,
+      runPtr: rp, runs: ru, nRuns: runs ? runs.length : 0, nSyn: n,
+      bytes: layoutBytes(nSrc, n, tgt16, hasW, runs ? runs.length : null),
+    },
+    perm: inv,
+  };
+}
+
+/** The targets of a layout, a view into the arena. */
+export function targetsOf(buffer: ArrayBufferLike, l: SynapseLayout): Uint16Array | Uint32Array {
+  return l.tgt16 ? new Uint16Array(buffer, l.syn, l.nSyn) : new Uint32Array(buffer, l.syn, l.nSyn);
+}
+
+/** Every synapse's delay in steps, in layout order. */
+export function delaysOf(buffer: ArrayBufferLike, l: SynapseLayout, nSrc: number): Uint8Array {
+  const out = new Uint8Array(l.nSyn);
+  if (!l.runPtr) return out.fill(l.constDelay);
+  const rp = new Uint32Array(buffer, l.runPtr, nSrc + 1);
+  const runs = new Uint16Array(buffer, l.runs, l.nRuns);
+  let k = 0;
+  for (let r = 0; r < rp[nSrc]; r++) {
+    const v = runs[r];
+    out.fill(v >>> 8, k, k + (v & 0xff));
+    k += v & 0xff;
+  }
+  return out;
+}
+
+/**
+ * Remove synapses in place: keep(k) for every synapse k in layout order (row by row); rowPtr, the
+ * targets, the weights, `also` (more per-synapse arrays: f32 or u8 views of nSyn) and the runs are
+ * compacted, a row's runs of one delay merged up to 255 as compactRows lays them out. Returns the
+ * new synapse count (the arena keeps its allocation).
+ */
+export function removeSynapses(
+  buffer: ArrayBufferLike, l: SynapseLayout, nSrc: number, keep: (k: number, s: number) => boolean,
+  also: (Float32Array | Uint8Array)[] = [],
+): number {
+  const rowPtr = new Uint32Array(buffer, l.rowPtr, nSrc + 1);
+  const tg = targetsOf(buffer, l);
+  const w = l.weights ? new Float32Array(buffer, l.weights, l.nSyn) : null;
+  const rp = l.runPtr ? new Uint32Array(buffer, l.runPtr, nSrc + 1) : null;
+  const runs = l.runPtr ? new Uint16Array(buffer, l.runs, l.nRuns) : null;
+  let j = 0, q = 0;
+  let b = rowPtr[0];
+  let r = rp ? rp[0] : 0;
+  for (let s = 0; s < nSrc; s++) {
+    const e = rowPtr[s + 1];
+    rowPtr[s] = j;
+    const keepOne = (k: number) => {
+      if (!keep(k, s)) return false;
+      tg[j] = tg[k];
+      if (w) w[j] = w[k];
+      for (const a of also) a[j] = a[k];
+      j++;
+      return true;
+    };
+    if (!rp || !runs) {
+      for (let k = b; k < e; k++) keepOne(k);
+    } else {
+      const re = rp[s + 1];
+      rp[s] = q;
+      const first = q;
+      let k = b;
+      for (; r < re; r++) {
+        const d = runs[r] >>> 8, c = runs[r] & 0xff;
+        let kept = 0;
+        for (const stop = k + c; k < stop; k++) if (keepOne(k)) kept++;
+        while (kept > 0) {
+          const last = q > first ? runs[q - 1] : -1;
+          if (last >= 0 && last >>> 8 === d && (last & 0xff) < RUN_MAX) {
+            const add = Math.min(kept, RUN_MAX - (last & 0xff));
+            runs[q - 1] = last + add;
+            kept -= add;
+          } else {
+            const c2 = Math.min(kept, RUN_MAX);
+            runs[q++] = (d << 8) | c2;
+            kept -= c2;
+          }
+        }
+      }
+    }
+    b = e;
+  }
+  rowPtr[nSrc] = j;
+  if (rp) rp[nSrc] = q;
+  l.nSyn = j;
+  l.nRuns = q;
+  return j;
+}
