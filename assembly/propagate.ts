@@ -40,6 +40,20 @@ export function propagate(
   return <usize>load<T>(syn + (k << alignof<T>()));
 }
 
+/** Synapses k..k+3 into the ring row at base, one after the other (targets may repeat). */
+// @ts-ignore: decorator
+@inline function add4<T>(base: usize, syn: usize, weights: usize, k: usize): void {
+  const wp = weights + (k << 2);
+  const a0 = base + (tgtAt<T>(syn, k) << 2);
+  store<f32>(a0, load<f32>(a0) + load<f32>(wp));
+  const a1 = base + (tgtAt<T>(syn, k + 1) << 2);
+  store<f32>(a1, load<f32>(a1) + load<f32>(wp, 4));
+  const a2 = base + (tgtAt<T>(syn, k + 2) << 2);
+  store<f32>(a2, load<f32>(a2) + load<f32>(wp, 8));
+  const a3 = base + (tgtAt<T>(syn, k + 3) << 2);
+  store<f32>(a3, load<f32>(a3) + load<f32>(wp, 12));
+}
+
 /** propagate with one delay for every synapse: the ring row at base. */
 // @ts-ignore: decorator
 @inline function constRows<T>(
@@ -108,30 +122,11 @@ export function propagate(
           if (i32x4.all_true(i32x4.eq(tv, i32x4.add(i32x4.splat(t0), iota)))) {
             const a = base + (<usize><u32>t0 << 2);
             v128.store(a, f32x4.add(v128.load(a), v128.load(wp)));
-          } else {
-            const a0 = base + (tgtAt<T>(syn, k) << 2);
-            store<f32>(a0, load<f32>(a0) + load<f32>(wp));
-            const a1 = base + (tgtAt<T>(syn, k + 1) << 2);
-            store<f32>(a1, load<f32>(a1) + load<f32>(wp, 4));
-            const a2 = base + (tgtAt<T>(syn, k + 2) << 2);
-            store<f32>(a2, load<f32>(a2) + load<f32>(wp, 8));
-            const a3 = base + (tgtAt<T>(syn, k + 3) << 2);
-            store<f32>(a3, load<f32>(a3) + load<f32>(wp, 12));
-          }
+          } else add4<T>(base, syn, weights, k);
         }
       }
     }
-    for (; k < e4; k += 4) {
-      const wp = weights + (k << 2);
-      const a0 = base + (tgtAt<T>(syn, k) << 2);
-      store<f32>(a0, load<f32>(a0) + load<f32>(wp));
-      const a1 = base + (tgtAt<T>(syn, k + 1) << 2);
-      store<f32>(a1, load<f32>(a1) + load<f32>(wp, 4));
-      const a2 = base + (tgtAt<T>(syn, k + 2) << 2);
-      store<f32>(a2, load<f32>(a2) + load<f32>(wp, 8));
-      const a3 = base + (tgtAt<T>(syn, k + 3) << 2);
-      store<f32>(a3, load<f32>(a3) + load<f32>(wp, 12));
-    }
+    for (; k < e4; k += 4) add4<T>(base, syn, weights, k);
     for (; k < e; k++) {
       const a = base + (tgtAt<T>(syn, k) << 2);
       store<f32>(a, load<f32>(a) + load<f32>(weights + (k << 2)));

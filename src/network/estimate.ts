@@ -204,7 +204,7 @@ function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery)
     const weightBytes = pr.weightsVary ? buf(nSyn * 4) : 0;
     const runBytes = pr.delayValues ? buf((pr.nSrc + 1) * 4) + buf(runsBound(pr.nSrc, nSyn, pr.delayValues) * 2) : 0;
     const bytes = rowPtrBytes + synBytes + weightBytes + runBytes;
-    projections.push({ name: pr.name, synapses: nSyn, exact: c.exact && !pr.delayValues, rowPtrBytes, synBytes, weightBytes, runBytes, bytes });
+    projections.push({ name: pr.name, synapses: nSyn, exact: c.exact, rowPtrBytes, synBytes, weightBytes, runBytes, bytes });
     parts.push({ name: `projection ${pr.name}`, bytes });
     if (pr.plastic && pr.ring2006 > 0) {
       // xHist[R][nSrc], yHist[R][m], preHist[R][nSrc], revPtr[m + 1], revPos, revSrc, deriv[nSyn], post spikes[m],

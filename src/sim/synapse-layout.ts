@@ -216,17 +216,19 @@ export function removeSynapses(
   let j = 0, q = 0;
   let b = rowPtr[0];
   let r = rp ? rp[0] : 0;
-  for (let s = 0; s < nSrc; s++) {
+  let s = 0;
+  /** synapse k of row s moves to j if kept */
+  const keepOne = (k: number) => {
+    if (!keep(k, s)) return false;
+    tg[j] = tg[k];
+    if (w) w[j] = w[k];
+    for (const a of also) a[j] = a[k];
+    j++;
+    return true;
+  };
+  for (; s < nSrc; s++) {
     const e = rowPtr[s + 1];
     rowPtr[s] = j;
-    const keepOne = (k: number) => {
-      if (!keep(k, s)) return false;
-      tg[j] = tg[k];
-      if (w) w[j] = w[k];
-      for (const a of also) a[j] = a[k];
-      j++;
-      return true;
-    };
     if (!rp || !runs) {
       for (let k = b; k < e; k++) keepOne(k);
     } else {
