@@ -6,32 +6,61 @@ import { inBounds } from "./util";
 
 /**
  * for each spike s (in the order given), for k in rowPtr[s]..rowPtr[s+1]:
- *   t = syn[k] (u16 when tgt16 != 0, else u32): the target's index in the shard
+ *   format: bit 0 = 16-bit targets, bit 1 = float16 weights
+ *   t = syn[k] (u16 when format & 1, else u32): the target's index in the shard
  *   d = constDelay when runPtr == 0; else the delay of the run holding k: row s's synapses come
  *       in the runs runs[runPtr[s]..runPtr[s+1]) (u16 each: delay << 8 | count, count >= 1), in
  *       row order, so a run's delay is read once for its count synapses
  *   slot = slotNow + d, minus slots if >= slots
  *   ring[slot*nTarget + t] += (weights ? weights[k] : constWeight)
- * spikes: i32; rowPtr, runPtr: u32; weights: f32 or 0 (pointer 0 = constant). Returns the number of
- * synapses delivered (the sum of the spikes' row lengths).
+ * spikes: i32; rowPtr, runPtr: u32; weights: f32, or float16 bits (u16, format & 2: widened exactly
+ * to float32), or 0 (pointer 0 = constant). Returns the number of synapses delivered (the sum of
+ * the spikes' row lengths).
  */
 export function propagate(
   nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, weights: usize,
-  constWeight: f32, tgt16: i32, runPtr: usize, runs: usize, constDelay: i32, ring: usize, nTarget: i32,
+  constWeight: f32, format: i32, runPtr: usize, runs: usize, constDelay: i32, ring: usize, nTarget: i32,
   slots: i32, slotNow: i32,
 ): i32 {
-  if (!ASC_NO_ASSERT) checkDelivery(nSpikes, spikes, rowPtr, syn, weights, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow);
+  if (!ASC_NO_ASSERT) checkDelivery(nSpikes, spikes, rowPtr, syn, weights, format, runPtr, runs, constDelay, ring, nTarget, slots, slotNow);
   if (runPtr == 0) {
     let slot = slotNow + constDelay;
     if (slot >= slots) slot -= slots;
     const base = ring + <usize>slot * (<usize>nTarget << 2);
-    return tgt16 != 0
-      ? constRows<u16>(nSpikes, spikes, rowPtr, syn, weights, constWeight, base)
-      : constRows<u32>(nSpikes, spikes, rowPtr, syn, weights, constWeight, base);
+    if ((format & 1) != 0)
+      return (format & 2) != 0
+        ? constRows<u16, u16>(nSpikes, spikes, rowPtr, syn, weights, constWeight, base)
+        : constRows<u16, f32>(nSpikes, spikes, rowPtr, syn, weights, constWeight, base);
+    return (format & 2) != 0
+      ? constRows<u32, u16>(nSpikes, spikes, rowPtr, syn, weights, constWeight, base)
+      : constRows<u32, f32>(nSpikes, spikes, rowPtr, syn, weights, constWeight, base);
   }
-  return tgt16 != 0
-    ? runRows<u16>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, ring, nTarget, slots, slotNow)
-    : runRows<u32>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, ring, nTarget, slots, slotNow);
+  if ((format & 1) != 0)
+    return (format & 2) != 0
+      ? runRows<u16, u16>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, ring, nTarget, slots, slotNow)
+      : runRows<u16, f32>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, ring, nTarget, slots, slotNow);
+  return (format & 2) != 0
+    ? runRows<u32, u16>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, ring, nTarget, slots, slotNow)
+    : runRows<u32, f32>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, ring, nTarget, slots, slotNow);
+}
+
+/**
+ * float16 bits h widened to float32 (exact). Shifted to the top and back by 3 (arithmetic), the
+ * sign lands in bit 31, the 5 exponent bits in the low 5 of float32's 8 and the 10 mantissa bits in
+ * the top of float32's 23: that float32 is h's value times 2^-112 (a subnormal h gives a subnormal
+ * float32 of the same digits), and one multiplication by 2^112 makes it exact. The build never
+ * stores infinities or NaN.
+ */
+// @ts-ignore: decorator
+@inline export function half(h: u32): f32 {
+  return reinterpret<f32>(((<i32>(h << 16)) >> 3) & 0x8fffffff) * <f32>5.192296858534828e33;
+}
+
+/** weight k: f32, or float16 bits (W = u16) widened */
+// @ts-ignore: decorator
+@inline function wAt<W>(weights: usize, k: usize): f32 {
+  if (isInteger<W>()) return half(<u32>load<u16>(weights + (k << 1)));
+  return load<f32>(weights + (k << 2));
 }
 
 /** byte address of target word k (T: u16 or u32) */
@@ -42,21 +71,20 @@ export function propagate(
 
 /** Synapses k..k+3 into the ring row at base, one after the other (targets may repeat). */
 // @ts-ignore: decorator
-@inline function add4<T>(base: usize, syn: usize, weights: usize, k: usize): void {
-  const wp = weights + (k << 2);
+@inline function add4<T, W>(base: usize, syn: usize, weights: usize, k: usize): void {
   const a0 = base + (tgtAt<T>(syn, k) << 2);
-  store<f32>(a0, load<f32>(a0) + load<f32>(wp));
+  store<f32>(a0, load<f32>(a0) + wAt<W>(weights, k));
   const a1 = base + (tgtAt<T>(syn, k + 1) << 2);
-  store<f32>(a1, load<f32>(a1) + load<f32>(wp, 4));
+  store<f32>(a1, load<f32>(a1) + wAt<W>(weights, k + 1));
   const a2 = base + (tgtAt<T>(syn, k + 2) << 2);
-  store<f32>(a2, load<f32>(a2) + load<f32>(wp, 8));
+  store<f32>(a2, load<f32>(a2) + wAt<W>(weights, k + 2));
   const a3 = base + (tgtAt<T>(syn, k + 3) << 2);
-  store<f32>(a3, load<f32>(a3) + load<f32>(wp, 12));
+  store<f32>(a3, load<f32>(a3) + wAt<W>(weights, k + 3));
 }
 
 /** propagate with one delay for every synapse: the ring row at base. */
 // @ts-ignore: decorator
-@inline function constRows<T>(
+@inline function constRows<T, W>(
   nSpikes: i32, spikes: usize, rp: usize, syn: usize, weights: usize, constWeight: f32, base: usize,
 ): i32 {
   let events: u32 = 0;
@@ -91,7 +119,7 @@ export function propagate(
     const e = <usize>load<u32>(rowAddr, 4);
     events += <u32>(e - k);
     const e4 = k + ((e - k) & ~(<usize>3));
-    if (ASC_FEATURE_SIMD) {
+    if (ASC_FEATURE_SIMD && !isInteger<W>()) {
       // Dense rows (e.g. all-to-all: the row's targets run first..first+len-1): four synapses
       // whose targets are consecutive update four distinct ring cells, so one f32x4 add gives
       // the bits of the four sequential adds. Checked per group of four; other groups take the
@@ -122,14 +150,14 @@ export function propagate(
           if (i32x4.all_true(i32x4.eq(tv, i32x4.add(i32x4.splat(t0), iota)))) {
             const a = base + (<usize><u32>t0 << 2);
             v128.store(a, f32x4.add(v128.load(a), v128.load(wp)));
-          } else add4<T>(base, syn, weights, k);
+          } else add4<T, W>(base, syn, weights, k);
         }
       }
     }
-    for (; k < e4; k += 4) add4<T>(base, syn, weights, k);
+    for (; k < e4; k += 4) add4<T, W>(base, syn, weights, k);
     for (; k < e; k++) {
       const a = base + (tgtAt<T>(syn, k) << 2);
-      store<f32>(a, load<f32>(a) + load<f32>(weights + (k << 2)));
+      store<f32>(a, load<f32>(a) + wAt<W>(weights, k));
     }
   }
   return <i32>events;
@@ -137,7 +165,7 @@ export function propagate(
 
 /** propagate with delays by run: the ring row of a run's slot is found once for its synapses. */
 // @ts-ignore: decorator
-@inline function runRows<T>(
+@inline function runRows<T, W>(
   nSpikes: i32, spikes: usize, rp: usize, syn: usize, weights: usize, constWeight: f32,
   runPtr: usize, runs: usize, ring: usize, nTarget: i32, slots: i32, slotNow: i32,
 ): i32 {
@@ -167,7 +195,7 @@ export function propagate(
       } else {
         for (; k < e; k++) {
           const a = base + (tgtAt<T>(syn, k) << 2);
-          store<f32>(a, load<f32>(a) + load<f32>(weights + (k << 2)));
+          store<f32>(a, load<f32>(a) + wAt<W>(weights, k));
         }
       }
     }
@@ -187,17 +215,17 @@ export function propagate(
  */
 export function defer_propagate(
   nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, weights: usize,
-  constWeight: f32, tgt16: i32, runPtr: usize, runs: usize, constDelay: i32, ring: usize, nTarget: i32,
+  constWeight: f32, format: i32, runPtr: usize, runs: usize, constDelay: i32, ring: usize, nTarget: i32,
   slots: i32, slotNow: i32, buckets: usize, cap: i32, fill: usize,
 ): i32 {
   if (!ASC_NO_ASSERT) {
-    checkDelivery(nSpikes, spikes, rowPtr, syn, weights, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow);
+    checkDelivery(nSpikes, spikes, rowPtr, syn, weights, format, runPtr, runs, constDelay, ring, nTarget, slots, slotNow);
     checkBuckets(slots, buckets, cap, fill);
   }
   // a factor of 1 for every spike: the same bits as the weights themselves (x * 1 = x)
-  return tgt16 != 0
-    ? deliverScaled<u16>(nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill)
-    : deliverScaled<u32>(nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
+  if ((format & 1) != 0)
+    return (format & 2) != 0 ? deliverScaled<u16, u16>(nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) : deliverScaled<u16, f32>(nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
+  return (format & 2) != 0 ? deliverScaled<u32, u16>(nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) : deliverScaled<u32, f32>(nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
 }
 
 /**
@@ -208,17 +236,17 @@ export function defer_propagate(
  */
 export function propagate_scaled(
   nSpikes: i32, spikes: usize, scales: usize, rowPtr: usize, syn: usize, weights: usize,
-  constWeight: f32, tgt16: i32, runPtr: usize, runs: usize, constDelay: i32, ring: usize, nTarget: i32,
+  constWeight: f32, format: i32, runPtr: usize, runs: usize, constDelay: i32, ring: usize, nTarget: i32,
   slots: i32, slotNow: i32, buckets: usize, cap: i32, fill: usize,
 ): i32 {
   if (!ASC_NO_ASSERT) {
-    checkDelivery(nSpikes, spikes, rowPtr, syn, weights, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow);
+    checkDelivery(nSpikes, spikes, rowPtr, syn, weights, format, runPtr, runs, constDelay, ring, nTarget, slots, slotNow);
     assert(inBounds(scales, <u64>nSpikes << 2, 4), "propagate_scaled: scales out of bounds or misaligned");
     if (buckets != 0) checkBuckets(slots, buckets, cap, fill);
   }
-  return tgt16 != 0
-    ? deliverScaled<u16>(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill)
-    : deliverScaled<u32>(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
+  if ((format & 1) != 0)
+    return (format & 2) != 0 ? deliverScaled<u16, u16>(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) : deliverScaled<u16, f32>(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
+  return (format & 2) != 0 ? deliverScaled<u32, u16>(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) : deliverScaled<u32, f32>(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
 }
 
 /**
@@ -227,7 +255,7 @@ export function propagate_scaled(
  */
 // @ts-ignore: decorator
 @inline
-function deliverScaled<T>(
+function deliverScaled<T, W>(
   nSpikes: i32, spikes: usize, scales: usize, rowPtr: usize, syn: usize, weights: usize,
   constWeight: f32, runPtr: usize, runs: usize, constDelay: i32, ring: usize, nTarget: i32,
   slots: i32, slotNow: i32, buckets: usize, cap: i32, fill: usize,
@@ -263,7 +291,7 @@ function deliverScaled<T>(
       const base = ring + slot * rowBytes;
       if (buckets == 0) {
         for (; k < e; k++) {
-          const w: f32 = weights != 0 ? load<f32>(weights + (k << 2)) * f : cw;
+          const w: f32 = weights != 0 ? wAt<W>(weights, k) * f : cw;
           const a = base + (tgtAt<T>(syn, k) << 2);
           store<f32>(a, load<f32>(a) + w);
         }
@@ -273,7 +301,7 @@ function deliverScaled<T>(
       const bucket = buckets + slot * bucketBytes;
       let c = <usize>load<u32>(fp);
       for (; k < e; k++) {
-        const w: f32 = weights != 0 ? load<f32>(weights + (k << 2)) * f : cw;
+        const w: f32 = weights != 0 ? wAt<W>(weights, k) * f : cw;
         const a = base + (tgtAt<T>(syn, k) << 2);
         if (c == <usize>cap) {
           applyEntries(bucket, c);
@@ -320,16 +348,19 @@ function checkBuckets(slots: i32, buckets: usize, cap: i32, fill: usize): void {
 
 /** The argument and synapse checks of propagate and defer_propagate (debug builds). */
 function checkDelivery(
-  nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, weights: usize, tgt16: i32, runPtr: usize, runs: usize,
+  nSpikes: i32, spikes: usize, rowPtr: usize, syn: usize, weights: usize, format: i32, runPtr: usize, runs: usize,
   constDelay: i32, ring: usize, nTarget: i32, slots: i32, slotNow: i32,
 ): void {
+  const tgt16 = format & 1;
+  const wb: u32 = (format & 2) != 0 ? 1 : 2;
+  assert((format & ~3) == 0, "propagate: format has bits other than 16-bit targets and float16 weights");
   assert(nSpikes >= 0 && nTarget >= 0, "propagate: nSpikes < 0 or nTarget < 0");
   assert(slots > 0 && slotNow >= 0 && slotNow < slots, "propagate: slotNow outside [0, slots)");
   assert(inBounds(spikes, <u64>nSpikes << 2, 4), "propagate: spikes out of bounds or misaligned");
   assert(inBounds(ring, (<u64>slots * <u64>nTarget) << 2, 4), "propagate: ring out of bounds or misaligned");
   assert(inBounds(rowPtr, 4, 4), "propagate: rowPtr out of bounds or misaligned");
   const tb: u32 = tgt16 != 0 ? 1 : 2;
-  assert((syn & ((1 << tb) - 1)) == 0 && (weights & 3) == 0, "propagate: syn/weights misaligned");
+  assert((syn & ((1 << tb) - 1)) == 0 && (weights & ((1 << wb) - 1)) == 0, "propagate: syn/weights misaligned");
   assert(tgt16 == 0 || nTarget <= 0x10000, "propagate: 16-bit targets with nTarget > 2^16");
   assert(runPtr != 0 || (constDelay >= 0 && constDelay <= slots), "propagate: constDelay outside [0, slots]");
   assert(runPtr == 0 || (inBounds(runPtr, 4, 4) && (runs & 1) == 0), "propagate: runPtr/runs out of bounds or misaligned");
@@ -339,7 +370,9 @@ function checkDelivery(
     const e = load<u32>(rowPtr + (<usize>src << 2), 4);
     assert(b <= e, "propagate: rowPtr not ascending");
     assert(inBounds(syn, <u64>e << tb, 1 << tb), "propagate: syn out of bounds");
-    assert(weights == 0 || inBounds(weights, <u64>e << 2, 4), "propagate: weights out of bounds");
+    assert(weights == 0 || inBounds(weights, <u64>e << wb, 1 << wb), "propagate: weights out of bounds");
+    if (weights != 0 && wb == 1)
+      for (let k = b; k < e; k++) assert((load<u16>(weights + (<usize>k << 1)) & 0x7c00) != 0x7c00, "propagate: a float16 weight is infinite or NaN");
     for (let k = b; k < e; k++) {
       const v = tgt16 != 0 ? <u32>load<u16>(syn + (<usize>k << 1)) : load<u32>(syn + (<usize>k << 2));
       assert(v < <u32>nTarget, "propagate: target index >= nTarget");

@@ -59,7 +59,8 @@ export interface Kernels {
   /**
    * Deliver the spikes of a source population through one projection (CSR by source) into the
    * target ring: for each spike s (in the order given), for k in rowPtr[s]..rowPtr[s+1]:
-   *   t = syn[k]: the target's index in the shard, u16 when tgt16 = 1 (nTarget <= 2^16), else u32
+   *   format: bit 0 = 16-bit targets, bit 1 = float16 weights (u16 bits, widened exactly to float32)
+   *   t = syn[k]: the target's index in the shard, u16 when format & 1 (nTarget <= 2^16), else u32
    *   d = constDelay when runPtr = 0; else the delay of the run that holds k: row s's synapses come
    *       in the runs runs[runPtr[s]..runPtr[s+1]) (u16 each: delay << 8 | count, count >= 1) in
    *       row order (src/sim/synapse-layout.ts)
@@ -71,7 +72,7 @@ export interface Kernels {
    */
   propagate(
     nSpikes: number, spikes: number, rowPtr: number, syn: number, weights: number,
-    constWeight: number, tgt16: number, runPtr: number, runs: number, constDelay: number, ring: number, nTarget: number,
+    constWeight: number, format: number, runPtr: number, runs: number, constDelay: number, ring: number, nTarget: number,
     slots: number, slotNow: number,
   ): number;
 
@@ -85,7 +86,7 @@ export interface Kernels {
    */
   defer_propagate(
     nSpikes: number, spikes: number, rowPtr: number, syn: number, weights: number,
-    constWeight: number, tgt16: number, runPtr: number, runs: number, constDelay: number, ring: number, nTarget: number,
+    constWeight: number, format: number, runPtr: number, runs: number, constDelay: number, ring: number, nTarget: number,
     slots: number, slotNow: number, buckets: number, cap: number, fill: number,
   ): number;
 
@@ -96,7 +97,7 @@ export interface Kernels {
    */
   propagate_scaled(
     nSpikes: number, spikes: number, scales: number, rowPtr: number, syn: number, weights: number,
-    constWeight: number, tgt16: number, runPtr: number, runs: number, constDelay: number, ring: number, nTarget: number,
+    constWeight: number, format: number, runPtr: number, runs: number, constDelay: number, ring: number, nTarget: number,
     slots: number, slotNow: number, buckets: number, cap: number, fill: number,
   ): number;
 

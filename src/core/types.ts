@@ -175,6 +175,8 @@ export interface ProjectionPlan {
   pruning: PruningPlan | null;
   /** short-term plasticity, or null */
   shortTerm: ShortTermPlan | null;
+  /** weight_precision "float16": per-synapse weights stored as float16 (src/sim/synapse-layout.ts) */
+  weightHalf: boolean;
 }
 
 /** Tsodyks–Markram constants as the shards use them (src/sim/short-term.ts): ms and dt. */

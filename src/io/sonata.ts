@@ -28,7 +28,7 @@ import { LIF_DEFAULTS } from '../neurons/lif/model.ts';
 import { IZHIKEVICH_DEFAULTS } from '../neurons/izhikevich/model.ts';
 import { buildShardProjection } from '../sim/connectivity.ts';
 import { ArenaAllocator } from '../sim/arena.ts';
-import { delaysOf, targetsOf } from '../sim/synapse-layout.ts';
+import { delaysOf, targetsOf, weightsOf } from '../sim/synapse-layout.ts';
 import { equationModelOf, mergedParameters, quantityValue } from '../equations/population.ts';
 import type { Simulation } from '../sim/simulation.ts';
 import { runNestScript } from './sonata-nest.ts';
@@ -420,7 +420,7 @@ async function writeEdges(
       const rowPtr = new Uint32Array(buf, r.rowPtr, pr.nSrc + 1);
       const syn = targetsOf(buf, r);
       const delays = r.runPtr ? delaysOf(buf, r, pr.nSrc) : null;
-      const w = r.weights ? new Float32Array(buf, r.weights, m) : null;
+      const w = weightsOf(buf, r);
       const cur = new Uint32Array(te - tb + 1);
       for (let k = 0; k < m; k++) cur[1 + syn[k]]++;
       for (let t = 0; t < te - tb; t++) cur[t + 1] += cur[t];

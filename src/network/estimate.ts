@@ -152,6 +152,8 @@ interface ProjEst {
   nSrc: number;
   target: number;
   weightsVary: boolean;
+  /** weight_precision 'float16': 2 bytes per weight */
+  weightHalf: boolean;
   /** per-synapse delays: the number of delay values they can take (max - min + 1 steps); 0 when constant */
   delayValues: number;
   /** STDP: traces, reverse index and a spike buffer (src/sim/shard.ts setupStdp) */
@@ -201,7 +203,7 @@ function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery)
     synapses += nSyn;
     const rowPtrBytes = buf((pr.nSrc + 1) * 4);
     const synBytes = buf(nSyn * (e - b <= TGT16_MAX ? 2 : 4));
-    const weightBytes = pr.weightsVary ? buf(nSyn * 4) : 0;
+    const weightBytes = pr.weightsVary ? buf(nSyn * (pr.weightHalf ? 2 : 4)) : 0;
     const runBytes = pr.delayValues ? buf((pr.nSrc + 1) * 4) + buf(runsBound(pr.nSrc, nSyn, pr.delayValues) * 2) : 0;
     const bytes = rowPtrBytes + synBytes + weightBytes + runBytes;
     projections.push({ name: pr.name, synapses: nSyn, exact: c.exact, rowPtrBytes, synBytes, weightBytes, runBytes, bytes });
@@ -283,7 +285,7 @@ function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
     const nTgt = checked.populations[cp.target].size;
     const conn = spec.projections![cp.index].connect as ConnectSpec;
     return {
-      name: cp.name, nSrc, target: cp.target, weightsVary: cp.weightPerSynapse, delayValues: cp.delayPerSynapse ? Math.max(1, cp.maxDelaySteps) : 0, plastic: spec.projections![cp.index].plasticity !== undefined,
+      name: cp.name, nSrc, target: cp.target, weightsVary: cp.weightPerSynapse, weightHalf: spec.projections![cp.index].weight_precision === 'float16', delayValues: cp.delayPerSynapse ? Math.max(1, cp.maxDelaySteps) : 0, plastic: spec.projections![cp.index].plasticity !== undefined,
       shortTerm: spec.projections![cp.index].short_term !== undefined,
       ring2006: spec.projections![cp.index].plasticity?.rule === 'izhikevich2006' ? cp.maxDelaySteps + 2 : 0,
       synapses: (b: number, e: number) => ruleSynapses(conn, nSrc, nTgt, cp.same, b, e),
@@ -315,7 +317,7 @@ function fromPlan(plan: NetworkPlan): EstSource {
     name: p.name, size: p.size, channels: p.channels, bytes: (m: number) => buf(m * 4) + neuronModel(p.model).planBytes(p, m, buf),
   }));
   const projs: ProjEst[] = plan.projections.map((pr) => ({
-    name: pr.name, nSrc: pr.nSrc, target: pr.target, weightsVary: pr.constWeight === null,
+    name: pr.name, nSrc: pr.nSrc, target: pr.target, weightsVary: pr.constWeight === null, weightHalf: pr.weightHalf,
     delayValues: pr.constDelay === null ? pr.maxDelay - pr.minDelay + 1 : 0, plastic: pr.plasticity !== null, shortTerm: pr.shortTerm !== null,
     ring2006: pr.plasticity?.rule === 'izhikevich2006' ? pr.maxDelay + 2 : 0,
     synapses: (b: number, e: number) => {

@@ -156,6 +156,7 @@ export function planProjection(ps: ProjectionSpec, cp: CheckedProjection, pops: 
     totalCounts, explicitPtr, explicitSources, streams, sheet, plasticity: planPlasticity(ps, dt),
     pruning: ps.pruning ? planPruning(ps.pruning, i, dt) : null,
     shortTerm: ps.short_term ? { U: ps.short_term.U, tauRec: ps.short_term.tau_rec, tauFac: ps.short_term.tau_fac ?? 0 } : null,
+    weightHalf: ps.weight_precision === 'float16',
   };
 }
 

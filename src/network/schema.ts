@@ -380,6 +380,9 @@ export const ProjectionSchema = obj('a projection', {
   plasticity: opt(PlasticitySchema),
   pruning: opt(PruningSchema),
   short_term: opt(ShortTerm),
+  weight_precision: opt(Type.Union([Type.Literal('float32'), Type.Literal('float16')], {
+    description: "storage of per-synapse weights: 'float32' (default, exact) or 'float16' (2 bytes, each weight rounded to the nearest float16; not with plasticity)",
+  })),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -800,6 +800,12 @@ class Checker {
     if (p.plasticity !== undefined) this.plasticity(p.plasticity as Obj, `${path}.plasticity`, src, wUnit);
     if (p.pruning !== undefined) this.pruning(p.pruning as Obj, `${path}.pruning`, wUnit);
     if (p.short_term !== undefined && p.plasticity !== undefined) this.err(`${path}.short_term`, 'cannot be combined with plasticity (STDP) on the same projection');
+    if (p.weight_precision === 'float16') {
+      if (p.plasticity !== undefined)
+        this.err(`${path}.weight_precision`, "'float16' cannot hold the small weight changes of plasticity: use 'float32' (the default)");
+      else if (w && isUniformValue(w.spec) && p.pruning === undefined)
+        this.err(`${path}.weight_precision`, "'float16' stores per-synapse weights, and this projection's weight is one value (stored once, exactly): remove weight_precision");
+    }
 
     if (this.issues.length === before && src && tgt && count && w && src.size !== undefined && tgt.size !== undefined) {
       this.projs[i] = {

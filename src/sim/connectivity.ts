@@ -540,5 +540,8 @@ export function buildShardProjection(
   const r = runPass(backend, K.connect_fill, t.desc, chunks);
   if (r < 0) throw buildError(plan, pr, r, backend, t.desc, tgtBegin, tgtEnd);
   if (r !== n) throw new Error(`internal error: connect_fill placed ${r} synapses of projection "${pr.name}", connect_count counted ${n}`);
-  return compactRows(backend, arena, name, { rowPtr, syn, weights, constWeight: pr.constWeight ?? 0, constDelay: pr.constDelay ?? 0, nSyn: n }, pr.nSrc, tgtEnd - tgtBegin, packed).layout;
+  return compactRows(
+    backend, arena, name, { rowPtr, syn, weights, constWeight: pr.constWeight ?? 0, constDelay: pr.constDelay ?? 0, nSyn: n }, pr.nSrc, tgtEnd - tgtBegin, packed,
+    false, pr.weightHalf ? `projections[${pr.index}].weight_precision` : null,
+  ).layout;
 }

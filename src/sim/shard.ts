@@ -41,7 +41,7 @@ import { rngKey, rngU32, uniform53 } from '../core/rng.ts';
 import { bucketCap, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
 import { poissonTable } from '../network/values.ts';
 import { buildShardProjection, type ShardProjection } from './connectivity.ts';
-import { compactRows, delaysOf, removeSynapses, targetsOf } from './synapse-layout.ts';
+import { compactRows, delaysOf, removeSynapses, targetsOf, weightsOf } from './synapse-layout.ts';
 import { ArenaAllocator } from './arena.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
 import { OutboxLayout } from './sync.ts';
@@ -384,7 +384,8 @@ export class Shard {
       for (let e = 0; e < n; e++) f32[wo + pos[e]] = w[e];
     }
     const { layout, perm } = compactRows(
-      this.backend, a, name, { rowPtr: rp, syn, weights, constWeight: pr.constWeight ?? 0, constDelay: pr.constDelay ?? 0, nSyn: n }, pr.nSrc, m, packed, true);
+      this.backend, a, name, { rowPtr: rp, syn, weights, constWeight: pr.constWeight ?? 0, constDelay: pr.constDelay ?? 0, nSyn: n }, pr.nSrc, m, packed, true,
+      pr.weightHalf ? `projections[${pr.index}].weight_precision` : null);
     for (let e = 0; e < n; e++) pos[e] = perm![pos[e]];
     this.restorePos.set(k, { first, n, pos });
     return layout;
@@ -472,8 +473,9 @@ export class Shard {
       const tb = this.pops[pr.target].begin;
       const varying = pr.runPtr !== 0;
       const wordsPacked = varying && nSrc <= PACKED_SOURCES;
-      const rp = pr.rowPtr >>> 2, wo = pr.weights >>> 2, dv = pr.deriv >>> 2;
+      const rp = pr.rowPtr >>> 2, dv = pr.deriv >>> 2;
       const tg = targetsOf(this.backend.buffer, pr);
+      const wl = weightsOf(this.backend.buffer, pr);
       const dl = varying ? delaysOf(this.backend.buffer, pr, nSrc) : null;
       const ptr = new Uint32Array(m + 1);
       for (let e = 0; e < n; e++) ptr[1 + tg[e]]++;
@@ -488,7 +490,7 @@ export class Shard {
           const e = cur[tg[q]]++;
           src[e] = wordsPacked ? ((dl![q] << 24) | s) >>> 0 : s;
           if (delay) delay[e] = dl![q];
-          if (weight) weight[e] = f32[wo + q];
+          if (weight) weight[e] = wl![q];
           if (deriv) deriv[e] = f32[dv + q];
         }
       }
@@ -852,12 +854,12 @@ export class Shard {
     const stp = pr.stp;
     if (stp) {
       stp.update(n, spikes, t, this.i32, this.f32);
-      return K.propagate_scaled(n, spikes, stp.scales, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.tgt16, pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot,
+      return K.propagate_scaled(n, spikes, stp.scales, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.tgt16 | (pr.w16 << 1), pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot,
         df ? df.buckets : 0, df ? df.cap : 0, df ? df.fill : 0);
     }
     if (df)
-      return K.defer_propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.tgt16, pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot, df.buckets, df.cap, df.fill);
-    return K.propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.tgt16, pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
+      return K.defer_propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.tgt16 | (pr.w16 << 1), pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot, df.buckets, df.cap, df.fill);
+    return K.propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.tgt16 | (pr.w16 << 1), pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
   }
 
   private markSpikes(last: Int32Array, n: number, spikes: number, t: number): void {
@@ -920,7 +922,7 @@ export class Shard {
     const buffer = this.backend.buffer;
     const nSrc = this.net.projections[this.projs.indexOf(pr)].nSrc;
     const tg = targetsOf(buffer, pr);
-    const w = pr.weights ? new Float32Array(buffer, pr.weights, pr.nSyn) : null;
+    const w = weightsOf(buffer, pr);
     const tb = this.pops[pr.target].begin;
     const rate = rule.rule === 'elimination_rate';
     const T = ((t - pr.lastPrune) * this.net.dt) / 1000;
@@ -1074,7 +1076,8 @@ export class Shard {
     const n = pr.nSyn;
     const weights = new Float32Array(n), targets = new Int32Array(n), sources = new Int32Array(n);
     const tg = targetsOf(this.backend.buffer, pr);
-    const rp = pr.rowPtr >>> 2, wo = pr.weights >>> 2;
+    const rp = pr.rowPtr >>> 2;
+    const w = weightsOf(this.backend.buffer, pr);
     const m = pr.nTarget;
     const nSrc = this.net.projections[projection].nSrc;
     const cur = new Uint32Array(m + 1);
@@ -1085,7 +1088,7 @@ export class Shard {
       for (let k = u32[rp + s]; k < u32[rp + s + 1]; k++) {
         const t = tg[k];
         const j = cur[t]++;
-        weights[j] = pr.weights ? f32[wo + k] : pr.constWeight;
+        weights[j] = w ? w[k] : pr.constWeight;
         targets[j] = t + tb;
         sources[j] = s;
       }

@@ -4,7 +4,8 @@
  *   rowPtr  u32[nSrc + 1]: row s (the synapses from source s) is rowPtr[s]..rowPtr[s+1]
  *   syn     the target of every synapse, its index in the shard's slice of the target population:
  *           u16[nSyn] when the slice has at most 2^16 neurons (`tgt16`), else u32[nSyn]
- *   weights f32[nSyn], or 0 when every weight is constWeight
+ *   weights f32[nSyn], or with `weight_precision: "float16"` (w16) the float16 bits of each weight
+ *           (u16[nSyn], rounded to nearest, ties to even), or 0 when every weight is constWeight
  *   delays  constDelay (steps) when every synapse has it (runPtr = 0); else, per row, runs of
  *           synapses of one delay: runPtr u32[nSrc + 1] and runs u16[nRuns], row s's runs being
  *           runs[runPtr[s]..runPtr[s+1]), each `delay << 8 | count` (1 <= count <= 255), covering
@@ -22,6 +23,8 @@
  */
 import type { Backend } from '../backend/types.ts';
 import { RUN_MAX, TGT16_MAX } from '../core/layout.ts';
+import { HALF } from '../backend/js/propagate.ts';
+import { ModelError } from '../network/errors.ts';
 
 /** An allocator whose last allocations can be given back (a bump allocator: ArenaAllocator). */
 export interface SynapseAllocator {
@@ -39,6 +42,8 @@ export interface SynapseLayout {
   constWeight: number;
   /** 1: syn is u16[nSyn]; 0: u32[nSyn] */
   tgt16: number;
+  /** 1: weights are float16 bits, u16[nSyn]; 0: f32[nSyn] (or none) */
+  w16: number;
   /** delay in steps of every synapse when runPtr === 0 */
   constDelay: number;
   /** per-synapse delays: byte offsets of runPtr u32[nSrc + 1] and runs u16[nRuns]; 0 when constant */
@@ -54,8 +59,8 @@ const ALIGN = 16;
 const allocBytes = (b: number) => Math.max(ALIGN, Math.ceil(b / ALIGN) * ALIGN);
 
 /** Bytes of a projection's arrays: rowPtr, targets, weights and the runs (as allocated). */
-export function layoutBytes(nSrc: number, nSyn: number, tgt16: boolean, hasWeights: boolean, runs: number | null): number {
-  return allocBytes((nSrc + 1) * 4) + allocBytes(nSyn * (tgt16 ? 2 : 4)) + (hasWeights ? allocBytes(nSyn * 4) : 0) +
+export function layoutBytes(nSrc: number, nSyn: number, tgt16: boolean, weightBytes: number, runs: number | null): number {
+  return allocBytes((nSrc + 1) * 4) + allocBytes(nSyn * (tgt16 ? 2 : 4)) + (weightBytes ? allocBytes(nSyn * weightBytes) : 0) +
     (runs === null ? 0 : allocBytes((nSrc + 1) * 4) + allocBytes(runs * 2));
 }
 
@@ -68,7 +73,7 @@ export function layoutBytes(nSrc: number, nSyn: number, tgt16: boolean, hasWeigh
 export function compactRows(
   backend: Backend, arena: SynapseAllocator, name: string,
   p: { rowPtr: number; syn: number; weights: number; constWeight: number; constDelay: number; nSyn: number },
-  nSrc: number, nTarget: number, varying: boolean, permutation = false,
+  nSrc: number, nTarget: number, varying: boolean, permutation = false, half: string | null = null,
 ): { layout: SynapseLayout; perm: Uint32Array | null } {
   const n = p.nSyn;
   const tgt16 = nTarget <= TGT16_MAX;
@@ -148,17 +153,27 @@ export function compactRows(
     const t16 = new Uint16Array(buf, p.syn, n);
     for (let k = 0; k < n; k++) t16[k] = words[k] & 0xffff; // k-th u16 lies at or below the k-th u32
   } else if (varying) for (let k = 0; k < n; k++) words[k] &= 0xffffff;
+  // float16 weights (half: the field to name if one is out of range): written over their float32 in place
+  const wb = hasW && half !== null ? 2 : 4;
+  if (hasW && half !== null) {
+    const w32 = new Float32Array(buf, p.weights, n), w16 = new Uint16Array(buf, p.weights, n);
+    for (let k = 0; k < n; k++) {
+      const h = toHalf(w32[k]); // the k-th u16 lies at or below the k-th f32
+      if (h < 0) throw new ModelError([{ path: half, message: `a weight of ${w32[k]} is outside float16's finite range (|w| <= 65504): use float32` }]);
+      w16[k] = h;
+    }
+  }
   const weights = hasW ? p.syn + synBytes : 0;
-  if (hasW && weights !== p.weights) new Uint8Array(buf).copyWithin(weights, p.weights, p.weights + n * 4);
+  if (hasW && weights !== p.weights) new Uint8Array(buf).copyWithin(weights, p.weights, p.weights + n * wb);
 
   // the arena from syn on: targets, weights, then the runs. A bump allocator gives the same
   // offsets back; one that leaves gaps places them higher (the weights move first: their new
   // place lies above the targets' old one)
   arena.release(name, p.syn);
   const syn = arena.alloc(name, n * (tgt16 ? 2 : 4));
-  const w2 = hasW ? arena.alloc(name, n * 4) : 0;
+  const w2 = hasW ? arena.alloc(name, n * wb) : 0;
   const bytes = new Uint8Array(backend.buffer);
-  if (w2 !== weights) bytes.copyWithin(w2, weights, weights + n * 4);
+  if (w2 !== weights) bytes.copyWithin(w2, weights, weights + n * wb);
   if (syn !== p.syn) bytes.copyWithin(syn, p.syn, p.syn + n * (tgt16 ? 2 : 4));
   let rp = 0, ru = 0;
   if (runPtr && runs) {
@@ -170,12 +185,49 @@ export function compactRows(
   }
   return {
     layout: {
-      rowPtr: p.rowPtr, syn, weights: w2, constWeight: p.constWeight, tgt16: tgt16 ? 1 : 0, constDelay: varying ? 0 : p.constDelay,
-      runPtr: rp, runs: ru, nRuns: runs ? runs.length : 0, nSyn: n,
-      bytes: layoutBytes(nSrc, n, tgt16, hasW, runs ? runs.length : null),
+      rowPtr: p.rowPtr, syn, weights: w2, constWeight: p.constWeight, tgt16: tgt16 ? 1 : 0, w16: wb === 2 ? 1 : 0,
+      constDelay: varying ? 0 : p.constDelay, runPtr: rp, runs: ru, nRuns: runs ? runs.length : 0, nSyn: n,
+      bytes: layoutBytes(nSrc, n, tgt16, hasW ? wb : 0, runs ? runs.length : null),
     },
     perm: inv,
   };
+}
+
+const f32b = new Float32Array(1);
+const u32b = new Uint32Array(f32b.buffer);
+
+/** float32 x to float16 bits, rounded to nearest, ties to even; -1 when it is not finite in float16. */
+export function toHalf(x: number): number {
+  f32b[0] = x;
+  const b = u32b[0];
+  const sign = (b >>> 16) & 0x8000;
+  const e = ((b >>> 23) & 0xff) - 112; // the float16 exponent field
+  const m = b & 0x7fffff;
+  if (((b >>> 23) & 0xff) === 255 || e >= 31) return -1;
+  if (e <= 0) {
+    // a float16 subnormal (or zero): (m | 2^23) >> (14 - e), rounded
+    if (e < -10) return sign;
+    const M = m | 0x800000, shift = 14 - e;
+    let h = M >>> shift;
+    const rem = M & ((1 << shift) - 1), halfway = 1 << (shift - 1);
+    if (rem > halfway || (rem === halfway && (h & 1) !== 0)) h++;
+    return sign | h;
+  }
+  let h = (e << 10) | (m >>> 13);
+  const rem = m & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && (h & 1) !== 0)) h++; // a carry into the exponent is right
+  if (h >= 0x7c00) return -1;
+  return sign | h;
+}
+
+/** The weights of a layout as float32 (float16 ones widened: src/backend/js/propagate.ts HALF), a copy; null when constant. */
+export function weightsOf(buffer: ArrayBufferLike, l: SynapseLayout): Float32Array | null {
+  if (!l.weights) return null;
+  if (!l.w16) return new Float32Array(buffer, l.weights, l.nSyn).slice();
+  const h = new Uint16Array(buffer, l.weights, l.nSyn);
+  const out = new Float32Array(l.nSyn);
+  for (let k = 0; k < l.nSyn; k++) out[k] = HALF[h[k]];
+  return out;
 }
 
 /** The targets of a layout, a view into the arena. */
@@ -210,7 +262,7 @@ export function removeSynapses(
 ): number {
   const rowPtr = new Uint32Array(buffer, l.rowPtr, nSrc + 1);
   const tg = targetsOf(buffer, l);
-  const w = l.weights ? new Float32Array(buffer, l.weights, l.nSyn) : null;
+  const w = l.weights ? (l.w16 ? new Uint16Array(buffer, l.weights, l.nSyn) : new Float32Array(buffer, l.weights, l.nSyn)) : null;
   const rp = l.runPtr ? new Uint32Array(buffer, l.runPtr, nSrc + 1) : null;
   const runs = l.runPtr ? new Uint16Array(buffer, l.runs, l.nRuns) : null;
   let j = 0, q = 0;

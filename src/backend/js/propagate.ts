@@ -6,13 +6,32 @@
 import type { Kernels } from '../types.ts';
 import type { Views } from './views.ts';
 
+/**
+ * float16 bits -> float32 for all 65,536 patterns (assembly/propagate.ts half: a normal number
+ * rebiased, a subnormal (h & 0x3ff) * 2^-24, the sign kept): the same bits as the kernel.
+ */
+export const HALF: Float32Array = (() => {
+  const t = new Float32Array(65536);
+  const u = new Uint32Array(t.buffer);
+  for (let h = 0; h < 65536; h++) {
+    if ((h & 0x7c00) !== 0) u[h] = (((h & 0x8000) << 16) | (((h & 0x7fff) + 0x1c000) << 13)) >>> 0;
+    else t[h] = ((h & 0x8000) !== 0 ? -1 : 1) * (h & 0x3ff) * 2 ** -24;
+  }
+  return t;
+})();
+
 export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_propagate' | 'propagate_scaled' | 'defer_flush'> {
   return {
-    propagate(nSpikes, spikes, rowPtr, syn, weights, constWeight, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow) {
+    propagate(nSpikes, spikes, rowPtr, syn, weights, constWeight, format, runPtr, runs, constDelay, ring, nTarget, slots, slotNow) {
       const f32 = m.f32;
       const u32 = m.u32;
-      const tg = tgt16 !== 0 ? m.u16 : m.u32;
-      const so = spikes >>> 2, rp = rowPtr >>> 2, to = tgt16 !== 0 ? syn >>> 1 : syn >>> 2, wo = weights >>> 2;
+      const tg = (format & 1) !== 0 ? m.u16 : m.u32;
+      const so = spikes >>> 2, rp = rowPtr >>> 2, to = (format & 1) !== 0 ? syn >>> 1 : syn >>> 2;
+      // per-synapse weights: f32, or float16 bits (format & 2) widened through HALF
+      const half = (format & 2) !== 0;
+      const hv = m.u16;
+      const wo = half ? weights >>> 1 : weights >>> 2;
+      const H = HALF;
       const w = Math.fround(constWeight);
       let events = 0;
       if (runPtr === 0) {
@@ -31,7 +50,8 @@ export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_p
             const r = rp + u32[so + s];
             const b = u32[r], e = u32[r + 1];
             events += e - b;
-            for (let k = b; k < e; k++) f32[base + tg[to + k]] += f32[wo + k];
+            if (half) for (let k = b; k < e; k++) f32[base + tg[to + k]] += H[hv[wo + k]];
+            else for (let k = b; k < e; k++) f32[base + tg[to + k]] += f32[wo + k];
           }
         }
         return events | 0;
@@ -53,19 +73,20 @@ export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_p
           const base = rg + off;
           const e = k + (v & 0xff);
           if (weights === 0) for (; k < e; k++) f32[base + tg[to + k]] += w;
+          else if (half) for (; k < e; k++) f32[base + tg[to + k]] += H[hv[wo + k]];
           else for (; k < e; k++) f32[base + tg[to + k]] += f32[wo + k];
         }
       }
       return events | 0;
     },
 
-    defer_propagate(nSpikes, spikes, rowPtr, syn, weights, constWeight, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) {
+    defer_propagate(nSpikes, spikes, rowPtr, syn, weights, constWeight, format, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) {
       // a factor of 1 for every spike: the same bits as the weights themselves (x * 1 = x)
-      return deliverScaled(m, nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
+      return deliverScaled(m, nSpikes, spikes, 0, rowPtr, syn, weights, constWeight, format, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
     },
 
-    propagate_scaled(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) {
-      return deliverScaled(m, nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, tgt16, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
+    propagate_scaled(nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, format, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill) {
+      return deliverScaled(m, nSpikes, spikes, scales, rowPtr, syn, weights, constWeight, format, runPtr, runs, constDelay, ring, nTarget, slots, slotNow, buckets, cap, fill);
     },
 
     defer_flush(slot, _slots, buckets, cap, fill) {
@@ -91,13 +112,16 @@ function applyEntries(f32: Float32Array, u32: Uint32Array, q: number, n: number)
  */
 function deliverScaled(
   m: Views, nSpikes: number, spikes: number, scales: number, rowPtr: number, syn: number, weights: number,
-  constWeight: number, tgt16: number, runPtr: number, runs: number, constDelay: number, ring: number, nTarget: number,
+  constWeight: number, format: number, runPtr: number, runs: number, constDelay: number, ring: number, nTarget: number,
   slots: number, slotNow: number, buckets: number, cap: number, fill: number,
 ): number {
   const f32 = m.f32;
   const u32 = m.u32, u16 = m.u16;
-  const tg = tgt16 !== 0 ? u16 : u32;
-  const so = spikes >>> 2, sc = scales >>> 2, rp = rowPtr >>> 2, to = tgt16 !== 0 ? syn >>> 1 : syn >>> 2, wo = weights >>> 2;
+  const tg = (format & 1) !== 0 ? u16 : u32;
+  const half = (format & 2) !== 0;
+  const H = HALF;
+  const so = spikes >>> 2, sc = scales >>> 2, rp = rowPtr >>> 2, to = (format & 1) !== 0 ? syn >>> 1 : syn >>> 2;
+  const wo = half ? weights >>> 1 : weights >>> 2;
   const ro = runPtr >>> 2, qo = runs >>> 1;
   const fo = fill >>> 2, bo = buckets >>> 2;
   const rowBytes = nTarget * 4;
@@ -129,7 +153,7 @@ function deliverScaled(
       const base = ring + slot * rowBytes;
       if (buckets === 0) {
         for (; k < e; k++) {
-          const w = weights !== 0 ? Math.fround(f32[wo + k] * f) : cw;
+          const w = weights !== 0 ? Math.fround((half ? H[u16[wo + k]] : f32[wo + k]) * f) : cw;
           f32[(base >>> 2) + tg[to + k]] += w;
         }
         continue;
@@ -137,7 +161,7 @@ function deliverScaled(
       const q = bo + slot * cap * 2;
       let c = u32[fo + slot];
       for (; k < e; k++) {
-        const w = weights !== 0 ? Math.fround(f32[wo + k] * f) : cw;
+        const w = weights !== 0 ? Math.fround((half ? H[u16[wo + k]] : f32[wo + k]) * f) : cw;
         if (c === cap) {
           applyEntries(f32, u32, q, c);
           c = 0;
