@@ -13,6 +13,7 @@ import * as L from '../src/core/layout.ts';
 import { rngKey, rngNormal, rngU32 } from '../src/core/rng.ts';
 
 import { ARENA, Arena, BACKENDS, bits, expectBits, firstDiff, fr, prng, SIZES, lockstepBackends, toLayout } from './kernel-harness.ts';
+import { HALF } from '../src/backend/js/propagate.ts';
 
 
 function expectAscending(sp: Int32Array, n: number, what: string): void {
@@ -560,6 +561,34 @@ for (const B of BACKENDS) {
       expect(be.kernels.propagate(2, a.i32([1, 0]), rowPtr, a.u32([]), 0, 5, 0, 0, 0, 1, ring, 2, 2, 1)).toBe(0);
       expect(be.kernels.propagate(2, a.i32([1, 0]), rowPtr, a.u32([]), 0, 5, 1, a.u32([0, 0, 0]), a.u32([0]), 0, ring, 2, 2, 1)).toBe(0);
       expect(Array.from(a.getF32(ring, 4))).toEqual([1, 2, 3, 4]);
+    });
+
+    it('propagate, propagate_scaled: every finite float16 weight (format bit 1) is widened exactly, with 16- and 32-bit targets', () => {
+      const halves: number[] = [];
+      for (let h = 0; h < 65536; h++) if ((h & 0x7c00) !== 0x7c00) halves.push(h);
+      const n = halves.length;
+      const want = new Float32Array(n);
+      for (let i = 0; i < n; i++) want[i] = fr(0 + HALF[halves[i]]);
+      for (const tgt16 of [false, true]) {
+        for (const scaled of [false, true]) {
+          a.reset();
+          const targets = Array.from({ length: n }, (_, i) => (i * 7919) % n); // scattered, distinct
+          const spikes = a.i32([0]);
+          const rowPtr = a.u32([0, n]);
+          const syn = tgt16 ? a.u16(targets) : a.u32(targets);
+          const weights = a.u16(halves);
+          const ring = a.f32(new Float32Array(n));
+          const format = 2 | (tgt16 ? 1 : 0);
+          const events = scaled
+            ? be.kernels.propagate_scaled(1, spikes, a.f32([1]), rowPtr, syn, weights, 0, format, 0, 0, 0, ring, n, 1, 0, 0, 0, 0)
+            : be.kernels.propagate(1, spikes, rowPtr, syn, weights, 0, format, 0, 0, 0, ring, n, 1, 0);
+          expect(events).toBe(n);
+          const got = a.getF32(ring, n);
+          const exp = new Float32Array(n);
+          for (let i = 0; i < n; i++) exp[targets[i]] = want[i];
+          expectBits(got, exp, `float16 weights, ${tgt16 ? 16 : 32}-bit targets${scaled ? ', scaled' : ''}`);
+        }
+      }
     });
 
     // ---------------------------------------------------------------- find_nonfinite
