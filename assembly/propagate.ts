@@ -53,7 +53,7 @@ export function propagate(
  */
 // @ts-ignore: decorator
 @inline export function half(h: u32): f32 {
-  return reinterpret<f32>(((<i32>(h << 16)) >> 3) & 0x8fffffff) * <f32>5.192296858534828e33;
+  return halfBits(h) * HALF_UP;
 }
 
 /** weight k: f32, or float16 bits (W = u16) widened */
@@ -261,7 +261,6 @@ function deliverScaled<T, W>(
   slots: i32, slotNow: i32, buckets: usize, cap: i32, fill: usize,
 ): i32 {
   const rowBytes = <usize>nTarget << 2;
-  const bucketBytes = <usize>cap << 3;
   let events: u32 = 0;
   for (let s: i32 = 0; s < nSpikes; s++) {
     const src = <usize>load<u32>(spikes + (<usize>s << 2));
@@ -289,31 +288,88 @@ function deliverScaled<T, W>(
       }
       slot = select<usize>(slot - <usize>slots, slot, slot >= <usize>slots);
       const base = ring + slot * rowBytes;
-      if (buckets == 0) {
+      if (weights == 0) {
+        k = runInto<T, u8>(syn, 0, k, e, cw, base, buckets, cap, fill, slot);
+      } else if (!isInteger<W>() || abs<f32>(f) < 32768) {
+        // float16: each weight's bits as a float32 of value w * 2^-112 (exact), times f * 2^112
+        // (exact for |f| < 2^15): w * f rounded once, as the float32 weight would give
+        k = runInto<T, W>(syn, weights, k, e, isInteger<W>() ? f * HALF_UP : f, base, buckets, cap, fill, slot);
+      } else {
         for (; k < e; k++) {
-          const w: f32 = weights != 0 ? wAt<W>(weights, k) * f : cw;
+          const w = half(<u32>load<u16>(weights + (k << 1))) * f;
           const a = base + (tgtAt<T>(syn, k) << 2);
-          store<f32>(a, load<f32>(a) + w);
+          if (buckets == 0) store<f32>(a, load<f32>(a) + w);
+          else deferOne(a, w, buckets + slot * (<usize>cap << 3), cap, fill + (slot << 2));
         }
-        continue;
       }
-      const fp = fill + (slot << 2);
-      const bucket = buckets + slot * bucketBytes;
-      let c = <usize>load<u32>(fp);
-      for (; k < e; k++) {
-        const w: f32 = weights != 0 ? wAt<W>(weights, k) * f : cw;
-        const a = base + (tgtAt<T>(syn, k) << 2);
-        if (c == <usize>cap) {
-          applyEntries(bucket, c);
-          c = 0;
-        }
-        store<u64>(bucket + (c << 3), <u64><u32>a | (<u64>reinterpret<u32>(w) << 32));
-        c++;
-      }
-      store<u32>(fp, <u32>c);
     }
   }
   return <i32>events;
+}
+
+/** 2^112: float16 bits shifted into a float32 (halfBits) times this are the float16's value */
+const HALF_UP: f32 = 5.192296858534828e33;
+
+/** float16 bits h as a float32 of value h's times 2^-112 (exact; see half) */
+// @ts-ignore: decorator
+@inline function halfBits(h: u32): f32 {
+  return reinterpret<f32>(((<i32>(h << 16)) >> 3) & 0x8fffffff);
+}
+
+/** weight k times F: W = f32 the weight, u16 halfBits of its float16 bits, u8 none (F is the weight) */
+// @ts-ignore: decorator
+@inline function wTimes<W>(weights: usize, k: usize, F: f32): f32 {
+  if (sizeof<W>() == 1) return F;
+  if (isInteger<W>()) return halfBits(<u32>load<u16>(weights + (k << 1))) * F;
+  return load<f32>(weights + (k << 2)) * F;
+}
+
+/**
+ * Synapses k..e of one run, into the ring row at base or (buckets != 0) deferred into the slot's
+ * bucket: wTimes<W>(weights, k, F) each. The bucket's capacity is checked per chunk, not per synapse; a full bucket is
+ * applied before the next entry, as deferOne does. Returns e.
+ */
+// @ts-ignore: decorator
+@inline function runInto<T, W>(
+  syn: usize, weights: usize, k: usize, e: usize, F: f32, base: usize, buckets: usize, cap: i32, fill: usize, slot: usize,
+): usize {
+  if (buckets == 0) {
+    for (; k < e; k++) {
+      const w = wTimes<W>(weights, k, F);
+      const a = base + (tgtAt<T>(syn, k) << 2);
+      store<f32>(a, load<f32>(a) + w);
+    }
+    return e;
+  }
+  const fp = fill + (slot << 2);
+  const bucket = buckets + slot * (<usize>cap << 3);
+  let c = <usize>load<u32>(fp);
+  while (k < e) {
+    if (c == <usize>cap) {
+      applyEntries(bucket, c);
+      c = 0;
+    }
+    const stop = k + min<usize>(e - k, <usize>cap - c);
+    let q = bucket + (c << 3);
+    c += stop - k;
+    for (; k < stop; k++, q += 8) {
+      const w = wTimes<W>(weights, k, F);
+      store<u64>(q, <u64><u32>(base + (tgtAt<T>(syn, k) << 2)) | (<u64>reinterpret<u32>(w) << 32));
+    }
+  }
+  store<u32>(fp, <u32>c);
+  return e;
+}
+
+/** One deferred addition into a slot's bucket (fp: its fill), applying the bucket first if full. */
+function deferOne(a: usize, w: f32, bucket: usize, cap: i32, fp: usize): void {
+  let c = <usize>load<u32>(fp);
+  if (c == <usize>cap) {
+    applyEntries(bucket, c);
+    c = 0;
+  }
+  store<u64>(bucket + (c << 3), <u64><u32>a | (<u64>reinterpret<u32>(w) << 32));
+  store<u32>(fp, <u32>(c + 1));
 }
 
 /** Apply the deferred additions of ring slot `slot` in the order they were made, and empty its bucket. */

@@ -7,6 +7,8 @@
 // delivers. Modes, alternated and repeated (medians):
 //   ring      propagate straight into rings of 60 slots × cells floats
 //   deferred  defer_propagate into per-slot buckets, defer_flush of the due slot (time shown apart)
+//   ring-compact, deferred-compact  the same with float16 weights (and 16-bit targets when
+//             --cells is at most 65,536): what compact weights cost or save per event
 //   floor     propagate with a single target cell: reads the rows like the others but adds into
 //             L1, i.e. what reading 8 bytes of synapse per event costs on this machine
 // `npm run bench -- --delivery-kernels` or `node bench/delivery.js [--cells 77000] [--row 1950] [--sources 2000] [--steps 1000] [--repeats 7]`
@@ -31,6 +33,8 @@ const { createBackend } = await import('../dist/index.js');
   const alloc = (b) => { const p = off; off += Math.ceil(b / 64) * 64; return p; };
   const nSyn = nSrc * rowLen;
   const rowPtr = alloc((nSrc + 1) * 4), syn = alloc(nSyn * 4), synOne = alloc(nSyn * 4), w = alloc(nSyn * 4);
+  // the compact forms (weight_precision float16, 16-bit targets where cells <= 65,536)
+  const t16 = cells <= 0x10000, syn16 = alloc(nSyn * 2), w16 = alloc(nSyn * 2);
   // delays by run (src/sim/synapse-layout.ts): rows ordered by delay, a u16 `delay << 8 | count` per run
   const runPtr = alloc((nSrc + 1) * 4), runs = alloc(Math.min(nSyn, nSrc * slots) * 2 + nSyn);
   const ring = alloc(slots * cells * 4);
@@ -63,29 +67,35 @@ const { createBackend } = await import('../dist/index.js');
     }
     u32[runPtr / 4 + i + 1] = nRuns;
   }
-  for (let k = 0; k < nSyn; k++) f32[w / 4 + k] = 80 + (rnd() % 1000) / 100;
+  for (let k = 0; k < nSyn; k++) {
+    f32[w / 4 + k] = 80 + (rnd() % 1000) / 100;
+    u16[syn16 / 2 + k] = u32[syn / 4 + k] & 0xffff;
+    u16[w16 / 2 + k] = 0x5400 | Math.round((f32[w / 4 + k] / 64 - 1) * 1024); // float16 bits of w in [64, 128)
+  }
 
   function run(mode) {
     let ev = 0, flushMs = 0;
     const t0 = performance.now();
     for (let t = 0; t < steps; t++) {
       const slot = t % slots;
-      if (mode === 'deferred') {
+      if (mode.startsWith('deferred')) {
         const tf = performance.now();
         K.defer_flush(slot, slots, buckets, cap, fill);
         flushMs += performance.now() - tf;
       }
       for (let s = 0; s < spk; s++) u32[spikes / 4 + s] = rnd() % nSrc;
-      if (mode === 'deferred') ev += K.defer_propagate(spk, spikes, rowPtr, syn, w, 0, 0, runPtr, runs, 0, ring, cells, slots, slot, buckets, cap, fill);
-      else if (mode === 'ring') ev += K.propagate(spk, spikes, rowPtr, syn, w, 0, 0, runPtr, runs, 0, ring, cells, slots, slot);
+      // compact: 16-bit targets (format bit 0, if the cells allow) and float16 weights (bit 1)
+      const c = mode.endsWith('-compact'), fmt = c ? (t16 ? 1 : 0) | 2 : 0, sy = c ? (t16 ? syn16 : syn) : syn, wt = c ? w16 : w;
+      if (mode.startsWith('deferred')) ev += K.defer_propagate(spk, spikes, rowPtr, sy, wt, 0, fmt, runPtr, runs, 0, ring, cells, slots, slot, buckets, cap, fill);
+      else if (mode.startsWith('ring')) ev += K.propagate(spk, spikes, rowPtr, sy, wt, 0, fmt, runPtr, runs, 0, ring, cells, slots, slot);
       else ev += K.propagate(spk, spikes, rowPtr, synOne, w, 0, 0, runPtr, runs, 0, ring, 1, slots, slot);
       new Float32Array(be.buffer, ring + slot * cells * 4, mode === 'floor' ? 1 : cells).fill(0); // the update reads and clears the slot
     }
     return { total: ((performance.now() - t0) * 1e6) / ev, flush: (flushMs * 1e6) / ev };
   }
-  const modes = ['ring', 'deferred', 'floor'];
+  const modes = ['ring', 'ring-compact', 'deferred', 'deferred-compact', 'floor'];
   const res = Object.fromEntries(modes.map((m) => [m, []]));
-  run('ring'); run('deferred'); // warm-up (tier-up, page faults of the buckets)
+  run('ring'); run('deferred'); run('ring-compact'); run('deferred-compact'); // warm-up (tier-up, page faults of the buckets)
   for (let r = 0; r < repeats; r++) for (const m of modes) res[m].push(run(m));
   const med = (a) => { const s = [...a].sort((p, q) => p - q); return s[Math.floor(s.length / 2)]; };
   console.log(`axonal delivery bench — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${os.cpus().length}, ${new Date().toISOString()}`);
@@ -95,7 +105,7 @@ const { createBackend } = await import('../dist/index.js');
   console.log('|---|---|---|');
   for (const m of modes) {
     const t = med(res[m].map((x) => x.total)), f = med(res[m].map((x) => x.flush));
-    console.log(`| ${m} | ${t.toFixed(2)} | ${m === 'deferred' ? f.toFixed(2) : '-'} |`);
+    console.log(`| ${m} | ${t.toFixed(2)} | ${m.startsWith('deferred') ? f.toFixed(2) : '-'} |`);
   }
   be.dispose();
 }
