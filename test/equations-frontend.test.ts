@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  type EquationSpec, EquationError, analyzeModel, compileModel, evaluateDerived, parseOnPre, parseQuantity,
+  type EquationSpec, EquationError, analyzeModel, channelKey, channelTerms, compileModel, evaluateDerived, parseOnPre, parseQuantity,
 } from '../src/equations/compile.ts';
 import { expm } from '../src/equations/expm.ts';
 import { evaluateDerived64 } from '../src/equations/host.ts';
@@ -624,18 +624,21 @@ describe('threshold, reset, refractoriness, inputs', () => {
 
   it('parses on_pre statements', () => {
     const a = analyzeModel({ equations: 'dv/dt = -v/(10*ms) : volt\ndge/dt = -ge/(5*ms) : volt' });
-    expect(parseOnPre(a, 'ge += w')).toEqual({ variable: 'ge', factor: 1 });
-    expect(parseOnPre(a, 'v -= 2*w')).toEqual({ variable: 'v', factor: -2 });
-    expect(parseOnPre(a, 'ge_post += w/2')).toEqual({ variable: 'ge', factor: 0.5 });
+    expect(parseOnPre(a, 'ge += w')).toEqual([{ variable: 'ge', factor: 1 }]);
+    expect(parseOnPre(a, 'v -= 2*w')).toEqual([{ variable: 'v', factor: -2 }]);
+    expect(parseOnPre(a, 'ge_post += w/2')).toEqual([{ variable: 'ge', factor: 0.5 }]);
+    expect(parseOnPre(a, 'ge += w; v -= w/4')).toEqual([{ variable: 'ge', factor: 1 }, { variable: 'v', factor: -0.25 }]);
+    expect(issues(() => parseOnPre(a, 'ge += w; ge += w'))[0].message).toMatch(/on_pre line 1, column 10: 'ge' is driven twice/);
+    expect(channelTerms(channelKey([{ variable: 'ge', factor: 1 }, { variable: 'v', factor: -0.25 }]))).toEqual([{ variable: 'ge', factor: 1 }, { variable: 'v', factor: -0.25 }]);
     expect(issues(() => parseOnPre(a, 'gi += w'))[0].message).toMatch(/on_pre line 1, column 1: the target 'gi' is not a state variable of the model \(variables: v, ge\)/);
     expect(issues(() => parseOnPre(a, 'ge = w'))[0].message).toMatch(/only 'x \+= weight'/);
     expect(issues(() => parseOnPre(a, 'ge += w*v'))[0].message).toMatch(/unsupported on_pre expression 'w\*v'/);
     expect(issues(() => compileModel(a, { dt: 0.1, params: {}, inputs: ['gi'] }))[0].message).toMatch(/on_pre: the target 'gi'/);
     // as in Brian2: w is the weight even where the model has a variable w, which is then w_post
     const b = analyzeModel({ equations: 'dv/dt = (-v - w*Mohm)/tau : volt\ndw/dt = -w/(100*ms) : amp', parameters: { tau: '10*ms' } });
-    expect(parseOnPre(b, 'v += w')).toEqual({ variable: 'v', factor: 1 });
-    expect(parseOnPre(b, 'w_post -= 3*w')).toEqual({ variable: 'w', factor: -3 });
-    expect(parseOnPre(b, 'v += weight')).toEqual({ variable: 'v', factor: 1 });
+    expect(parseOnPre(b, 'v += w')).toEqual([{ variable: 'v', factor: 1 }]);
+    expect(parseOnPre(b, 'w_post -= 3*w')).toEqual([{ variable: 'w', factor: -3 }]);
+    expect(parseOnPre(b, 'v += weight')).toEqual([{ variable: 'v', factor: 1 }]);
     expect(issues(() => parseOnPre(b, 'w += w'))[0].message).toMatch(/on_pre line 1, column 1: the target 'w' is the synapse's weight .* 'w_post'/);
     expect(issues(() => parseOnPre(b, 'v += w_post'))[0].message).toMatch(/unsupported on_pre expression 'w_post'.*the target's variable w/);
     expect(issues(() => parseOnPre(b, 'v += tau/2'))[0].message).toMatch(/'tau' is the target's parameter tau/);

@@ -127,6 +127,46 @@ describe('receptor channels', () => {
     expect(at(gabaB, 200)).toBeLessThan(at(gabaA, 200));
   });
 
+  it('one synapse opens several receptors: a receptor list gives each the weight, an on_pre of two statements its own factors', async () => {
+    const w = 0.004;
+    const spec = (proj: Record<string, unknown>): ModelSpec => ({
+      dt: 0.1, duration: 100, seed: 1,
+      models: { cond: { equations: 'dv/dt = (EL - v)/tau_m + I_syn/C : volt', parameters: { EL: '-65*mV', tau_m: '20*ms', C: '0.2*nF' }, method: 'euler' } },
+      populations: [
+        { name: 'S', size: 1, model: 'spike_generator', params: { spike_times: [[10]] } },
+        { name: 'N', size: 1, model: 'cond', receptors: ['AMPA', 'NMDA', 'GABA_A', 'GABA_B'], initial: { v: -65 } as never },
+      ],
+      projections: [{ source: 'S', target: 'N', connect: { rule: 'all_to_all' }, weight: w, delay: 1, ...proj }],
+      monitors: [{ type: 'state', population: 'N', variables: ['g_AMPA', 'g_NMDA', 'g_GABA_A'], neurons: [0], every: 1 }],
+    }) as ModelSpec;
+    const traces = async (proj: Record<string, unknown>) => {
+      expect(validateModel(spec(proj))).toEqual([]);
+      const sim = await Simulation.create(spec(proj), { threads: 1 });
+      await sim.run(100);
+      const v = sim.state(0).values;
+      const out = Object.fromEntries(['g_AMPA', 'g_NMDA', 'g_GABA_A'].map((k) => [k, Array.from(v[k][0] as ArrayLike<number>)]));
+      sim.dispose();
+      return out;
+    };
+    // the spike at 10 ms arrives 1 ms later; exp kinetics under Euler: g = w' (1 - dt/tau)^k, k steps after it arrived
+    const check = (g: number[], peak: number, tau: number, what: string) => {
+      const k0 = g.findIndex((x) => x > 0);
+      expect(k0, what).toBeGreaterThan(100);
+      expect(g[k0], what).toBeCloseTo(peak, 7);
+      for (const dk of [10, 100, 500]) expect(g[k0 + dk] / g[k0], `${what} after ${dk / 10} ms`).toBeCloseTo((1 - 0.1 / tau) ** dk, 4);
+    };
+    const both = await traces({ receptor: ['AMPA', 'NMDA'] });
+    check(both.g_AMPA, w, 5, 'list: AMPA');
+    check(both.g_NMDA, w, 150, 'list: NMDA');
+    expect(Math.max(...both.g_GABA_A)).toBe(0);
+    const ratio = await traces({ on_pre: 'g_AMPA += w; g_NMDA += 0.5*w' });
+    check(ratio.g_AMPA, w, 5, 'on_pre: AMPA');
+    check(ratio.g_NMDA, w / 2, 150, 'on_pre: NMDA at half the weight');
+    // the same as the list when the factors are equal, to the bit
+    const same = await traces({ on_pre: 'g_AMPA += w\ng_NMDA += w' });
+    expect(same).toEqual(both);
+  });
+
   it('a network with all four receptors: the same spikes on js and wasm, and on 1–3 threads', async () => {
     const spec: ModelSpec = {
       dt: 0.1, duration: 200, seed: 3,
@@ -144,9 +184,10 @@ describe('receptor channels', () => {
       projections: [
         { source: 'E', target: 'E', connect: { rule: 'fixed_indegree', indegree: 10 }, weight: 0.02, delay: { dist: 'uniform', low: 1, high: 5 }, receptor: 'AMPA' },
         { source: 'E', target: 'E', connect: { rule: 'fixed_indegree', indegree: 10 }, weight: 0.005, delay: 2, receptor: 'NMDA', short_term: { rule: 'tsodyks_markram', U: 0.5, tau_rec: 300 } },
-        { source: 'E', target: 'I', connect: { rule: 'fixed_indegree', indegree: 10 }, weight: 0.03, delay: 1, receptor: 'AMPA' },
+        { source: 'E', target: 'I', connect: { rule: 'fixed_indegree', indegree: 10 }, weight: 0.03, delay: 1, receptor: ['AMPA', 'NMDA'], short_term: { rule: 'tsodyks_markram', U: 0.2, tau_rec: 100, tau_fac: 500 } },
         { source: 'I', target: 'E', connect: { rule: 'fixed_indegree', indegree: 5 }, weight: 0.03, delay: 1, receptor: 'GABA_A' },
         { source: 'I', target: 'E', connect: { rule: 'fixed_indegree', indegree: 5 }, weight: 0.005, delay: 1, receptor: 'GABA_B' },
+        { source: 'I', target: 'I', connect: { rule: 'fixed_indegree', indegree: 5 }, weight: { dist: 'uniform', low: 0.01, high: 0.03 }, delay: 1, on_pre: 'g_GABA_A += w; g_GABA_B += 0.1*w' },
       ],
       inputs: [{ type: 'poisson', target: 'E', rate: 800, weight: 0.05, receptor: 'AMPA' }, { type: 'poisson', target: 'I', rate: 500, weight: 0.05, receptor: 'AMPA' }],
       monitors: [{ type: 'spikes', population: 'E' }, { type: 'spikes', population: 'I' }],
@@ -196,5 +237,13 @@ describe('receptor channels', () => {
     (lif.populations[1] as unknown as Record<string, unknown>).model = 'lif';
     (lif.populations[1] as unknown as Record<string, unknown>).receptors = ['AMPA'];
     expect(issues(lif)).toEqual([expect.stringMatching(/^populations\[1\]\.receptors: belongs to a population of a model from equations/)]);
+    // several receptors
+    const four = { receptors: ['AMPA', 'NMDA', 'GABA_A', 'GABA_B'] };
+    expect(issues(base(four, { receptor: ['AMPA', 'NMDA'] }))).toEqual([]);
+    expect(issues(base(four, { receptor: ['AMPA', 'KAINATE'] }))).toEqual([expect.stringMatching(/^projections\[0\]\.receptor\[1\]: must be a receptor of population "N" \(AMPA, NMDA, GABA_A, GABA_B\), got "KAINATE"/)]);
+    expect(issues(base(four, { receptor: ['AMPA', 'AMPA'] }))).toEqual([expect.stringMatching(/^projections\[0\]\.receptor\[1\]: names receptor "AMPA" twice/)]);
+    expect(issues(base(four, { receptor: [] })).join('\n')).toMatch(/^projections\[0\]\.receptor/);
+    expect(issues(base(four, { on_pre: 'g_AMPA += w; g_AMPA += w' }))).toEqual([expect.stringMatching(/^projections\[0\]\.on_pre: .*'g_AMPA' is driven twice/)]);
+    expect(issues(base(four, { on_pre: 'g_AMPA += w; v += w' }))).toEqual([expect.stringMatching(/^projections\[0\]\.on_pre: drives variables of different units \('g_AMPA': uS, 'v': mV\)/)]);
   });
 });

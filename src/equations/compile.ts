@@ -47,7 +47,7 @@ export interface CompileOptions {
   params: Record<string, number | string>;
   /** parameters whose values differ between neurons */
   perNeuron?: ReadonlySet<string>;
-  /** variables that projections drive */
+  /** the ring channels that projections drive: variable names, or channel keys (channelKey) */
   inputs?: string[];
   name?: string;
 }
@@ -88,9 +88,11 @@ function checkParams(a: ModelAnalysis, opts: CompileOptions, issues: Issues): vo
     const ext = a.externals.find((x) => x.name === name);
     if (ext) issues.field(`parameters.${name}`, 0, `'${name}' is a state variable (equations line ${ext.line}, declared without '(constant)'): give its value in initial`);
   }
-  for (const x of opts.inputs ?? []) {
-    if (!a.odes.some((o) => o.name === x) && !a.externals.some((e) => e.name === x)) {
-      issues.field('on_pre', 0, `the target '${x}' is not a state variable of the model (variables: ${[...a.odes, ...a.externals].map((o) => o.name).join(', ')})`);
+  for (const key of opts.inputs ?? []) {
+    for (const { variable: x, factor } of channelTerms(key)) {
+      if (!a.odes.some((o) => o.name === x) && !a.externals.some((e) => e.name === x))
+        issues.field('on_pre', 0, `the target '${x}' is not a state variable of the model (variables: ${[...a.odes, ...a.externals].map((o) => o.name).join(', ')})`);
+      if (!Number.isFinite(factor)) issues.field('on_pre', 0, `the channel '${key}' has a factor that is not a finite number`);
     }
   }
   if (!(opts.dt > 0) || !Number.isFinite(opts.dt)) issues.field('dt', 0, `expected a time step in ms > 0, got ${opts.dt}`);
@@ -161,12 +163,15 @@ export function compileModel(a: ModelAnalysis, opts: CompileOptions): CompiledMo
     const next = X.substVars(integration.updates.get(o.name)!, withNr(new Map()));
     cur.set(o.name, nr && clamped.has(o.name) ? X.select(nr, next, X.v(o.name)) : next);
   }
-  // 3. inputs
+  // 3. inputs: each channel's arrived weight added to its variables (times the further ones' factors)
   const inputs = opts.inputs ?? [];
-  for (const x of inputs) {
-    const base = cur.get(x) ?? X.v(x);
-    const driven = X.add(base, X.v(`input:${x}`));
-    cur.set(x, nr && clamped.has(x) ? X.select(nr, driven, base) : driven);
+  for (const key of inputs) {
+    for (const { variable: x, factor } of channelTerms(key)) {
+      const base = cur.get(x) ?? X.v(x);
+      const arrived = X.v(`input:${key}`);
+      const driven = X.add(base, factor === 1 ? arrived : X.mul(X.num(factor), arrived));
+      cur.set(x, nr && clamped.has(x) ? X.select(nr, driven, base) : driven);
+    }
   }
   // 4. threshold
   let spike: E | undefined;
@@ -203,7 +208,7 @@ export function compileModel(a: ModelAnalysis, opts: CompileOptions): CompiledMo
   };
   const stateNames = new Set([...a.odes.map((o) => o.name), ...a.externals.map((x) => x.name), ...internal.map((s) => s.name)]);
   const leaf = (name: string): Leaf => {
-    if (name.startsWith('input:')) return { role: { role: 'input', variable: name.slice(6) }, name: `input_${name.slice(6)}`, per: 'neuron' };
+    if (name.startsWith('input:')) return { role: { role: 'input', variable: name.slice(6) }, name: inputName(name.slice(6)), per: 'neuron' };
     if (stateNames.has(name)) return { role: { role: 'state', variable: name }, name, per: 'neuron' };
     if (paramNames.has(name)) return { role: { role: 'param', name }, name, per: per.has(name) ? 'neuron' : 'scalar' };
     if (name === 't') return { role: { role: 'time' }, name: 't', per: 'scalar' };
@@ -242,7 +247,7 @@ export function compileModel(a: ModelAnalysis, opts: CompileOptions): CompiledMo
   }
   const spikeCond = spike && lower.cond(spike);
   for (const x of inputs) {
-    const operand = lower.operand(`leaf:input:${x}`, `input_${x}`, 'neuron', { role: 'input', variable: x });
+    const operand = lower.operand(`leaf:input:${x}`, inputName(x), 'neuron', { role: 'input', variable: x });
     stores.push({ operand, value: { op: 'const', value: 0 } });
   }
   for (const s of stores) lower.markWrite(s.operand);
@@ -253,7 +258,7 @@ export function compileModel(a: ModelAnalysis, opts: CompileOptions): CompiledMo
     methods: Object.fromEntries(a.odes.map((o) => [o.name, integration.method])),
     state,
     parameters,
-    inputs: inputs.map((x) => quantity(x, state.find((s) => s.name === x)!.dim)),
+    inputs: inputs.map((x) => quantity(x, state.find((s) => s.name === channelTerms(x)[0].variable)!.dim)),
     roles: lower.roles,
     systems,
     kernel,
@@ -261,42 +266,75 @@ export function compileModel(a: ModelAnalysis, opts: CompileOptions): CompiledMo
   };
 }
 
+/** the operand name of a channel's input: input_ge, input_g_AMPA__g_NMDA_0_5 (an identifier) */
+const inputName = (key: string): string => `input_${key.replace(/[^A-Za-z0-9_]/g, '_')}`;
+
 /** The synapse's weight in on_pre (Brian2's name). */
 const WEIGHT = 'w';
 
 /**
- * An `on_pre` statement of a projection: `ge += w`, `gi += 2*w`, `v -= w`, `ge_post += w/2`:
- * the weight w (in the unit of the variable) is added to `variable` times `factor`.
- * As in Brian2, `w` is the synapse's weight even when the target model has a variable `w` (the
- * AdEx cells' adaptation current), and `x_post` names the target's variable x (`w_post += w`);
- * another name that is not the model's (`weight`) stands for the weight too. A target `w` in a
- * model with a variable `w` is an error (the weight cannot be changed; the variable is `w_post`).
- * Other on_pre forms are not supported. Throws EquationError.
+ * The `on_pre` of a projection: one or more statements `ge += w`, `gi += 2*w`, `v -= w`,
+ * `ge_post += w/2`, separated by `;` or newlines: each adds the weight w (in the unit of its
+ * variable) times its factor to its variable, e.g. `g_AMPA += w; g_NMDA += 0.5*w` (one synapse that
+ * opens two receptors). As in Brian2, `w` is the synapse's weight even when the target model has a
+ * variable `w` (the AdEx cells' adaptation current), and `x_post` names the target's variable x
+ * (`w_post += w`); another name that is not the model's (`weight`) stands for the weight too. A
+ * target `w` in a model with a variable `w` is an error (the weight cannot be changed; the variable
+ * is `w_post`), and so is a variable driven twice. Other on_pre forms are not supported. Throws
+ * EquationError.
  */
-export function parseOnPre(a: ModelAnalysis, text: string): { variable: string; factor: number } {
+export function parseOnPre(a: ModelAnalysis, text: string): OnPreTerm[] {
   const issues = new Issues();
-  const [st, ...more] = parseStatements('on_pre', text, issues);
+  const sts = parseStatements('on_pre', text, issues);
   issues.throwIfAny();
-  if (!st || more.length > 0) {
-    issues.field('on_pre', 0, `expected one statement such as 'ge += w', got ${st ? more.length + 1 : 0}`);
+  if (sts.length === 0) {
+    issues.field('on_pre', 0, `expected a statement such as 'ge += w', got none`);
     issues.throwIfAny();
   }
   const names = [...a.odes, ...a.externals].map((o) => o.name);
-  const variable = withoutPost(st.target);
-  if (st.target === WEIGHT && names.includes(WEIGHT))
-    issues.at(st.src, st.targetAt, `the target 'w' is the synapse's weight (as in Brian2), which on_pre cannot change; the model's variable w is 'w_post' (e.g. 'w_post += w')`);
-  else if (!names.includes(variable)) issues.at(st.src, st.targetAt, `the target '${st.target}' is not a state variable of the model (variables: ${names.join(', ')})`);
-  if (st.op !== '+=' && st.op !== '-=') issues.at(st.src, st.targetAt, `only 'x += weight' and 'x -= weight' are supported, not '${st.op}'`);
   // the target neuron's names: its variables and parameters, bare or with _post
   const neuron = new Set([...names, ...a.params.map((p) => p.name)]);
-  const factor = weightFactor(st.expr.ast, (n) => neuron.has(withoutPost(n)));
-  if (factor === undefined) {
-    const own = idsOf(st.expr.ast).filter((n) => n !== WEIGHT && neuron.has(withoutPost(n)));
-    const why = own.length ? ` ('${own[0]}' is the target's ${names.includes(withoutPost(own[0])) ? 'variable' : 'parameter'} ${withoutPost(own[0])}; the weight is 'w')` : '';
-    issues.at(st.expr.src, st.expr.ast.s, `unsupported on_pre expression '${st.expr.src.text.slice(st.expr.ast.s, st.expr.ast.e).trim()}': expected the weight times a number (w, 2*w, w/2, -w)${why}`);
+  const terms: OnPreTerm[] = [];
+  for (const st of sts) {
+    const variable = withoutPost(st.target);
+    if (st.target === WEIGHT && names.includes(WEIGHT))
+      issues.at(st.src, st.targetAt, `the target 'w' is the synapse's weight (as in Brian2), which on_pre cannot change; the model's variable w is 'w_post' (e.g. 'w_post += w')`);
+    else if (!names.includes(variable)) issues.at(st.src, st.targetAt, `the target '${st.target}' is not a state variable of the model (variables: ${names.join(', ')})`);
+    else if (terms.some((t) => t.variable === variable)) issues.at(st.src, st.targetAt, `'${variable}' is driven twice: write its weights as one statement`);
+    if (st.op !== '+=' && st.op !== '-=') issues.at(st.src, st.targetAt, `only 'x += weight' and 'x -= weight' are supported, not '${st.op}'`);
+    const factor = weightFactor(st.expr.ast, (n) => neuron.has(withoutPost(n)));
+    if (factor === undefined) {
+      const own = idsOf(st.expr.ast).filter((n) => n !== WEIGHT && neuron.has(withoutPost(n)));
+      const why = own.length ? ` ('${own[0]}' is the target's ${names.includes(withoutPost(own[0])) ? 'variable' : 'parameter'} ${withoutPost(own[0])}; the weight is 'w')` : '';
+      issues.at(st.expr.src, st.expr.ast.s, `unsupported on_pre expression '${st.expr.src.text.slice(st.expr.ast.s, st.expr.ast.e).trim()}': expected the weight times a number (w, 2*w, w/2, -w)${why}`);
+    } else if (factor === 0 && sts.length > 1) issues.at(st.expr.src, st.expr.ast.s, `a factor of 0 drives nothing: leave the statement out`);
+    terms.push({ variable, factor: (st.op === '-=' ? -1 : 1) * (factor ?? 0) });
   }
   issues.throwIfAny();
-  return { variable, factor: (st.op === '-=' ? -1 : 1) * factor! };
+  return terms;
+}
+
+/** One statement of an on_pre: the weight times `factor` is added to `variable`. */
+export interface OnPreTerm {
+  variable: string;
+  factor: number;
+}
+
+/**
+ * The ring channel of a target from equations that an on_pre drives: its first variable, then
+ * `;name*factor` for each further one (factor relative to the first's, which the weights carry),
+ * e.g. `g_AMPA` or `g_AMPA;g_NMDA*0.5`. Projections with the same terms share a channel.
+ */
+export function channelKey(terms: readonly OnPreTerm[]): string {
+  return terms.map((t, k) => (k === 0 ? t.variable : t.factor === 1 ? `;${t.variable}` : `;${t.variable}*${t.factor}`)).join('');
+}
+
+/** The terms of a channel key (channelKey's inverse; the first factor is 1). */
+export function channelTerms(key: string): OnPreTerm[] {
+  return key.split(';').map((part) => {
+    const star = part.indexOf('*');
+    return star < 0 ? { variable: part, factor: 1 } : { variable: part.slice(0, star), factor: Number(part.slice(star + 1)) };
+  });
 }
 
 const withoutPost = (name: string): string => (name.endsWith('_post') ? name.slice(0, -5) : name);

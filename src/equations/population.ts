@@ -10,7 +10,7 @@
  * Hz, …, as the model's `unit` of that quantity says); a string carries its units ("10*nS").
  */
 import type { EquationModelSpec, ModelSpec, AnyPopulationSpec, ValueSpec } from '../core/types.ts';
-import { analyzeModel, compileModel, evaluateDerived, parseOnPre, type ModelAnalysis } from './compile.ts';
+import { analyzeModel, compileModel, evaluateDerived, parseOnPre, type ModelAnalysis, type OnPreTerm } from './compile.ts';
 import { parseQuantity } from './units.ts';
 import { EquationError } from './errors.ts';
 import type { CompiledModel } from './model.ts';
@@ -160,7 +160,7 @@ export function compilePopulationModel(a: ModelAnalysis, params: Record<string, 
 }
 
 /** on_pre of a projection or input into a model from equations: the variable it drives and the weight factor, or issues. */
-export function onPreOf(a: ModelAnalysis, text: unknown, path: string, issues: Issue[]): { variable: string; factor: number } | undefined {
+export function onPreOf(a: ModelAnalysis, text: unknown, path: string, issues: Issue[]): OnPreTerm[] | undefined {
   if (text === undefined) {
     issues.push({ path, message: 'is required for a target from equations: what a spike does to it, e.g. "ge += w"' });
     return undefined;

@@ -223,7 +223,11 @@ function condExpCell(spec: ModelSpec, ps: AnyPopulationSpec, pop: BuiltPopulatio
   const cell: NestCell = {
     template: 'nest:iaf_cond_exp', params: {}, perNode: {},
     // conductances in uS -> nS; NEST's receptor is the sign of the weight: inhibitory weights negative
-    channels: pop.equations!.inputs.map((variable) => ({ factor: variable === 'gsyn_inh' ? -1000 : 1000, sign: variable === 'gsyn_inh' ? -1 : 1 })),
+    channels: pop.equations!.inputs.map((variable) => {
+      // a channel of an on_pre with several statements (channelKey "a;b") has no NEST receptor
+      if (variable.includes(';')) refuse(`${path}`, `a projection's on_pre drives several variables (${variable.split(';').join(', ')}), which NEST's iaf_cond_exp has no receptor for`);
+      return { factor: variable === 'gsyn_inh' ? -1000 : 1000, sign: variable === 'gsyn_inh' ? -1 : 1 };
+    }),
     weightUnit: 'nS', currentFactor: 1000,
   };
   const map: [string, string][] = [['v_rest', 'E_L'], ['cm', 'C_m'], ['tau_refrac', 't_ref'], ['tau_syn_E', 'tau_syn_ex'], ['tau_syn_I', 'tau_syn_in'],

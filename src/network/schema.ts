@@ -375,7 +375,10 @@ export const ProjectionSchema = obj('a projection', {
     description: 'ms, >= dt, on the grid; or {distance: {offset, velocity}}',
     [DISPATCH]: (x: unknown) => (isObject(x) && 'distance' in x ? 1 : 0),
   })),
-  receptor: opt(str("'excitatory' or 'inhibitory', or one of the target's receptors")),
+  receptor: opt(Type.Union([str("'excitatory' or 'inhibitory', or one of the target's receptors"), Type.Array(str('a receptor of the target'), { minItems: 1 })], {
+    description: "'excitatory' or 'inhibitory', or one of the target's receptors, or a list of them (each gets the weight)",
+    [DISPATCH]: (x: unknown) => (Array.isArray(x) ? 1 : 0),
+  })),
   on_pre: opt(str('a target from equations: what a spike does, e.g. "ge += w"')),
   plasticity: opt(PlasticitySchema),
   pruning: opt(PruningSchema),
@@ -396,7 +399,10 @@ export const InputSchema = tagged('type', [
     target: str('a population name'),
     rate: nonNeg('total rate of input spikes per target neuron, Hz'),
     weight: num('weight of each input spike'),
-    receptor: opt(str("as a projection's receptor")),
+    receptor: opt(Type.Union([str("as a projection's receptor"), Type.Array(str('a receptor of the target'), { minItems: 1 })], {
+      description: "as a projection's receptor",
+      [DISPATCH]: (x: unknown) => (Array.isArray(x) ? 1 : 0),
+    })),
     on_pre: opt(str('a target from equations: the variable it drives, e.g. "ge += w"')),
     ...window,
   }),

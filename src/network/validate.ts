@@ -7,7 +7,7 @@
  * receptor channels, synapse counts, delay bounds), so that the rules live in one place.
  */
 import type { ConnectSpec, EquationModelSpec, ModelSpec, MonitorSpec, SheetSpec, NeuronKind, NeuronModelName, PlannedModelName, AnyPopulationSpec, ValueSpec } from '../core/types.ts';
-import type { ModelAnalysis } from '../equations/compile.ts';
+import { channelKey, type ModelAnalysis } from '../equations/compile.ts';
 import { EquationError } from '../equations/errors.ts';
 import type { CompiledModel } from '../equations/model.ts';
 import { builtinModel, modelsReceiving, neuronModel } from '../neurons/index.ts';
@@ -636,7 +636,10 @@ class Checker {
     else info.receptors = list;
   }
 
-  /** A projection's or input's on_pre, or the one its receptor names (`"receptor": "NMDA"` → "y_NMDA += w"). */
+  /**
+   * A projection's or input's on_pre, or the one its receptor names (`"receptor": "NMDA"` →
+   * "y_NMDA += w"; a list, `["AMPA", "NMDA"]`, gives the weight to each: "g_AMPA += w; g_NMDA += w").
+   */
   private onPreFor(tgt: Pop, x: Obj, path: string): unknown {
     if (!tgt.receptors) return x.on_pre;
     if (tgt.receptors === 'invalid') return undefined;
@@ -644,32 +647,55 @@ class Checker {
       if (x.on_pre === undefined) this.err(`${path}.receptor`, `is required: the receptor of population "${tgt.name}" this drives (${tgt.receptors.map((r) => r.name).join(', ')})`);
       return x.on_pre;
     }
-    const r = tgt.receptors.find((q) => q.name === x.receptor);
-    if (!r) {
-      this.err(`${path}.receptor`, `must be a receptor of population "${tgt.name}" (${tgt.receptors.map((q) => q.name).join(', ')}), got ${describe(x.receptor)}`);
-      return undefined;
-    }
+    const have = tgt.receptors;
+    const names = Array.isArray(x.receptor) ? (x.receptor as unknown[]) : [x.receptor];
+    const found: Receptor[] = [];
+    names.forEach((n, k) => {
+      const at = Array.isArray(x.receptor) ? `${path}.receptor[${k}]` : `${path}.receptor`;
+      const r = have.find((q) => q.name === n);
+      if (!r) this.err(at, `must be a receptor of population "${tgt.name}" (${have.map((q) => q.name).join(', ')}), got ${describe(n)}`);
+      else if (found.includes(r)) this.err(at, `names receptor "${r.name}" twice`);
+      else found.push(r);
+    });
+    if (names.length === 0) this.err(`${path}.receptor`, `must name at least one receptor of population "${tgt.name}" (${have.map((q) => q.name).join(', ')})`);
+    if (found.length !== names.length || names.length === 0) return undefined;
+    const onPre = found.map((r) => `${r.driven} += w`).join('; ');
     if (x.on_pre !== undefined) {
-      this.err(`${path}.on_pre`, `is given by the receptor ("${r.driven} += w"): give receptor or on_pre, not both`);
+      this.err(`${path}.on_pre`, `is given by the receptor ("${onPre}"): give receptor or on_pre, not both`);
       return undefined;
     }
-    return `${r.driven} += w`;
+    return onPre;
   }
 
   /**
    * The ring channel and weight factor of a projection or input into a model from equations, from
-   * its on_pre (`"ge += w"`): each variable driven gets a channel, in the order first driven.
+   * its on_pre (`"ge += w"`): each distinct on_pre gets a channel, in the order first driven, keyed
+   * by its variables (channelKey: `ge`, or `g_AMPA;g_NMDA*0.5` for a synapse that drives two). The
+   * first statement's factor (and its variable's unit) scales the weights; the others' factors are
+   * relative to it, so all of one on_pre's variables must have one unit.
    */
   private equationTarget(tgt: Pop, onPre: unknown, path: string): { channel: number; factor: number; unit: string } | undefined {
     const a = tgt.eq?.analysis;
     if (!a) return undefined;
-    const r = onPreOf(a, onPre, `${path}.on_pre`, this.issues);
-    if (!r) return undefined;
+    const terms = onPreOf(a, onPre, `${path}.on_pre`, this.issues);
+    if (!terms) return undefined;
+    const units = tgt.eq!.units;
+    const u0 = units.get(terms[0].variable);
+    const odd = terms.find((t) => units.get(t.variable)?.unit !== u0?.unit);
+    if (odd) {
+      this.err(`${path}.on_pre`, `drives variables of different units ('${terms[0].variable}': ${u0?.unit || '1'}, '${odd.variable}': ${units.get(odd.variable)?.unit || '1'}): one weight cannot be both; use one projection per unit`);
+      return undefined;
+    }
+    const f0 = terms[0].factor;
+    if (f0 === 0 && terms.length > 1) {
+      this.err(`${path}.on_pre`, `the first statement's factor is 0: leave it out`);
+      return undefined;
+    }
+    const key = channelKey(terms.map((t, k) => ({ variable: t.variable, factor: k === 0 ? 1 : t.factor / f0 })));
     const inputs = tgt.eq!.inputs;
-    let channel = inputs.indexOf(r.variable);
-    if (channel < 0) channel = inputs.push(r.variable) - 1;
-    const u = tgt.eq!.units.get(r.variable);
-    return { channel, factor: r.factor * (u?.factor ?? 1), unit: u?.unit ?? '' };
+    let channel = inputs.indexOf(key);
+    if (channel < 0) channel = inputs.push(key) - 1;
+    return { channel, factor: f0 * (u0?.factor ?? 1), unit: u0?.unit ?? '' };
   }
 
   resetBelowThreshold(vr: PV, vt: PV, path: string): void {
