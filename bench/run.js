@@ -43,6 +43,7 @@ if (process.argv.includes('--thalamocortical')) {
   if (arg('--duration')) opts.durationMs = Number(arg('--duration'));
   if (arg('--seed')) opts.seed = Number(arg('--seed'));
   if (arg('--delivery')) opts.delivery = arg('--delivery');
+  if (arg('--synapses')) opts.synapses = arg('--synapses');
   await runThalamocortical(opts);
   process.exit(0);
 }
@@ -86,7 +87,7 @@ const program = new Command()
   .option('--kernels', 'run the kernel micro-benchmarks (benny) instead')
   .option('--scale', 'run the scale benchmark instead: CUBA with 1 M neurons, 100 M and 500 M synapses')
   .option('--microcircuit', 'run the Potjans-Diesmann microcircuit benchmark instead (full scale, 1 and 2 threads)')
-  .option('--thalamocortical', 'run the thalamocortical scale benchmark instead (1 M neurons, 0.5 B synapses, 2 threads; --neurons n[,n...], --threads, --duration, --delivery, --dry-run)')
+  .option('--thalamocortical', 'run the thalamocortical scale benchmark instead (1 M neurons, 0.5 B synapses, 2 threads; --neurons n[,n...], --threads, --duration, --delivery, --synapses conductance|current, --dry-run)')
   .option('--speedup', 'run the thread speed-up benchmark instead (CUBA-100k, 1 and 2 threads alternately)')
   .option('--ceiling', "run the machine's parallel ceiling of the neuron update instead (lif_update alone, 1 and 2 workers alternately)")
   .option('--delivery-kernels', 'run the spike delivery benchmark instead: ring, deferred and the read-only floor on a microcircuit-like shard (kernels alone)')

@@ -1,5 +1,5 @@
 // Thalamocortical scale benchmark (`npm run bench -- --thalamocortical [--neurons 1000000]
-// [--threads 2] [--duration 1000] [--delivery auto|ring|deferred] [--dry-run]`): generates the thalamocortical model
+// [--threads 2] [--duration 1000] [--delivery auto|ring|deferred] [--synapses conductance|current] [--dry-run]`): generates the thalamocortical model
 // (src/models/thalamocortical.ts, docs/thalamocortical.md) with N neurons (~500 synapses each),
 // builds it sharded over the threads, runs `duration` ms of model time and reports build time, run
 // time, synaptic events per second, rates and the peak resident memory of the process (main thread
@@ -13,12 +13,12 @@ import os from 'node:os';
 
 const GB = 2 ** 30;
 
-export async function runThalamocortical({ sizes = [1_000_000], threads = Math.min(2, os.availableParallelism()), durationMs = 1000, dryRun = false, seed = 1, delivery = 'auto' } = {}) {
+export async function runThalamocortical({ sizes = [1_000_000], threads = Math.min(2, os.availableParallelism()), durationMs = 1000, dryRun = false, seed = 1, delivery = 'auto', synapses = 'conductance' } = {}) {
   const rows = [];
   for (const n of sizes) {
     const out = execFileSync(
       process.execPath,
-      ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--child', String(n), String(threads), String(durationMs), dryRun ? '1' : '0', String(seed), delivery],
+      ['--max-old-space-size=8192', fileURLToPath(import.meta.url), '--child', String(n), String(threads), String(durationMs), dryRun ? '1' : '0', String(seed), delivery, synapses],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 },
     );
     rows.push(JSON.parse(out.trim().split('\n').pop()));
@@ -31,7 +31,7 @@ export async function runThalamocortical({ sizes = [1_000_000], threads = Math.m
     }
     return rows;
   }
-  console.log(`\nThalamocortical network, ${durationMs} ms of model time, ${threads} threads (wasm), seed ${seed}, ${delivery} delivery`);
+  console.log(`\nThalamocortical network (${synapses} synapses), ${durationMs} ms of model time, ${threads} threads (wasm), seed ${seed}, ${delivery} delivery`);
   console.log('| neurons | columns | synapses | build s | run s | spikes | mean rate Hz | synaptic events/s | peak RSS GB | arena GB |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows)
@@ -46,8 +46,9 @@ export async function runThalamocortical({ sizes = [1_000_000], threads = Math.m
 if (process.argv[2] === '--child') {
   const [neurons, threads, durationMs, dry, seed] = process.argv.slice(3, 8).map(Number);
   const delivery = process.argv[8] ?? 'auto';
+  const synapses = process.argv[9] ?? 'conductance';
   const { Simulation, thalamocorticalModel, thalamocorticalStructure } = await import('../dist/index.js');
-  const spec = thalamocorticalModel({ neurons, seed, durationMs, recordFraction: 0 });
+  const spec = thalamocorticalModel({ neurons, seed, durationMs, recordFraction: 0, synapses });
   const st = thalamocorticalStructure({ neurons });
   if (dry) {
     const plan = await Simulation.plan(spec, { threads, delivery });

@@ -202,6 +202,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--spacing <um>', 'distance between column centres, µm', parseNumber('--spacing', false), 100)
     .option('--velocity <m/s>', 'intracortical conduction velocity, m/s', parseNumber('--velocity', false), 0.2)
     .option('--record <fraction>', 'fraction of every population whose spikes the model records', parseNumber('--record', false), 1)
+    .addOption(new Option('--synapses <kind>', "conductance: the paper's neurons, receptors, depression and drawn weights; current: Izhikevich 2003 neurons, current synapses, one weight per projection").choices(['conductance', 'current']).default('conductance'))
     .option('-o, --out <file>', 'write to this file instead of stdout')
     .action((kind: string, o) => {
       if (kind !== 'thalamocortical') usage(`unknown generator "${kind}"; available: thalamocortical`);
@@ -210,6 +211,7 @@ export async function main(argv: string[]): Promise<void> {
       try {
         spec = thalamocorticalModel({
           neurons: o.neurons, columns: o.columns, seed: o.seed, durationMs: o.duration, spacing: o.spacing, velocity: o.velocity, recordFraction: o.record,
+          synapses: o.synapses,
         });
       } catch (e) {
         if (e instanceof RangeError) usage(e.message);

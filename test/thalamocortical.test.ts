@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import {
   thalamocorticalModel, thalamocorticalStructure, thalamocorticalProjections, chooseColumns, columnGrid, TC_POPULATIONS, MIN_PER_COLUMN,
-  SYNAPSES_PER_NEURON, DT,
+  SYNAPSES_PER_NEURON, DT, WEIGHT_CV, NMDA_RATIO, GABAB_RATIO,
 } from '../src/models/thalamocortical.ts';
 import { validateModel, planNetwork } from '../src/network/index.ts';
 import { sheetDistance } from '../src/network/sheet.ts';
@@ -19,7 +19,7 @@ import { createBackend } from '../src/backend/index.ts';
 import { Simulation } from '../src/sim/simulation.ts';
 import { SheetActivity } from '../src/analysis/sheet.ts';
 import { fft, welch, peakFrequency } from '../src/analysis/spectrum.ts';
-import { sheetReport, sheetPopulations } from '../src/analysis/sheet-report.ts';
+import { sheetReport, sheetPopulations, spectralFloor } from '../src/analysis/sheet-report.ts';
 import type { ModelSpec, DistanceDelaySpec } from '../src/core/types.ts';
 import { buildShard } from './connectivity-util.ts';
 import { spikeTrains } from './util.ts';
@@ -123,9 +123,11 @@ describe('connectivity of a generated network', () => {
         const perT = tgt.size / 9;
         const { offset, velocity } = (q.delay as DistanceDelaySpec).distance;
         const sigma = (q.connect as { sigma: number }).sigma;
-        // Dale: the sign of the weight follows the source's type
+        // Dale: conductances are >= 0 and the source's type says which receptors they open
         const w = h.weights ?? new Float32Array([h.constWeight]);
-        for (const x of w) expect(src.type === 'excitatory' ? x >= 0 : x <= 0, q.name).toBe(true);
+        expect(w.length, q.name).toBe(h.nSyn); // drawn per synapse
+        expect(w.filter((x) => !(x >= 0)).length, q.name).toBe(0);
+        expect(q.on_pre, q.name).toMatch(src.type === 'excitatory' ? /^g_AMPA \+= w; g_NMDA \+= [\d.]+\*w$/ : /^g_GABA_A \+= w; g_GABA_B \+= [\d.]+\*w$/);
         let checked = 0;
         let far = 0;
         const wrong: string[] = [];
@@ -150,15 +152,61 @@ describe('connectivity of a generated network', () => {
     }
   });
 
-  it('every population declares its type; projections from inhibitory populations have negative weights', () => {
+  it('every population declares its type; the conductance variant draws positive weights and opens receptors by source type; the current one has negative inhibitory weights', () => {
     const spec = thalamocorticalModel(SMALL);
     const type = new Map(spec.populations.map((p) => [p.name, p.type]));
     for (const p of spec.populations) expect(['excitatory', 'inhibitory']).toContain(p.type);
     expect(spec.populations.filter((p) => p.type === 'inhibitory').map((p) => p.name)).toEqual(['L23I', 'L4I', 'L5I', 'L6I', 'RE']);
-    for (const q of spec.projections!) expect(Math.sign(q.weight as number), q.name).toBe(type.get(q.source) === 'excitatory' ? 1 : -1);
+    for (const p of spec.populations) {
+      expect(p.model).toBe('izh2007');
+      expect(Object.keys((p as { receptors: object }).receptors)).toEqual(['AMPA', 'NMDA', 'GABA_A', 'GABA_B']);
+    }
+    for (const q of spec.projections!) {
+      const exc = type.get(q.source) === 'excitatory';
+      const w = q.weight as { dist: string; mean: number; std: number; min: number };
+      expect(w.dist, q.name).toBe('normal');
+      expect(w.mean, q.name).toBeGreaterThan(0);
+      expect(w.std, q.name).toBeCloseTo(WEIGHT_CV * w.mean, 12);
+      expect(w.min).toBe(0);
+      expect(q.on_pre, q.name).toBe(exc ? `g_AMPA += w; g_NMDA += ${NMDA_RATIO}*w` : `g_GABA_A += w; g_GABA_B += ${GABAB_RATIO}*w`);
+      expect(q.short_term !== undefined, q.name).toBe(exc); // excitatory synapses depress
+    }
+    // the current variant: Izhikevich (2003) neurons, the weight's sign follows the source
+    const cur = thalamocorticalModel({ ...SMALL, synapses: 'current' });
+    expect(validateModel(cur)).toEqual([]);
+    for (const p of cur.populations) expect(p.model).toBe('izhikevich');
+    for (const q of cur.projections!) expect(Math.sign(q.weight as number), q.name).toBe(type.get(q.source) === 'excitatory' ? 1 : -1);
     // a flipped sign is refused by validation (Dale's principle)
-    const bad: ModelSpec = { ...spec, projections: spec.projections!.map((q, k) => (k === 0 ? { ...q, weight: -1 } : q)) };
+    const bad: ModelSpec = { ...cur, projections: cur.projections!.map((q, k) => (k === 0 ? { ...q, weight: -1 } : q)) };
     expect(validateModel(bad).some((i) => /excitatory/.test(i.message))).toBe(true);
+    expect(() => thalamocorticalModel({ ...SMALL, synapses: 'pulses' as never })).toThrow(/synapses must be 'conductance' or 'current', got "pulses"/);
+  });
+});
+
+describe('rhythms', () => {
+  it('10,000 neurons, 3 s: an alpha rhythm (8–13 Hz) in the thalamus and in L4, far above the floor; none in L2/3', async () => {
+    const spec = thalamocorticalModel({ neurons: 10_000, seed: 1, durationMs: 3000 });
+    const sim = await Simulation.create(spec, { threads: 2 });
+    try {
+      await sim.run(3000);
+      const act = new SheetActivity(sheetPopulations(spec), { t0: 500, t1: 3000, binMs: 1 });
+      spec.populations.forEach((p, k) => {
+        const d = sim.spikes(p.name);
+        act.add(k, d.i, Array.from(d.steps, (s) => s * sim.dt));
+      });
+      const rep = sheetReport(act);
+      const layer = (name: string) => rep.layers.find((l) => l.layer === name)!;
+      const th = layer('thalamus');
+      // measured: 11.7 Hz at 35-42x the floor (seeds 1-3), L4 9-12x; L2/3 flat (~1x)
+      expect(th.band_peaks.alpha.rel_floor).toBeGreaterThan(10);
+      expect(th.peak_hz).toBeGreaterThanOrEqual(8);
+      expect(th.peak_hz).toBeLessThanOrEqual(13);
+      expect(layer('L4').band_peaks.alpha.rel_floor).toBeGreaterThan(5);
+      expect(layer('L2/3').band_peaks.alpha.rel_floor).toBeLessThan(3);
+      expect(spectralFloor(rep.spectra.thalamus)).toBeGreaterThan(0);
+    } finally {
+      sim.dispose();
+    }
   });
 });
 

@@ -44,6 +44,30 @@ export interface LayerStats {
   peak_hz: number;
   /** fraction of the power above 1 Hz in each band */
   bands: Record<string, number>;
+  /**
+   * per band, the frequency of its largest spectral power and that power relative to the floor,
+   * the median power between 2 and 100 Hz (a rhythm stands out as a ratio well above 1; a flat,
+   * Poisson-like spectrum gives ratios of 1–3)
+   */
+  band_peaks: Record<string, { hz: number; rel_floor: number }>;
+}
+
+/** The median spectral power between 2 and 100 Hz: the floor a rhythm's peak is measured against. */
+export function spectralFloor(sp: Pick<Spectrum, 'freqs' | 'power'>): number {
+  const xs: number[] = [];
+  for (let k = 0; k < sp.freqs.length; k++) if (sp.freqs[k] >= 2 && sp.freqs[k] <= 100) xs.push(sp.power[k]);
+  return median(xs);
+}
+
+/** per band, its peak frequency and power relative to spectralFloor */
+export function bandPeaks(sp: Pick<Spectrum, 'freqs' | 'power'>): Record<string, { hz: number; rel_floor: number }> {
+  const floor = spectralFloor(sp);
+  const out: Record<string, { hz: number; rel_floor: number }> = {};
+  for (const [name, [lo, hi]] of Object.entries(BANDS)) {
+    const pk = peakFrequency(sp, lo, Math.min(hi, sp.freqs[sp.freqs.length - 1]));
+    out[name] = { hz: pk.freq, rel_floor: floor > 0 ? pk.power / floor : NaN };
+  }
+  return out;
 }
 
 export interface SheetReport {
@@ -100,6 +124,7 @@ export function sheetReport(act: SheetActivity): SheetReport {
       rate_std_hz: ms.std,
       peak_hz: peakFrequency(sp, 2, fs / 2).freq,
       bands: bandPower(sp, BANDS),
+      band_peaks: bandPeaks(sp),
     };
   });
   return { window_ms: [act.t0, act.t1], bin_ms: act.binMs, populations, layers, spectra, rates };
@@ -118,6 +143,11 @@ export function reportMarkdown(title: string, rep: SheetReport): string {
   for (const l of rep.layers)
     lines.push(`| ${l.layer} | ${f2(l.rate_hz)} | ${f2(l.rate_std_hz)} | ${f2(l.peak_hz, 1)} | ` + Object.keys(BANDS).map((b) => `${(100 * l.bands[b]).toFixed(0)} %`).join(' | ') + ' |');
   lines.push('', 'Band columns: share of the spectral power above 1 Hz (delta 1–4, theta 4–8, alpha 8–13, beta 13–30, gamma 30–80, high > 80 Hz).', '');
+  const named = Object.keys(BANDS).filter((b) => b !== 'high');
+  lines.push('| layer | ' + named.map((b) => `${b} peak`).join(' | ') + ' |', '|---|' + named.map(() => '---|').join(''));
+  for (const l of rep.layers)
+    lines.push(`| ${l.layer} | ` + named.map((b) => `${f2(l.band_peaks[b].hz, 1)} Hz, ${f2(l.band_peaks[b].rel_floor, 1)}×`).join(' | ') + ' |');
+  lines.push('', 'Band peaks: the frequency of the largest power in the band and that power over the floor (the median power between 2 and 100 Hz): a rhythm stands well above 1×, a flat spectrum gives 1–3×.', '');
   return lines.join('\n');
 }
 

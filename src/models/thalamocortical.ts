@@ -144,6 +144,135 @@ export const BACKGROUND: Record<TcPopulation, { rate: number; weight: number }> 
 };
 
 // ---------------------------------------------------------------------------------------------
+// The paper's neurons and synapses (synapses: 'conductance', the default)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Izhikevich's simple model (Izhikevich 2007, "Dynamical Systems in Neuroscience", ch. 8, the form
+ * Izhikevich & Edelman 2008 use): C v' = k (v − vr)(v − vt) − u + I, u' = a (U(v) − u), spike at
+ * v ≥ vpeak + pu·u, then v ← c + ru·u, u ← min(u + d, umax). U(v) = b (v − vr) for most classes; the
+ * book's FS cell has U = 0.025 (v − vb)³ above vb = −55 mV and 0 below, and its TC and RTN cells a
+ * b that changes at vb = −65 mV (blo below, bhi above: the T-current's rebound bursts). I is I_syn,
+ * the receptors' current (pA here: the book's units).
+ */
+export const IZH2007_EQUATIONS = [
+  'dv/dt = (k*(v - vr)*(v - vt) - u + I_syn)/C : volt',
+  'du/dt = a*(U_v - u) : amp',
+  'U_v = (v < vb)*blo*(v - vr) + (v >= vb)*(bhi*(v - vr) + p3*(v - vb)**3) : amp',
+].join('\n');
+export const IZH2007_THRESHOLD = 'v >= vpeak + pu*u';
+export const IZH2007_RESET = 'v = c + ru*u\nu = u + d - (u + d > umax)*(u + d - umax)';
+
+type Izh2007 = Record<'C' | 'k' | 'vr' | 'vt' | 'vpeak' | 'a' | 'blo' | 'bhi' | 'vb' | 'p3' | 'c' | 'd' | 'pu' | 'ru' | 'umax', number>;
+
+/**
+ * The seven classes of Izhikevich (2007, ch. 8; figure of each): C pF, k nS/mV, mV, a 1/ms, b nS,
+ * d pA (the values as NetPyNE's izhi2007 cells also list them). RS: layer 5 regular spiking
+ * pyramidal cell (fig. 8.12); IB: intrinsically bursting (fig. 8.19); CH: chattering (fig. 8.23);
+ * LTS: low-threshold spiking interneuron (fig. 8.25: its spike peak and reset depend on u, and u is
+ * capped at 670 pA); FS: fast spiking interneuron (fig. 8.27); TC: thalamocortical relay cell
+ * (fig. 8.31); RTN: reticular thalamic nucleus cell (fig. 8.32).
+ */
+export const CELL_CLASSES: Record<'RS' | 'IB' | 'CH' | 'LTS' | 'FS' | 'TC' | 'RTN', Izh2007> = {
+  RS: { C: 100, k: 0.7, vr: -60, vt: -40, vpeak: 35, a: 0.03, blo: -2, bhi: -2, vb: 0, p3: 0, c: -50, d: 100, pu: 0, ru: 0, umax: 1e6 },
+  IB: { C: 150, k: 1.2, vr: -75, vt: -45, vpeak: 50, a: 0.01, blo: 5, bhi: 5, vb: 0, p3: 0, c: -56, d: 130, pu: 0, ru: 0, umax: 1e6 },
+  CH: { C: 50, k: 1.5, vr: -60, vt: -40, vpeak: 25, a: 0.03, blo: 1, bhi: 1, vb: 0, p3: 0, c: -40, d: 150, pu: 0, ru: 0, umax: 1e6 },
+  LTS: { C: 100, k: 1, vr: -56, vt: -42, vpeak: 40, a: 0.03, blo: 8, bhi: 8, vb: 0, p3: 0, c: -53, d: 20, pu: -0.1, ru: 0.04, umax: 670 },
+  FS: { C: 20, k: 1, vr: -55, vt: -40, vpeak: 25, a: 0.2, blo: 0, bhi: 0, vb: -55, p3: 0.025, c: -45, d: 0, pu: 0, ru: 0, umax: 1e6 },
+  TC: { C: 200, k: 1.6, vr: -60, vt: -50, vpeak: 35, a: 0.01, blo: 15, bhi: 0, vb: -65, p3: 0, c: -60, d: 10, pu: 0.1, ru: -0.1, umax: 1e6 },
+  RTN: { C: 40, k: 0.25, vr: -65, vt: -45, vpeak: 0, a: 0.015, blo: 10, bhi: 2, vb: -65, p3: 0, c: -55, d: 50, pu: 0, ru: 0, umax: 1e6 },
+};
+
+/** the book's unit of each parameter (strings for the model's defaults) */
+const IZH2007_UNITS: Record<keyof Izh2007, string> = {
+  C: 'pF', k: 'nS/mV', vr: 'mV', vt: 'mV', vpeak: 'mV', a: '/ms', blo: 'nS', bhi: 'nS', vb: 'mV', p3: 'pA/mV**3', c: 'mV', d: 'pA', pu: 'mV/pA', ru: 'mV/pA', umax: 'pA',
+};
+/** book unit → axonal's number for the parameter's dimension (nF, µS/mV, Hz, µS, nA, nA/mV³, mV/nA) */
+const IZH2007_TO_AXONAL: Record<keyof Izh2007, number> = {
+  C: 1e-3, k: 1e-3, vr: 1, vt: 1, vpeak: 1, a: 1000, blo: 1e-3, bhi: 1e-3, vb: 1, p3: 1e-3, c: 1, d: 1e-3, pu: 1000, ru: 1000, umax: 1e-3,
+};
+
+/**
+ * Receptors of every neuron (Izhikevich & Edelman 2008: first-order kinetics, τ 5, 150, 6 and 150 ms,
+ * reversal potentials 0, 0, −70 and −90 mV; NMDA with the paper's own voltage dependence,
+ * ((v + 80)/60)² / (1 + ((v + 80)/60)²)).
+ */
+export const RECEPTORS = { AMPA: {}, NMDA: { mg_block: 'izhikevich2008' }, GABA_A: {}, GABA_B: {} } as const;
+
+/**
+ * Peak conductances (µS) of one synapse, the mean of its drawn weight (normal, CV WEIGHT_CV, at
+ * least 0): an excitatory synapse opens AMPA and NMDA (NMDA_RATIO of AMPA's conductance), an
+ * inhibitory one GABA_A and GABA_B (GABAB_RATIO). Tuned on the 10k network (docs/thalamocortical.md).
+ */
+export const CONDUCTANCES = {
+  /** cortical excitatory → any target (corticocortical and corticothalamic) */
+  exc: 0.001,
+  /** cortical inhibitory → cortical */
+  inh: 0.001,
+  /** TC → cortex: thalamocortical synapses are strong and reliable (Gil et al. 1999) */
+  thalamocortical: 0.005,
+  /** TC → RE */
+  tcToRe: 0.006,
+  /** RE → TC */
+  reToTc: 0.003,
+  /** RE → RE */
+  reToRe: 0.001,
+} as const;
+export const NMDA_RATIO = 0.1;
+export const GABAB_RATIO = 0.01;
+/** coefficient of variation of the weights drawn around their mean */
+export const WEIGHT_CV = 0.3;
+/**
+ * Short-term plasticity (Tsodyks–Markram) of the excitatory synapses: depressing, U 0.5,
+ * τ_rec 800 ms (the depressing neocortical pyramid-to-pyramid synapse of Markram & Tsodyks 1996 and
+ * Tsodyks & Markram 1997, NEST's tsodyks2_synapse defaults); inhibitory synapses are static.
+ */
+export const SHORT_TERM = { rule: 'tsodyks_markram', U: 0.5, tau_rec: 800 } as const;
+/** Background (the minis and outside input of the paper): Poisson AMPA events, rate Hz and peak conductance µS. */
+export const CONDUCTANCE_BACKGROUND: Record<TcPopulation, { rate: number; weight: number }> = {
+  L23E: { rate: 50, weight: 0.006 }, L23I: { rate: 50, weight: 0.006 }, L4E: { rate: 50, weight: 0.006 }, L4I: { rate: 50, weight: 0.006 },
+  L5E: { rate: 50, weight: 0.006 }, L5I: { rate: 50, weight: 0.006 }, L6E: { rate: 50, weight: 0.006 }, L6I: { rate: 50, weight: 0.006 },
+  TC: { rate: 50, weight: 0.006 }, RE: { rate: 50, weight: 0.002 },
+};
+/**
+ * Offset (ms) of the intrathalamic delays (TC → RE, RE → TC, RE → RE) in the conductance variant,
+ * instead of CONDUCTION.thalamicOffset: tuned, it sets the period of the TC–RE loop (15.6 Hz with
+ * 1 ms, 13.7 Hz with 3 ms, 11.7 Hz with 5 ms on the 10k network).
+ */
+export const INTRATHALAMIC_OFFSET = 5.0;
+
+/** a population's parameters: class `a`, or class `b` where the Bernoulli variable `flag` is 1 */
+function classParams(a: keyof typeof CELL_CLASSES, b?: keyof typeof CELL_CLASSES, flag?: string): Record<string, number | { expr: string }> {
+  const out: Record<string, number | { expr: string }> = {};
+  for (const key of Object.keys(IZH2007_TO_AXONAL) as (keyof Izh2007)[]) {
+    const f = IZH2007_TO_AXONAL[key];
+    const x = CELL_CLASSES[a][key] * f;
+    const y = b ? CELL_CLASSES[b][key] * f : x;
+    out[key] = x === y ? x : { expr: `${x} + (${y - x})*${flag}` };
+  }
+  return out;
+}
+
+/** Classes per population (as the current variant's Izhikevich 2003 mix, with the book's cells). */
+function conductanceNeuron(p: TcPopulation): Pick<AnyPopulationSpec, 'parameters' | 'random' | 'initial'> & { vr: number } {
+  switch (p) {
+    case 'L23E':
+      return { parameters: classParams('RS', 'CH', 'ch'), random: { ch: { dist: 'bernoulli', p: 0.2 } }, vr: CELL_CLASSES.RS.vr } as never;
+    case 'L5E':
+      return { parameters: classParams('RS', 'IB', 'ib'), random: { ib: { dist: 'bernoulli', p: 0.3 } }, vr: CELL_CLASSES.RS.vr } as never;
+    case 'L4E':
+    case 'L6E':
+      return { parameters: classParams('RS'), vr: CELL_CLASSES.RS.vr } as never;
+    case 'TC':
+      return { parameters: classParams('TC'), vr: CELL_CLASSES.TC.vr } as never;
+    case 'RE':
+      return { parameters: classParams('RTN'), vr: CELL_CLASSES.RTN.vr } as never;
+    default:
+      return { parameters: classParams('FS', 'LTS', 'lts'), random: { lts: { dist: 'bernoulli', p: 0.3 } }, vr: CELL_CLASSES.FS.vr } as never;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Options and derived structure
 // ---------------------------------------------------------------------------------------------
 
@@ -162,6 +291,13 @@ export interface ThalamocorticalOptions {
   velocity?: number;
   /** fraction of every population whose spikes are recorded (the first neurons of the population: the first columns), default 1; 0 for none */
   recordFraction?: number;
+  /**
+   * 'conductance' (default): the paper's neurons (Izhikevich 2007 simple model, seven classes),
+   * AMPA, NMDA, GABA_A and GABA_B conductances, short-term depression, drawn weights;
+   * 'current': Izhikevich (2003) neurons with current-based exponential synapses and one weight
+   * per projection (4 bytes per synapse, the network of the first version)
+   */
+  synapses?: 'conductance' | 'current';
 }
 
 export interface ThalamocorticalStructure {
@@ -366,10 +502,26 @@ export function thalamocorticalProjections(opts: ThalamocorticalOptions = {}, st
   thal('TC->L6I', WEIGHTS.thalamocortical, SIGMA.thalamic, C.thalamocorticalOffset, C.thalamocorticalVelocity);
   thal('L6E->TC', WEIGHTS.corticothalamic, SIGMA.thalamic, C.corticothalamicOffset, C.corticothalamicVelocity);
   thal('L6E->RE', WEIGHTS.corticothalamic, SIGMA.thalamic, C.corticothalamicOffset, C.corticothalamicVelocity);
-  thal('TC->RE', WEIGHTS.tcToRe, SIGMA.thalamic, C.thalamicOffset, C.thalamicVelocity);
-  thal('RE->TC', WEIGHTS.reToTc, SIGMA.reticular, C.thalamicOffset, C.thalamicVelocity);
-  thal('RE->RE', WEIGHTS.reToRe, SIGMA.thalamic, C.thalamicOffset, C.thalamicVelocity);
+  const th = (opts.synapses ?? 'conductance') === 'conductance' ? INTRATHALAMIC_OFFSET : C.thalamicOffset;
+  thal('TC->RE', WEIGHTS.tcToRe, SIGMA.thalamic, th, C.thalamicVelocity);
+  thal('RE->TC', WEIGHTS.reToTc, SIGMA.reticular, th, C.thalamicVelocity);
+  thal('RE->RE', WEIGHTS.reToRe, SIGMA.thalamic, th, C.thalamicVelocity);
   return out;
+}
+
+/** The model of the conductance variant: the simple model with RS cells' parameters as defaults. */
+function izh2007Model() {
+  const parameters = Object.fromEntries(
+    (Object.keys(IZH2007_UNITS) as (keyof Izh2007)[]).map((k) => [k, IZH2007_UNITS[k] === '/ms' ? `${CELL_CLASSES.RS[k]}/ms` : `${CELL_CLASSES.RS[k]}*${IZH2007_UNITS[k]}`]),
+  );
+  return { equations: IZH2007_EQUATIONS, threshold: IZH2007_THRESHOLD, reset: IZH2007_RESET, method: 'euler' as const, parameters };
+}
+
+/** Mean peak conductance (µS) of a synapse from source to target in the conductance variant. */
+export function conductanceOf(source: TcPopulation, target: TcPopulation): number {
+  if (source === 'TC') return target === 'RE' ? CONDUCTANCES.tcToRe : CONDUCTANCES.thalamocortical;
+  if (source === 'RE') return target === 'TC' ? CONDUCTANCES.reToTc : CONDUCTANCES.reToRe;
+  return isInhibitory(source) ? CONDUCTANCES.inh : CONDUCTANCES.exc;
 }
 
 /**
@@ -387,28 +539,44 @@ export function thalamocorticalModel(opts: ThalamocorticalOptions = {}): ModelSp
   if (!(recordFraction >= 0 && recordFraction <= 1)) fail(`recordFraction must be in [0, 1], got ${recordFraction}`);
   const sheet = { columns_x: st.columnsX, columns_y: st.columnsY, spacing: st.spacing };
 
-  const populations: PopulationSpec[] = TC_POPULATIONS.map((p) => ({
-    name: p,
-    size: st.sizes[p],
-    model: 'izhikevich',
-    type: isInhibitory(p) ? 'inhibitory' : 'excitatory',
-    synapse: 'exp',
-    ...neuronSpec(p),
-    sheet,
-  }));
+  const synapses = opts.synapses ?? 'conductance';
+  if (synapses !== 'conductance' && synapses !== 'current') fail(`synapses must be 'conductance' or 'current', got ${JSON.stringify(synapses)}`);
+  const conductance = synapses === 'conductance';
 
-  const projections = thalamocorticalProjections(opts, st).map(
-    (q): ProjectionSpec => ({
+  const populations: PopulationSpec[] = TC_POPULATIONS.map((p): PopulationSpec => {
+    const type = isInhibitory(p) ? 'inhibitory' : 'excitatory';
+    if (!conductance) return { name: p, size: st.sizes[p], model: 'izhikevich', type, synapse: 'exp', ...neuronSpec(p), sheet };
+    const { vr, ...cell } = conductanceNeuron(p);
+    return {
+      name: p, size: st.sizes[p], model: 'izh2007', type, receptors: RECEPTORS, ...cell,
+      initial: { v: { dist: 'uniform', low: vr - 5, high: vr + 5 }, u: 0 }, sheet,
+    } as never;
+  });
+
+  const projections = thalamocorticalProjections(opts, st).map((q): ProjectionSpec => {
+    const base = {
       name: q.name,
       source: q.source,
       target: q.target,
-      connect: { rule: 'spatial_indegree', indegree: q.indegree, sigma: q.sigma },
-      weight: q.weight,
+      connect: { rule: 'spatial_indegree' as const, indegree: q.indegree, sigma: q.sigma },
       delay: { distance: { offset: q.offset, velocity: q.velocity } },
-    }),
-  );
+    };
+    if (!conductance) return { ...base, weight: q.weight };
+    const exc = !isInhibitory(q.source);
+    const g = conductanceOf(q.source, q.target);
+    return {
+      ...base,
+      weight: { dist: 'normal', mean: g, std: WEIGHT_CV * g, min: 0 },
+      on_pre: exc ? `g_AMPA += w; g_NMDA += ${NMDA_RATIO}*w` : `g_GABA_A += w; g_GABA_B += ${GABAB_RATIO}*w`,
+      ...(exc ? { short_term: { ...SHORT_TERM } } : {}),
+    };
+  });
 
-  const inputs: InputSpec[] = TC_POPULATIONS.map((p) => ({ type: 'poisson', target: p, rate: BACKGROUND[p].rate, weight: BACKGROUND[p].weight }));
+  const inputs: InputSpec[] = TC_POPULATIONS.map((p) =>
+    conductance
+      ? { type: 'poisson', target: p, rate: CONDUCTANCE_BACKGROUND[p].rate, weight: CONDUCTANCE_BACKGROUND[p].weight, receptor: 'AMPA' }
+      : { type: 'poisson', target: p, rate: BACKGROUND[p].rate, weight: BACKGROUND[p].weight },
+  );
 
   const monitors: MonitorSpec[] = [];
   if (recordFraction > 0)
@@ -419,17 +587,21 @@ export function thalamocorticalModel(opts: ThalamocorticalOptions = {}): ModelSp
       else if (k > 0) monitors.push({ type: 'spikes', population: p, neurons: Array.from({ length: k }, (_, x) => x) });
     }
 
-  const synapses = projections.reduce((a, q) => a + st.sizes[q.target as TcPopulation] * (q.connect as { indegree: number }).indegree, 0);
+  const nSyn = projections.reduce((a, q) => a + st.sizes[q.target as TcPopulation] * (q.connect as { indegree: number }).indegree, 0);
+  const cells = conductance
+    ? 'Izhikevich (2007) neurons of seven classes with AMPA, NMDA, GABA_A and GABA_B conductances, depressing excitatory synapses and drawn weights'
+    : 'Izhikevich (2003) neurons with current-based synapses';
   return {
     name: 'thalamocortical',
     description:
       `Thalamocortical network after Izhikevich & Edelman (2008): ${st.columns} columns (${st.columnsX} x ${st.columnsY}, ` +
       `${st.spacing} um apart) of ${st.perColumn} neurons, layers 2/3, 4, 5, 6 (E and I, sizes after Potjans & Diesmann 2014) ` +
-      `and a thalamus (TC relay, RE reticular); Izhikevich (2003) neurons; ${st.neurons} neurons, ${synapses} synapses ` +
-      `(${(synapses / st.neurons).toFixed(1)} per neuron); distance-dependent connections and delays. See docs/thalamocortical.md.`,
+      `and a thalamus (TC relay, RE reticular); ${cells}; ${st.neurons} neurons, ${nSyn} synapses ` +
+      `(${(nSyn / st.neurons).toFixed(1)} per neuron); distance-dependent connections and delays. See docs/thalamocortical.md.`,
     dt: DT,
     duration,
     seed,
+    ...(conductance ? { models: { izh2007: izh2007Model() } } : {}),
     populations,
     projections,
     inputs,
