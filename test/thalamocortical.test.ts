@@ -19,7 +19,7 @@ import { createBackend } from '../src/backend/index.ts';
 import { Simulation } from '../src/sim/simulation.ts';
 import { SheetActivity } from '../src/analysis/sheet.ts';
 import { fft, welch, peakFrequency } from '../src/analysis/spectrum.ts';
-import { sheetReport, sheetPopulations, spectralFloor } from '../src/analysis/sheet-report.ts';
+import { sheetReport, sheetPopulations, spectralFloor, waveStats } from '../src/analysis/sheet-report.ts';
 import type { ModelSpec, DistanceDelaySpec } from '../src/core/types.ts';
 import { buildShard } from './connectivity-util.ts';
 import { spikeTrains } from './util.ts';
@@ -319,5 +319,41 @@ describe('spectra', () => {
     for (let k = 0; k < s.power.length; k++) total += (s.power[k] * 1000) / 512;
     expect(total).toBeCloseTo(4.5, 1); // variance of 3 sin = 9 / 2
     expect(() => fft(new Float64Array(6), new Float64Array(6))).toThrow(/power of two/);
+  });
+});
+
+describe('travelling waves', () => {
+  // a 20 x 1 sheet of 50 µm columns, 50 neurons each: pulses every 97 ms that leave column 0 and
+  // travel along the row at 0.1 m/s (0.5 ms per column), or fire every column at once
+  function sheetOf(speedMmPerMs: number | null): SheetActivity {
+    const pops = [{ name: 'L4E', size: 1000, columnsX: 20, columnsY: 1, spacing: 50 }];
+    const act = new SheetActivity(pops, { t0: 0, t1: 3000, binMs: 1, columnBinMs: 1 });
+    const idx: number[] = [], ts: number[] = [];
+    let x = 7;
+    const rnd = () => ((x = (x * 1103515245 + 12345) >>> 0), x / 4294967296);
+    const events: [number, number][] = [];
+    for (let t = 5; t < 2900; t += 97)
+      for (let c = 0; c < 20; c++) {
+        const d = c * 0.05; // mm from column 0
+        const at = t + (speedMmPerMs === null ? 0 : d / speedMmPerMs);
+        for (let k = 0; k < 20; k++) events.push([c * 50 + Math.floor(rnd() * 50), at + rnd() * 2]);
+      }
+    events.sort((a, b) => a[1] - b[1]);
+    for (const [i, t] of events) (idx.push(i), ts.push(t));
+    act.add(0, idx, ts);
+    return act;
+  }
+
+  it('waveStats finds the speed of a travelling pulse and no wave in synchronous activity', () => {
+    const w = waveStats(sheetOf(0.1), { periodic: false })!;
+    expect(w.pairs).toBe(190);
+    expect(w.r).toBeGreaterThan(0.9);
+    expect(w.speed_m_per_s).toBeGreaterThan(0.08);
+    expect(w.speed_m_per_s).toBeLessThan(0.12);
+    const s = waveStats(sheetOf(null), { periodic: false })!;
+    expect(s.slope_ms_per_mm).toBeLessThan(1); // |lag| ~0 at every distance
+    expect(s.by_distance.every((b) => b.mean_abs_lag_ms <= 1)).toBe(true);
+    // one column: nothing to compare
+    expect(waveStats(new SheetActivity([{ name: 'L4E', size: 10, columnsX: 1, columnsY: 1 }], { t1: 100 }))).toBeNull();
   });
 });

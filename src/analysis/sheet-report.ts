@@ -22,6 +22,7 @@ export function sheetPopulations(spec: ModelSpec): SheetPopulation[] {
     size: p.size,
     columnsX: p.sheet?.columns_x ?? 1,
     columnsY: p.sheet?.columns_y ?? 1,
+    spacing: p.sheet?.spacing,
   }));
 }
 
@@ -70,6 +71,102 @@ export function bandPeaks(sp: Pick<Spectrum, 'freqs' | 'power'>): Record<string,
   return out;
 }
 
+/**
+ * Travelling activity across the sheet: for pairs of columns, the lag (within ±50 ms) at which the
+ * cross-covariance of their cortical rates peaks, against their distance (the shortest way on the torus
+ * unless `periodic: false`).
+ * A wave of speed v gives |lag| = d/v, so the slope of |lag| over d is 1/v; synchronous activity
+ * gives lags near 0 at every distance (slope ~0, no wave), independent columns lags that do not grow
+ * with distance (r ~0).
+ */
+export interface WaveStats {
+  pairs: number;
+  bin_ms: number;
+  /** least-squares slope of |lag| (ms) over distance (mm), through the origin */
+  slope_ms_per_mm: number;
+  /** 1/slope in m/s (= mm/ms); Infinity when the slope is <= 0 */
+  speed_m_per_s: number;
+  /** Pearson correlation of |lag| and distance over the pairs */
+  r: number;
+  by_distance: { mm: number; mean_abs_lag_ms: number; pairs: number }[];
+}
+
+/** waveStats of the activity's per-column cortical rates, or null without them (one column, or none kept). */
+export function waveStats(act: SheetActivity, opts: { maxPairs?: number; maxLagMs?: number; seed?: number; periodic?: boolean } = {}): WaveStats | null {
+  const B = act.colBins;
+  const p0 = act.pops[0];
+  if (!B || !p0) return null;
+  const cx = p0.columnsX, cy = p0.columnsY, C = cx * cy, n = act.nColBins;
+  const spacing = p0.spacing ?? 100;
+  const L = Math.max(1, Math.round((opts.maxLagMs ?? 50) / act.colBinMs));
+  // columns with recorded spikes, their series centred
+  const live: number[] = [];
+  const series = new Map<number, Float64Array>();
+  for (let c = 0; c < C; c++) {
+    let sum = 0;
+    for (let b = 0; b < n; b++) sum += B[c * n + b];
+    if (sum === 0) continue;
+    const m = sum / n;
+    const x = new Float64Array(n);
+    for (let b = 0; b < n; b++) x[b] = B[c * n + b] - m;
+    live.push(c);
+    series.set(c, x);
+  }
+  if (live.length < 2 || n <= 2 * L) return null;
+  const dist = (a: number, b: number) => {
+    let dx = Math.abs((a % cx) - (b % cx)), dy = Math.abs(Math.floor(a / cx) - Math.floor(b / cx));
+    if (opts.periodic ?? true) {
+      dx = Math.min(dx, cx - dx);
+      dy = Math.min(dy, cy - dy);
+    }
+    return (Math.hypot(dx, dy) * spacing) / 1000; // mm
+  };
+  // pairs: all, or a deterministic sample (xorshift)
+  const maxPairs = opts.maxPairs ?? 3000;
+  const all = (live.length * (live.length - 1)) / 2;
+  let st = (opts.seed ?? 12345) >>> 0 || 1;
+  const rnd = () => ((st ^= st << 13), (st ^= st >>> 17), (st ^= st << 5), (st >>> 0) / 4294967296);
+  const pairs: [number, number][] = [];
+  if (all <= maxPairs) for (let i = 0; i < live.length; i++) for (let j = i + 1; j < live.length; j++) pairs.push([live[i], live[j]]);
+  else
+    while (pairs.length < maxPairs) {
+      const i = Math.floor(rnd() * live.length), j = Math.floor(rnd() * live.length);
+      if (i !== j) pairs.push([live[i], live[j]]);
+    }
+  const ds: number[] = [], lags: number[] = [];
+  for (const [a, b] of pairs) {
+    const x = series.get(a)!, y = series.get(b)!;
+    let best = -Infinity, bestLag = 0;
+    for (let l = -L; l <= L; l++) {
+      let s = 0;
+      const lo = Math.max(0, -l), hi = Math.min(n, n - l);
+      for (let t = lo; t < hi; t++) s += x[t] * y[t + l];
+      if (s > best || (s === best && Math.abs(l) < Math.abs(bestLag))) [best, bestLag] = [s, l];
+    }
+    ds.push(dist(a, b));
+    lags.push(Math.abs(bestLag) * act.colBinMs);
+  }
+  let sxy = 0, sxx = 0;
+  for (let k = 0; k < ds.length; k++) [sxy, sxx] = [sxy + ds[k] * lags[k], sxx + ds[k] * ds[k]];
+  const slope = sxx > 0 ? sxy / sxx : NaN;
+  const md = ds.reduce((a, b) => a + b, 0) / ds.length, ml = lags.reduce((a, b) => a + b, 0) / lags.length;
+  let cxy = 0, cxx = 0, cyy = 0;
+  for (let k = 0; k < ds.length; k++) [cxy, cxx, cyy] = [cxy + (ds[k] - md) * (lags[k] - ml), cxx + (ds[k] - md) ** 2, cyy + (lags[k] - ml) ** 2];
+  const r = cxx > 0 && cyy > 0 ? cxy / Math.sqrt(cxx * cyy) : 0;
+  // mean |lag| per distance bin of one spacing
+  const step = spacing / 1000;
+  const groups = new Map<number, { s: number; n: number }>();
+  ds.forEach((d, k) => {
+    const g = Math.round(d / step);
+    const e = groups.get(g) ?? { s: 0, n: 0 };
+    e.s += lags[k];
+    e.n++;
+    groups.set(g, e);
+  });
+  const by_distance = [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([g, e]) => ({ mm: +(g * step).toFixed(6), mean_abs_lag_ms: e.s / e.n, pairs: e.n }));
+  return { pairs: ds.length, bin_ms: act.colBinMs, slope_ms_per_mm: slope, speed_m_per_s: slope > 0 ? 1 / slope : Infinity, r, by_distance };
+}
+
 export interface SheetReport {
   window_ms: [number, number];
   bin_ms: number;
@@ -77,6 +174,8 @@ export interface SheetReport {
   layers: LayerStats[];
   spectra: Record<string, Spectrum>;
   rates: Record<string, Float64Array>;
+  /** travelling activity across the sheet (null for one column) */
+  waves: WaveStats | null;
 }
 
 /** Layers of the populations (in order of first appearance) with the indices of their populations. */
@@ -127,7 +226,7 @@ export function sheetReport(act: SheetActivity): SheetReport {
       band_peaks: bandPeaks(sp),
     };
   });
-  return { window_ms: [act.t0, act.t1], bin_ms: act.binMs, populations, layers, spectra, rates };
+  return { window_ms: [act.t0, act.t1], bin_ms: act.binMs, populations, layers, spectra, rates, waves: waveStats(act) };
 }
 
 const f2 = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -148,6 +247,19 @@ export function reportMarkdown(title: string, rep: SheetReport): string {
   for (const l of rep.layers)
     lines.push(`| ${l.layer} | ` + named.map((b) => `${f2(l.band_peaks[b].hz, 1)} Hz, ${f2(l.band_peaks[b].rel_floor, 1)}×`).join(' | ') + ' |');
   lines.push('', 'Band peaks: the frequency of the largest power in the band and that power over the floor (the median power between 2 and 100 Hz): a rhythm stands well above 1×, a flat spectrum gives 1–3×.', '');
+  const w = rep.waves;
+  if (w) {
+    lines.push(
+      `Travelling activity (cortex, ${w.bin_ms} ms bins per column, ${w.pairs} column pairs): |lag| of the peak cross-covariance ` +
+        `grows by ${f2(w.slope_ms_per_mm)} ms per mm of distance (r = ${f2(w.r)}): ` +
+        (w.slope_ms_per_mm > 0 ? `a speed of ${f2(w.speed_m_per_s)} m/s.` : 'no travelling wave.'),
+      '',
+      '| distance (mm) | ' + w.by_distance.map((b) => f2(b.mm)).join(' | ') + ' |',
+      '|---|' + w.by_distance.map(() => '---|').join(''),
+      '| mean \\|lag\\| (ms) | ' + w.by_distance.map((b) => f2(b.mean_abs_lag_ms, 1)).join(' | ') + ' |',
+      '',
+    );
+  }
   return lines.join('\n');
 }
 

@@ -17,6 +17,8 @@ export interface SheetPopulation {
   /** columns of the population's sheet (1 × 1 without a sheet) */
   columnsX: number;
   columnsY: number;
+  /** µm between column centres (the sheet's spacing), for distances */
+  spacing?: number;
 }
 
 export interface SheetActivityOptions {
@@ -33,6 +35,11 @@ export interface SheetActivityOptions {
   rasterColumns?: number[];
   /** default 200,000 */
   maxRasterSpikes?: number;
+  /**
+   * bin (ms) of the cortical rate per column kept for the travelling-wave analysis (waveStats),
+   * default 2; 0 for none. Kept only for a sheet of more than one column and at most 5·10⁷ bins.
+   */
+  columnBinMs?: number;
 }
 
 export class SheetActivity {
@@ -57,6 +64,10 @@ export class SheetActivity {
   rasterRow: number[] = [];
   rasterT: number[] = [];
   rasterDropped = 0;
+  /** cortical (non-thalamic) spike counts per column and column bin, column-major: [c * nColBins + b]; null when not kept */
+  readonly colBins: Float32Array | null;
+  readonly colBinMs: number;
+  readonly nColBins: number;
   private readonly rasterSlot: Map<number, number>;
 
   constructor(pops: readonly SheetPopulation[], opts: SheetActivityOptions) {
@@ -78,6 +89,16 @@ export class SheetActivity {
     this.rasterColumns = opts.rasterColumns ?? middleRow(first?.columnsX ?? 1, first?.columnsY ?? 1, 8);
     this.rasterSlot = new Map(this.rasterColumns.map((c, k) => [c, k]));
     this.maxRasterSpikes = opts.maxRasterSpikes ?? 200_000;
+    this.colBinMs = opts.columnBinMs ?? 2;
+    this.nColBins = this.colBinMs > 0 ? Math.max(1, Math.floor((this.t1 - this.t0) / this.colBinMs + 1e-9)) : 0;
+    const C0 = (first?.columnsX ?? 1) * (first?.columnsY ?? 1);
+    this.colBins = this.colBinMs > 0 && C0 > 1 && C0 * this.nColBins <= 5e7 ? new Float32Array(C0 * this.nColBins) : null;
+  }
+
+  /** whether population k's spikes count in the per-column cortical rates (not thalamic, on the first population's grid) */
+  private columnBinned(k: number): boolean {
+    const p = this.pops[k], f = this.pops[0];
+    return this.colBins !== null && layerOf(p.name) !== 'thalamus' && p.columnsX === f.columnsX && p.columnsY === f.columnsY;
   }
 
   /** Add spikes of population k: indices within the population and times (ms), in time order. */
@@ -86,6 +107,7 @@ export class SheetActivity {
     const C = p.columnsX * p.columnsY;
     const per = p.size / C;
     const bins = this.bins[k];
+    const cb = this.columnBinned(k) ? this.colBins : null;
     const inWin: number[] = [];
     const inT: number[] = [];
     for (let j = 0; j < indices.length; j++) {
@@ -97,6 +119,10 @@ export class SheetActivity {
       const b = Math.floor((t - this.t0) / this.binMs);
       if (b < this.nBins) bins[b]++;
       const c = Math.floor(i / per);
+      if (cb) {
+        const q = Math.floor((t - this.t0) / this.colBinMs);
+        if (q < this.nColBins) cb[c * this.nColBins + q]++;
+      }
       for (let f = 0; f < this.frames.length; f++) {
         const s = this.frames[f];
         if (t >= s && t < s + this.frameMs) this.frameCounts[f][k][c]++;
