@@ -563,14 +563,14 @@ for (const B of BACKENDS) {
       expect(Array.from(a.getF32(ring, 4))).toEqual([1, 2, 3, 4]);
     });
 
-    it('propagate, propagate_scaled: every finite float16 weight (format bit 1) is widened exactly, with 16- and 32-bit targets', () => {
+    it('propagate, propagate_scaled: every finite float16 weight (format bit 1) is widened exactly, with 16- and 32-bit targets, scaled (folded, and beyond 2^15) and deferred', () => {
       const halves: number[] = [];
       for (let h = 0; h < 65536; h++) if ((h & 0x7c00) !== 0x7c00) halves.push(h);
       const n = halves.length;
-      const want = new Float32Array(n);
-      for (let i = 0; i < n; i++) want[i] = fr(0 + HALF[halves[i]]);
+      // scale undefined: propagate; else propagate_scaled by that factor, into the ring or deferred
+      const cases: { scale?: number; deferred?: boolean }[] = [{}, { scale: 1 }, { scale: 0.3 }, { scale: 40000 }, { scale: 0.3, deferred: true }, { scale: 40000, deferred: true }];
       for (const tgt16 of [false, true]) {
-        for (const scaled of [false, true]) {
+        for (const c of cases) {
           a.reset();
           const targets = Array.from({ length: n }, (_, i) => (i * 7919) % n); // scattered, distinct
           const spikes = a.i32([0]);
@@ -579,14 +579,17 @@ for (const B of BACKENDS) {
           const weights = a.u16(halves);
           const ring = a.f32(new Float32Array(n));
           const format = 2 | (tgt16 ? 1 : 0);
-          const events = scaled
-            ? be.kernels.propagate_scaled(1, spikes, a.f32([1]), rowPtr, syn, weights, 0, format, 0, 0, 0, ring, n, 1, 0, 0, 0, 0)
-            : be.kernels.propagate(1, spikes, rowPtr, syn, weights, 0, format, 0, 0, 0, ring, n, 1, 0);
+          const buckets = c.deferred ? a.alloc(n * 8) : 0, fill = c.deferred ? a.u32([0]) : 0;
+          const f = c.scale ?? 1;
+          const events = c.scale === undefined
+            ? be.kernels.propagate(1, spikes, rowPtr, syn, weights, 0, format, 0, 0, 0, ring, n, 1, 0)
+            : be.kernels.propagate_scaled(1, spikes, a.f32([f]), rowPtr, syn, weights, 0, format, 0, 0, 0, ring, n, 1, 0, buckets, c.deferred ? n : 0, fill);
           expect(events).toBe(n);
+          if (c.deferred) be.kernels.defer_flush(0, 1, buckets, n, fill);
           const got = a.getF32(ring, n);
           const exp = new Float32Array(n);
-          for (let i = 0; i < n; i++) exp[targets[i]] = want[i];
-          expectBits(got, exp, `float16 weights, ${tgt16 ? 16 : 32}-bit targets${scaled ? ', scaled' : ''}`);
+          for (let i = 0; i < n; i++) exp[targets[i]] = fr(0 + fr(HALF[halves[i]] * fr(f)));
+          expectBits(got, exp, `float16 weights, ${tgt16 ? 16 : 32}-bit targets, ${JSON.stringify(c)}`);
         }
       }
     });

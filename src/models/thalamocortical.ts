@@ -13,7 +13,7 @@
  * Units: ms, mV, µm (sheet), m/s (= mm/ms, velocities); currents and weights in the Izhikevich
  * model's own unit (the I of v' = 0.04 v² + 5 v + 140 − u + I), as in docs/model-format.md.
  */
-import type { AnyPopulationSpec, ModelSpec, PopulationSpec, ProjectionSpec, InputSpec, MonitorSpec } from '../core/types.ts';
+import type { AnyPopulationSpec, ModelSpec, PopulationSpec, ProjectionSpec, InputSpec, MonitorSpec, ValueSpec } from '../core/types.ts';
 import { CONN_PROBS, FULL_NUM_NEURONS, POPULATIONS as PD_POPULATIONS } from './microcircuit.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -254,21 +254,21 @@ function classParams(a: keyof typeof CELL_CLASSES, b?: keyof typeof CELL_CLASSES
 }
 
 /** Classes per population (as the current variant's Izhikevich 2003 mix, with the book's cells). */
-function conductanceNeuron(p: TcPopulation): Pick<AnyPopulationSpec, 'parameters' | 'random' | 'initial'> & { vr: number } {
+function conductanceNeuron(p: TcPopulation): { parameters: Record<string, number | { expr: string }>; random?: Record<string, ValueSpec>; vr: number } {
   switch (p) {
     case 'L23E':
-      return { parameters: classParams('RS', 'CH', 'ch'), random: { ch: { dist: 'bernoulli', p: 0.2 } }, vr: CELL_CLASSES.RS.vr } as never;
+      return { parameters: classParams('RS', 'CH', 'ch'), random: { ch: { dist: 'bernoulli', p: 0.2 } }, vr: CELL_CLASSES.RS.vr };
     case 'L5E':
-      return { parameters: classParams('RS', 'IB', 'ib'), random: { ib: { dist: 'bernoulli', p: 0.3 } }, vr: CELL_CLASSES.RS.vr } as never;
+      return { parameters: classParams('RS', 'IB', 'ib'), random: { ib: { dist: 'bernoulli', p: 0.3 } }, vr: CELL_CLASSES.RS.vr };
     case 'L4E':
     case 'L6E':
-      return { parameters: classParams('RS'), vr: CELL_CLASSES.RS.vr } as never;
+      return { parameters: classParams('RS'), vr: CELL_CLASSES.RS.vr };
     case 'TC':
-      return { parameters: classParams('TC'), vr: CELL_CLASSES.TC.vr } as never;
+      return { parameters: classParams('TC'), vr: CELL_CLASSES.TC.vr };
     case 'RE':
-      return { parameters: classParams('RTN'), vr: CELL_CLASSES.RTN.vr } as never;
+      return { parameters: classParams('RTN'), vr: CELL_CLASSES.RTN.vr };
     default:
-      return { parameters: classParams('FS', 'LTS', 'lts'), random: { lts: { dist: 'bernoulli', p: 0.3 } }, vr: CELL_CLASSES.FS.vr } as never;
+      return { parameters: classParams('FS', 'LTS', 'lts'), random: { lts: { dist: 'bernoulli', p: 0.3 } }, vr: CELL_CLASSES.FS.vr };
   }
 }
 
@@ -299,6 +299,9 @@ export interface ThalamocorticalOptions {
    */
   synapses?: 'conductance' | 'current';
 }
+
+/** ThalamocorticalOptions.synapses when not given */
+export const DEFAULT_SYNAPSES = 'conductance';
 
 export interface ThalamocorticalStructure {
   neurons: number;
@@ -502,7 +505,7 @@ export function thalamocorticalProjections(opts: ThalamocorticalOptions = {}, st
   thal('TC->L6I', WEIGHTS.thalamocortical, SIGMA.thalamic, C.thalamocorticalOffset, C.thalamocorticalVelocity);
   thal('L6E->TC', WEIGHTS.corticothalamic, SIGMA.thalamic, C.corticothalamicOffset, C.corticothalamicVelocity);
   thal('L6E->RE', WEIGHTS.corticothalamic, SIGMA.thalamic, C.corticothalamicOffset, C.corticothalamicVelocity);
-  const th = (opts.synapses ?? 'conductance') === 'conductance' ? INTRATHALAMIC_OFFSET : C.thalamicOffset;
+  const th = (opts.synapses ?? DEFAULT_SYNAPSES) === 'conductance' ? INTRATHALAMIC_OFFSET : C.thalamicOffset;
   thal('TC->RE', WEIGHTS.tcToRe, SIGMA.thalamic, th, C.thalamicVelocity);
   thal('RE->TC', WEIGHTS.reToTc, SIGMA.reticular, th, C.thalamicVelocity);
   thal('RE->RE', WEIGHTS.reToRe, SIGMA.thalamic, th, C.thalamicVelocity);
@@ -539,7 +542,7 @@ export function thalamocorticalModel(opts: ThalamocorticalOptions = {}): ModelSp
   if (!(recordFraction >= 0 && recordFraction <= 1)) fail(`recordFraction must be in [0, 1], got ${recordFraction}`);
   const sheet = { columns_x: st.columnsX, columns_y: st.columnsY, spacing: st.spacing };
 
-  const synapses = opts.synapses ?? 'conductance';
+  const synapses = opts.synapses ?? DEFAULT_SYNAPSES;
   if (synapses !== 'conductance' && synapses !== 'current') fail(`synapses must be 'conductance' or 'current', got ${JSON.stringify(synapses)}`);
   const conductance = synapses === 'conductance';
 
@@ -550,7 +553,7 @@ export function thalamocorticalModel(opts: ThalamocorticalOptions = {}): ModelSp
     return {
       name: p, size: st.sizes[p], model: 'izh2007', type, receptors: RECEPTORS, ...cell,
       initial: { v: { dist: 'uniform', low: vr - 5, high: vr + 5 }, u: 0 }, sheet,
-    } as never;
+    };
   });
 
   const projections = thalamocorticalProjections(opts, st).map((q): ProjectionSpec => {

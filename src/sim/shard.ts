@@ -41,7 +41,7 @@ import { rngKey, rngU32, uniform53 } from '../core/rng.ts';
 import { bucketCap, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
 import { poissonTable } from '../network/values.ts';
 import { buildShardProjection, type ShardProjection } from './connectivity.ts';
-import { compactRows, delaysOf, removeSynapses, targetsOf, weightsOf } from './synapse-layout.ts';
+import { compactRows, delaysOf, formatOf, removeSynapses, targetsOf, weightsOf } from './synapse-layout.ts';
 import { ArenaAllocator } from './arena.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
 import { OutboxLayout } from './sync.ts';
@@ -852,14 +852,15 @@ export class Shard {
   private propagate(pr: ProjRT, n: number, spikes: number, slots: number, slot: number, t: number): number {
     const K = this.backend.kernels, df = this.defer;
     const stp = pr.stp;
+    const format = formatOf(pr);
     if (stp) {
       stp.update(n, spikes, t, this.i32, this.f32);
-      return K.propagate_scaled(n, spikes, stp.scales, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.tgt16 | (pr.w16 << 1), pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot,
+      return K.propagate_scaled(n, spikes, stp.scales, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, format, pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot,
         df ? df.buckets : 0, df ? df.cap : 0, df ? df.fill : 0);
     }
     if (df)
-      return K.defer_propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.tgt16 | (pr.w16 << 1), pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot, df.buckets, df.cap, df.fill);
-    return K.propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, pr.tgt16 | (pr.w16 << 1), pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
+      return K.defer_propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, format, pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot, df.buckets, df.cap, df.fill);
+    return K.propagate(n, spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, format, pr.runPtr, pr.runs, pr.constDelay, pr.ring, pr.nTarget, slots, slot);
   }
 
   private markSpikes(last: Int32Array, n: number, spikes: number, t: number): void {

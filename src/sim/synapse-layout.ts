@@ -230,6 +230,11 @@ export function weightsOf(buffer: ArrayBufferLike, l: SynapseLayout): Float32Arr
   return out;
 }
 
+/** The delivery kernels' `format` argument of a layout: bit 0 16-bit targets, bit 1 float16 weights. */
+export function formatOf(l: SynapseLayout): number {
+  return l.tgt16 | (l.w16 << 1);
+}
+
 /** The targets of a layout, a view into the arena. */
 export function targetsOf(buffer: ArrayBufferLike, l: SynapseLayout): Uint16Array | Uint32Array {
   return l.tgt16 ? new Uint16Array(buffer, l.syn, l.nSyn) : new Uint32Array(buffer, l.syn, l.nSyn);

@@ -7,8 +7,9 @@ import type { Kernels } from '../types.ts';
 import type { Views } from './views.ts';
 
 /**
- * float16 bits -> float32 for all 65,536 patterns (assembly/propagate.ts half: a normal number
- * rebiased, a subnormal (h & 0x3ff) * 2^-24, the sign kept): the same bits as the kernel.
+ * float16 bits -> float32 for all 65,536 patterns, computed the textbook way (a normal number
+ * rebiased, a subnormal (h & 0x3ff) * 2^-24, the sign kept): the exact value, which
+ * assembly/propagate.ts half reaches by another route (test/kernels.test.ts compares every pattern).
  */
 export const HALF: Float32Array = (() => {
   const t = new Float32Array(65536);
