@@ -34,6 +34,10 @@ export const ARENA_ALIGN: i32 = 16;
 export const WASM_ARENA_BASE: i32 = 65536;
 /** Largest delay in steps (delays are stored as uint8). */
 export const MAX_DELAY_STEPS: i32 = 255;
+/** A delay run is one byte: step << RUN_COUNT_BITS | count (assembly/propagate.ts, src/sim/synapse-layout.ts). */
+export const RUN_COUNT_BITS: i32 = 5;
+export const RUN_COUNT_MAX: i32 = 31;
+export const RUN_STEP_MAX: i32 = 7;
 
 // ---------------------------------------------------------------------------------------------
 // Connectivity descriptor (connect_count / connect_fill): a block of CONN_DESC_BYTES in the arena,

@@ -2,6 +2,7 @@
 // Mirrored by src/backend/js/propagate.ts. Accumulation order: spikes in the order given, then
 // synapses in CSR order; every backend adds in exactly this order (float32, one rounding per add).
 
+import { RUN_COUNT_BITS, RUN_COUNT_MAX } from "./layout";
 import { inBounds } from "./util";
 
 /**
@@ -9,8 +10,9 @@ import { inBounds } from "./util";
  *   format: bit 0 = 16-bit targets, bit 1 = float16 weights
  *   t = syn[k] (u16 when format & 1, else u32): the target's index in the shard
  *   d = constDelay when runPtr == 0; else the delay of the run holding k: row s's synapses come
- *       in the runs runs[runPtr[s]..runPtr[s+1]) (u16 each: delay << 8 | count, count >= 1), in
- *       row order, so a run's delay is read once for its count synapses
+ *       in the runs runs[runPtr[s]..runPtr[s+1]) (u8 each: step << 5 | count), in row order; the
+ *       delay starts the row at constDelay and each run adds its step (0..7) to it before its
+ *       count (0..31) synapses, so a run's delay is found once for its synapses
  *   slot = slotNow + d, minus slots if >= slots
  *   ring[slot*nTarget + t] += (weights ? weights[k] : constWeight)
  * spikes: i32; rowPtr, runPtr: u32; weights: f32, or float16 bits (u16, format & 2: widened exactly
@@ -37,11 +39,11 @@ export function propagate(
   }
   if ((format & 1) != 0)
     return (format & 2) != 0
-      ? runRows<u16, u16>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, ring, nTarget, slots, slotNow)
-      : runRows<u16, f32>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, ring, nTarget, slots, slotNow);
+      ? runRows<u16, u16>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow)
+      : runRows<u16, f32>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow);
   return (format & 2) != 0
-    ? runRows<u32, u16>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, ring, nTarget, slots, slotNow)
-    : runRows<u32, f32>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, ring, nTarget, slots, slotNow);
+    ? runRows<u32, u16>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow)
+    : runRows<u32, f32>(nSpikes, spikes, rowPtr, syn, weights, constWeight, runPtr, runs, constDelay, ring, nTarget, slots, slotNow);
 }
 
 /**
@@ -167,7 +169,7 @@ export function propagate(
 // @ts-ignore: decorator
 @inline function runRows<T, W>(
   nSpikes: i32, spikes: usize, rp: usize, syn: usize, weights: usize, constWeight: f32,
-  runPtr: usize, runs: usize, ring: usize, nTarget: i32, slots: i32, slotNow: i32,
+  runPtr: usize, runs: usize, constDelay: i32, ring: usize, nTarget: i32, slots: i32, slotNow: i32,
 ): i32 {
   // byte offsets relative to the ring (no address wrap-around even at the top of memory)
   const rowBytes = <usize>nTarget << 2;
@@ -181,12 +183,14 @@ export function propagate(
     events += load<u32>(rowAddr, 4) - <u32>k;
     const runAddr = runPtr + (src << 2);
     const re = <usize>load<u32>(runAddr, 4);
+    let d = <usize>constDelay;
     for (let r = <usize>load<u32>(runAddr); r < re; r++) {
-      const v = <usize>load<u16>(runs + (r << 1));
-      let off = now + (v >>> 8) * rowBytes;
+      const v = <usize>load<u8>(runs + r);
+      d += v >>> RUN_COUNT_BITS;
+      let off = now + d * rowBytes;
       off = select<usize>(off - wrap, off, off >= wrap);
       const base = ring + off;
-      const e = k + (v & 0xff);
+      const e = k + (v & RUN_COUNT_MAX);
       if (weights == 0) {
         for (; k < e; k++) {
           const a = base + (tgtAt<T>(syn, k) << 2);
@@ -276,16 +280,17 @@ function deliverScaled<T, W>(
       r = <usize>load<u32>(runPtr + (src << 2));
       re = <usize>load<u32>(runPtr + (src << 2), 4);
     }
+    let d = <usize>constDelay;
     for (; r < re; r++) {
-      let slot: usize, e: usize;
+      let e: usize;
       if (runPtr != 0) {
-        const v = <usize>load<u16>(runs + (r << 1));
-        slot = <usize>slotNow + (v >>> 8);
-        e = k + (v & 0xff);
+        const v = <usize>load<u8>(runs + r);
+        d += v >>> RUN_COUNT_BITS;
+        e = k + (v & RUN_COUNT_MAX);
       } else {
-        slot = <usize>slotNow + <usize>constDelay;
         e = rowEnd;
       }
+      let slot = <usize>slotNow + d;
       slot = select<usize>(slot - <usize>slots, slot, slot >= <usize>slots);
       const base = ring + slot * rowBytes;
       if (weights == 0) {
@@ -418,8 +423,8 @@ function checkDelivery(
   const tb: u32 = tgt16 != 0 ? 1 : 2;
   assert((syn & ((1 << tb) - 1)) == 0 && (weights & ((1 << wb) - 1)) == 0, "propagate: syn/weights misaligned");
   assert(tgt16 == 0 || nTarget <= 0x10000, "propagate: 16-bit targets with nTarget > 2^16");
-  assert(runPtr != 0 || (constDelay >= 0 && constDelay <= slots), "propagate: constDelay outside [0, slots]");
-  assert(runPtr == 0 || (inBounds(runPtr, 4, 4) && (runs & 1) == 0), "propagate: runPtr/runs out of bounds or misaligned");
+  assert(constDelay >= 0 && constDelay <= slots, "propagate: constDelay outside [0, slots]");
+  assert(runPtr == 0 || inBounds(runPtr, 4, 4), "propagate: runPtr out of bounds or misaligned");
   for (let s: i32 = 0; s < nSpikes; s++) {
     const src = load<u32>(spikes + (<usize>s << 2));
     const b = load<u32>(rowPtr + (<usize>src << 2));
@@ -436,13 +441,14 @@ function checkDelivery(
     if (runPtr != 0) {
       const rb = load<u32>(runPtr + (<usize>src << 2));
       const rend = load<u32>(runPtr + (<usize>src << 2), 4);
-      assert(rb <= rend && inBounds(runs, <u64>rend << 1, 2), "propagate: runs out of bounds");
+      assert(rb <= rend && inBounds(runs, <u64>rend, 1), "propagate: runs out of bounds");
       let n: u32 = 0;
+      let d = constDelay;
       for (let r = rb; r < rend; r++) {
-        const v = <u32>load<u16>(runs + (<usize>r << 1));
-        assert(<i32>(v >>> 8) <= slots, "propagate: delay > slots");
-        assert((v & 0xff) != 0, "propagate: a run of no synapses");
-        n += v & 0xff;
+        const v = <u32>load<u8>(runs + <usize>r);
+        d += <i32>(v >>> RUN_COUNT_BITS);
+        assert(d <= slots, "propagate: delay > slots");
+        n += v & RUN_COUNT_MAX;
       }
       assert(n == e - b, "propagate: the runs do not cover the row");
     }

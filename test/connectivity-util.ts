@@ -31,7 +31,7 @@ export interface HostProjection {
   delays: Uint8Array | null;
   /** the runs as stored (src/sim/synapse-layout.ts), null when every delay is constDelay */
   runPtr: Uint32Array | null;
-  runs: Uint16Array | null;
+  runs: Uint8Array | null;
   constWeight: number;
   constDelay: number;
   /** bytes reported by buildShardProjection, and bytes the arena holds after it */
@@ -61,7 +61,7 @@ export function buildShard(be: Backend, plan: NetworkPlan, p: number, b?: number
   return {
     nSyn: r.nSyn, rowPtr, targets, syn, tgt16: r.tgt16, weights, delays,
     runPtr: r.runPtr ? new Uint32Array(buf, r.runPtr, pr.nSrc + 1).slice() : null,
-    runs: r.runPtr ? new Uint16Array(buf, r.runs, r.nRuns).slice() : null,
+    runs: r.runPtr ? new Uint8Array(buf, r.runs, r.nRuns).slice() : null,
     constWeight: r.constWeight, constDelay: r.constDelay,
     bytes: r.bytes, allocated: arena.bytes, minDelay: pr.minDelay, maxDelay: pr.maxDelay, shard: r,
   };

@@ -14,7 +14,7 @@ interface Proj {
   syn: Uint32Array;
   weights: Float32Array | null;
   runPtr: Uint32Array | null;
-  runs: Uint16Array | null;
+  runs: Uint8Array | null;
   constWeight: number;
   constDelay: number;
 }
@@ -31,7 +31,7 @@ function projection(rnd: () => number, nSrc: number, nTarget: number, maxRow: nu
   const l = toLayout(rowPtr, targets, delays, weights, false);
   return {
     rowPtr, syn: l.syn as Uint32Array, weights: l.weights, runPtr: l.runPtr, runs: l.runs, constWeight: fr(0.37),
-    constDelay: delays ? 0 : 1 + Math.floor(rnd() * slots),
+    constDelay: delays ? l.base : 1 + Math.floor(rnd() * slots),
   };
 }
 
@@ -42,8 +42,14 @@ for (const B of BACKENDS) {
     it('each slot read holds the bits of direct delivery, with and without early (full-bucket) application; same buckets as js', () => {
       const { a, r } = ctx;
       const rnd = prng(7);
-      const slots = 5, nTarget = 23, nSrc = 9, steps = 40;
-      const projs = [projection(rnd, nSrc, nTarget, 12, slots, 'delays'), projection(rnd, nSrc, nTarget, 6, slots, 'const'), projection(rnd, nSrc, nTarget, 30, slots, 'delays')];
+      const slots = 12, nTarget = 23, nSrc = 9, steps = 40;
+      // delays over 12 steps (gaps of more than 7: runs of no synapses) and rows of up to 200 synapses
+      // over 3 delays (more than 31 of one delay: runs of step 0)
+      const projs = [projection(rnd, nSrc, nTarget, 12, slots, 'delays'), projection(rnd, nSrc, nTarget, 6, slots, 'const'), projection(rnd, nSrc, nTarget, 30, slots, 'delays'),
+        projection(rnd, nSrc, nTarget, 200, 3, 'delays')];
+      const runs = projs.flatMap((p) => Array.from(p.runs ?? []));
+      expect(runs.some((v) => (v & 31) === 0), 'a run of no synapses').toBe(true);
+      expect(runs.some((v, i) => v >>> 5 === 0 && i > 0 && (runs[i - 1] & 31) === 31), 'a run of step 0 after a full one').toBe(true);
       const spikesAt = Array.from({ length: steps }, () => Array.from({ length: Math.floor(rnd() * 6) }, () => Math.floor(rnd() * nSrc)));
       for (const cap of [1, 3, 16, 4096]) {
         /** steps of (flush, read and clear slot t, then deliver the spikes of step t); returns every slot read */
@@ -52,7 +58,7 @@ for (const B of BACKENDS) {
           const K = ar.be.kernels;
           const ring = ar.f32(new Float32Array(slots * nTarget));
           const ptrs = projs.map((p) => ({
-            rowPtr: ar.u32(p.rowPtr), syn: ar.u32(p.syn), weights: p.weights ? ar.f32(p.weights) : 0, runPtr: p.runPtr ? ar.u32(p.runPtr) : 0, runs: p.runs ? ar.u16(p.runs) : 0,
+            rowPtr: ar.u32(p.rowPtr), syn: ar.u32(p.syn), weights: p.weights ? ar.f32(p.weights) : 0, runPtr: p.runPtr ? ar.u32(p.runPtr) : 0, runs: p.runs ? ar.u8(p.runs) : 0,
           }));
           const buckets = ar.u32(new Uint32Array(slots * cap * 2));
           const fill = ar.u32(new Uint32Array(slots));
@@ -101,7 +107,7 @@ for (const B of BACKENDS) {
         const cap = 8;
         const buckets = a.u32(new Uint32Array(slots * cap * 2));
         const fill = a.u32(new Uint32Array(slots));
-        K.defer_propagate(spikes.length, a.i32(spikes), a.u32(p.rowPtr), a.u32(p.syn), a.f32(p.weights!), 0, 0, a.u32(p.runPtr!), a.u16(p.runs!), 0, ring, nTarget, slots, 0, buckets, cap, fill);
+        K.defer_propagate(spikes.length, a.i32(spikes), a.u32(p.rowPtr), a.u32(p.syn), a.f32(p.weights!), 0, 0, a.u32(p.runPtr!), a.u8(p.runs!), p.constDelay, ring, nTarget, slots, 0, buckets, cap, fill);
         for (let s = 0; s < slots; s++) K.defer_flush(s, slots, buckets, cap, fill);
         return a.getF32(ring, slots * nTarget);
       };
@@ -123,7 +129,7 @@ describe('deferred delivery: debug build checks', () => {
       const runPtr = b.base + 96, runs = b.base + 112;
       new Uint32Array(b.buffer, rp, 2).set([0, 1]);
       new Uint32Array(b.buffer, runPtr, 2).set([0, 1]);
-      new Uint16Array(b.buffer, runs, 1)[0] = (1 << 8) | 1; // one synapse of delay 1
+      new Uint8Array(b.buffer, runs, 1)[0] = (1 << 5) | 1; // one synapse of delay 0 + 1
       new Uint32Array(b.buffer, tg, 1)[0] = 3;
       new Uint32Array(b.buffer, fill, 2).set([0, 5]); // slot 1 holds 5 entries, cap is 4
       expect(() => b.kernels.defer_propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 0, ring, 4, 2, 0, buckets, 4, fill)).toThrow(/fill\[slot\] > cap/);

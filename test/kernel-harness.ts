@@ -136,26 +136,39 @@ export function lockstepBackends(B: Maker): { be: Backend; ref: Backend; a: Aren
 /**
  * Rows (CSR by source: targets, per-synapse delays or null, weights or null) in the layout the
  * delivery kernels read (src/sim/synapse-layout.ts), computed independently of it: each row ordered
- * by delay (stable), runs of `delay << 8 | count` (count <= 255), targets as u16 or u32.
+ * by delay (stable), one-byte runs `step << 5 | count` (count <= 31, step <= 7) from `base` (the
+ * least delay; the kernels' constDelay), targets as u16 or u32.
  */
 export function toLayout(rowPtr: ArrayLike<number>, targets: ArrayLike<number>, delays: ArrayLike<number> | null, weights: ArrayLike<number> | null, tgt16: boolean) {
   const nSrc = rowPtr.length - 1, n = targets.length;
   const order: number[] = [];
   const runPtr = new Uint32Array(nSrc + 1);
   const runs: number[] = [];
+  const base = delays && n > 0 ? Math.min(...Array.from(delays)) : 0;
   for (let s = 0; s < nSrc; s++) {
     const ks = Array.from({ length: rowPtr[s + 1] - rowPtr[s] }, (_, i) => rowPtr[s] + i);
     if (delays) ks.sort((a, b) => delays[a] - delays[b]); // stable
     order.push(...ks);
     if (delays) {
+      let at = base;
       for (let i = 0; i < ks.length; ) {
         const d = delays[ks[i]];
         let c = 0;
-        while (i < ks.length && delays[ks[i]] === d && c < 255) {
-          c++;
-          i++;
+        while (i + c < ks.length && delays[ks[i + c]] === d) c++;
+        i += c;
+        // the gap in steps of at most 7, the last one with the first (up to) 31 synapses
+        while (d - at > 7) {
+          runs.push(7 << 5);
+          at += 7;
         }
-        runs.push((d << 8) | c);
+        let first = true;
+        while (c > 0 || first) {
+          const take = Math.min(c, 31);
+          runs.push(((first ? d - at : 0) << 5) | take);
+          c -= take;
+          first = false;
+        }
+        at = d;
       }
       runPtr[s + 1] = runs.length;
     }
@@ -167,6 +180,7 @@ export function toLayout(rowPtr: ArrayLike<number>, targets: ArrayLike<number>, 
     weights: weights ? Float32Array.from(order, (k) => weights[k]) : null,
     delays: delays ? Uint8Array.from(order, (k) => delays[k]) : null,
     runPtr: delays ? runPtr : null,
-    runs: delays ? Uint16Array.from(runs) : null,
+    runs: delays ? Uint8Array.from(runs) : null,
+    base,
   };
 }

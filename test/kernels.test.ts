@@ -500,7 +500,10 @@ for (const B of BACKENDS) {
         { nSource: 60, nTarget: 37, maxRow: 9, slots: 8 },
         { nSource: 300, nTarget: 1001, maxRow: 150, slots: 17 },
         { nSource: 5, nTarget: 1, maxRow: 6, slots: 1 },
+        { nSource: 12, nTarget: 40, maxRow: 400, slots: 3 }, // more than 31 synapses of one delay: runs of step 0
+        { nSource: 40, nTarget: 2, maxRow: 4, slots: 60 }, // gaps of more than 7 steps: runs of no synapses
       ];
+      let continued = 0, skips = 0;
       for (const cfg of configs) {
         const rnd = prng(cfg.nTarget);
         const csr = makeCsr(cfg.nSource, cfg.nTarget, cfg.maxRow, cfg.slots, rnd);
@@ -520,9 +523,13 @@ for (const B of BACKENDS) {
                   ar.reset();
                   const pRing = ar.f32(ring0);
                   const l = toLayout(csr.rowPtr, csr.targets, useD ? csr.delays : null, csr.weights, tgt16);
+                  if (l.runs) for (let r = 0; r < l.runs.length; r++) {
+                    if ((l.runs[r] & 31) === 0) skips++;
+                    if (l.runs[r] >>> 5 === 0 && r > 0 && (l.runs[r - 1] & 31) === 31) continued++;
+                  }
                   events = ar.be.kernels.propagate(
                     spikes.length, ar.i32(spikes), ar.u32(csr.rowPtr), tgt16 ? ar.u16(l.syn) : ar.u32(l.syn),
-                    useW ? ar.f32(l.weights!) : 0, cw, tgt16 ? 1 : 0, l.runPtr ? ar.u32(l.runPtr) : 0, l.runs ? ar.u16(l.runs) : 0, cd,
+                    useW ? ar.f32(l.weights!) : 0, cw, tgt16 ? 1 : 0, l.runPtr ? ar.u32(l.runPtr) : 0, l.runs ? ar.u8(l.runs) : 0, useD ? l.base : cd,
                     pRing, cfg.nTarget, cfg.slots, now,
                   );
                   return ar.getF32(pRing, ringLen);
@@ -551,6 +558,9 @@ for (const B of BACKENDS) {
           }
         }
       }
+      // the layouts exercised both kinds of runs beyond one per delay
+      expect(continued, 'runs continuing a delay of more than 31 synapses').toBeGreaterThan(0);
+      expect(skips, 'runs of no synapses (gaps of more than 7 steps)').toBeGreaterThan(0);
     });
 
     it('propagate: nothing to do for zero spikes and empty rows', () => {
@@ -687,7 +697,7 @@ describe('backend selection and build', () => {
     for (const m of src.matchAll(/export const (\w+): i32 = (-?\d+);/g)) as.set(m[1], Number(m[2]));
     expect(as.size).toBeGreaterThan(10);
     for (const [k, v] of as) expect((L as Record<string, unknown>)[k], k).toBe(v);
-    const mirrored = /^(LIF_|CONN_|RULE_|VAL_|PACKED_)|^WASM_ARENA_BASE$|^MAX_DELAY_STEPS$/;
+    const mirrored = /^(LIF_|CONN_|RULE_|VAL_|PACKED_|RUN_)|^WASM_ARENA_BASE$|^MAX_DELAY_STEPS$/;
     for (const k of Object.keys(L)) if (mirrored.test(k)) expect(as.get(k), k).toBe((L as Record<string, unknown>)[k]);
   });
 
@@ -705,17 +715,19 @@ describe('backend selection and build', () => {
     new Uint32Array(b.buffer, tg, 1)[0] = 3;
     expect(b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, 0, 0, 1, ring, 4, 2, 0)).toBe(1);
     expect(new Float32Array(b.buffer, ring, 8)[4 + 3]).toBe(1);
-    // delay runs (delay << 8 | count): a delay of 3 > slots = 2, a run of no synapses, runs short of the row
+    // delay runs (step << 5 | count, from constDelay): a delay of 1 + 2 = 3 > slots = 2, runs short of
+    // the row, then a run of no synapses before the one that reaches delay 2
     const runPtr = b.base + 512, runs = b.base + 576;
     new Uint32Array(b.buffer, runPtr, 2).set([0, 1]);
-    new Uint16Array(b.buffer, runs, 2).set([(3 << 8) | 1, 0]);
-    expect(() => b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 0, ring, 4, 2, 0)).toThrow(/delay > slots/);
-    new Uint16Array(b.buffer, runs, 1)[0] = 1 << 8;
-    expect(() => b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 0, ring, 4, 2, 0)).toThrow(/a run of no synapses/);
-    new Uint16Array(b.buffer, runs, 1)[0] = (1 << 8) | 2;
-    expect(() => b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 0, ring, 4, 2, 0)).toThrow(/runs do not cover the row/);
-    new Uint16Array(b.buffer, runs, 1)[0] = (1 << 8) | 1;
-    expect(b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 0, ring, 4, 2, 0)).toBe(1);
+    new Uint8Array(b.buffer, runs, 2).set([(2 << 5) | 1, 0]);
+    expect(() => b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 1, ring, 4, 2, 0)).toThrow(/delay > slots/);
+    new Uint8Array(b.buffer, runs, 1)[0] = (1 << 5) | 2;
+    expect(() => b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 1, ring, 4, 2, 0)).toThrow(/runs do not cover the row/);
+    new Uint32Array(b.buffer, runPtr, 2).set([0, 2]);
+    new Uint8Array(b.buffer, runs, 2).set([0, (1 << 5) | 1]);
+    new Float32Array(b.buffer, ring, 8).fill(0);
+    expect(b.kernels.propagate(1, sp, rp, tg, 0, 1, 0, runPtr, runs, 1, ring, 4, 2, 0)).toBe(1);
+    expect(new Float32Array(b.buffer, ring, 8)[3], 'delay 1 + 0 + 1 = 2: slot 0').toBe(1);
     // connectivity: a chunk outside the target range of the descriptor
     const desc = b.base + 1024;
     new Uint8Array(b.buffer, desc, L.CONN_DESC_BYTES).fill(0);

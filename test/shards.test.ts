@@ -151,17 +151,24 @@ describe('shards build the single-shard network, on every backend', () => {
         for (let k = ref.rowPtr[s] + 1; k < ref.rowPtr[s + 1]; k++) if (d(k) < d(k - 1) || (d(k) === d(k - 1) && ref.targets[k] < ref.targets[k - 1])) descending++;
       expect(descending).toBe(0);
       if (ref.runs) {
-        let k = 0, bad = 0;
+        // the fewest runs: a run of no synapses only to step over a gap of more than 7 (step 7),
+        // a run of step 0 only to go on with a delay of more than 31 synapses, and the runs cover
+        // the row; the base is the least delay
+        let k = 0, bad = 0, least = 255;
         for (let s = 0; s < pr.nSrc; s++) {
+          let prev = -1;
           for (let r = ref.runPtr![s]; r < ref.runPtr![s + 1]; r++) {
-            const c = ref.runs[r] & 0xff;
-            if (c === 0) bad++;
-            for (let j = 0; j < c; j++) if (ref.delays![k + j] !== ref.runs[r] >>> 8) bad++;
+            const v = ref.runs[r], step = v >>> 5, c = v & 31;
+            if (c === 0 && step !== 7) bad++;
+            if (step === 0 && r > ref.runPtr![s] && prev !== 31) bad++;
+            prev = c;
             k += c;
           }
           if (k !== ref.rowPtr[s + 1]) bad++;
         }
+        for (const x of ref.delays!) least = Math.min(least, x);
         expect(bad).toBe(0);
+        if (ref.nSyn > 0) expect(ref.constDelay).toBe(least);
       }
       if (pr.exact) expect(ref.nSyn).toBe(pr.synapses);
       if (c.name.includes('p = 0')) expect(ref.nSyn).toBe(0);
@@ -279,7 +286,7 @@ describe('shards build the single-shard network, on every backend', () => {
         expect(Array.from(new Uint32Array(be.buffer, r.rowPtr, plan.projections[0].nSrc + 1)), `${label}: ${c.name}`).toEqual(Array.from(ref.rowPtr));
         expect(Array.from(targetsOf(be.buffer, r)), `${label}: ${c.name}`).toEqual(Array.from(ref.syn));
         if (ref.weights) expect(bits(new Float32Array(be.buffer, r.weights, r.nSyn))).toEqual(bits(ref.weights));
-        if (ref.runs) expect(Array.from(new Uint16Array(be.buffer, r.runs, r.nRuns)), `${label}: ${c.name}`).toEqual(Array.from(ref.runs));
+        if (ref.runs) expect(Array.from(new Uint8Array(be.buffer, r.runs, r.nRuns)), `${label}: ${c.name}`).toEqual(Array.from(ref.runs));
       }
     }
   });
@@ -295,7 +302,7 @@ describe('shards build the single-shard network, on every backend', () => {
 
 describe('storage', () => {
   for (const label of ['js', 'wasm-simd']) {
-    it(`${label}: at most 6.6 bytes per synapse, row pointers included (1 M synapses, pairwise_bernoulli, normal weights and delays)`, async () => {
+    it(`${label}: at most 6.4 bytes per synapse, row pointers included (1 M synapses, pairwise_bernoulli, normal weights and delays)`, async () => {
       const be = await BUILD_BACKENDS.find((b) => b.label === label)!.make();
       try {
         const plan = planNetwork(model({ rule: 'pairwise_bernoulli', p: 0.01 }, {
@@ -307,14 +314,14 @@ describe('storage', () => {
         expect(p.runs).not.toBeNull();
         expect(p.weights).not.toBeNull();
         // everything the projection holds in the arena: rowPtr (nSrc + 1) u32, 16-bit targets, weights f32,
-        // run pointers (nSrc + 1) u32 and a 16-bit run per delay of a row
+        // run pointers (nSrc + 1) u32 and a one-byte run per delay of a row
         const r16 = (x: number) => Math.ceil(x / 16) * 16;
         expect(p.allocated).toBe(p.bytes);
-        expect(p.bytes).toBe(2 * r16(10001 * 4) + r16(p.nSyn * 2) + r16(p.nSyn * 4) + r16(p.runs!.length * 2));
-        // rows of ~100 synapses with delays of sd 5 steps: ~22 distinct delays (runs) each, 0.45 bytes per synapse
+        expect(p.bytes).toBe(2 * r16(10001 * 4) + r16(p.nSyn * 2) + r16(p.nSyn * 4) + r16(p.runs!.length));
+        // rows of ~100 synapses with delays of sd 5 steps: ~22 distinct delays (runs) each, 0.22 bytes per synapse
         expect(p.runs!.length).toBeLessThan(24 * 10000);
         expect(p.runs!.length).toBeGreaterThan(20 * 10000);
-        expect(p.bytes / p.nSyn).toBeLessThanOrEqual(6.6);
+        expect(p.bytes / p.nSyn).toBeLessThanOrEqual(6.4);
         // delays and weights as drawn: within their bounds, steps = round(x / dt) in 1..30
         let lo = 255, hi = 0;
         for (const d of p.delays!) {

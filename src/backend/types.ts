@@ -62,8 +62,9 @@ export interface Kernels {
    *   format: bit 0 = 16-bit targets, bit 1 = float16 weights (u16 bits, widened exactly to float32)
    *   t = syn[k]: the target's index in the shard, u16 when format & 1 (nTarget <= 2^16), else u32
    *   d = constDelay when runPtr = 0; else the delay of the run that holds k: row s's synapses come
-   *       in the runs runs[runPtr[s]..runPtr[s+1]) (u16 each: delay << 8 | count, count >= 1) in
-   *       row order (src/sim/synapse-layout.ts)
+   *       in the runs runs[runPtr[s]..runPtr[s+1]) (u8 each: step << 5 | count) in row order, the
+   *       delay starting the row at constDelay and advancing by each run's step before its count
+   *       synapses (src/sim/synapse-layout.ts)
    *   slot = slotNow + d, minus slots if >= slots
    *   ring[slot*nTarget + t] += (weights ? weights[k] : constWeight)
    * spikes: i32 (source indices); rowPtr, runPtr: u32; weights: f32, or 0 when every weight is

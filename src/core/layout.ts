@@ -156,8 +156,15 @@ export const CONN_ERR_TOO_MANY = -4; //     more than 2^31 - 1 synapses in one s
 export const CONN_ERR_SPATIAL = -5; //      spatial_indegree: no allowed source after CONN_SPATIAL_MAX_ATTEMPTS draws
 /** A shard's targets are stored in 16 bits when its slice of the target has at most this many neurons (src/sim/synapse-layout.ts). */
 export const TGT16_MAX = 65536;
-/** Synapses of one delay run at most (the 8-bit count of a run). */
-export const RUN_MAX = 255;
+/**
+ * A delay run (src/sim/synapse-layout.ts) is one byte, `step << RUN_COUNT_BITS | count`: the row's
+ * delay advances by step (0..RUN_STEP_MAX) steps, then count (0..RUN_COUNT_MAX) synapses have it.
+ */
+export const RUN_COUNT_BITS = 5;
+/** Synapses of one run at most (the 5-bit count). */
+export const RUN_COUNT_MAX = 31;
+/** Largest advance of the delay in one run (the 3-bit step). */
+export const RUN_STEP_MAX = 7;
 /** Largest shard-local target index + 1 when delays are packed into the high byte. */
 export const PACKED_MAX_TARGETS = 16777216;
 /** Attempts of a 'redraw' normal before the build fails (values.ts MAX_REDRAW). */

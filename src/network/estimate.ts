@@ -26,7 +26,7 @@
  * fixed_total_number from a description; exact from a plan).
  */
 import type { ConnectSpec, InputSpec, ModelSpec, NetworkPlan, AnyPopulationSpec } from '../core/types.ts';
-import { ARENA_ALIGN, RUN_MAX, TGT16_MAX, sliceOf } from '../core/layout.ts';
+import { ARENA_ALIGN, RUN_COUNT_MAX, RUN_STEP_MAX, TGT16_MAX, sliceOf } from '../core/layout.ts';
 import { bucketBytes, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
 import { ModelError } from './errors.ts';
 import { checkModel, type CheckedModel, type CheckedPopulation } from './validate.ts';
@@ -204,7 +204,7 @@ function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery)
     const rowPtrBytes = buf((pr.nSrc + 1) * 4);
     const synBytes = buf(nSyn * (e - b <= TGT16_MAX ? 2 : 4));
     const weightBytes = pr.weightsVary ? buf(nSyn * (pr.weightHalf ? 2 : 4)) : 0;
-    const runBytes = pr.delayValues ? buf((pr.nSrc + 1) * 4) + buf(runsBound(pr.nSrc, nSyn, pr.delayValues) * 2) : 0;
+    const runBytes = pr.delayValues ? buf((pr.nSrc + 1) * 4) + buf(runsBound(pr.nSrc, nSyn, pr.delayValues)) : 0;
     const bytes = rowPtrBytes + synBytes + weightBytes + runBytes;
     projections.push({ name: pr.name, synapses: nSyn, exact: c.exact, rowPtrBytes, synBytes, weightBytes, runBytes, bytes });
     parts.push({ name: `projection ${pr.name}`, bytes });
@@ -229,11 +229,14 @@ function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery)
 }
 
 /**
- * Most delay runs of a projection (src/sim/synapse-layout.ts): a row splits into at most
- * min(length, delay values) runs, plus one for every 255 synapses of one delay.
+ * Most delay runs (bytes) of a projection (src/sim/synapse-layout.ts): a row has at most
+ * min(length, delay values) delays, each one run plus one for every further 31 synapses (at most
+ * nSyn / 31 in all), and its gaps, which add up to less than the delay values, take a run of no
+ * synapses for every 7 steps beyond the first (at most (delay values - 1) / 7 per row).
  */
 export function runsBound(nSrc: number, nSyn: number, delayValues: number): number {
-  return Math.min(nSyn, nSrc * delayValues) + Math.floor(nSyn / RUN_MAX);
+  return Math.min(nSyn, nSrc * delayValues) + Math.floor(nSyn / RUN_COUNT_MAX) +
+    Math.min(nSyn, nSrc) * Math.floor((delayValues - 1) / RUN_STEP_MAX);
 }
 
 /** Synapses onto targets [b, e) of a rule from its description. */

@@ -7,22 +7,25 @@
  *   weights f32[nSyn], or with `weight_precision: "float16"` (w16) the float16 bits of each weight
  *           (u16[nSyn], rounded to nearest, ties to even), or 0 when every weight is constWeight
  *   delays  constDelay (steps) when every synapse has it (runPtr = 0); else, per row, runs of
- *           synapses of one delay: runPtr u32[nSrc + 1] and runs u16[nRuns], row s's runs being
- *           runs[runPtr[s]..runPtr[s+1]), each `delay << 8 | count` (1 <= count <= 255), covering
- *           the row in order
+ *           synapses of one delay: runPtr u32[nSrc + 1] and runs u8[nRuns], row s's runs being
+ *           runs[runPtr[s]..runPtr[s+1]), each one byte `step << 5 | count`: the delay, which starts
+ *           each row at constDelay (the least delay of the projection's synapses in the shard),
+ *           advances by step (0..7), then the row's next count (0..31) synapses have it. The runs
+ *           cover the row in order; a gap of more than 7 steps takes runs of no synapses, a delay
+ *           of more than 31 synapses runs of step 0
  *
  * Within a row the synapses are ordered by delay, then by target, multapses (same source, target
  * and delay) in the order the connectivity generated them. A ring cell (slot, target) receives, from
  * one spike, exactly the synapses to that target with that delay, in the same relative order as
  * any stable reordering by delay keeps, so the float32 sums are those of target-ordered rows.
- * A synapse costs 2 or 4 bytes of target and 0 or 4 of weight; a run 2 bytes for up to 255.
+ * A synapse costs 2 or 4 bytes of target and 0, 2 or 4 of weight; a run 1 byte for up to 31.
  *
  * The connectivity build (and a snapshot's restore) first writes each row in target order, its
  * words `delay << 24 | target` when delays vary; compactRows rewrites them into this layout in
  * place, so the arena never holds both.
  */
 import type { Backend } from '../backend/types.ts';
-import { RUN_MAX, TGT16_MAX } from '../core/layout.ts';
+import { RUN_COUNT_BITS, RUN_COUNT_MAX, RUN_STEP_MAX, TGT16_MAX } from '../core/layout.ts';
 import { HALF } from '../backend/js/propagate.ts';
 import { ModelError } from '../network/errors.ts';
 
@@ -44,9 +47,9 @@ export interface SynapseLayout {
   tgt16: number;
   /** 1: weights are float16 bits, u16[nSyn]; 0: f32[nSyn] (or none) */
   w16: number;
-  /** delay in steps of every synapse when runPtr === 0 */
+  /** delay in steps of every synapse when runPtr === 0; else the delay each row's runs start from */
   constDelay: number;
-  /** per-synapse delays: byte offsets of runPtr u32[nSrc + 1] and runs u16[nRuns]; 0 when constant */
+  /** per-synapse delays: byte offsets of runPtr u32[nSrc + 1] and runs u8[nRuns]; 0 when constant */
   runPtr: number;
   runs: number;
   nRuns: number;
@@ -61,7 +64,28 @@ const allocBytes = (b: number) => Math.max(ALIGN, Math.ceil(b / ALIGN) * ALIGN);
 /** Bytes of a projection's arrays: rowPtr, targets, weights and the runs (as allocated). */
 export function layoutBytes(nSrc: number, nSyn: number, tgt16: boolean, weightBytes: number, runs: number | null): number {
   return allocBytes((nSrc + 1) * 4) + allocBytes(nSyn * (tgt16 ? 2 : 4)) + (weightBytes ? allocBytes(nSyn * weightBytes) : 0) +
-    (runs === null ? 0 : allocBytes((nSrc + 1) * 4) + allocBytes(runs * 2));
+    (runs === null ? 0 : allocBytes((nSrc + 1) * 4) + allocBytes(runs));
+}
+
+/**
+ * The runs of `count` synapses of delay `d` after delay `prev` (the row's previous run's, or
+ * constDelay) written at runs[q..] (only counted when runs is null); returns the position after them.
+ */
+export function encodeRuns(runs: Uint8Array | null, q: number, prev: number, d: number, count: number): number {
+  let gap = d - prev;
+  for (; gap > RUN_STEP_MAX; gap -= RUN_STEP_MAX) {
+    if (runs) runs[q] = RUN_STEP_MAX << RUN_COUNT_BITS;
+    q++;
+  }
+  let c = Math.min(count, RUN_COUNT_MAX);
+  if (runs) runs[q] = (gap << RUN_COUNT_BITS) | c;
+  q++;
+  for (let left = count - c; left > 0; left -= c) {
+    c = Math.min(left, RUN_COUNT_MAX);
+    if (runs) runs[q] = c;
+    q++;
+  }
+  return q;
 }
 
 /**
@@ -86,24 +110,33 @@ export function compactRows(
 
   // the runs, and (in place, row by row) the order by delay of the words, weights and permutation
   let runPtr: Uint32Array | null = null;
-  let runs: Uint16Array | null = null;
+  let runs: Uint8Array | null = null;
+  let base = 0;
   if (varying) {
     runPtr = new Uint32Array(nSrc + 1);
+    base = 255;
+    for (let k = 0; k < n; k++) base = Math.min(base, words[k] >>> 24);
+    if (n === 0) base = p.constDelay;
     let nRuns = 0;
     const count = new Uint32Array(256);
     for (let s = 0; s < nSrc; s++) {
       const b = rowPtr[s], e = rowPtr[s + 1];
-      for (let k = b; k < e; k++) count[words[k] >>> 24]++;
+      let lo = 255, hi = 0;
       for (let k = b; k < e; k++) {
         const d = words[k] >>> 24;
-        if (count[d] > 0) {
-          nRuns += Math.ceil(count[d] / RUN_MAX);
-          count[d] = 0;
-        }
+        count[d]++;
+        if (d < lo) lo = d;
+        if (d > hi) hi = d;
+      }
+      for (let d = lo, prev = base; d <= hi; d++) {
+        if (count[d] === 0) continue;
+        nRuns = encodeRuns(null, nRuns, prev, d, count[d]);
+        prev = d;
+        count[d] = 0;
       }
       runPtr[s + 1] = nRuns;
     }
-    runs = new Uint16Array(nRuns);
+    runs = new Uint8Array(nRuns);
     const w = hasW ? new Float32Array(buf, p.weights, n) : null;
     let maxRow = 0;
     for (let s = 0; s < nSrc; s++) maxRow = Math.max(maxRow, rowPtr[s + 1] - rowPtr[s]);
@@ -123,8 +156,10 @@ export function compactRows(
       start[lo] = 0;
       for (let d = lo; d <= hi; d++) start[d + 1] = start[d] + count[d];
       let r = runPtr[s];
-      for (let d = lo; d <= hi; d++) {
-        for (let c = count[d]; c > 0; c -= RUN_MAX) runs[r++] = (d << 8) | Math.min(c, RUN_MAX);
+      for (let d = lo, prev = base; d <= hi; d++) {
+        if (count[d] === 0) continue;
+        r = encodeRuns(runs, r, prev, d, count[d]);
+        prev = d;
         count[d] = 0;
       }
       if (lo === hi) continue; // one delay: the row is in order already
@@ -178,15 +213,15 @@ export function compactRows(
   let rp = 0, ru = 0;
   if (runPtr && runs) {
     rp = arena.alloc(name, (nSrc + 1) * 4);
-    ru = arena.alloc(name, runs.length * 2);
+    ru = arena.alloc(name, runs.length);
     const b2 = backend.buffer;
     new Uint32Array(b2, rp, nSrc + 1).set(runPtr);
-    new Uint16Array(b2, ru, runs.length).set(runs);
+    new Uint8Array(b2, ru, runs.length).set(runs);
   }
   return {
     layout: {
       rowPtr: p.rowPtr, syn, weights: w2, constWeight: p.constWeight, tgt16: tgt16 ? 1 : 0, w16: wb === 2 ? 1 : 0,
-      constDelay: varying ? 0 : p.constDelay, runPtr: rp, runs: ru, nRuns: runs ? runs.length : 0, nSyn: n,
+      constDelay: varying ? base : p.constDelay, runPtr: rp, runs: ru, nRuns: runs ? runs.length : 0, nSyn: n,
       bytes: layoutBytes(nSrc, n, tgt16, hasW ? wb : 0, runs ? runs.length : null),
     },
     perm: inv,
@@ -245,12 +280,16 @@ export function delaysOf(buffer: ArrayBufferLike, l: SynapseLayout, nSrc: number
   const out = new Uint8Array(l.nSyn);
   if (!l.runPtr) return out.fill(l.constDelay);
   const rp = new Uint32Array(buffer, l.runPtr, nSrc + 1);
-  const runs = new Uint16Array(buffer, l.runs, l.nRuns);
+  const runs = new Uint8Array(buffer, l.runs, l.nRuns);
   let k = 0;
-  for (let r = 0; r < rp[nSrc]; r++) {
-    const v = runs[r];
-    out.fill(v >>> 8, k, k + (v & 0xff));
-    k += v & 0xff;
+  for (let s = 0; s < nSrc; s++) {
+    let d = l.constDelay;
+    for (let r = rp[s]; r < rp[s + 1]; r++) {
+      const v = runs[r], c = v & RUN_COUNT_MAX;
+      d += v >>> RUN_COUNT_BITS;
+      out.fill(d, k, k + c);
+      k += c;
+    }
   }
   return out;
 }
@@ -258,8 +297,8 @@ export function delaysOf(buffer: ArrayBufferLike, l: SynapseLayout, nSrc: number
 /**
  * Remove synapses in place: keep(k) for every synapse k in layout order (row by row); rowPtr, the
  * targets, the weights, `also` (more per-synapse arrays: f32 or u8 views of nSyn) and the runs are
- * compacted, a row's runs of one delay merged up to 255 as compactRows lays them out. Returns the
- * new synapse count (the arena keeps its allocation).
+ * compacted, a row's runs written anew as compactRows writes them (never longer than before: the
+ * runs of a row only lose synapses). Returns the new synapse count (the arena keeps its allocation).
  */
 export function removeSynapses(
   buffer: ArrayBufferLike, l: SynapseLayout, nSrc: number, keep: (k: number, s: number) => boolean,
@@ -269,10 +308,10 @@ export function removeSynapses(
   const tg = targetsOf(buffer, l);
   const w = l.weights ? (l.w16 ? new Uint16Array(buffer, l.weights, l.nSyn) : new Float32Array(buffer, l.weights, l.nSyn)) : null;
   const rp = l.runPtr ? new Uint32Array(buffer, l.runPtr, nSrc + 1) : null;
-  const runs = l.runPtr ? new Uint16Array(buffer, l.runs, l.nRuns) : null;
+  const runs = l.runPtr ? new Uint8Array(buffer, l.runs, l.nRuns) : null;
+  let row = new Uint8Array(64); // the runs of the row being rewritten, read from this copy
   let j = 0, q = 0;
   let b = rowPtr[0];
-  let r = rp ? rp[0] : 0;
   let s = 0;
   /** synapse k of row s moves to j if kept */
   const keepOne = (k: number) => {
@@ -289,27 +328,23 @@ export function removeSynapses(
     if (!rp || !runs) {
       for (let k = b; k < e; k++) keepOne(k);
     } else {
-      const re = rp[s + 1];
+      const r0 = rp[s], r1 = rp[s + 1];
+      if (r1 - r0 > row.length) row = new Uint8Array(2 * (r1 - r0));
+      row.set(runs.subarray(r0, r1));
       rp[s] = q;
-      const first = q;
-      let k = b;
-      for (; r < re; r++) {
-        const d = runs[r] >>> 8, c = runs[r] & 0xff;
-        let kept = 0;
-        for (const stop = k + c; k < stop; k++) if (keepOne(k)) kept++;
-        while (kept > 0) {
-          const last = q > first ? runs[q - 1] : -1;
-          if (last >= 0 && last >>> 8 === d && (last & 0xff) < RUN_MAX) {
-            const add = Math.min(kept, RUN_MAX - (last & 0xff));
-            runs[q - 1] = last + add;
-            kept -= add;
-          } else {
-            const c2 = Math.min(kept, RUN_MAX);
-            runs[q++] = (d << 8) | c2;
-            kept -= c2;
-          }
+      let k = b, d = l.constDelay, prev = l.constDelay, kept = 0;
+      for (let i = 0; i < r1 - r0; i++) {
+        const v = row[i];
+        const step = v >>> RUN_COUNT_BITS;
+        if (step !== 0 && kept > 0) {
+          q = encodeRuns(runs, q, prev, d, kept); // the delay's synapses kept, now that it ends
+          prev = d;
+          kept = 0;
         }
+        d += step;
+        for (const stop = k + (v & RUN_COUNT_MAX); k < stop; k++) if (keepOne(k)) kept++;
       }
+      if (kept > 0) q = encodeRuns(runs, q, prev, d, kept);
     }
     b = e;
   }

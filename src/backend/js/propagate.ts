@@ -3,6 +3,7 @@
  * in the order given, synapses in CSR order); `f32[a] += w` is one float32 rounding (the sum of
  * two float32 values in double precision, rounded once by the store, equals the float32 sum).
  */
+import { RUN_COUNT_BITS, RUN_COUNT_MAX } from '../../core/layout.ts';
 import type { Kernels } from '../types.ts';
 import type { Views } from './views.ts';
 
@@ -57,9 +58,9 @@ export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_p
         }
         return events | 0;
       }
-      // delays by run (assembly/propagate.ts runRows): runs[r] = delay << 8 | count
-      const u16 = m.u16;
-      const rg = ring >>> 2, ro = runPtr >>> 2, qo = runs >>> 1;
+      // delays by run (assembly/propagate.ts runRows): runs[r] = step << 5 | count, from constDelay
+      const u8 = m.u8;
+      const rg = ring >>> 2, ro = runPtr >>> 2;
       const wrap = slots * nTarget;
       const now = slotNow * nTarget;
       for (let s = 0; s < nSpikes; s++) {
@@ -67,12 +68,14 @@ export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_p
         let k = u32[rp + src];
         events += u32[rp + src + 1] - k;
         const re = u32[ro + src + 1];
+        let d = constDelay;
         for (let r = u32[ro + src]; r < re; r++) {
-          const v = u16[qo + r];
-          let off = now + (v >>> 8) * nTarget;
+          const v = u8[runs + r];
+          d += v >>> RUN_COUNT_BITS;
+          let off = now + d * nTarget;
           if (off >= wrap) off -= wrap;
           const base = rg + off;
-          const e = k + (v & 0xff);
+          const e = k + (v & RUN_COUNT_MAX);
           if (weights === 0) for (; k < e; k++) f32[base + tg[to + k]] += w;
           else if (half) for (; k < e; k++) f32[base + tg[to + k]] += H[hv[wo + k]];
           else for (; k < e; k++) f32[base + tg[to + k]] += f32[wo + k];
@@ -123,7 +126,7 @@ function deliverScaled(
   const H = HALF;
   const so = spikes >>> 2, sc = scales >>> 2, rp = rowPtr >>> 2, to = (format & 1) !== 0 ? syn >>> 1 : syn >>> 2;
   const wo = half ? weights >>> 1 : weights >>> 2;
-  const ro = runPtr >>> 2, qo = runs >>> 1;
+  const ro = runPtr >>> 2, u8 = m.u8;
   const fo = fill >>> 2, bo = buckets >>> 2;
   const rowBytes = nTarget * 4;
   let events = 0;
@@ -140,16 +143,17 @@ function deliverScaled(
       r = u32[ro + src];
       re = u32[ro + src + 1];
     }
+    let d = constDelay;
     for (; r < re; r++) {
-      let slot: number, e: number;
+      let e: number;
       if (runPtr !== 0) {
-        const v = u16[qo + r];
-        slot = slotNow + (v >>> 8);
-        e = k + (v & 0xff);
+        const v = u8[runs + r];
+        d += v >>> RUN_COUNT_BITS;
+        e = k + (v & RUN_COUNT_MAX);
       } else {
-        slot = slotNow + constDelay;
         e = rowEnd;
       }
+      let slot = slotNow + d;
       if (slot >= slots) slot -= slots;
       const base = ring + slot * rowBytes;
       if (buckets === 0) {
