@@ -536,7 +536,8 @@ describe('memory estimate', () => {
     }
     // per projection: row pointers over all sources in every shard, targets 2 bytes (slices of at
     // most 2^16 neurons), weights 4 when they vary; the runs of per-synapse delays: run pointers
-    // and at most min(synapses, sources x delay values) + synapses / 255 runs of 2 bytes
+    // and at most min(synapses, sources x delay values) + synapses / 31 one-byte runs, plus per
+    // row (delay values - 1) / 7 runs of no synapses for its gaps
     const e3 = estimateShards(plan, 3);
     const r16 = (x: number) => Math.max(16, Math.ceil(x / 16) * 16);
     for (const sh of e3.shards) {
@@ -547,7 +548,7 @@ describe('memory estimate', () => {
       expect(pe.runBytes).toBe(0);
       expect(sh.projections[2].weightBytes).toBe(0);
       const pd = sh.projections[0]; // P -> E, 12 delay values
-      expect(pd.runBytes).toBe(r16(21 * 4) + r16((Math.min(pd.synapses, 20 * 12) + Math.floor(pd.synapses / 255)) * 2));
+      expect(pd.runBytes).toBe(r16(21 * 4) + r16(Math.min(pd.synapses, 20 * 12) + Math.floor(pd.synapses / 31) + Math.min(pd.synapses, 20) * Math.floor(11 / 7)));
     }
   });
 
