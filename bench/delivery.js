@@ -35,8 +35,10 @@ const { createBackend } = await import('../dist/index.js');
   const rowPtr = alloc((nSrc + 1) * 4), syn = alloc(nSyn * 4), synOne = alloc(nSyn * 4), w = alloc(nSyn * 4);
   // the compact forms (weight_precision float16, 16-bit targets where cells <= 65,536)
   const t16 = cells <= 0x10000, syn16 = alloc(nSyn * 2), w16 = alloc(nSyn * 2);
-  // delays by run (src/sim/synapse-layout.ts): rows ordered by delay, a u16 `delay << 8 | count` per run
-  const runPtr = alloc((nSrc + 1) * 4), runs = alloc(Math.min(nSyn, nSrc * slots) * 2 + nSyn);
+  // delays by run (src/sim/synapse-layout.ts): rows ordered by delay, one byte per run, `step << 5 |
+  // count` from the least delay (BASE, passed as constDelay); steps over 7 take runs of no synapses,
+  // counts over 31 continue in step-0 runs
+  const BASE = 1, runPtr = alloc((nSrc + 1) * 4), runs = alloc(Math.min(nSyn, nSrc * slots) + Math.floor(nSyn / 31) + nSrc * Math.floor((slots - 1) / 7));
   const ring = alloc(slots * cells * 4);
   const buckets = alloc(slots * cap * 8), fill = alloc(slots * 4);
   const spikes = alloc(spk * 4);
@@ -46,24 +48,35 @@ const { createBackend } = await import('../dist/index.js');
   const rnd = () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
   for (let i = 0; i <= nSrc; i++) u32[rowPtr / 4 + i] = i * rowLen;
   const row = new Uint32Array(rowLen);
-  const u16 = new Uint16Array(be.buffer);
+  const u16 = new Uint16Array(be.buffer), u8 = new Uint8Array(be.buffer);
   let nRuns = 0;
+  const put = (prev, d, count) => {
+    let gap = d - prev;
+    for (; gap > 7; gap -= 7) u8[runs + nRuns++] = 7 << 5;
+    let c = Math.min(count, 31);
+    u8[runs + nRuns++] = (gap << 5) | c;
+    for (let left = count - c; left > 0; left -= c) u8[runs + nRuns++] = c = Math.min(left, 31);
+  };
   for (let i = 0; i < nSrc; i++) {
     for (let k = 0; k < rowLen; k++) {
       let g = 0;
       for (let j = 0; j < 4; j++) g += rnd() / 2 ** 32;
       g = (g - 2) * Math.sqrt(3); // approximately standard normal
-      const d = Math.max(1, Math.min(slots, Math.round(15 + 7.5 * g)));
+      const d = Math.max(BASE, Math.min(slots, Math.round(15 + 7.5 * g)));
       row[k] = (rnd() % cells) | (d << 24);
     }
     row.sort((p, q) => p - q); // by delay, then target
-    for (let k = 0; k < rowLen; k++) {
-      u32[syn / 4 + i * rowLen + k] = row[k] & 0xffffff;
-      u32[synOne / 4 + i * rowLen + k] = 0; // target 0, same delays
+    let prev = BASE;
+    for (let k = 0; k < rowLen; ) {
       const d = row[k] >>> 24;
-      const last = nRuns > u32[runPtr / 4 + i] ? u16[runs / 2 + nRuns - 1] : -1;
-      if (last >= 0 && last >>> 8 === d && (last & 0xff) < 255) u16[runs / 2 + nRuns - 1] = last + 1;
-      else u16[runs / 2 + nRuns++] = (d << 8) | 1;
+      let e = k;
+      for (; e < rowLen && row[e] >>> 24 === d; e++) {
+        u32[syn / 4 + i * rowLen + e] = row[e] & 0xffffff;
+        u32[synOne / 4 + i * rowLen + e] = 0; // target 0, same delays
+      }
+      put(prev, d, e - k);
+      prev = d;
+      k = e;
     }
     u32[runPtr / 4 + i + 1] = nRuns;
   }
@@ -86,9 +99,9 @@ const { createBackend } = await import('../dist/index.js');
       for (let s = 0; s < spk; s++) u32[spikes / 4 + s] = rnd() % nSrc;
       // compact: 16-bit targets (format bit 0, if the cells allow) and float16 weights (bit 1)
       const c = mode.endsWith('-compact'), fmt = c ? (t16 ? 1 : 0) | 2 : 0, sy = c ? (t16 ? syn16 : syn) : syn, wt = c ? w16 : w;
-      if (mode.startsWith('deferred')) ev += K.defer_propagate(spk, spikes, rowPtr, sy, wt, 0, fmt, runPtr, runs, 0, ring, cells, slots, slot, buckets, cap, fill);
-      else if (mode.startsWith('ring')) ev += K.propagate(spk, spikes, rowPtr, sy, wt, 0, fmt, runPtr, runs, 0, ring, cells, slots, slot);
-      else ev += K.propagate(spk, spikes, rowPtr, synOne, w, 0, 0, runPtr, runs, 0, ring, 1, slots, slot);
+      if (mode.startsWith('deferred')) ev += K.defer_propagate(spk, spikes, rowPtr, sy, wt, 0, fmt, runPtr, runs, BASE, ring, cells, slots, slot, buckets, cap, fill);
+      else if (mode.startsWith('ring')) ev += K.propagate(spk, spikes, rowPtr, sy, wt, 0, fmt, runPtr, runs, BASE, ring, cells, slots, slot);
+      else ev += K.propagate(spk, spikes, rowPtr, synOne, w, 0, 0, runPtr, runs, BASE, ring, 1, slots, slot);
       new Float32Array(be.buffer, ring + slot * cells * 4, mode === 'floor' ? 1 : cells).fill(0); // the update reads and clears the slot
     }
     return { total: ((performance.now() - t0) * 1e6) / ev, flush: (flushMs * 1e6) / ev };
