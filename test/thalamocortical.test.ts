@@ -357,3 +357,53 @@ describe('travelling waves', () => {
     expect(waveStats(new SheetActivity([{ name: 'L4E', size: 10, columnsX: 1, columnsY: 1 }], { t1: 100 }))).toBeNull();
   });
 });
+
+describe('a recorded fraction', () => {
+  it('the generator spreads --record over every column, and the report divides by the recorded neurons', () => {
+    const spec = thalamocorticalModel({ neurons: 5000, columns: 4, seed: 3, recordFraction: 0.25 });
+    const pops = sheetPopulations(spec);
+    for (const p of pops) {
+      expect(p.recorded!.length, p.name).toBe(Math.round(p.size * 0.25));
+      const C = p.columnsX * p.columnsY, per = p.size / C;
+      const perCol = new Array(C).fill(0);
+      for (const i of Array.from(p.recorded!)) perCol[Math.floor(i / per)]++;
+      for (const n of perCol) expect(Math.abs(n - per * 0.25), p.name).toBeLessThanOrEqual(1);
+    }
+    // every recorded neuron fires 5 times in 1 s: 5 spikes/s whatever the fraction
+    const act = new SheetActivity(pops, { t0: 0, t1: 1000, binMs: 1, frames: [0], frameMs: 1000 });
+    pops.forEach((p, k) => {
+      const idx: number[] = [], ts: number[] = [];
+      for (let s = 0; s < 5; s++) for (const i of Array.from(p.recorded!)) (idx.push(i), ts.push(100 + 200 * s + (i % 50)));
+      const order = ts.map((_, j) => j).sort((a, b) => ts[a] - ts[b]);
+      act.add(k, order.map((j) => idx[j]), order.map((j) => ts[j]));
+    });
+    const rep = sheetReport(act);
+    for (const p of rep.populations) {
+      expect(p.rate_hz, p.name).toBeCloseTo(5, 9);
+      expect(p.silent_fraction, p.name).toBe(0);
+      expect(p.recorded, p.name).toBe(pops.find((q) => q.name === p.name)!.recorded!.length);
+    }
+    for (const l of rep.layers) expect(l.rate_hz, l.layer).toBeCloseTo(5, 9);
+    const map = act.frameRates(0, [0, 1]);
+    for (const r of map) expect(r).toBeCloseTo(5, 9);
+  });
+
+  it('a spike from outside the monitors\' neurons (axonal run --record all) counts the population as fully recorded; an unmonitored one has no rate', () => {
+    const spec = thalamocorticalModel({ neurons: 2000, columns: 4, seed: 3, recordFraction: 0.5 });
+    spec.monitors = spec.monitors!.filter((m) => !(m.type === 'spikes' && m.population === 'RE'));
+    const pops = sheetPopulations(spec);
+    const re = pops.findIndex((p) => p.name === 'RE'), l4 = pops.findIndex((p) => p.name === 'L4E');
+    expect(pops[re].recorded).toEqual([]);
+    const act = new SheetActivity(pops, { t0: 0, t1: 1000, binMs: 1 });
+    const n = pops[l4].size;
+    // every L4E neuron fires once: 1 spike/s per neuron once all are counted
+    act.add(l4, Array.from({ length: n }, (_, i) => i), Array.from({ length: n }, (_, i) => (i * 999) / n));
+    expect(act.widened).toEqual(['L4E']);
+    expect(act.nRecorded[l4]).toBe(n);
+    expect(act.meanRate(l4)).toBeCloseTo(1, 9);
+    expect(act.meanRate(re)).toBeNaN();
+    expect(act.silentFraction(re)).toBeNaN();
+    // a model without spike monitors: `axonal run` records all
+    expect(sheetPopulations({ ...spec, monitors: [] }).every((p) => p.recorded === undefined)).toBe(true);
+  });
+});

@@ -15,15 +15,34 @@ import { meanStd, median } from './rates.ts';
 import { columnRasterSvg, linePanelsSvg, sheetMapsSvg } from '../plot/sheet.ts';
 import { PALETTE } from '../plot/raster.ts';
 
-/** The populations of a model as sheet populations (a population without a sheet is one column). */
+/**
+ * The populations of a model as sheet populations (a population without a sheet is one column), with
+ * the neurons its spike monitors record, as `axonal run` writes them: every neuron when a monitor of
+ * the population records all of them or when the model has no spike monitor at all (`axonal run`
+ * then records every spike), none when only other populations have one, else the union of the
+ * monitors' `neurons`. (A spike from outside that set, as `--record all` gives, makes SheetActivity
+ * count the population as fully recorded.)
+ */
 export function sheetPopulations(spec: ModelSpec): SheetPopulation[] {
-  return spec.populations.map((p) => ({
-    name: p.name,
-    size: p.size,
-    columnsX: p.sheet?.columns_x ?? 1,
-    columnsY: p.sheet?.columns_y ?? 1,
-    spacing: p.sheet?.spacing,
-  }));
+  const monitors = (spec.monitors ?? []).filter((m) => m.type === 'spikes') as { population: string; neurons?: ArrayLike<number> }[];
+  return spec.populations.map((p) => {
+    const mine = monitors.filter((m) => m.population === p.name);
+    let recorded: number[] | undefined;
+    if (monitors.length > 0 && mine.length === 0) recorded = [];
+    else if (mine.length > 0 && mine.every((m) => m.neurons !== undefined)) {
+      const set = new Set<number>();
+      for (const m of mine) for (let j = 0; j < m.neurons!.length; j++) set.add(m.neurons![j]);
+      recorded = [...set].sort((a, b) => a - b);
+    }
+    return {
+      name: p.name,
+      size: p.size,
+      columnsX: p.sheet?.columns_x ?? 1,
+      columnsY: p.sheet?.columns_y ?? 1,
+      spacing: p.sheet?.spacing,
+      ...(recorded ? { recorded } : {}),
+    };
+  });
 }
 
 export interface PopulationStats {
@@ -33,7 +52,10 @@ export interface PopulationStats {
   cv_median: number;
   /** neurons with at least 3 spikes (those with a CV) */
   cv_neurons: number;
+  /** of the recorded neurons */
   silent_fraction: number;
+  /** neurons whose spikes were recorded (the rates are per recorded neuron) */
+  recorded: number;
 }
 
 export interface LayerStats {
@@ -194,15 +216,14 @@ export function layerGroups(pops: readonly SheetPopulation[]): { layer: string; 
 export function sheetReport(act: SheetActivity): SheetReport {
   const populations: PopulationStats[] = act.pops.map((p, k) => {
     const cvs = act.isi[k].cvs(3);
-    let silent = 0;
-    for (const c of act.counters[k].counts) if (c === 0) silent++;
     return {
       name: p.name,
       rate_hz: act.meanRate(k),
       cv_mean: meanStd(cvs).mean,
       cv_median: median(cvs),
       cv_neurons: cvs.length,
-      silent_fraction: silent / p.size,
+      silent_fraction: act.silentFraction(k),
+      recorded: act.nRecorded[k],
     };
   });
   const fs = 1000 / act.binMs;
@@ -234,9 +255,9 @@ const f2 = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
 /** report.md */
 export function reportMarkdown(title: string, rep: SheetReport): string {
   const lines = [`# ${title}`, '', `Window ${rep.window_ms[0]}–${rep.window_ms[1]} ms, rate bins ${rep.bin_ms} ms.`, ''];
-  lines.push('| population | rate (spikes/s) | ISI CV mean | ISI CV median | neurons with CV | silent |', '|---|---|---|---|---|---|');
+  lines.push('| population | recorded | rate (spikes/s) | ISI CV mean | ISI CV median | neurons with CV | silent |', '|---|---|---|---|---|---|---|');
   for (const p of rep.populations)
-    lines.push(`| ${p.name} | ${f2(p.rate_hz)} | ${f2(p.cv_mean)} | ${f2(p.cv_median)} | ${p.cv_neurons} | ${(100 * p.silent_fraction).toFixed(1)} % |`);
+    lines.push(`| ${p.name} | ${p.recorded} | ${f2(p.rate_hz)} | ${f2(p.cv_mean)} | ${f2(p.cv_median)} | ${p.cv_neurons} | ${(100 * p.silent_fraction).toFixed(1)} % |`);
   lines.push('', '| layer | rate (spikes/s) | SD of binned rate | spectral peak (Hz) | ' + Object.keys(BANDS).join(' | ') + ' |');
   lines.push('|---|---|---|---|' + Object.keys(BANDS).map(() => '---|').join(''));
   for (const l of rep.layers)

@@ -19,6 +19,12 @@ export interface SheetPopulation {
   columnsY: number;
   /** µm between column centres (the sheet's spacing), for distances */
   spacing?: number;
+  /**
+   * indices (within the population) of the neurons whose spikes are fed in, when a monitor records
+   * only some (MonitorSpec `neurons`); default every neuron. Rates, silent fractions and the rate
+   * per column are per recorded neuron, so that recording a fraction does not dilute them.
+   */
+  recorded?: ArrayLike<number>;
 }
 
 export interface SheetActivityOptions {
@@ -69,6 +75,12 @@ export class SheetActivity {
   readonly colBinMs: number;
   readonly nColBins: number;
   private readonly rasterSlot: Map<number, number>;
+  /** per population: recorded neurons, in all and per column; and which (null: every neuron) */
+  readonly nRecorded: number[];
+  readonly recordedPerColumn: Float64Array[];
+  readonly recordedMask: (Uint8Array | null)[];
+  /** populations counted as fully recorded because a spike came from outside their `recorded` neurons */
+  readonly widened: string[] = [];
 
   constructor(pops: readonly SheetPopulation[], opts: SheetActivityOptions) {
     this.pops = pops.map((p) => ({ ...p }));
@@ -80,6 +92,24 @@ export class SheetActivity {
     this.nBins = Math.max(1, Math.floor((this.t1 - this.t0) / this.binMs + 1e-9));
     this.bins = this.pops.map(() => new Float64Array(this.nBins));
     this.counters = this.pops.map((p) => new SpikeCounter(p.size));
+    this.recordedMask = this.pops.map((p) => {
+      if (p.recorded === undefined) return null;
+      const m = new Uint8Array(p.size);
+      for (let j = 0; j < p.recorded.length; j++) {
+        const i = p.recorded[j];
+        if (!(Number.isInteger(i) && i >= 0 && i < p.size)) throw new RangeError(`SheetActivity: ${p.name}: recorded neuron ${i} outside [0, ${p.size})`);
+        m[i] = 1;
+      }
+      return m;
+    });
+    this.recordedPerColumn = this.pops.map((p, k) => {
+      const C = p.columnsX * p.columnsY, per = p.size / C, m = this.recordedMask[k];
+      const out = new Float64Array(C);
+      if (!m) out.fill(per);
+      else for (let i = 0; i < p.size; i++) if (m[i]) out[Math.floor(i / per)]++;
+      return out;
+    });
+    this.nRecorded = this.recordedMask.map((m, k) => (m ? m.reduce((a, b) => a + b, 0) : this.pops[k].size));
     this.isi = this.pops.map((p) => new IsiAccumulator(p.size));
     this.frameMs = opts.frameMs ?? 10;
     this.frames = opts.frames ?? defaultFrames(this.t0, this.t1, this.frameMs, 6);
@@ -110,6 +140,8 @@ export class SheetActivity {
     const cb = this.columnBinned(k) ? this.colBins : null;
     const inWin: number[] = [];
     const inT: number[] = [];
+    const m = this.recordedMask[k];
+    if (m) for (let j = 0; j < indices.length; j++) if (!m[indices[j]]) { this.recordAll(k); break; }
     for (let j = 0; j < indices.length; j++) {
       const t = times[j];
       if (t < this.t0 || t >= this.t1) continue;
@@ -140,18 +172,27 @@ export class SheetActivity {
     this.isi[k].add(inWin, inT);
   }
 
-  /** Rate of population k per bin, spikes/s per neuron. */
+  /** Count every neuron of population k as recorded (its data holds spikes from outside `recorded`). */
+  private recordAll(k: number): void {
+    const p = this.pops[k];
+    this.recordedMask[k] = null;
+    this.recordedPerColumn[k].fill(p.size / (p.columnsX * p.columnsY));
+    this.nRecorded[k] = p.size;
+    this.widened.push(p.name);
+  }
+
+  /** Rate of population k per bin, spikes/s per recorded neuron (NaN when none is recorded). */
   rate(k: number): Float64Array {
-    const n = this.pops[k].size;
+    const n = this.nRecorded[k];
     return this.bins[k].map((c) => (c * 1000) / (n * this.binMs));
   }
 
-  /** Rate of a group of populations (e.g. a layer's E and I), spikes/s per neuron. */
+  /** Rate of a group of populations (e.g. a layer's E and I), spikes/s per recorded neuron. */
   groupRate(ks: readonly number[]): Float64Array {
     const out = new Float64Array(this.nBins);
     let n = 0;
     for (const k of ks) {
-      n += this.pops[k].size;
+      n += this.nRecorded[k];
       const b = this.bins[k];
       for (let j = 0; j < this.nBins; j++) out[j] += b[j];
     }
@@ -159,22 +200,33 @@ export class SheetActivity {
     return out;
   }
 
-  /** Mean rate of population k over the window, spikes/s. */
+  /** Mean rate of population k over the window, spikes/s per recorded neuron (NaN when none is recorded). */
   meanRate(k: number): number {
-    return this.counters[k].meanRate(this.nBins * this.binMs);
+    const n = this.nRecorded[k];
+    return n > 0 ? (this.counters[k].total * 1000) / (n * this.nBins * this.binMs) : NaN;
   }
 
-  /** Rate per column (spikes/s per neuron) of a group of populations in frame f; all on one grid. */
+  /** Recorded neurons of population k that did not fire in the window, as a fraction of the recorded (NaN when none is). */
+  silentFraction(k: number): number {
+    const m = this.recordedMask[k], counts = this.counters[k].counts;
+    let silent = 0;
+    for (let i = 0; i < counts.length; i++) if (counts[i] === 0 && (!m || m[i])) silent++;
+    return this.nRecorded[k] > 0 ? silent / this.nRecorded[k] : NaN;
+  }
+
+  /** Rate per column (spikes/s per recorded neuron; NaN for a column with none) of a group of populations in frame f; all on one grid. */
   frameRates(f: number, ks: readonly number[]): Float64Array {
     const C = this.pops[ks[0]].columnsX * this.pops[ks[0]].columnsY;
     const out = new Float64Array(C);
-    let perCol = 0;
+    const perCol = new Float64Array(C);
     for (const k of ks) {
-      perCol += this.pops[k].size / C;
-      const fc = this.frameCounts[f][k];
-      for (let c = 0; c < C; c++) out[c] += fc[c];
+      const fc = this.frameCounts[f][k], rc = this.recordedPerColumn[k];
+      for (let c = 0; c < C; c++) {
+        out[c] += fc[c];
+        perCol[c] += rc[c];
+      }
     }
-    for (let c = 0; c < C; c++) out[c] = (out[c] * 1000) / (perCol * this.frameMs);
+    for (let c = 0; c < C; c++) out[c] = perCol[c] > 0 ? (out[c] * 1000) / (perCol[c] * this.frameMs) : NaN;
     return out;
   }
 }

@@ -289,7 +289,7 @@ export interface ThalamocorticalOptions {
   durationMs?: number;
   /** intracortical conduction velocity, m/s (= mm/ms); default 0.2 */
   velocity?: number;
-  /** fraction of every population whose spikes are recorded (the first neurons of the population: the first columns), default 1; 0 for none */
+  /** fraction of every population whose spikes are recorded (spread evenly over the population and so over its columns), default 1; 0 for none */
   recordFraction?: number;
   /**
    * 'conductance' (default): the paper's neurons (Izhikevich 2007 simple model, seven classes),
@@ -587,7 +587,8 @@ export function thalamocorticalModel(opts: ThalamocorticalOptions = {}): ModelSp
       const size = st.sizes[p];
       const k = Math.round(size * recordFraction);
       if (k >= size) monitors.push({ type: 'spikes', population: p });
-      else if (k > 0) monitors.push({ type: 'spikes', population: p, neurons: Array.from({ length: k }, (_, x) => x) });
+      // spread evenly over the population, so over every column (the columns are contiguous blocks)
+      else if (k > 0) monitors.push({ type: 'spikes', population: p, neurons: Array.from({ length: k }, (_, x) => Math.floor((x * size) / k)) });
     }
 
   const nSyn = projections.reduce((a, q) => a + st.sizes[q.target as TcPopulation] * (q.connect as { indegree: number }).indegree, 0);
