@@ -224,6 +224,24 @@ describe.skipIf(skipBrowser)(`the page's views in headless Chromium (${CHROMIUM}
     expect(await num('#sheet-map', 'data-max')).toBeGreaterThan(0);
     expect((await pixels('#sheet-map')).colour).toBeGreaterThan(10_000);
     await page.screenshot({ path: join(outDir, 'browser-views-large.png'), fullPage: true });
+    // too short for a spectrum (640 ms needed after the first 300 ms)
+    expect(await page.locator('#spectrum-box').isVisible()).toBe(false);
+
+    // the rhythm view: 2.5 s give the thalamus' alpha rhythm (test/thalamocortical.test.ts finds it at 11.7 Hz)
+    await page.locator('#duration').fill('2500');
+    await page.locator('#run').click();
+    await expect.poll(() => attr('#state', 'data-state'), { timeout: 60_000 }).toBe('completed');
+    await frames();
+    expect(await page.locator('#spectrum-box').isVisible()).toBe(true);
+    const peaks = JSON.parse((await attr('#spectrum', 'data-peaks')) ?? '{}') as Record<string, { hz: number; rel_floor: number }>;
+    expect(Object.keys(peaks)).toEqual(['L2/3', 'L4', 'L5', 'L6', 'thalamus']);
+    expect(peaks.thalamus.hz).toBeGreaterThanOrEqual(8);
+    expect(peaks.thalamus.hz).toBeLessThanOrEqual(13);
+    expect(peaks.thalamus.rel_floor).toBeGreaterThan(5);
+    expect(await num('#spectrum', 'data-bins')).toBe(440); // 300..2500 ms in 5 ms bins
+    expect((await pixels('#spectrum')).colour).toBeGreaterThan(2_000);
+    expect(await page.locator('#spectrum-note').textContent()).toMatch(/alpha band, 8–13 Hz/);
+    await page.screenshot({ path: join(outDir, 'browser-views-rhythm.png'), fullPage: true });
 
     await page.locator('#model').selectOption('microcircuit');
     // the address follows once the worker has generated the model into the editor

@@ -15,6 +15,7 @@ import { axisTicks, niceStep, prepareCanvas, valueTicks, verticalLabel } from '.
 import { startRouter, writeHash, type ViewName } from './router.ts';
 import { createNeuronView } from './neuron-view.ts';
 import { createGatesView } from './gates-view.ts';
+import { drawSpectrum, spectrumGroups, SPECTRUM_MIN_BINS, type SpectrumGroup } from './spectrum-view.ts';
 import type { FromLab, ToLab } from './lab-protocol.ts';
 
 interface ModelEntry {
@@ -90,6 +91,9 @@ const ui = {
   sheet: $<HTMLCanvasElement>('sheet-map'),
   sheetBox: $('sheet-box'),
   sheetNote: $('sheet-note'),
+  spectrum: $<HTMLCanvasElement>('spectrum'),
+  spectrumBox: $('spectrum-box'),
+  spectrumNote: $('spectrum-note'),
   mcRow: $('microcircuit-scale'),
   mcN: $<HTMLInputElement>('mc-scale-n'),
   mcK: $<HTMLInputElement>('mc-scale-k'),
@@ -157,6 +161,9 @@ class Bins {
 }
 
 const state = {
+  /** the rhythm view's layer groups, and when (performance.now) it was last drawn */
+  spectrumGroups: [] as SpectrumGroup[],
+  spectrumAt: -Infinity,
   models: [] as ModelEntry[],
   features: null as Features | null,
   info: null as ModelInfo | null,
@@ -652,6 +659,9 @@ function onStarted(info: ModelInfo) {
   state.bin0 = Math.ceil(info.step / state.binSteps);
   const nb = Math.ceil(4000 / info.dt / state.binSteps) + 4;
   state.bins = info.populations.map(() => new Bins(nb));
+  state.spectrumGroups = spectrumGroups(info.populations);
+  state.spectrumAt = -Infinity;
+  ui.spectrumBox.hidden = true;
   ui.backendInfo.textContent =
     (info.backend === 'js' ? 'js' : `${info.backend} (${info.variant})`) +
     (info.threads > 1 ? `, ${info.threads} threads` : ', 1 thread') + (info.threadsAuto ? ' (auto)' : '');
@@ -896,6 +906,7 @@ function frame() {
     draw();
     drawProbe();
     drawSheet();
+    drawRhythm();
     updateStatus();
   }
   requestAnimationFrame(frame);
@@ -1124,6 +1135,34 @@ function drawSheet() {
   ctx.fillText(`${scale} Hz`, bx + 18, y0 + 9);
   ctx.fillText('0', bx + 18, y0 + bh);
   ctx.fillText(`t = ${state.t.toFixed(0)} ms`, bx + 18, y0 + bh / 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rhythm view: spectra of the layers' rates (web/spectrum-view.ts)
+// ---------------------------------------------------------------------------------------------
+
+/** model time left out at the start of a run (the initial transient), ms */
+const SPECTRUM_SKIP_MS = 300;
+
+function drawRhythm() {
+  const info = state.info;
+  if (!info || !state.spectrumGroups.length) return;
+  const now = performance.now();
+  // every quarter second while running (a Welch estimate per layer), and the final state
+  if (state.running && now - state.spectrumAt < 250) return;
+  state.spectrumAt = now;
+  const binMs = state.binSteps * info.dt;
+  const last = Math.floor(state.step / state.binSteps) - 1;
+  const keep = (state.bins[0]?.n ?? 0) - 4;
+  const first = Math.max(state.bin0 + Math.ceil(SPECTRUM_SKIP_MS / binMs), last - keep + 1);
+  const peaks = drawSpectrum(ui.spectrum, { groups: state.spectrumGroups, count: (k, b) => state.bins[k].get(b), binMs, first, last });
+  ui.spectrumBox.hidden = peaks === null;
+  if (!peaks) return;
+  const n = last - first + 1;
+  ui.spectrumNote.textContent =
+    `Power spectrum of each layer's rate (${state.spectrumGroups.map((g) => g.name).join(', ')}) over the last ${((n * binMs) / 1000).toFixed(2)} s ` +
+    `of model time (the first ${SPECTRUM_SKIP_MS} ms of the run left out; ${binMs} ms bins, Welch estimate as \`axonal analyze\`); shaded: the alpha band, 8–13 Hz. ` +
+    `A rhythm is a peak far above the floor (the median power between 2 and 100 Hz); at least ${((SPECTRUM_MIN_BINS * binMs) / 1000).toFixed(2)} s are needed.`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ModelSpec } from '../core/types.ts';
 import { readModelFile, ModelFileError } from '../io/model-file.ts';
 import { SheetActivity, layerOf, type SheetPopulation } from './sheet.ts';
-import { welch, peakFrequency, bandPower, BANDS, floorPow2, type Spectrum } from './spectrum.ts';
+import { welch, peakFrequency, bandPower, bandPeaks, BANDS, floorPow2, type Spectrum } from './spectrum.ts';
 import { meanStd, median } from './rates.ts';
 import { columnRasterSvg, linePanelsSvg, sheetMapsSvg } from '../plot/sheet.ts';
 import { PALETTE } from '../plot/raster.ts';
@@ -73,24 +73,6 @@ export interface LayerStats {
    * Poisson-like spectrum gives ratios of 1–3)
    */
   band_peaks: Record<string, { hz: number; rel_floor: number }>;
-}
-
-/** The median spectral power between 2 and 100 Hz: the floor a rhythm's peak is measured against. */
-export function spectralFloor(sp: Pick<Spectrum, 'freqs' | 'power'>): number {
-  const xs: number[] = [];
-  for (let k = 0; k < sp.freqs.length; k++) if (sp.freqs[k] >= 2 && sp.freqs[k] <= 100) xs.push(sp.power[k]);
-  return median(xs);
-}
-
-/** per band, its peak frequency and power relative to spectralFloor */
-export function bandPeaks(sp: Pick<Spectrum, 'freqs' | 'power'>): Record<string, { hz: number; rel_floor: number }> {
-  const floor = spectralFloor(sp);
-  const out: Record<string, { hz: number; rel_floor: number }> = {};
-  for (const [name, [lo, hi]] of Object.entries(BANDS)) {
-    const pk = peakFrequency(sp, lo, Math.min(hi, sp.freqs[sp.freqs.length - 1]));
-    out[name] = { hz: pk.freq, rel_floor: floor > 0 ? pk.power / floor : NaN };
-  }
-  return out;
 }
 
 /**

@@ -10,6 +10,8 @@
  * Σ_k P_k fs/L is the variance of x. For a rate in spikes/s sampled every bin, P is in (spikes/s)²/Hz.
  */
 
+import { median } from './rates.ts';
+
 /** In-place FFT of (re, im), length a power of two (iterative radix-2, decimation in time). */
 export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
@@ -149,3 +151,21 @@ export const BANDS: Record<string, [number, number]> = {
   gamma: [30, 80],
   high: [80, Infinity],
 };
+
+/** The median spectral power between 2 and 100 Hz: the floor a rhythm's peak is measured against. */
+export function spectralFloor(sp: Pick<Spectrum, 'freqs' | 'power'>): number {
+  const xs: number[] = [];
+  for (let k = 0; k < sp.freqs.length; k++) if (sp.freqs[k] >= 2 && sp.freqs[k] <= 100) xs.push(sp.power[k]);
+  return median(xs);
+}
+
+/** per band, its peak frequency and power relative to spectralFloor */
+export function bandPeaks(sp: Pick<Spectrum, 'freqs' | 'power'>): Record<string, { hz: number; rel_floor: number }> {
+  const floor = spectralFloor(sp);
+  const out: Record<string, { hz: number; rel_floor: number }> = {};
+  for (const [name, [lo, hi]] of Object.entries(BANDS)) {
+    const pk = peakFrequency(sp, lo, Math.min(hi, sp.freqs[sp.freqs.length - 1]));
+    out[name] = { hz: pk.freq, rel_floor: floor > 0 ? pk.power / floor : NaN };
+  }
+  return out;
+}
