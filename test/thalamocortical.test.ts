@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import {
   thalamocorticalModel, thalamocorticalStructure, thalamocorticalProjections, chooseColumns, columnGrid, TC_POPULATIONS, MIN_PER_COLUMN,
-  SYNAPSES_PER_NEURON, DT, WEIGHT_CV, NMDA_RATIO, GABAB_RATIO,
+  SYNAPSES_PER_NEURON, DT, WEIGHT_CV, NMDA_RATIO, GABAB_RATIO, SHORT_TERM, SHORT_TERM_FACILITATING, LTS_FRACTION, microcircuitIndegrees,
 } from '../src/models/thalamocortical.ts';
 import { validateModel, planNetwork } from '../src/network/index.ts';
 import { sheetDistance } from '../src/network/sheet.ts';
@@ -60,9 +60,29 @@ describe('structure', () => {
   it('relative sizes follow the microcircuit (L4E the largest cortical population, L5I the smallest)', () => {
     const st = thalamocorticalStructure({ neurons: 100_000 });
     expect(st.sizes.L4E).toBeGreaterThan(st.sizes.L23E);
-    expect(st.sizes.L5I).toBeLessThan(st.sizes.L6I);
+    expect(st.sizes.L5FS).toBeLessThan(st.sizes.L6FS);
+    expect(st.sizes.L5LTS).toBeLessThan(st.sizes.L5FS);
     expect(st.sizes.TC).toBe(2 * st.sizes.RE);
     expect((st.sizes.TC + st.sizes.RE) / st.neurons).toBeCloseTo(0.03, 3);
+  });
+
+  it('each inhibitory population of the microcircuit becomes FS and LTS: LTS_FRACTION of its neurons, FS and LTS sources sharing its in-degree, the same in-degree onto each', () => {
+    const st = thalamocorticalStructure({ neurons: 1_000_000 });
+    for (const l of ['L23', 'L4', 'L5', 'L6'] as const) {
+      // per column whole numbers (largest remainder): within one neuron of the share
+      const fs = st.perColumnByPopulation[`${l}FS`], lts = st.perColumnByPopulation[`${l}LTS`];
+      expect(Math.abs(lts - LTS_FRACTION * (fs + lts)), l).toBeLessThanOrEqual(1);
+      expect(lts, l).toBeGreaterThan(0);
+    }
+    const K = microcircuitIndegrees(); // [target][source], PD order L23E, L23I, L4E, L4I, ...
+    const qs = thalamocorticalProjections({ neurons: 1_000_000 });
+    const k = (name: string) => qs.filter((q) => q.name === name || q.name === `${name}:horizontal`).reduce((a, q) => a + q.indegree, 0);
+    // L4E receives from L23I: FS and LTS together carry the microcircuit's in-degree, in proportion
+    expect(k('L23FS->L4E') + k('L23LTS->L4E')).toBeCloseTo(K[2][1] * st.kappa, -0.5);
+    expect(k('L23LTS->L4E') / (k('L23FS->L4E') + k('L23LTS->L4E'))).toBeCloseTo(LTS_FRACTION, 1);
+    // FS and LTS targets each receive what the microcircuit's I did
+    expect(k('L4E->L23FS')).toBe(Math.round(K[1][2] * st.kappa));
+    expect(k('L4E->L23LTS')).toBe(Math.round(K[1][2] * st.kappa));
   });
 
   it('synapse counts: ≈ 500 per neuron, every target has exactly its in-degree', async () => {
@@ -98,7 +118,7 @@ describe('structure', () => {
   it('projections: thalamocortical to L4 and L6, corticothalamic from L6, reticular inhibition of relay cells; long-range horizontal in L2/3 and L5', () => {
     const qs = thalamocorticalProjections(SMALL);
     const names = new Set(qs.map((q) => q.name));
-    for (const n of ['TC->L4E', 'TC->L4I', 'TC->L6E', 'TC->L6I', 'L6E->TC', 'L6E->RE', 'TC->RE', 'RE->TC', 'L23E->L23E:horizontal', 'L5E->L5E:horizontal'])
+    for (const n of ['TC->L4E', 'TC->L4FS', 'TC->L4LTS', 'TC->L6E', 'TC->L6FS', 'TC->L6LTS', 'L6E->TC', 'L6E->RE', 'TC->RE', 'RE->TC', 'L23E->L23E:horizontal', 'L5E->L5E:horizontal'])
       expect(names.has(n), n).toBe(true);
     const horizontal = qs.filter((q) => q.name.endsWith(':horizontal'));
     const local = qs.filter((q) => !q.name.endsWith(':horizontal') && q.source.startsWith('L'));
@@ -156,7 +176,7 @@ describe('connectivity of a generated network', () => {
     const spec = thalamocorticalModel(SMALL);
     const type = new Map(spec.populations.map((p) => [p.name, p.type]));
     for (const p of spec.populations) expect(['excitatory', 'inhibitory']).toContain(p.type);
-    expect(spec.populations.filter((p) => p.type === 'inhibitory').map((p) => p.name)).toEqual(['L23I', 'L4I', 'L5I', 'L6I', 'RE']);
+    expect(spec.populations.filter((p) => p.type === 'inhibitory').map((p) => p.name)).toEqual(['L23FS', 'L23LTS', 'L4FS', 'L4LTS', 'L5FS', 'L5LTS', 'L6FS', 'L6LTS', 'RE']);
     for (const p of spec.populations) {
       expect(p.model).toBe('izh2007');
       expect(Object.keys((p as { receptors: object }).receptors)).toEqual(['AMPA', 'NMDA', 'GABA_A', 'GABA_B']);
@@ -169,8 +189,14 @@ describe('connectivity of a generated network', () => {
       expect(w.std, q.name).toBeCloseTo(WEIGHT_CV * w.mean, 12);
       expect(w.min).toBe(0);
       expect(q.on_pre, q.name).toBe(exc ? `g_AMPA += w; g_NMDA += ${NMDA_RATIO}*w` : `g_GABA_A += w; g_GABA_B += ${GABAB_RATIO}*w`);
-      expect(q.short_term !== undefined, q.name).toBe(exc); // excitatory synapses depress
+      // excitatory synapses depress, but facilitate onto LTS cells; inhibitory ones are static
+      expect(q.short_term, q.name).toEqual(exc ? (q.target.endsWith('LTS') ? SHORT_TERM_FACILITATING : SHORT_TERM) : undefined);
     }
+    expect(spec.projections!.filter((q) => q.short_term?.tau_fac).map((q) => q.name)).toEqual(
+      ['L23E->L23LTS', 'L4E->L23LTS', 'L5E->L23LTS', 'L6E->L23LTS', 'L23E->L4LTS', 'L4E->L4LTS', 'L5E->L4LTS', 'L6E->L4LTS',
+        'L23E->L5LTS', 'L4E->L5LTS', 'L5E->L5LTS', 'L6E->L5LTS', 'L23E->L6LTS', 'L4E->L6LTS', 'L5E->L6LTS', 'L6E->L6LTS', 'TC->L4LTS', 'TC->L6LTS']
+        .filter((n) => spec.projections!.some((q) => q.name === n)),
+    );
     // the current variant: Izhikevich (2003) neurons, the weight's sign follows the source
     const cur = thalamocorticalModel({ ...SMALL, synapses: 'current' });
     expect(validateModel(cur)).toEqual([]);
@@ -197,7 +223,7 @@ describe('rhythms', () => {
       const rep = sheetReport(act);
       const layer = (name: string) => rep.layers.find((l) => l.layer === name)!;
       const th = layer('thalamus');
-      // measured: 11.7 Hz at 35-42x the floor (seeds 1-3), L4 9-12x; L2/3 flat (~1x)
+      // measured: 11.7 Hz at 35-55x the floor (seeds 1-3), L4 10-19x; L2/3 flat (<= 1x)
       expect(th.band_peaks.alpha.rel_floor).toBeGreaterThan(10);
       expect(th.peak_hz).toBeGreaterThanOrEqual(8);
       expect(th.peak_hz).toBeLessThanOrEqual(13);

@@ -246,9 +246,9 @@ export function middleRow(cx: number, cy: number, max: number): number[] {
   return Array.from({ length: n }, (_, k) => y * cx + x0 + k);
 }
 
-/** Layer of a population name: "L23E" → "L2/3", "L4I" → "L4", thalamic populations → "thalamus". */
+/** Layer of a population name: "L23E" → "L2/3", "L4I", "L4FS", "L4LTS" → "L4", thalamic populations → "thalamus". */
 export function layerOf(name: string): string {
-  const m = /^L(\d+)[EI]$/.exec(name);
+  const m = /^L(\d+)(E|I|FS|LTS)$/.exec(name);
   if (m) return m[1] === '23' ? 'L2/3' : `L${m[1]}`;
   if (name === 'TC' || name === 'RE') return 'thalamus';
   return name;

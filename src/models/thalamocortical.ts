@@ -20,8 +20,25 @@ import { CONN_PROBS, FULL_NUM_NEURONS, POPULATIONS as PD_POPULATIONS } from './m
 // Structure
 // ---------------------------------------------------------------------------------------------
 
-/** Cortical populations (as the microcircuit) and the two thalamic ones. */
-export const CORTICAL = PD_POPULATIONS;
+/**
+ * Cortical populations: the microcircuit's, each inhibitory one split into its two classes, fast
+ * spiking (FS: basket cells) and low-threshold spiking (LTS: e.g. Martinotti cells), LTS_FRACTION of
+ * it LTS, so that a projection can treat them apart (their synapses depress and facilitate); then
+ * the two thalamic ones.
+ */
+export const CORTICAL = ['L23E', 'L23FS', 'L23LTS', 'L4E', 'L4FS', 'L4LTS', 'L5E', 'L5FS', 'L5LTS', 'L6E', 'L6FS', 'L6LTS'] as const;
+/** Share of the LTS class among a layer's inhibitory neurons (Izhikevich & Edelman 2008 mix FS and LTS; 30 % as before the split). */
+export const LTS_FRACTION = 0.3;
+type CorticalPopulation = (typeof CORTICAL)[number];
+/** the microcircuit population a cortical one comes from (L23FS, L23LTS → L23I) */
+export function microcircuitPopulation(p: CorticalPopulation): (typeof PD_POPULATIONS)[number] {
+  return (p.endsWith('E') ? p : p.replace(/(FS|LTS)$/, 'I')) as (typeof PD_POPULATIONS)[number];
+}
+/** a cortical population's share of its microcircuit population: 1 (E), 1 − LTS_FRACTION (FS), LTS_FRACTION (LTS) */
+function classShare(p: CorticalPopulation): number {
+  return p.endsWith('LTS') ? LTS_FRACTION : p.endsWith('FS') ? 1 - LTS_FRACTION : 1;
+}
+const pdIndex = (p: CorticalPopulation) => (PD_POPULATIONS as readonly string[]).indexOf(microcircuitPopulation(p));
 export const THALAMIC = ['TC', 'RE'] as const;
 export const TC_POPULATIONS = [...CORTICAL, ...THALAMIC] as const;
 export type TcPopulation = (typeof TC_POPULATIONS)[number];
@@ -88,15 +105,17 @@ export const HORIZONTAL_FRACTION = 0.3;
 
 /**
  * Thalamic in-degrees (before the common scaling of the cortical ones they are absolute):
- * TC → L4E 30, L4I 25, L6E 12, L6I 6 (≈ 6–9 % of a L4 cell's synapses, as anatomy finds),
+ * TC → L4E 30, L4 FS and LTS 25, L6E 12, L6 FS and LTS 6 (≈ 6–9 % of a L4 cell's synapses, as anatomy finds),
  * L6E → TC 80 and → RE 100 (corticothalamic synapses outnumber the retinal ones at relay cells),
  * RE → TC 40, TC → RE 40, RE → RE 20.
  */
 export const THALAMIC_INDEGREE = {
   'TC->L4E': 30,
-  'TC->L4I': 25,
+  'TC->L4FS': 25,
+  'TC->L4LTS': 25,
   'TC->L6E': 12,
-  'TC->L6I': 6,
+  'TC->L6FS': 6,
+  'TC->L6LTS': 6,
   'L6E->TC': 80,
   'L6E->RE': 100,
   'RE->TC': 40,
@@ -131,17 +150,15 @@ export const WEIGHTS = {
  * and for spontaneous release (the 'minis' that drive Izhikevich & Edelman's model).
  */
 export const BACKGROUND: Record<TcPopulation, { rate: number; weight: number }> = {
-  L23E: { rate: 50, weight: 10 },
-  L23I: { rate: 50, weight: 10 },
-  L4E: { rate: 50, weight: 10 },
-  L4I: { rate: 50, weight: 10 },
-  L5E: { rate: 50, weight: 10 },
-  L5I: { rate: 50, weight: 10 },
-  L6E: { rate: 50, weight: 10 },
-  L6I: { rate: 50, weight: 10 },
+  ...cortical({ rate: 50, weight: 10 }),
   TC: { rate: 100, weight: 2.5 },
   RE: { rate: 100, weight: 3 },
 };
+
+/** the same value for every cortical population */
+function cortical<T>(v: T): Record<CorticalPopulation, T> {
+  return Object.fromEntries(CORTICAL.map((p) => [p, v])) as Record<CorticalPopulation, T>;
+}
 
 // ---------------------------------------------------------------------------------------------
 // The paper's neurons and synapses (synapses: 'conductance', the default)
@@ -223,23 +240,32 @@ export const GABAB_RATIO = 0.01;
 /** coefficient of variation of the weights drawn around their mean */
 export const WEIGHT_CV = 0.3;
 /**
- * Short-term plasticity (Tsodyks–Markram) of the excitatory synapses: depressing, U 0.5,
- * τ_rec 800 ms (the depressing neocortical pyramid-to-pyramid synapse of Markram & Tsodyks 1996 and
- * Tsodyks & Markram 1997, NEST's tsodyks2_synapse defaults); inhibitory synapses are static.
+ * Short-term plasticity (Tsodyks–Markram) of the excitatory synapses, by target class: onto
+ * excitatory, FS and thalamic cells depressing, U 0.5, τ_rec 800 ms (the depressing neocortical
+ * pyramid-to-pyramid synapse of Markram & Tsodyks 1996 and Tsodyks & Markram 1997, NEST's
+ * tsodyks2_synapse defaults); onto LTS cells facilitating (SHORT_TERM_FACILITATING). Inhibitory
+ * synapses are static.
  */
 export const SHORT_TERM = { rule: 'tsodyks_markram', U: 0.5, tau_rec: 800 } as const;
+/**
+ * Pyramid → LTS (bitufted, Martinotti) synapses facilitate (Markram, Wang & Tsodyks 1998; Reyes et
+ * al. 1998): U 0.05, τ_rec 125 ms, τ_fac 1200 ms, the excitatory-to-inhibitory values that Maass,
+ * Natschläger & Markram (2002) took from those measurements.
+ */
+export const SHORT_TERM_FACILITATING = { rule: 'tsodyks_markram', U: 0.05, tau_rec: 125, tau_fac: 1200 } as const;
 /** Background (the minis and outside input of the paper): Poisson AMPA events, rate Hz and peak conductance µS. */
 export const CONDUCTANCE_BACKGROUND: Record<TcPopulation, { rate: number; weight: number }> = {
-  L23E: { rate: 50, weight: 0.006 }, L23I: { rate: 50, weight: 0.006 }, L4E: { rate: 50, weight: 0.006 }, L4I: { rate: 50, weight: 0.006 },
-  L5E: { rate: 50, weight: 0.006 }, L5I: { rate: 50, weight: 0.006 }, L6E: { rate: 50, weight: 0.006 }, L6I: { rate: 50, weight: 0.006 },
+  ...cortical({ rate: 50, weight: 0.006 }),
   TC: { rate: 50, weight: 0.006 }, RE: { rate: 50, weight: 0.002 },
 };
 /**
  * Offset (ms) of the intrathalamic delays (TC → RE, RE → TC, RE → RE) in the conductance variant,
  * instead of CONDUCTION.thalamicOffset: tuned, it sets the period of the TC–RE loop (15.6 Hz with
- * 1 ms, 13.7 Hz with 3 ms, 11.7 Hz with 5 ms on the 10k network).
+ * 1 ms, 13.7 Hz with 3 ms, 11.7 Hz with 5 ms on the 10k network with FS and LTS cells in one
+ * population; once they were split and the LTS cells' input made facilitating, 5 ms gave a peak
+ * spread over 11.7–13.7 Hz and 6 ms put it at 11.7 Hz again, seeds 1–3).
  */
-export const INTRATHALAMIC_OFFSET = 5.0;
+export const INTRATHALAMIC_OFFSET = 6;
 
 /** a population's parameters: class `a`, or class `b` where the Bernoulli variable `flag` is 1 */
 function classParams(a: keyof typeof CELL_CLASSES, b?: keyof typeof CELL_CLASSES, flag?: string): Record<string, number | { expr: string }> {
@@ -268,7 +294,7 @@ function conductanceNeuron(p: TcPopulation): { parameters: Record<string, number
     case 'RE':
       return { parameters: classParams('RTN'), vr: CELL_CLASSES.RTN.vr };
     default:
-      return { parameters: classParams('FS', 'LTS', 'lts'), random: { lts: { dist: 'bernoulli', p: 0.3 } }, vr: CELL_CLASSES.FS.vr };
+      return p.endsWith('LTS') ? { parameters: classParams('LTS'), vr: CELL_CLASSES.LTS.vr } : { parameters: classParams('FS'), vr: CELL_CLASSES.FS.vr };
   }
 }
 
@@ -356,7 +382,7 @@ export function populationFractions(): Record<TcPopulation, number> {
   const cortex = 1 - THALAMIC_FRACTION.TC - THALAMIC_FRACTION.RE;
   const total = FULL_NUM_NEURONS.reduce((a, b) => a + b, 0);
   const out = {} as Record<TcPopulation, number>;
-  CORTICAL.forEach((p, i) => (out[p] = (cortex * FULL_NUM_NEURONS[i]) / total));
+  CORTICAL.forEach((p) => (out[p] = (cortex * FULL_NUM_NEURONS[pdIndex(p)] * classShare(p)) / total));
   out.TC = THALAMIC_FRACTION.TC;
   out.RE = THALAMIC_FRACTION.RE;
   return out;
@@ -395,7 +421,7 @@ export function microcircuitIndegrees(): number[][] {
 function synapseBudget(sizes: Record<TcPopulation, number>) {
   const K = microcircuitIndegrees();
   let cortical = 0;
-  CORTICAL.forEach((t, i) => CORTICAL.forEach((_, j) => (cortical += sizes[t] * K[i][j])));
+  CORTICAL.forEach((t) => CORTICAL.forEach((s) => (cortical += sizes[t] * K[pdIndex(t)][pdIndex(s)] * classShare(s))));
   let thal = 0;
   for (const [name, k] of Object.entries(THALAMIC_INDEGREE)) thal += sizes[name.split('->')[1] as TcPopulation] * k;
   return { cortical, thalamic: thal };
@@ -446,12 +472,12 @@ function neuronSpec(p: TcPopulation): Pick<AnyPopulationSpec, 'params' | 'random
       return { params: { a: 0.02, b: 0.25, c: -65, d: 0.05, ...syn }, initial };
     case 'RE': // reticular: low-threshold spiking (the 2003 class closest to RE's T-current bursts)
       return { params: { a: 0.02, b: 0.25, c: -65, d: 2, ...syn }, initial };
-    default: // inhibitory: 70 % fast-spiking basket cells (a = 0.1, b = 0.2), 30 % low-threshold spiking (a = 0.02, b = 0.25)
-      return { random: { lts: { dist: 'bernoulli', p: 0.3 } }, params: { a: { expr: '0.1 - 0.08*lts' }, b: { expr: '0.2 + 0.05*lts' }, c: -65, d: 2, ...syn }, initial };
+    default: // inhibitory: fast-spiking basket cells (a = 0.1, b = 0.2) or low-threshold spiking ones (a = 0.02, b = 0.25)
+      return p.endsWith('LTS') ? { params: { a: 0.02, b: 0.25, c: -65, d: 2, ...syn }, initial } : { params: { a: 0.1, b: 0.2, c: -65, d: 2, ...syn }, initial };
   }
 }
 
-const isInhibitory = (p: TcPopulation) => p === 'RE' || p.endsWith('I');
+const isInhibitory = (p: TcPopulation) => p === 'RE' || p.endsWith('FS') || p.endsWith('LTS');
 
 // ---------------------------------------------------------------------------------------------
 // The model
@@ -475,9 +501,10 @@ export function thalamocorticalProjections(opts: ThalamocorticalOptions = {}, st
   if (!(Number.isFinite(v) && v > 0)) fail(`velocity must be a positive number of m/s, got ${v}`);
   const K = microcircuitIndegrees();
   const out: TcProjection[] = [];
-  CORTICAL.forEach((tgt, i) => {
-    CORTICAL.forEach((src, j) => {
-      const k = Math.round(K[i][j] * st.kappa);
+  CORTICAL.forEach((tgt) => {
+    CORTICAL.forEach((src) => {
+      // an FS or LTS source: its class's share of the microcircuit's I in-degree
+      const k = Math.round(K[pdIndex(tgt)][pdIndex(src)] * classShare(src) * st.kappa);
       if (k < 1) return;
       const inh = isInhibitory(src);
       const base = {
@@ -500,9 +527,11 @@ export function thalamocorticalProjections(opts: ThalamocorticalOptions = {}, st
     out.push({ name, source, target, indegree: THALAMIC_INDEGREE[name], sigma, weight, offset, velocity });
   };
   thal('TC->L4E', WEIGHTS.thalamocortical, SIGMA.thalamic, C.thalamocorticalOffset, C.thalamocorticalVelocity);
-  thal('TC->L4I', WEIGHTS.thalamocortical, SIGMA.thalamic, C.thalamocorticalOffset, C.thalamocorticalVelocity);
+  thal('TC->L4FS', WEIGHTS.thalamocortical, SIGMA.thalamic, C.thalamocorticalOffset, C.thalamocorticalVelocity);
+  thal('TC->L4LTS', WEIGHTS.thalamocortical, SIGMA.thalamic, C.thalamocorticalOffset, C.thalamocorticalVelocity);
   thal('TC->L6E', WEIGHTS.thalamocortical, SIGMA.thalamic, C.thalamocorticalOffset, C.thalamocorticalVelocity);
-  thal('TC->L6I', WEIGHTS.thalamocortical, SIGMA.thalamic, C.thalamocorticalOffset, C.thalamocorticalVelocity);
+  thal('TC->L6FS', WEIGHTS.thalamocortical, SIGMA.thalamic, C.thalamocorticalOffset, C.thalamocorticalVelocity);
+  thal('TC->L6LTS', WEIGHTS.thalamocortical, SIGMA.thalamic, C.thalamocorticalOffset, C.thalamocorticalVelocity);
   thal('L6E->TC', WEIGHTS.corticothalamic, SIGMA.thalamic, C.corticothalamicOffset, C.corticothalamicVelocity);
   thal('L6E->RE', WEIGHTS.corticothalamic, SIGMA.thalamic, C.corticothalamicOffset, C.corticothalamicVelocity);
   const th = (opts.synapses ?? DEFAULT_SYNAPSES) === 'conductance' ? INTRATHALAMIC_OFFSET : C.thalamicOffset;
@@ -571,7 +600,7 @@ export function thalamocorticalModel(opts: ThalamocorticalOptions = {}): ModelSp
       ...base,
       weight: { dist: 'normal', mean: g, std: WEIGHT_CV * g, min: 0 },
       on_pre: exc ? `g_AMPA += w; g_NMDA += ${NMDA_RATIO}*w` : `g_GABA_A += w; g_GABA_B += ${GABAB_RATIO}*w`,
-      ...(exc ? { short_term: { ...SHORT_TERM } } : {}),
+      ...(exc ? { short_term: q.target.endsWith('LTS') ? { ...SHORT_TERM_FACILITATING } : { ...SHORT_TERM } } : {}),
     };
   });
 
@@ -593,13 +622,13 @@ export function thalamocorticalModel(opts: ThalamocorticalOptions = {}): ModelSp
 
   const nSyn = projections.reduce((a, q) => a + st.sizes[q.target as TcPopulation] * (q.connect as { indegree: number }).indegree, 0);
   const cells = conductance
-    ? 'Izhikevich (2007) neurons of seven classes with AMPA, NMDA, GABA_A and GABA_B conductances, depressing excitatory synapses and drawn weights'
+    ? 'Izhikevich (2007) neurons of seven classes with AMPA, NMDA, GABA_A and GABA_B conductances, excitatory synapses depressing (onto LTS cells facilitating) and drawn weights'
     : 'Izhikevich (2003) neurons with current-based synapses';
   return {
     name: 'thalamocortical',
     description:
       `Thalamocortical network after Izhikevich & Edelman (2008): ${st.columns} columns (${st.columnsX} x ${st.columnsY}, ` +
-      `${st.spacing} um apart) of ${st.perColumn} neurons, layers 2/3, 4, 5, 6 (E and I, sizes after Potjans & Diesmann 2014) ` +
+      `${st.spacing} um apart) of ${st.perColumn} neurons, layers 2/3, 4, 5, 6 (E, and I split into FS and LTS cells; sizes after Potjans & Diesmann 2014) ` +
       `and a thalamus (TC relay, RE reticular); ${cells}; ${st.neurons} neurons, ${nSyn} synapses ` +
       `(${(nSyn / st.neurons).toFixed(1)} per neuron); distance-dependent connections and delays. See docs/thalamocortical.md.`,
     dt: DT,
