@@ -220,7 +220,15 @@ export async function main(argv: string[]): Promise<void> {
       // a file names the package's JSON Schema (relative to it), so that an editor checks and completes it
       const schema = relative(dirname(resolve(o.out ?? '.')), fileURLToPath(new URL('../schema/model.json', import.meta.url)));
       const json = JSON.stringify(o.out ? { $schema: schema.split(sep).join('/'), ...spec } : spec, null, 1) + '\n';
-      if (o.out) writeFileSync(o.out, json);
+      if (o.out) {
+        // as run's --out: the folder is made if missing
+        try {
+          mkdirSync(dirname(resolve(o.out)), { recursive: true });
+          writeFileSync(o.out, json);
+        } catch (e) {
+          throw new OutputError(`--out ${o.out}: cannot write the model file: ${(e as Error).message}`, { cause: e });
+        }
+      }
       else process.stdout.write(json);
     });
 

@@ -8,7 +8,8 @@
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import {
   thalamocorticalModel, thalamocorticalStructure, thalamocorticalProjections, chooseColumns, columnGrid, TC_POPULATIONS, MIN_PER_COLUMN,
   SYNAPSES_PER_NEURON, DT, WEIGHT_CV, NMDA_RATIO, GABAB_RATIO, SHORT_TERM, SHORT_TERM_FACILITATING, LTS_FRACTION, microcircuitIndegrees,
@@ -291,6 +292,24 @@ describe('CLI', () => {
     expect(spec.populations.reduce((a, p) => a + p.size, 0)).toBe(2000);
     expect(validateModel(spec)).toEqual([]);
     expect(spec).toEqual(thalamocorticalModel({ neurons: 2000, columns: 4, seed: 9 }));
+  });
+
+  it('generate --out makes a missing folder, and names the file when it cannot write it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'axonal-generate-'));
+    try {
+      const out = join(dir, 'a', 'b', 'tc.json');
+      const r = axonal(['generate', 'thalamocortical', '--neurons', '1000', '--out', out]);
+      expect(r.status, r.stderr).toBe(0);
+      expect((JSON.parse(readFileSync(out, 'utf8')) as ModelSpec).populations.length).toBe(TC_POPULATIONS.length);
+      // a file where the folder should be
+      const bad = join(out, 'x.json');
+      const f = axonal(['generate', 'thalamocortical', '--neurons', '1000', '--out', bad]);
+      expect(f.status).toBe(1);
+      expect(f.stderr).toMatch(new RegExp(`^axonal: --out ${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot write the model file: `));
+      expect(f.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('examples/thalamocortical-10k.json and -100k.json are the generator output (seed 1)', () => {
