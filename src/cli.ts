@@ -5,7 +5,7 @@
  *   axonal validate <model.json>
  *   axonal resume <snapshot> [--duration ms] [--backend b] [--threads n] [--out dir]
  *   axonal info [snapshot] [--json]
- *   axonal generate thalamocortical --neurons N [--columns C] [--seed s] [--duration ms] [--out model.json]
+ *   axonal generate thalamocortical --neurons N [--columns C] [--seed s] [--duration ms] [--synapses kind] [--stdp] [--out model.json]
  *   axonal analyze <model.json> [--spikes out/spikes.csv] [--out dir] [--bin ms] [--frames list]
  * Exit codes: 0 success, 1 model or run error, 2 usage error; a run stopped by SIGINT (Ctrl-C) or
  * SIGTERM writes what it recorded (summary.json "completed": false) and exits 130 or 143.
@@ -203,6 +203,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--velocity <m/s>', 'intracortical conduction velocity, m/s', parseNumber('--velocity', false), 0.2)
     .option('--record <fraction>', 'fraction of every population whose spikes the model records', parseNumber('--record', false), 1)
     .addOption(new Option('--synapses <kind>', "conductance: the paper's neurons, receptors, depression and drawn weights; current: Izhikevich 2003 neurons, current synapses, one weight per projection").choices(['conductance', 'current']).default('conductance'))
+    .option('--stdp', "STDP (Izhikevich 2006) on the cortical E -> E synapses; needs --synapses current")
     .option('-o, --out <file>', 'write to this file instead of stdout')
     .action((kind: string, o) => {
       if (kind !== 'thalamocortical') usage(`unknown generator "${kind}"; available: thalamocortical`);
@@ -211,7 +212,7 @@ export async function main(argv: string[]): Promise<void> {
       try {
         spec = thalamocorticalModel({
           neurons: o.neurons, columns: o.columns, seed: o.seed, durationMs: o.duration, spacing: o.spacing, velocity: o.velocity, recordFraction: o.record,
-          synapses: o.synapses,
+          synapses: o.synapses, stdp: o.stdp ?? false,
         });
       } catch (e) {
         if (e instanceof RangeError) usage(e.message);

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import {
   thalamocorticalModel, thalamocorticalStructure, thalamocorticalProjections, chooseColumns, columnGrid, TC_POPULATIONS, MIN_PER_COLUMN,
-  SYNAPSES_PER_NEURON, DT, WEIGHT_CV, NMDA_RATIO, GABAB_RATIO, SHORT_TERM, SHORT_TERM_FACILITATING, LTS_FRACTION, microcircuitIndegrees,
+  SYNAPSES_PER_NEURON, DT, WEIGHT_CV, NMDA_RATIO, GABAB_RATIO, SHORT_TERM, SHORT_TERM_FACILITATING, LTS_FRACTION, microcircuitIndegrees, stdpRule,
 } from '../src/models/thalamocortical.ts';
 import { validateModel, planNetwork } from '../src/network/index.ts';
 import { sheetDistance } from '../src/network/sheet.ts';
@@ -337,6 +337,27 @@ describe('CLI', () => {
     const u = axonal(['generate', 'cortex']);
     expect(u.status).toBe(2);
     expect(u.stderr).toMatch(/unknown generator "cortex"; available: thalamocortical/);
+  });
+
+  it('stdp: Izhikevich (2006) STDP on exactly the cortical E -> E projections of the current variant, scaled to their weight; refused with conductance synapses', () => {
+    const spec = thalamocorticalModel({ ...SMALL, synapses: 'current', stdp: true });
+    expect(validateModel(spec)).toEqual([]);
+    const plastic = spec.projections!.filter((q) => q.plasticity);
+    const cortical = new Set(['L23E', 'L4E', 'L5E', 'L6E']);
+    expect(plastic.map((q) => q.name)).toEqual(spec.projections!.filter((q) => cortical.has(q.source) && cortical.has(q.target)).map((q) => q.name));
+    expect(plastic.length).toBeGreaterThanOrEqual(16);
+    for (const q of plastic) {
+      expect(q.plasticity).toEqual(stdpRule(q.weight as number));
+      expect((q.plasticity as { w_max: number }).w_max).toBeCloseTo(((q.weight as number) * 10) / 6, 12); // spnet: 6 -> 10
+    }
+    expect(thalamocorticalModel({ ...SMALL, synapses: 'current' }).projections!.some((q) => q.plasticity)).toBe(false);
+    expect(() => thalamocorticalModel({ ...SMALL, stdp: true })).toThrow(/stdp needs synapses: 'current'/);
+    const r = axonal(['generate', 'thalamocortical', '--neurons', '2000', '--columns', '4', '--stdp']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/stdp needs synapses: 'current'/);
+    const g = axonal(['generate', 'thalamocortical', '--neurons', '2000', '--columns', '4', '--seed', '3', '--synapses', 'current', '--stdp']);
+    expect(g.status, g.stderr).toBe(0);
+    expect(JSON.parse(g.stdout)).toEqual(spec);
   });
 
   it('the API throws RangeErrors naming the option', () => {

@@ -324,6 +324,24 @@ export interface ThalamocorticalOptions {
    * per projection (4 bytes per synapse, the network of the first version)
    */
   synapses?: 'conductance' | 'current';
+  /**
+   * STDP on the cortical excitatory-to-excitatory synapses (STDP_RULE), off by default; only with
+   * synapses 'current' (the conductance variant's excitatory synapses have short-term plasticity,
+   * which a projection cannot combine with STDP)
+   */
+  stdp?: boolean;
+}
+
+/**
+ * STDP of ThalamocorticalOptions.stdp on the cortical E → E synapses (current variant): Izhikevich's
+ * (2006) rule, which Izhikevich & Edelman (2008) apply to their cortical excitatory synapses, pre
+ * spikes counted at their arrival so that the conduction delays shape it; the parameters of
+ * spnet.cpp (w_max 10, a_plus 0.1, a_minus 0.12, bias 0.01 per second, sd decay 0.9, for an initial
+ * weight of 6) scaled to this network's excitatory weight WEIGHTS.exc.
+ */
+export function stdpRule(w: number = WEIGHTS.exc) {
+  const f = w / 6;
+  return { rule: 'izhikevich2006', tau_plus: 20, tau_minus: 20, a_plus: 0.1 * f, a_minus: 0.12 * f, w_min: 0, w_max: 10 * f, apply_every_ms: 1000, bias: 0.01 * f, decay: 0.9 } as const;
 }
 
 /** ThalamocorticalOptions.synapses when not given */
@@ -574,6 +592,10 @@ export function thalamocorticalModel(opts: ThalamocorticalOptions = {}): ModelSp
   const synapses = opts.synapses ?? DEFAULT_SYNAPSES;
   if (synapses !== 'conductance' && synapses !== 'current') fail(`synapses must be 'conductance' or 'current', got ${JSON.stringify(synapses)}`);
   const conductance = synapses === 'conductance';
+  const stdp = opts.stdp ?? false;
+  if (typeof stdp !== 'boolean') fail(`stdp must be true or false, got ${JSON.stringify(stdp)}`);
+  if (stdp && conductance)
+    fail("stdp needs synapses: 'current' (the conductance variant's excitatory synapses have short-term plasticity, which a projection cannot combine with STDP)");
 
   const populations: PopulationSpec[] = TC_POPULATIONS.map((p): PopulationSpec => {
     const type = isInhibitory(p) ? 'inhibitory' : 'excitatory';
@@ -593,7 +615,10 @@ export function thalamocorticalModel(opts: ThalamocorticalOptions = {}): ModelSp
       connect: { rule: 'spatial_indegree' as const, indegree: q.indegree, sigma: q.sigma },
       delay: { distance: { offset: q.offset, velocity: q.velocity } },
     };
-    if (!conductance) return { ...base, weight: q.weight };
+    if (!conductance) {
+      const plastic = stdp && CORTICAL.includes(q.source as CorticalPopulation) && CORTICAL.includes(q.target as CorticalPopulation) && q.source.endsWith('E') && q.target.endsWith('E');
+      return { ...base, weight: q.weight, ...(plastic ? { plasticity: { ...stdpRule(q.weight) } } : {}) };
+    }
     const exc = !isInhibitory(q.source);
     const g = conductanceOf(q.source, q.target);
     return {
