@@ -408,6 +408,22 @@ export function defer_flush(slot: i32, slots: i32, buckets: usize, cap: i32, fil
   store<u32>(fp, 0);
 }
 
+/**
+ * Bring the `bytes` bytes at ptr (a ring slot about to be flushed) into the cache: one load per
+ * 64-byte line, in address order, so that the hardware streams them. defer_flush then adds its
+ * entries, in random order, into cached cells instead of memory, and the neuron update that reads
+ * the slot next finds it there too. Changes nothing; returns the loaded words xor-ed (so that the
+ * loads are kept).
+ */
+export function touch_lines(ptr: usize, bytes: i32): u32 {
+  if (!ASC_NO_ASSERT) assert(bytes >= 0 && inBounds(ptr, <u64>bytes, 1), "touch_lines: out of bounds");
+  let x: u32 = 0;
+  if (bytes <= 0) return x;
+  const end = ptr + <usize>bytes;
+  for (let p = ptr & ~(<usize>63); p < end; p += 64) x ^= load<u8>(max<usize>(p, ptr));
+  return x;
+}
+
 /** f32[address] += weight for n entries (u32 address, f32 weight) from p, in order. */
 // @ts-ignore: decorator
 @inline

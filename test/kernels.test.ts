@@ -563,6 +563,18 @@ for (const B of BACKENDS) {
       expect(skips, 'runs of no synapses (gaps of more than 7 steps)').toBeGreaterThan(0);
     });
 
+    it('touch_lines: one byte of every 64-byte line from ptr (xor-ed), memory unchanged', () => {
+      a.reset();
+      const bytes = Array.from({ length: 300 }, (_, i) => (i * 37 + 11) & 255);
+      const p = a.u8(bytes) + 5; // not on a line boundary
+      const len = 250;
+      let exp = bytes[5];
+      for (let q = (p & ~63) + 64; q < p + len; q += 64) exp ^= bytes[q - p + 5];
+      expect(be.kernels.touch_lines(p, len) >>> 0).toBe(exp);
+      expect(be.kernels.touch_lines(p, 0) >>> 0).toBe(0);
+      expect(Array.from(new Uint8Array(be.buffer, p - 5, 300))).toEqual(bytes);
+    });
+
     it('propagate: nothing to do for zero spikes and empty rows', () => {
       a.reset();
       const ring = a.f32([1, 2, 3, 4]);

@@ -106,6 +106,12 @@ export interface Kernels {
   defer_flush(slot: number, slots: number, buckets: number, cap: number, fill: number): void;
 
   /**
+   * Load one byte of every 64-byte line of [ptr, ptr + bytes), in order, and return them xor-ed:
+   * a ring slot brought into the cache before defer_flush adds into it. Changes no memory.
+   */
+  touch_lines(ptr: number, bytes: number): number;
+
+  /**
    * STDP, pre-synaptic spikes of one step (assembly/plasticity.ts gives the exact float32 order):
    * for each source s in spikes, for k in its row: t = target of syn[k];
    *   w[k] = clip(w[k] - aMinus * (mult ? w[k] - wMin : wMax) * yPost[t], wMin, wMax);

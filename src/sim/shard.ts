@@ -241,6 +241,8 @@ export class Shard {
   readonly phases = { step: 0, wait: 0, deliver: 0 };
   /** deferred delivery (src/core/delivery.ts): the slot buckets, or null when spikes go straight into the rings */
   readonly defer: { buckets: number; cap: number; fill: number } | null = null;
+  /** with deferred delivery, every ring (byte address, bytes of one slot): the slot is brought into the cache before a flush */
+  private readonly flushRings: { ring: number; bytes: number }[] = [];
   /** per population, the number of spikes gathered in the step being delivered (-1: not yet) */
   private readonly gathered: Int32Array;
   private f32!: Float32Array;
@@ -282,6 +284,7 @@ export class Shard {
     if (defersDelivery(delivery, hasVariableDelays(net), slots, cells)) {
       const cap = bucketCap(cells);
       this.defer = { buckets: a.alloc('delivery buckets', slots * cap * 8), cap, fill: a.alloc('delivery buckets', slots * 4) };
+      for (const r of this.pops) for (const ring of r.ring) if (r.m > 0) this.flushRings.push({ ring, bytes: r.m * 4 });
     }
     this.refreshViews();
     for (const r of this.pops) r.rt.write({ f32: this.f32, i32: this.i32, u32: this.u32 });
@@ -586,7 +589,12 @@ export class Shard {
     const slot = t % net.ringSlots;
     const seed = net.seed;
     const df = this.defer;
-    if (df) K.defer_flush(slot, net.ringSlots, df.buckets, df.cap, df.fill);
+    if (df) {
+      // the slot's cells into the cache first (in address order), so that the flush's additions, in
+      // random order, hit the cache: 1.16x on the full-scale microcircuit (bench/README.md)
+      for (const fr of this.flushRings) K.touch_lines(fr.ring + slot * fr.bytes, fr.bytes);
+      K.defer_flush(slot, net.ringSlots, df.buckets, df.cap, df.fill);
+    }
 
     // the count at the start of the run's first step (later ones are taken after the pruning of the step before: pruneAt)
     if (t === this.runStart)

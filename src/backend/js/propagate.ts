@@ -22,7 +22,7 @@ export const HALF: Float32Array = (() => {
   return t;
 })();
 
-export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_propagate' | 'propagate_scaled' | 'defer_flush'> {
+export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_propagate' | 'propagate_scaled' | 'defer_flush' | 'touch_lines'> {
   return {
     propagate(nSpikes, spikes, rowPtr, syn, weights, constWeight, format, runPtr, runs, constDelay, ring, nTarget, slots, slotNow) {
       const f32 = m.f32;
@@ -98,6 +98,14 @@ export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_p
       const fo = (fill >>> 2) + slot;
       applyEntries(m.f32, u32, (buckets >>> 2) + slot * cap * 2, u32[fo]);
       u32[fo] = 0;
+    },
+
+    touch_lines(ptr, bytes) {
+      const u8 = m.u8;
+      let x = 0;
+      if (bytes <= 0) return x;
+      for (let p = ptr & ~63; p < ptr + bytes; p += 64) x ^= u8[Math.max(p, ptr)];
+      return x;
     },
   };
 }

@@ -30,6 +30,7 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   'defer_propagate',
   'propagate_scaled',
   'defer_flush',
+  'touch_lines',
   'connect_count',
   'connect_fill',
   'find_nonfinite',
