@@ -3,7 +3,7 @@
 // rate, spectral peak and its alpha, gamma and delta peaks over the floor (axonal analyze's report),
 // and the mean weight of L23E -> L23E and its share at w_max.
 // `npx tsx bench/thalamocortical-stdp.mts stdp|none [minutes] [neurons]` (default 0.1 min, 10,000).
-import { thalamocorticalModel } from '../src/models/thalamocortical.ts';
+import { thalamocorticalModel, stdpRule } from '../src/models/thalamocortical.ts';
 import { Simulation } from '../src/sim/simulation.ts';
 import { validateModel } from '../src/network/index.ts';
 import { SheetActivity } from '../src/analysis/sheet.ts';
@@ -28,7 +28,7 @@ for (let t = 0; t < total; t += chunk) {
   let wtxt = '';
   if (plastic.length) {
     const w = (await sim.getWeights(plastic[0])).weights;
-    let m = 0, hi = 0; for (const x of w) { m += x; if (x > 0.99 * (10 * 0.25 / 6)) hi++; }
+    let m = 0, hi = 0; for (const x of w) { m += x; if (x > 0.99 * stdpRule().w_max) hi++; }
     wtxt = ` | ${plastic[0]} mean w ${(m / w.length).toFixed(4)}, at w_max ${(100 * hi / w.length).toFixed(1)} %`;
   }
   console.log(`${(t + chunk) / 1000} s (${r.seconds.toFixed(1)} s): ` + rep.layers.map((l) => `${l.layer} ${l.rate_hz.toFixed(2)} Hz pk ${l.peak_hz.toFixed(1)} a ${l.band_peaks.alpha.rel_floor.toFixed(1)}x g ${l.band_peaks.gamma.rel_floor.toFixed(1)}x d ${l.band_peaks.delta.rel_floor.toFixed(1)}x`).join('; ') + wtxt);

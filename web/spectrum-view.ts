@@ -5,7 +5,7 @@
  * estimate (src/analysis/spectrum.ts), with the alpha band shaded and each group's peak and its
  * height over the floor (the median power between 2 and 100 Hz).
  */
-import { layerOf } from '../src/analysis/sheet.ts';
+import { layerGroups } from '../src/analysis/sheet.ts';
 import { welch, peakFrequency, spectralFloor, floorPow2 } from '../src/analysis/spectrum.ts';
 import { PALETTE } from '../src/plot/raster.ts';
 import { axisTicks, prepareCanvas, verticalLabel } from './plot.ts';
@@ -19,17 +19,11 @@ export interface SpectrumGroup {
   neurons: number;
 }
 
-/** Layer groups of the populations, in their order of first appearance, each in a colour of its own (the analysis' palette). */
+/** Layer groups of the populations (layerGroups, as `axonal analyze`), each in a colour of its own (the analysis' palette). */
 export function spectrumGroups(pops: readonly { name: string; size: number }[]): SpectrumGroup[] {
-  const out: SpectrumGroup[] = [];
-  pops.forEach((p, k) => {
-    const name = layerOf(p.name);
-    let g = out.find((x) => x.name === name);
-    if (!g) out.push((g = { name, colour: PALETTE[out.length % PALETTE.length], ks: [], neurons: 0 }));
-    g.ks.push(k);
-    g.neurons += p.size;
-  });
-  return out;
+  return layerGroups(pops).map(({ layer, ks }, i) => ({
+    name: layer, colour: PALETTE[i % PALETTE.length], ks, neurons: ks.reduce((a, k) => a + pops[k].size, 0),
+  }));
 }
 
 /** Least complete 5 ms bins for a spectrum: 128 (640 ms; 1.6 Hz apart). */

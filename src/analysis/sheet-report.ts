@@ -9,7 +9,7 @@ import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelSpec } from '../core/types.ts';
 import { readModelFile, ModelFileError } from '../io/model-file.ts';
-import { SheetActivity, layerOf, type SheetPopulation } from './sheet.ts';
+import { SheetActivity, layerGroups, layerOf, type SheetPopulation } from './sheet.ts';
 import { welch, peakFrequency, bandPower, bandPeaks, BANDS, floorPow2, type Spectrum } from './spectrum.ts';
 import { meanStd, median } from './rates.ts';
 import { columnRasterSvg, linePanelsSvg, sheetMapsSvg } from '../plot/sheet.ts';
@@ -180,18 +180,6 @@ export interface SheetReport {
   rates: Record<string, Float64Array>;
   /** travelling activity across the sheet (null for one column) */
   waves: WaveStats | null;
-}
-
-/** Layers of the populations (in order of first appearance) with the indices of their populations. */
-export function layerGroups(pops: readonly SheetPopulation[]): { layer: string; ks: number[] }[] {
-  const groups: { layer: string; ks: number[] }[] = [];
-  pops.forEach((p, k) => {
-    const l = layerOf(p.name);
-    let g = groups.find((x) => x.layer === l);
-    if (!g) groups.push((g = { layer: l, ks: [] }));
-    g.ks.push(k);
-  });
-  return groups;
 }
 
 /** Statistics and spectra from the collected activity. */

@@ -253,3 +253,15 @@ export function layerOf(name: string): string {
   if (name === 'TC' || name === 'RE') return 'thalamus';
   return name;
 }
+
+/** Layers of the populations (in order of first appearance) with the indices of their populations. */
+export function layerGroups(pops: readonly { name: string }[]): { layer: string; ks: number[] }[] {
+  const groups: { layer: string; ks: number[] }[] = [];
+  pops.forEach((p, k) => {
+    const l = layerOf(p.name);
+    let g = groups.find((x) => x.layer === l);
+    if (!g) groups.push((g = { layer: l, ks: [] }));
+    g.ks.push(k);
+  });
+  return groups;
+}

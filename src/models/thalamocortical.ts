@@ -325,7 +325,7 @@ export interface ThalamocorticalOptions {
    */
   synapses?: 'conductance' | 'current';
   /**
-   * STDP on the cortical excitatory-to-excitatory synapses (STDP_RULE), off by default; only with
+   * STDP on the cortical excitatory-to-excitatory synapses (stdpRule), off by default; only with
    * synapses 'current' (the conductance variant's excitatory synapses have short-term plasticity,
    * which a projection cannot combine with STDP)
    */
