@@ -11,3 +11,4 @@ export { propagate, defer_propagate, propagate_scaled, defer_flush, touch_lines 
 export { connect_count, connect_fill } from "./connect";
 export { find_nonfinite, rng_fill, rng_fill_normal } from "./util";
 export { stdp_pre, stdp_post, trace_decay, trace_step, stdp_delayed_post, stdp_delayed_pre, deriv_apply } from "./plasticity";
+export { run_steps } from "./steps";

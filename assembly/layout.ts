@@ -161,3 +161,31 @@ export const CONN_MAX_REDRAW: i32 = 1000;
 /** Draws of one spatial_indegree synapse before the build fails (CONN_ERR_SPATIAL). */
 export const CONN_SPATIAL_MAX_ATTEMPTS: i32 = 1048576;
 
+
+/**
+ * The step program of run_steps (assembly/steps.ts, src/sim/step-program.ts): a header of
+ * STEP_HEADER_WORDS u32 words, then the ops, each an opcode word and its fixed arguments.
+ */
+export const STEP_H_NOPS: i32 = 0; //     number of ops
+export const STEP_H_SLOTS: i32 = 1; //    ring slots
+export const STEP_H_SEED: i32 = 2; //     the model's seed
+export const STEP_H_COUNTS: i32 = 3; //   byte address of i32 counts[populations] (the spikes of the step)
+export const STEP_H_REC: i32 = 4; //      byte address of the record buffer (u32 words)
+export const STEP_H_RECCAP: i32 = 5; //   its capacity in words
+export const STEP_H_RECWORST: i32 = 6; // words one step can record at most
+export const STEP_H_RECFILL: i32 = 7; //  words recorded by the last call (written by run_steps)
+export const STEP_H_EVENTS: i32 = 8; //   f64 (words 8, 9): synaptic events of the last call (written by run_steps)
+export const STEP_HEADER_WORDS: i32 = 12;
+export const STEP_OP_TOUCH: i32 = 1; //        ring, bytes
+export const STEP_OP_FLUSH: i32 = 2; //        buckets, cap, fill
+export const STEP_OP_POISSON_INPUT: i32 = 3; // start, stop, m, stream, begin, table, tableLen, weight (f32), ring
+export const STEP_OP_NOISE_INPUT: i32 = 4; //  start, stop, m, stream, begin, mean (f32), std (f32), ring
+export const STEP_OP_LIF: i32 = 5; //          pop, m, v, ie, ii, ref, bias, ringE, ringI, params, hetero, spikes
+export const STEP_OP_LIF_DELTA: i32 = 6; //    pop, m, v, ref, bias, ring, params, hetero, spikes
+export const STEP_OP_IZH: i32 = 7; //          pop, m, v, u, ie, ii, bias, ringE, ringI, params, hetero, scheme, dt (f32), spikes
+export const STEP_OP_IZH_DELTA: i32 = 8; //    pop, m, v, u, bias, ring, params, hetero, scheme, dt (f32), spikes
+export const STEP_OP_POISSON: i32 = 9; //      pop, start, stop, m, stream, begin, thr, hetero, spikes
+export const STEP_OP_THRESHOLD: i32 = 10; //   pop, m, state, ring, params, hetero, spikes
+export const STEP_OP_RECORD: i32 = 11; //      pop, spikes, indices (0: the count only)
+export const STEP_OP_PROPAGATE: i32 = 12; //   pop, spikes, rowPtr, syn, weights, constWeight (f32), format, runPtr, runs, constDelay, ring, nTarget, buckets (0: into the ring), cap, fill
+export const STEP_OP_CHECK: i32 = 13; //       every, ptr, n: after step t with (t + 1) % every == 0, stop after it if f32[n] at ptr holds a NaN or infinity

@@ -22,7 +22,7 @@ const KERNELS = [
   'lif_update', 'lif_delta_update', 'threshold_update', 'poisson_update', 'poisson_input',
   'propagate', 'defer_propagate', 'propagate_scaled', 'defer_flush', 'touch_lines', 'connect_count', 'connect_fill', 'find_nonfinite', 'rng_fill', 'rng_fill_normal',
   'izhikevich_update', 'izhikevich_delta_update', 'noise_input', 'uniform_fill', 'stdp_pre', 'stdp_post', 'trace_decay',
-  'trace_step', 'stdp_delayed_post', 'stdp_delayed_pre', 'deriv_apply',
+  'trace_step', 'stdp_delayed_post', 'stdp_delayed_pre', 'deriv_apply', 'run_steps',
 ];
 const VARIANTS = ['simd', 'scalar', 'debug'];
 

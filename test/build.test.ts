@@ -480,9 +480,12 @@ describe('memory estimate', () => {
       projections: [{ source: 'A', target: 'A', connect: { rule: 'pairwise_bernoulli', p: 0.1, allow_autapses: false }, weight: 1 }],
     };
     expect(estimateNetwork(b).synapses).toBe(1000 * 999 * 0.1);
-    // formula by hand: spikes + state + mu + 1 ring channel of 1 slot (delay 1 step); rowPtr + 16-bit targets
+    // formula by hand: spikes + state + mu + 1 ring channel of 1 slot (delay 1 step); rowPtr + 16-bit targets;
+    // the step loop of one thread: its program (header 12 words, flush 4, 41 per population, 16 per
+    // projection), one spike count and a record buffer of 2^14 words
     const r16 = (x: number) => Math.ceil(x / 16) * 16;
-    expect(estimateNetwork(b).bytes).toBe(r16(4000) * 2 + 16 + r16(1 * 4000) + r16(1001 * 4) + r16(99900 * 2));
+    const loop = r16((12 + 4 + 41 + 16) * 4) + 16 + 4 * 2 ** 14;
+    expect(estimateNetwork(b).bytes).toBe(r16(4000) * 2 + 16 + r16(1 * 4000) + r16(1001 * 4) + r16(99900 * 2) + loop);
   });
 
   it('estimateShards: an expected synapse count is the same total for every number of shards (rounded cumulatively over the targets)', () => {

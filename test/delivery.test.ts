@@ -136,23 +136,31 @@ describe('delivery: ring or deferred', () => {
     }
   });
 
-  it('sim.phases: per shard, the wall seconds of the runs in step, wait and deliver, within the run time', async () => {
-    for (const threads of [1, 2]) {
-      const sim = await Simulation.create(model(), { backend: 'wasm', threads });
+  it('sim.phases: per shard, the wall seconds of the runs in step, wait and deliver (host loop) or loop (step loop), within the run time', async () => {
+    for (const [threads, stepLoop] of [[1, 'backend'], [1, 'host'], [2, 'backend']] as const) {
+      const sim = await Simulation.create(model(), { backend: 'wasm', threads, stepLoop });
+      const inLoop = sim.stepLoop === 'backend';
+      expect(inLoop).toBe(threads === 1 && stepLoop === 'backend');
       try {
         expect(sim.phases).toEqual([]);
         const r = await sim.run(50);
         expect(sim.phases.length).toBe(threads);
         for (const p of sim.phases) {
-          expect(p.step).toBeGreaterThan(0);
-          expect(p.deliver).toBeGreaterThan(0);
+          if (inLoop) {
+            expect(p.loop).toBeGreaterThan(0);
+            expect(p.step + p.deliver).toBe(0);
+          } else {
+            expect(p.step).toBeGreaterThan(0);
+            expect(p.deliver).toBeGreaterThan(0);
+            expect(p.loop).toBe(0);
+          }
           expect(p.wait).toBeGreaterThanOrEqual(0);
           if (threads === 1) expect(p.wait).toBe(0);
-          expect(p.step + p.wait + p.deliver).toBeLessThanOrEqual(r.seconds + 0.01);
+          expect(p.step + p.wait + p.deliver + p.loop).toBeLessThanOrEqual(r.seconds + 0.01);
         }
-        const before = sim.phases.map((p) => p.step);
+        const before = sim.phases.map((p) => p.step + p.loop);
         await sim.run(20);
-        sim.phases.forEach((p, k) => expect(p.step).toBeGreaterThan(before[k])); // cumulative
+        sim.phases.forEach((p, k) => expect(p.step + p.loop).toBeGreaterThan(before[k])); // cumulative
       } finally {
         sim.dispose();
       }

@@ -709,7 +709,7 @@ describe('backend selection and build', () => {
     for (const m of src.matchAll(/export const (\w+): i32 = (-?\d+);/g)) as.set(m[1], Number(m[2]));
     expect(as.size).toBeGreaterThan(10);
     for (const [k, v] of as) expect((L as Record<string, unknown>)[k], k).toBe(v);
-    const mirrored = /^(LIF_|CONN_|RULE_|VAL_|PACKED_|RUN_)|^WASM_ARENA_BASE$|^MAX_DELAY_STEPS$/;
+    const mirrored = /^(LIF_|CONN_|RULE_|VAL_|PACKED_|RUN_|STEP_)|^WASM_ARENA_BASE$|^MAX_DELAY_STEPS$/;
     for (const k of Object.keys(L)) if (mirrored.test(k)) expect(as.get(k), k).toBe((L as Record<string, unknown>)[k]);
   });
 

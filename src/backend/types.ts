@@ -164,6 +164,15 @@ export interface Kernels {
   deriv_apply(n: number, weights: number, deriv: number, bias: number, decay: number, wMin: number, wMax: number): void;
 
   /**
+   * The step loop (assembly/steps.ts): steps t0, t0 + 1, ... (at most n) of the step program at
+   * prog (layout STEP_* of src/core/layout.ts, written by src/sim/step-program.ts), each op calling
+   * the kernel Shard.step / Shard.deliverOwn would call, with the same arguments, in their order.
+   * Stops before a step whose records might not fit the record buffer. Writes the words recorded
+   * and the synaptic events of the call into the program's header; returns the steps run.
+   */
+  run_steps(prog: number, t0: number, n: number): number;
+
+  /**
    * Connectivity, pass 1, for one projection onto the targets [tgtBegin, tgtEnd) of a shard.
    * desc points to a CONN_DESC_BYTES block (8-byte aligned; layout and flags in src/core/layout.ts
    * CONN_*): rule, sizes, target range, flags, K / p, seed and streams, pointers. Every synapse

@@ -173,6 +173,38 @@ export const CONN_MAX_REDRAW = 1000;
 export const CONN_SPATIAL_MAX_ATTEMPTS = 1048576;
 
 /**
+ * The step program of run_steps (assembly/steps.ts, src/sim/step-program.ts): a header of
+ * STEP_HEADER_WORDS u32 words, then the ops, each an opcode word and its fixed arguments.
+ */
+export const STEP_H_NOPS = 0; //     number of ops
+export const STEP_H_SLOTS = 1; //    ring slots
+export const STEP_H_SEED = 2; //     the model's seed
+export const STEP_H_COUNTS = 3; //   byte address of i32 counts[populations] (the spikes of the step)
+export const STEP_H_REC = 4; //      byte address of the record buffer (u32 words)
+export const STEP_H_RECCAP = 5; //   its capacity in words
+export const STEP_H_RECWORST = 6; // words one step can record at most
+export const STEP_H_RECFILL = 7; //  words recorded by the last call (written by run_steps)
+export const STEP_H_EVENTS = 8; //   f64 (words 8, 9): synaptic events of the last call (written by run_steps)
+export const STEP_HEADER_WORDS = 12;
+export const STEP_OP_TOUCH = 1; //        ring, bytes
+export const STEP_OP_FLUSH = 2; //        buckets, cap, fill
+export const STEP_OP_POISSON_INPUT = 3; // start, stop, m, stream, begin, table, tableLen, weight (f32), ring
+export const STEP_OP_NOISE_INPUT = 4; //  start, stop, m, stream, begin, mean (f32), std (f32), ring
+export const STEP_OP_LIF = 5; //          pop, m, v, ie, ii, ref, bias, ringE, ringI, params, hetero, spikes
+export const STEP_OP_LIF_DELTA = 6; //    pop, m, v, ref, bias, ring, params, hetero, spikes
+export const STEP_OP_IZH = 7; //          pop, m, v, u, ie, ii, bias, ringE, ringI, params, hetero, scheme, dt (f32), spikes
+export const STEP_OP_IZH_DELTA = 8; //    pop, m, v, u, bias, ring, params, hetero, scheme, dt (f32), spikes
+export const STEP_OP_POISSON = 9; //      pop, start, stop, m, stream, begin, thr, hetero, spikes
+export const STEP_OP_THRESHOLD = 10; //   pop, m, state, ring, params, hetero, spikes
+export const STEP_OP_RECORD = 11; //      pop, spikes, indices (0: the count only)
+export const STEP_OP_PROPAGATE = 12; //   pop, spikes, rowPtr, syn, weights, constWeight (f32), format, runPtr, runs, constDelay, ring, nTarget, buckets (0: into the ring), cap, fill
+export const STEP_OP_CHECK = 13; //       every, ptr, n: after step t with (t + 1) % every == 0, stop after it if f32[n] at ptr holds a NaN or infinity
+/** Words of each op of the step program, its opcode included, by opcode (host side; assembly/steps.ts opWords). */
+export const stepOpWords: readonly number[] = [0, 3, 4, 10, 9, 13, 10, 15, 12, 10, 8, 4, 16, 4];
+/** A step (start or stop of an input) as a u32 word of the step program: Infinity and later steps as 2^32 - 1, a step the loop never reaches. */
+export const stepWord = (t: number): number => (t >= 0xffffffff ? 0xffffffff : t);
+
+/**
  * Slice k of a population of n neurons among T shards: [floor(k n / T), floor((k+1) n / T)).
  * Every shard holds slice k of every population (host-side rule, not mirrored in assembly/).
  */

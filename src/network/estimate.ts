@@ -25,6 +25,7 @@
  * expectation (rounded) for pairwise_bernoulli, and per shard for fixed_outdegree (and
  * fixed_total_number from a description; exact from a plan).
  */
+import { stepLoopBytes } from '../sim/step-program.ts';
 import type { ConnectSpec, InputSpec, ModelSpec, NetworkPlan, AnyPopulationSpec } from '../core/types.ts';
 import { ARENA_ALIGN, RUN_COUNT_MAX, RUN_STEP_MAX, TGT16_MAX, sliceOf } from '../core/layout.ts';
 import { bucketBytes, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
@@ -172,6 +173,9 @@ interface EstSource {
   /** some projection has per-synapse delays */
   variableDelays: boolean;
   inputBytes: number;
+  /** inputs of every type, and the populations a spike monitor records (the step loop's bytes) */
+  inputs: number;
+  spikeMonitored: boolean[];
 }
 
 function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery): ShardEstimate & { ringSlots: number } {
@@ -224,6 +228,8 @@ function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery)
     if (pr.shortTerm) parts.push({ name: `short-term plasticity ${pr.name}`, bytes: buf(pr.nSrc * 4) });
   }
   if (src.inputBytes) parts.push({ name: 'inputs', bytes: src.inputBytes });
+  if (T === 1)
+    parts.push({ name: 'step loop', bytes: stepLoopBytes(src.pops.map((p, i) => ({ m: p.size, recorded: src.spikeMonitored[i] })), src.projs.length, src.inputs) });
   const bytes = parts.reduce((s, p) => s + p.bytes, 0);
   return { index: k, neurons, synapses, bytes, ringSlots: src.ringSlots, parts, projections };
 }
@@ -298,7 +304,11 @@ function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
   (spec.inputs ?? []).forEach((inp: InputSpec) => {
     if (inp.type === 'poisson') inputBytes += buf(poissonTable((inp.rate * checked.dt) / 1000).length * 4);
   });
-  return { pops, projs, ringSlots, variableDelays: checked.projections.some((cp) => cp.delayPerSynapse), inputBytes };
+  const monitored = new Set((spec.monitors ?? []).filter((m) => m.type === 'spikes').map((m) => (m as { population: string }).population));
+  return {
+    pops, projs, ringSlots, variableDelays: checked.projections.some((cp) => cp.delayPerSynapse), inputBytes,
+    inputs: (spec.inputs ?? []).length, spikeMonitored: pops.map((p) => monitored.has(p.name)),
+  };
 }
 
 /** The arena bytes of a slice of m neurons of a model from equations beyond its spikes (src/equations/runtime.ts). */
@@ -336,7 +346,11 @@ function fromPlan(plan: NetworkPlan): EstSource {
   }));
   let inputBytes = 0;
   for (const inp of plan.inputs) if (inp.type === 'poisson') inputBytes += buf(inp.table.length * 4);
-  return { pops, projs, ringSlots: plan.ringSlots, variableDelays: hasVariableDelays(plan), inputBytes };
+  const monitored = new Set(plan.monitors.filter((m) => m.type === 'spikes').map((m) => (m as { population: string }).population));
+  return {
+    pops, projs, ringSlots: plan.ringSlots, variableDelays: hasVariableDelays(plan), inputBytes,
+    inputs: plan.inputs.length, spikeMonitored: pops.map((p) => monitored.has(p.name)),
+  };
 }
 
 /** The message of a model too large for `limit` bytes. */

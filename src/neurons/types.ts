@@ -63,6 +63,19 @@ export interface PopulationRuntime {
   readonly hidden?: readonly StateVar[];
   /** address of the per-neuron bias current that `current` inputs change, or -1 */
   readonly bias: number;
+  /**
+   * The op of the step loop (src/sim/step-program.ts) that runs `step` for every step: its opcode
+   * (STEP_OP_* of src/core/layout.ts) and the words after the population's index, with the
+   * positions of those written as float32. Absent: the slice runs only in the host's loop.
+   */
+  stepOp?(s: { rings: readonly number[]; spikes: number; dt: number }): StepOp;
+}
+
+/** One op of the step program: opcode, u32 argument words, and which of them are float32. */
+export interface StepOp {
+  code: number;
+  args: readonly number[];
+  floats?: readonly number[];
 }
 
 export interface NeuronModel {

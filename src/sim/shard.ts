@@ -36,7 +36,10 @@ import type { Backend, GeneratedKernel } from '../backend/types.ts';
 import { neuronModel, type PopulationRuntime, type StateVar } from '../neurons/index.ts';
 import type { StepContext } from '../neurons/types.ts';
 import type { BuiltNetwork, BuiltPopulation, MonitorSpec, PlasticityPlan, PruningPlan } from '../core/types.ts';
-import { ARENA_ALIGN, sliceOf } from '../core/layout.ts';
+import {
+  ARENA_ALIGN, sliceOf, STEP_H_EVENTS, STEP_H_RECFILL, STEP_OP_CHECK, STEP_OP_FLUSH, STEP_OP_NOISE_INPUT, STEP_OP_POISSON_INPUT,
+  STEP_OP_PROPAGATE, STEP_OP_RECORD, STEP_OP_TOUCH, stepWord,
+} from '../core/layout.ts';
 import { rngKey, rngU32, uniform53 } from '../core/rng.ts';
 import { bucketCap, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
 import { poissonTable } from '../network/values.ts';
@@ -46,6 +49,7 @@ import { ArenaAllocator } from './arena.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
 import { OutboxLayout } from './sync.ts';
 import { ShortTermState } from './short-term.ts';
+import { recordWords, stepLoopBytes, StepProgramWriter } from './step-program.ts';
 import { sectionTypeOf, SnapshotError } from './snapshot-format.ts';
 import { ShardRestore, type PartArray, type ShardPart } from './snapshot.ts';
 
@@ -238,7 +242,7 @@ export class Shard {
   /** synaptic events delivered into this shard */
   events = 0;
   /** wall seconds spent so far (measured by the driver): inputs and neuron updates, waiting for the other shards, delivery */
-  readonly phases = { step: 0, wait: 0, deliver: 0 };
+  readonly phases = { step: 0, wait: 0, deliver: 0, loop: 0 };
   /** deferred delivery (src/core/delivery.ts): the slot buckets, or null when spikes go straight into the rings */
   readonly defer: { buckets: number; cap: number; fill: number } | null = null;
   /** with deferred delivery, every ring (byte address, bytes of one slot): the slot is brought into the cache before a flush */
@@ -341,6 +345,13 @@ export class Shard {
     });
     this.spikeTotals = net.populations.map(() => 0);
     this.gathered = new Int32Array(net.populations.length);
+    if (T === 1) {
+      // the step loop's part, as the estimate counts it (src/sim/step-program.ts stepLoopBytes)
+      const spiked = new Set(monitors.filter((x) => x.type === 'spikes').map((x) => (x as { population: string }).population));
+      const bytes = stepLoopBytes(this.pops.map((r) => ({ m: r.m, recorded: spiked.has(r.pop.name) })), net.projections.length, net.inputs.length);
+      this.loop = { at: a.alloc('step loop', bytes), bytes, prog: 0, rec: 0, recorded: [], checkEvery: -1 };
+      this.refreshViews();
+    }
     for (const mspec of monitors) this.addMonitor(mspec);
     if (restore) this.restoreState(restore);
   }
@@ -540,6 +551,7 @@ export class Shard {
   }
 
   addMonitor(m: MonitorSpec): void {
+    this.loopStale = true;
     if (m.type === 'synapses') {
       const proj = this.net.projections.findIndex((p) => p.name === m.projection);
       const every = m.every_ms === undefined ? DEFAULT_SYNAPSE_MONITOR_STEPS(this.net.dt) : Math.max(1, Math.round(m.every_ms / this.net.dt));
@@ -603,18 +615,7 @@ export class Shard {
         ym.steps.push(t);
         ym.counts.push(this.projs[ym.proj].nSyn);
       }
-    for (const sm of this.stateMonitors) {
-      if (t % sm.every !== 0) continue;
-      sm.steps.push(t);
-      const r = this.pops[sm.pop];
-      sm.variables.forEach((v, vi) => {
-        const { ptr, int } = this.stateVar(r, v);
-        const arr = int ? this.i32 : this.f32;
-        const base = ptr >>> 2;
-        sm.local.forEach((i, ni) => sm.values[vi][ni].push(arr[base + i]));
-      });
-    }
-
+    this.sampleStates(t);
     if (this.currentInputs.length) this.applyCurrents(t);
     for (const inp of this.poissonInputs) {
       if (t >= inp.start && t < inp.stop && inp.m > 0)
@@ -669,6 +670,170 @@ export class Shard {
       if (rm.firstStep < 0) rm.firstStep = t;
       rm.counts.push(this.pops[rm.pop].count);
     }
+  }
+
+  /** The state monitors due at step t take their samples (time t*dt, before the step's inputs). */
+  private sampleStates(t: number): void {
+    for (const sm of this.stateMonitors) {
+      if (t % sm.every !== 0) continue;
+      sm.steps.push(t);
+      const r = this.pops[sm.pop];
+      sm.variables.forEach((v, vi) => {
+        const { ptr, int } = this.stateVar(r, v);
+        const arr = int ? this.i32 : this.f32;
+        const base = ptr >>> 2;
+        sm.local.forEach((i, ni) => sm.values[vi][ni].push(arr[base + i]));
+      });
+    }
+  }
+
+  /** The step loop's program and buffers in the arena (src/sim/step-program.ts), once a run has used it. */
+  private loop: { at: number; bytes: number; prog: number; rec: number; recorded: boolean[]; checkEvery: number } | null = null;
+  /** the program no longer says what the shard holds (a Poisson rate, a weight scale, a monitor changed since it was written) */
+  private loopStale = true;
+
+  /** Why this shard's steps need the host's loop (Shard.step, Shard.deliverOwn), or null when the step loop can run them. */
+  hostReason(): string | null {
+    if (this.count !== 1) return 'more than one shard';
+    if (this.randomDrives.length) return 'random_drive inputs';
+    for (const r of this.pops) if (r.m > 0 && !r.rt.stepOp) return `population "${r.pop.name}" (model ${r.pop.model})`;
+    for (const pr of this.projs) {
+      if (pr.stp) return `short-term plasticity (projection "${pr.name}")`;
+      if (pr.stdp || pr.deriv) return `STDP (projection "${pr.name}")`;
+      if (pr.pruning || pr.lastSpike) return `pruning (projection "${pr.name}")`;
+    }
+    return null;
+  }
+
+  /**
+   * Write the step program for the shard as it is now (addresses, Poisson tables, monitors),
+   * allocating its arena part the first time or when it has grown (runSteps does, when needed).
+   */
+  prepareLoop(checkEvery: number): void {
+    const w = new StepProgramWriter();
+    const df = this.defer;
+    if (df) {
+      for (const fr of this.flushRings) w.op(STEP_OP_TOUCH, [fr.ring, fr.bytes]);
+      w.op(STEP_OP_FLUSH, [df.buckets, df.cap, df.fill]);
+    }
+    for (const inp of this.poissonInputs)
+      if (inp.m > 0) w.op(STEP_OP_POISSON_INPUT, [inp.start, stepWord(inp.stop), inp.m, inp.stream, inp.begin, inp.table, inp.tableLen, inp.weight, inp.ring], [7]);
+    for (const inp of this.noiseInputs)
+      if (inp.m > 0) w.op(STEP_OP_NOISE_INPUT, [inp.start, stepWord(inp.stop), inp.m, inp.stream, inp.begin, inp.mean, inp.std, inp.ring], [5, 6]);
+    this.pops.forEach((r, k) => {
+      if (r.m === 0) return;
+      const op = r.rt.stepOp!({ rings: r.ring, spikes: r.spikes, dt: this.net.dt });
+      w.op(op.code, [k, ...op.args], (op.floats ?? []).map((f) => f + 1));
+    });
+    const recorded = this.pops.map((_, k) => this.spikeMonitors.some((sm) => sm.pop === k));
+    let worst = 0;
+    this.pops.forEach((r, k) => {
+      w.op(STEP_OP_RECORD, [k, r.spikes, recorded[k] ? 1 : 0]);
+      worst += 1 + (recorded[k] ? r.m : 0);
+    });
+    for (const pr of this.projs) {
+      w.op(STEP_OP_PROPAGATE, [
+        pr.source, this.pops[pr.source].spikes, pr.rowPtr, pr.syn, pr.weights, pr.constWeight, formatOf(pr), pr.runPtr, pr.runs, pr.constDelay,
+        pr.ring, pr.nTarget, df ? df.buckets : 0, df ? df.cap : 0, df ? df.fill : 0,
+      ], [5]);
+    }
+    if (checkEvery > 0)
+      for (const r of this.pops) if (r.m > 0) for (const v of r.rt.vars) if (!v.int) w.op(STEP_OP_CHECK, [checkEvery, v.ptr, r.m]);
+    const progBytes = Math.ceil(w.bytes / ARENA_ALIGN) * ARENA_ALIGN;
+    const countsBytes = Math.ceil((this.pops.length * 4) / ARENA_ALIGN) * ARENA_ALIGN;
+    const bytes = progBytes + countsBytes + recordWords(worst) * 4;
+    if (!this.loop || this.loop.bytes < bytes) {
+      // more than the model's part holds (a spike monitor added since): a larger one
+      const at = this.arena.alloc('step loop', bytes);
+      this.refreshViews();
+      this.loop = { at, bytes, prog: at, rec: 0, recorded, checkEvery };
+    }
+    const L = this.loop;
+    L.prog = L.at;
+    L.checkEvery = checkEvery;
+    this.loopStale = false;
+    const counts = L.at + progBytes;
+    L.rec = counts + countsBytes;
+    L.recorded = recorded;
+    this.i32.fill(0, counts >>> 2, (counts >>> 2) + this.pops.length);
+    w.write(this.u32, this.f32, L.prog, { slots: this.net.ringSlots, seed: this.net.seed, counts, rec: L.rec, recCap: (L.at + L.bytes - L.rec) >>> 2, recWorst: worst });
+  }
+
+  /**
+   * The state monitors, synapse monitors and current inputs due before step t (the host's part of
+   * a step; their order against the step's deferred flush does not matter: it changes rings only).
+   */
+  loopBefore(t: number): void {
+    for (const ym of this.synapseMonitors) {
+      if (t % ym.every !== 0) continue;
+      ym.steps.push(t);
+      ym.counts.push(this.projs[ym.proj].nSyn);
+    }
+    this.sampleStates(t);
+    if (this.currentInputs.length) this.applyCurrents(t);
+  }
+
+  /** The first step after t before which the host has monitors to sample or a current to change (Infinity: none). */
+  loopBoundary(t: number): number {
+    const next = (every: number) => (Math.floor(t / every) + 1) * every;
+    let b = Infinity;
+    for (const ym of this.synapseMonitors) b = Math.min(b, next(ym.every));
+    for (const sm of this.stateMonitors) b = Math.min(b, next(sm.every));
+    for (const c of this.currentInputs) {
+      if (c.start > t) b = Math.min(b, c.start);
+      if (c.stop > t) b = Math.min(b, c.stop);
+    }
+    return b;
+  }
+
+  /**
+   * Steps t .. t + n - 1 (at most) in the step loop, NaN checks every checkEvery steps: the spikes, rates, totals
+   * and events recorded, as Shard.step and Shard.deliverOwn would. Returns the steps run: fewer when
+   * the record buffer filled up or a state variable became NaN or infinite (checkFinite finds it).
+   */
+  runSteps(t: number, n: number, checkEvery: number): number {
+    if (this.loopStale || this.loop?.checkEvery !== checkEvery) this.prepareLoop(checkEvery);
+    const L = this.loop!;
+    const done = this.backend.kernels.run_steps(L.prog, t, n);
+    if (done === 0 && n > 0) throw new Error('internal error: the step loop ran no step');
+    const i32 = this.i32;
+    this.events += new Float64Array(i32.buffer, L.prog + STEP_H_EVENTS * 4, 1)[0];
+    let p = L.rec >>> 2;
+    const end = p + this.u32[(L.prog >>> 2) + STEP_H_RECFILL];
+    const pops = this.pops, sms = this.spikeMonitors, rms = this.rateMonitors;
+    for (let s = 0; s < done; s++) {
+      const step = t + s;
+      for (let k = 0; k < pops.length; k++) {
+        const r = pops[k];
+        const c = i32[p++];
+        r.count = c;
+        this.spikeTotals[r.pop.index] += c;
+        if (!L.recorded[k]) continue;
+        if (c > 0)
+          for (const sm of sms) {
+            if (sm.pop !== k) continue;
+            if (sm.filter === null) {
+              for (let j = 0; j < c; j++) sm.indices.push(i32[p + j] + r.begin);
+              sm.steps.fill(step, c);
+            } else {
+              for (let j = 0; j < c; j++) {
+                const i = i32[p + j];
+                if (sm.filter[i]) {
+                  sm.indices.push(i + r.begin);
+                  sm.steps.push(step);
+                }
+              }
+            }
+          }
+        p += c;
+      }
+      for (const rm of rms) {
+        if (rm.firstStep < 0) rm.firstStep = step;
+        rm.counts.push(pops[rm.pop].count);
+      }
+    }
+    if (p !== end) throw new Error(`internal error: the step loop recorded ${end - (L.rec >>> 2)} words, ${p - (L.rec >>> 2)} read`);
+    return done;
   }
 
   /** STDP state of a plastic projection: traces and the reverse index (by target) of its synapses. */
@@ -916,6 +1081,7 @@ export class Shard {
   /** Apply a pruning rule now (sim.prune): after the delivery of step t = (steps run) - 1. */
   pruneNow(projection: number, rule: PruningPlan, t: number): void {
     const pr = this.projs[projection];
+    this.loopStale = true;
     if (rule.bias === 'inactive' && !pr.lastSpike) throw new Error(`projection "${pr.name}": bias 'inactive' needs the source activity, which is tracked only when the model file's pruning rule of this projection uses bias 'inactive'`);
     this.prune(pr, rule, t);
   }
@@ -1054,6 +1220,7 @@ export class Shard {
   private setPoissonTable(input: number, table: Uint32Array): void {
     const rt = this.poissonInputs.find((x) => x.index === input);
     if (!rt) return;
+    this.loopStale = true;
     if (table.length > rt.tableCap) {
       rt.tableCap = table.length * 2;
       rt.table = this.arena.alloc('inputs', rt.tableCap * 4);
@@ -1066,6 +1233,7 @@ export class Shard {
   /** Multiply the weights of a projection by factor (float32, from now on). */
   scaleWeights(projection: number, factor: number): void {
     const pr = this.projs[projection];
+    this.loopStale = true;
     if (pr.weights === 0) pr.constWeight = Math.fround(pr.constWeight * factor);
     else {
       const f32 = this.f32;

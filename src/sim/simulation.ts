@@ -18,6 +18,7 @@ import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../core/layout.ts';
 import { ChunkedInt32, mergeShardSpikes, RateMonitor, SpikeMonitor, StateMonitor, type SpikeData } from './monitors.ts';
 import { DELIVERY_MODES, type Delivery } from '../core/delivery.ts';
 import { minDelaySteps, outboxLayouts, Shard, SimulationError, type ShardRecords } from './shard.ts';
+import { STEP_CHUNK } from './step-program.ts';
 import { availableCores, initPlatform, machineMemory, sharedMemoryUnavailable, spawnShardWorker, type WorkerPort } from './platform.ts';
 import { chooseThreads } from './auto-threads.ts';
 import { neuronModel } from '../neurons/index.ts';
@@ -55,6 +56,13 @@ export interface SimulationOptions extends BackendOptions {
    * The spikes are the same to the bit whichever is chosen; only the speed and memory differ.
    */
   delivery?: Delivery;
+  /**
+   * who loops over the steps of a one-thread run: 'backend' (default: the step loop of the backend,
+   * run_steps, one call per chunk of up to 256 steps, wherever the model allows it; see
+   * `sim.stepLoop`) or 'host' (Shard.step and Shard.deliverOwn, a few kernel calls per step). The
+   * same spikes either way.
+   */
+  stepLoop?: 'backend' | 'host';
 }
 
 export interface SnapshotOptions {
@@ -182,10 +190,17 @@ export class Simulation {
   /**
    * per shard, wall seconds spent so far in each phase of the runs: `step` (inputs, neuron update,
    * recording; with deferred delivery also applying the due slot's bucket), `wait` (at the barrier
-   * for the other shards; 0 with one thread) and `deliver` (spike exchange and propagation)
+   * for the other shards; 0 with one thread) and `deliver` (spike exchange and propagation) of the
+   * host's loop, and `loop`: the steps the backend's step loop ran, not split (sim.stepLoop)
    */
-  phases: { step: number; wait: number; deliver: number }[] = [];
+  phases: { step: number; wait: number; deliver: number; loop: number }[] = [];
   readonly threads: number;
+  /**
+   * who loops over the steps: 'backend' (one thread: the backend's step loop, run_steps), or 'host: '
+   * and why (one thread with a feature the step loop has no op for, or stepLoop 'host'; every
+   * threaded run: its workers step in their host code between exchanges)
+   */
+  stepLoop = 'host: more than one shard';
   /** the threads asked for: a number, or 'auto' (then `notes` says what was chosen and why) */
   threadsRequested: number | 'auto' = 'auto';
   /** 'wasm' or 'js' */
@@ -320,10 +335,14 @@ export class Simulation {
         const gen = await loadEquationKernels(net, backend);
         sim.compileSeconds += gen.seconds;
         const shard = new Shard(net, 0, 1, backend, monitors, delivery, gen.kernels, restore);
+        const checkEvery = opts.checkEvery ?? 10;
+        const why = opts.stepLoop === 'host' ? "stepLoop 'host' asked for" : shard.hostReason();
+        if (why === null) shard.prepareLoop(checkEvery); // its arena part counts in the memory
+        sim.stepLoop = why === null ? 'backend' : `host: ${why}`;
         sim.arenaBytes = shard.arena.bytes;
         sim.synapses = shard.projs.reduce((a, p) => a + p.nSyn, 0);
         sim.arenaParts.push(...shard.arena.parts);
-        sim.driver = new LocalDriver(shard, opts.checkEvery ?? 10, backend.features.variant);
+        sim.driver = new LocalDriver(shard, checkEvery, backend.features.variant, why === null);
       } catch (e) {
         backend.dispose();
         throw e;
@@ -938,6 +957,8 @@ class LocalDriver implements Driver {
     readonly shard: Shard,
     readonly checkEvery: number,
     readonly variant: string,
+    /** the backend's step loop runs the steps (Shard.runSteps), else Shard.step and Shard.deliverOwn */
+    readonly loop: boolean,
   ) {}
 
   async run(from: number, steps: number, sim: Simulation, opts: RunOptions) {
@@ -956,12 +977,22 @@ class LocalDriver implements Driver {
           break;
         }
         const t0 = performance.now();
-        shard.step(t);
-        const t1 = performance.now();
-        shard.deliverOwn(t);
-        shard.phases.step += (t1 - t0) / 1000;
-        shard.phases.deliver += (performance.now() - t1) / 1000;
-        t++;
+        if (this.loop && end < 0xffffffff) {
+          // up to the host's next work: a monitor sample or a current change, the NaN check's report,
+          // progress, and the yield at every 256th step
+          let stop = Math.min(end, shard.loopBoundary(t), (Math.floor(t / STEP_CHUNK) + 1) * STEP_CHUNK);
+          if (opts.onProgress) stop = Math.min(stop, from + (Math.floor((t - from) / every) + 1) * every);
+          shard.loopBefore(t);
+          t += shard.runSteps(t, stop - t, this.checkEvery);
+          shard.phases.loop += (performance.now() - t0) / 1000;
+        } else {
+          shard.step(t);
+          const t1 = performance.now();
+          shard.deliverOwn(t);
+          shard.phases.step += (t1 - t0) / 1000;
+          shard.phases.deliver += (performance.now() - t1) / 1000;
+          t++;
+        }
         if (this.checkEvery > 0 && t % this.checkEvery === 0) shard.checkFinite(t - 1, this.checkEvery);
         if (opts.onProgress && (t - from) % every === 0 && t < end) opts.onProgress(t - from, steps);
         if ((t & 255) === 0 && performance.now() - this.lastYield > 50) {
@@ -1002,7 +1033,7 @@ class LocalDriver implements Driver {
   }
   failShard(index: number) {
     if (index === 0)
-      this.shard.step = () => {
+      this.shard.step = this.shard.runSteps = () => {
         throw new Error('injected failure in shard 0');
       };
   }

@@ -14,6 +14,7 @@ import { lifKernels } from './lif.ts';
 import { noiseKernels } from './noise.ts';
 import { plasticityKernels } from './plasticity.ts';
 import { propagateKernels } from './propagate.ts';
+import { stepKernels } from './steps.ts';
 import { thresholdKernels } from './threshold.ts';
 import { utilKernels } from './util.ts';
 import { Views } from './views.ts';
@@ -24,7 +25,7 @@ const PAGE = 65536;
 
 /** A `Kernels` object bound to `views` (call `views.set(buffer)` to rebind after a reallocation). */
 export function createJsKernels(views: Views): Kernels {
-  return {
+  const K = {
     ...lifKernels(views),
     ...izhikevichKernels(views),
     ...noiseKernels(views),
@@ -35,6 +36,7 @@ export function createJsKernels(views: Views): Kernels {
     ...connectKernels(views),
     ...utilKernels(views),
   };
+  return { ...K, ...stepKernels(views, K) };
 }
 
 /** Throws on any call: installed in place of every kernel by dispose(). */

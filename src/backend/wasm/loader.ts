@@ -47,6 +47,7 @@ export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   'stdp_delayed_post',
   'stdp_delayed_pre',
   'deriv_apply',
+  'run_steps',
 ];
 
 /** Where to get a .wasm file: a URL/path string, a URL, or the bytes themselves. */

@@ -5,7 +5,7 @@
  * = src/backend/js/izhikevich.ts); parameters and validation in ./model.ts.
  * Arena per slice: v, u, (ie, ii with 'exp' synapses), bias, and the parameter block.
  */
-import { IZH_NPARAMS } from '../../core/layout.ts';
+import { IZH_NPARAMS, STEP_OP_IZH, STEP_OP_IZH_DELTA } from '../../core/layout.ts';
 import { izhikevichRules } from './model.ts';
 import type { NeuronModel, PopulationRuntime, SliceContext, StateVar, StepContext, Views } from '../types.ts';
 import { writeCurrentModel } from '../util.ts';
@@ -30,6 +30,10 @@ export const izhikevich: NeuronModel = {
       vars,
       bias,
       write: (w: Views) => writeCurrentModel(w.f32, pop, IZH_NPARAMS, begin, m, params, bias, vars),
+      stepOp: (s) =>
+        exp
+          ? { code: STEP_OP_IZH, args: [m, v, u, ie, ii, bias, s.rings[0], s.rings[1], params, hetero, scheme, s.dt, s.spikes], floats: [11] }
+          : { code: STEP_OP_IZH_DELTA, args: [m, v, u, bias, s.rings[0], params, hetero, scheme, s.dt, s.spikes], floats: [8] },
       step(s: StepContext): number {
         const off = s.slot * m * 4;
         if (exp) return s.K.izhikevich_update(m, v, u, ie, ii, bias, s.rings[0] + off, s.rings[1] + off, params, hetero, scheme, s.dt, s.spikes);

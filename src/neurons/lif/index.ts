@@ -5,7 +5,7 @@
  * Arena per slice: v, (ie, ii with 'exp' synapses), bias, ref, and the parameter block (one, or
  * one per neuron when the parameters differ), in this order.
  */
-import { LIF_NPARAMS } from '../../core/layout.ts';
+import { LIF_NPARAMS, STEP_OP_LIF, STEP_OP_LIF_DELTA } from '../../core/layout.ts';
 import { lifRules } from './model.ts';
 import type { NeuronModel, PopulationRuntime, SliceContext, StateVar, StepContext, Views } from '../types.ts';
 import { writeCurrentModel } from '../util.ts';
@@ -30,6 +30,10 @@ export const lif: NeuronModel = {
       hidden: [{ name: 'ref', ptr: ref, int: false }],
       bias,
       write: (w: Views) => writeCurrentModel(w.f32, pop, LIF_NPARAMS, begin, m, params, bias, vars),
+      stepOp: (s) =>
+        exp
+          ? { code: STEP_OP_LIF, args: [m, v, ie, ii, ref, bias, s.rings[0], s.rings[1], params, hetero, s.spikes] }
+          : { code: STEP_OP_LIF_DELTA, args: [m, v, ref, bias, s.rings[0], params, hetero, s.spikes] },
       step(s: StepContext): number {
         const off = s.slot * m * 4;
         if (!exp) return s.K.lif_delta_update(m, v, ref, bias, s.rings[0] + off, params, hetero, s.spikes);

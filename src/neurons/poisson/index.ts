@@ -3,6 +3,7 @@
  * in a step when its counter-based draw is below its threshold (rate dt as a uint32); kernel
  * poisson_update (assembly/inputs.ts = src/backend/js/inputs.ts). Arena per slice: the thresholds.
  */
+import { STEP_OP_POISSON, stepWord } from '../../core/layout.ts';
 import { rngKey } from '../../core/rng.ts';
 import { poissonRules } from './model.ts';
 import type { NeuronModel, PopulationRuntime, SliceContext, StepContext, Views } from '../types.ts';
@@ -24,6 +25,7 @@ export const poisson: NeuronModel = {
         if (pop.hetero) writeSlice(w.u32, pop.poissonThreshold!, begin, m, thr);
         else w.u32.set(pop.poissonThreshold!, thr >>> 2);
       },
+      stepOp: (s) => ({ code: STEP_OP_POISSON, args: [start, stepWord(stop), m, pop.stream, begin, thr, hetero, s.spikes] }),
       step: (s: StepContext) => (s.t >= start && s.t < stop ? s.K.poisson_update(m, rngKey(s.seed, pop.stream, s.t), begin, thr, hetero, s.spikes) : 0),
     };
   },

@@ -3,6 +3,7 @@
  * else 0; bound to the hand-written kernel threshold_update (assembly/threshold.ts =
  * src/backend/js/threshold.ts). Arena per slice: the state n (int32) and μ (one, or one per unit).
  */
+import { STEP_OP_THRESHOLD } from '../../core/layout.ts';
 import { thresholdRules } from './model.ts';
 import type { NeuronModel, PopulationRuntime, SliceContext, StepContext, Views } from '../types.ts';
 import { writeSlice } from '../util.ts';
@@ -23,6 +24,7 @@ export const threshold: NeuronModel = {
         else w.f32.set(pop.params!, params >>> 2);
         if (pop.initial.n) writeSlice(w.i32, pop.initial.n as Int32Array, begin, m, state);
       },
+      stepOp: (s) => ({ code: STEP_OP_THRESHOLD, args: [m, state, s.rings[0], params, hetero, s.spikes] }),
       step: (s: StepContext) => s.K.threshold_update(m, state, s.rings[0] + s.slot * m * 4, params, hetero, s.t === 0 ? 1 : 0, s.spikes),
     };
   },

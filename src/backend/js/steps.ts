@@ -1,0 +1,116 @@
+/**
+ * The step loop in TypeScript: mirror of assembly/steps.ts. It interprets the same step program
+ * (src/sim/step-program.ts) by calling this backend's own kernels in the program's order, so the
+ * bits are those of the host's per-step loop (Shard.step and Shard.deliverOwn).
+ */
+import {
+  STEP_H_COUNTS, STEP_H_EVENTS, STEP_H_NOPS, STEP_H_REC, STEP_H_RECCAP, STEP_H_RECFILL, STEP_H_RECWORST, STEP_H_SEED,
+  STEP_H_SLOTS, STEP_HEADER_WORDS, STEP_OP_FLUSH, STEP_OP_IZH, STEP_OP_IZH_DELTA, STEP_OP_LIF, STEP_OP_LIF_DELTA,
+  STEP_OP_NOISE_INPUT, STEP_OP_POISSON, STEP_OP_POISSON_INPUT, STEP_OP_PROPAGATE, STEP_OP_RECORD, STEP_OP_THRESHOLD,
+  STEP_OP_TOUCH, STEP_OP_CHECK, stepOpWords,
+} from '../../core/layout.ts';
+import { rngKey } from '../../core/rng.ts';
+import type { Kernels } from '../types.ts';
+import type { Views } from './views.ts';
+
+export function stepKernels(m: Views, K: Omit<Kernels, 'run_steps'>): Pick<Kernels, 'run_steps'> {
+  return {
+    run_steps(prog, t0, n) {
+      const u32 = m.u32, i32 = m.i32, f32 = m.f32;
+      const h = prog >>> 2;
+      const nOps = u32[h + STEP_H_NOPS], slots = u32[h + STEP_H_SLOTS], seed = u32[h + STEP_H_SEED];
+      const counts = u32[h + STEP_H_COUNTS] >>> 2, rec = u32[h + STEP_H_REC] >>> 2;
+      const cap = u32[h + STEP_H_RECCAP], worst = u32[h + STEP_H_RECWORST];
+      let fill = 0, events = 0, done = 0, halt = false;
+      while (!halt && done < n && cap - fill >= worst) {
+        const t = (t0 + done) >>> 0;
+        const slot = t % slots;
+        let p = h + STEP_HEADER_WORDS;
+        for (let k = 0; k < nOps; k++) {
+          const op = u32[p];
+          const a = p + 1;
+          switch (op) {
+            case STEP_OP_TOUCH:
+              K.touch_lines(u32[a] + slot * u32[a + 1], u32[a + 1]);
+              break;
+            case STEP_OP_FLUSH:
+              K.defer_flush(slot, slots, u32[a], u32[a + 1], u32[a + 2]);
+              break;
+            case STEP_OP_POISSON_INPUT: {
+              const mm = u32[a + 2];
+              if (t >= u32[a] && t < u32[a + 1])
+                K.poisson_input(mm, rngKey(seed, u32[a + 3], t), u32[a + 4], u32[a + 5], u32[a + 6], f32[a + 7], u32[a + 8] + slot * mm * 4);
+              break;
+            }
+            case STEP_OP_NOISE_INPUT: {
+              const mm = u32[a + 2];
+              if (t >= u32[a] && t < u32[a + 1])
+                K.noise_input(mm, rngKey(seed, u32[a + 3], t), u32[a + 4], f32[a + 5], f32[a + 6], u32[a + 7] + slot * mm * 4);
+              break;
+            }
+            case STEP_OP_LIF: {
+              const mm = u32[a + 1], off = slot * mm * 4;
+              i32[counts + u32[a]] = K.lif_update(mm, u32[a + 2], u32[a + 3], u32[a + 4], u32[a + 5], u32[a + 6], u32[a + 7] + off, u32[a + 8] + off, u32[a + 9], u32[a + 10], u32[a + 11]);
+              break;
+            }
+            case STEP_OP_LIF_DELTA: {
+              const mm = u32[a + 1], off = slot * mm * 4;
+              i32[counts + u32[a]] = K.lif_delta_update(mm, u32[a + 2], u32[a + 3], u32[a + 4], u32[a + 5] + off, u32[a + 6], u32[a + 7], u32[a + 8]);
+              break;
+            }
+            case STEP_OP_IZH: {
+              const mm = u32[a + 1], off = slot * mm * 4;
+              i32[counts + u32[a]] = K.izhikevich_update(mm, u32[a + 2], u32[a + 3], u32[a + 4], u32[a + 5], u32[a + 6], u32[a + 7] + off, u32[a + 8] + off, u32[a + 9], u32[a + 10], u32[a + 11], f32[a + 12], u32[a + 13]);
+              break;
+            }
+            case STEP_OP_IZH_DELTA: {
+              const mm = u32[a + 1], off = slot * mm * 4;
+              i32[counts + u32[a]] = K.izhikevich_delta_update(mm, u32[a + 2], u32[a + 3], u32[a + 4], u32[a + 5] + off, u32[a + 6], u32[a + 7], u32[a + 8], f32[a + 9], u32[a + 10]);
+              break;
+            }
+            case STEP_OP_POISSON:
+              i32[counts + u32[a]] = t >= u32[a + 1] && t < u32[a + 2]
+                ? K.poisson_update(u32[a + 3], rngKey(seed, u32[a + 4], t), u32[a + 5], u32[a + 6], u32[a + 7], u32[a + 8])
+                : 0;
+              break;
+            case STEP_OP_THRESHOLD: {
+              const mm = u32[a + 1];
+              i32[counts + u32[a]] = K.threshold_update(mm, u32[a + 2], u32[a + 3] + slot * mm * 4, u32[a + 4], u32[a + 5], t === 0 ? 1 : 0, u32[a + 6]);
+              break;
+            }
+            case STEP_OP_RECORD: {
+              const c = i32[counts + u32[a]];
+              i32[rec + fill++] = c;
+              if (u32[a + 2] !== 0 && c > 0) {
+                const s = u32[a + 1] >>> 2;
+                i32.copyWithin(rec + fill, s, s + c);
+                fill += c;
+              }
+              break;
+            }
+            case STEP_OP_PROPAGATE: {
+              const c = i32[counts + u32[a]];
+              if (c > 0) {
+                const buckets = u32[a + 12];
+                events += buckets !== 0
+                  ? K.defer_propagate(c, u32[a + 1], u32[a + 2], u32[a + 3], u32[a + 4], f32[a + 5], u32[a + 6], u32[a + 7], u32[a + 8], u32[a + 9], u32[a + 10], u32[a + 11], slots, slot, buckets, u32[a + 13], u32[a + 14])
+                  : K.propagate(c, u32[a + 1], u32[a + 2], u32[a + 3], u32[a + 4], f32[a + 5], u32[a + 6], u32[a + 7], u32[a + 8], u32[a + 9], u32[a + 10], u32[a + 11], slots, slot);
+              }
+              break;
+            }
+            case STEP_OP_CHECK:
+              if ((t + 1) % u32[a] === 0 && K.find_nonfinite(u32[a + 1], u32[a + 2]) >= 0) halt = true;
+              break;
+            default:
+              throw new Error(`run_steps: unknown opcode ${op} at word ${p - h}`);
+          }
+          p += stepOpWords[op];
+        }
+        done++;
+      }
+      u32[h + STEP_H_RECFILL] = fill;
+      new Float64Array(u32.buffer, prog + STEP_H_EVENTS * 4, 1)[0] = events;
+      return done;
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The step program: what the step loop (run_steps, assembly/steps.ts = src/backend/js/steps.ts)
+ * runs for every step of a one-shard run, written into the arena as u32 words (layout STEP_* of
+ * src/core/layout.ts). Its ops are the kernel calls of Shard.step and Shard.deliverOwn, in their
+ * order: the deferred flush (each ring slot touched, then the bucket applied), the Poisson and
+ * noise inputs, each population's update, the records (every population's spike count, and its
+ * spikes where a spike monitor wants them), then every projection's delivery.
+ *
+ * What the loop does not do stays with the host: between chunks of steps it samples the state and
+ * synapse monitors, changes the current inputs' bias and checks for NaN, at the steps where the
+ * host's loop would. A model with a feature the loop has no op for (see `hostReason`) runs in the
+ * host's loop.
+ */
+import { ARENA_ALIGN, STEP_HEADER_WORDS, STEP_H_COUNTS, STEP_H_NOPS, STEP_H_REC, STEP_H_RECCAP, STEP_H_RECWORST, STEP_H_SEED, STEP_H_SLOTS } from '../core/layout.ts';
+
+/** A program being written: u32 words, with the positions holding float32 values. */
+export class StepProgramWriter {
+  readonly words: number[] = [];
+  private readonly floats = new Set<number>();
+  private ops = 0;
+
+  op(code: number, args: readonly number[], floats: readonly number[] = []): void {
+    const at = this.words.length + 1;
+    this.words.push(code);
+    for (const a of args) {
+      if (!Number.isFinite(a)) throw new Error(`internal error: step program op ${code}: argument ${a}`);
+      this.words.push(a);
+    }
+    for (const f of floats) this.floats.add(at + f);
+    this.ops++;
+  }
+
+  get opCount(): number {
+    return this.ops;
+  }
+
+  /** Write the header and the ops at byte address `at` (16-byte aligned). */
+  write(u32: Uint32Array, f32: Float32Array, at: number, header: { slots: number; seed: number; counts: number; rec: number; recCap: number; recWorst: number }): void {
+    const h = at >>> 2;
+    u32.fill(0, h, h + STEP_HEADER_WORDS);
+    u32[h + STEP_H_NOPS] = this.ops;
+    u32[h + STEP_H_SLOTS] = header.slots;
+    u32[h + STEP_H_SEED] = header.seed >>> 0;
+    u32[h + STEP_H_COUNTS] = header.counts;
+    u32[h + STEP_H_REC] = header.rec;
+    u32[h + STEP_H_RECCAP] = header.recCap;
+    u32[h + STEP_H_RECWORST] = header.recWorst;
+    const o = h + STEP_HEADER_WORDS;
+    this.words.forEach((w, k) => {
+      if (this.floats.has(k)) f32[o + k] = w;
+      else u32[o + k] = w >>> 0;
+    });
+  }
+
+  /** bytes of the header and the ops */
+  get bytes(): number {
+    return (STEP_HEADER_WORDS + this.words.length) * 4;
+  }
+}
+
+/** Record buffer words: at least 2^14, and room for two steps at their worst. */
+export const recordWords = (worst: number): number => Math.max(1 << 14, 2 * worst);
+
+/**
+ * Program words per population at most: its update (15 words at most), its record (4), a touch
+ * per input channel (3 each, 2 channels at most) and a NaN check per float variable (4 each, 4 at
+ * most). Only the built-in models have ops.
+ */
+export const POP_PROGRAM_WORDS = 15 + 4 + 3 * 2 + 4 * 4;
+
+/**
+ * Arena bytes of the step loop of a one-shard run (the part 'step loop', which the estimate
+ * counts): a bound on the program (header, deferred flush, the populations, a delivery per
+ * projection, an input op per input), the spike counts, and the record buffer for the spike
+ * monitors given. Fixed by the model, so that the plan and the arena agree.
+ */
+export function stepLoopBytes(pops: readonly { m: number; recorded: boolean }[], projections: number, inputs: number): number {
+  const align = (b: number) => Math.max(ARENA_ALIGN, Math.ceil(b / ARENA_ALIGN) * ARENA_ALIGN);
+  const words = STEP_HEADER_WORDS + 4 + pops.length * POP_PROGRAM_WORDS + projections * 16 + inputs * 10;
+  return align(words * 4) + align(pops.length * 4) + recordWords(recordWorst(pops)) * 4;
+}
+
+/** Record words of one step at most: each population's count, and the spikes of those recorded. */
+export const recordWorst = (pops: readonly { m: number; recorded: boolean }[]): number => pops.reduce((a, p) => a + 1 + (p.recorded ? p.m : 0), 0);
+
+/** Steps of one call of the loop at most: the host yields, reports progress and checks the signal between calls. */
+export const STEP_CHUNK = 256;

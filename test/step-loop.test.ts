@@ -1,0 +1,146 @@
+/**
+ * The backend's step loop (run_steps: assembly/steps.ts, src/backend/js/steps.ts, the program of
+ * src/sim/step-program.ts) against the host's loop (Shard.step, Shard.deliverOwn): the same spikes,
+ * rates, state samples, synapse counts, events and final state, on every backend; what makes a run
+ * use the host's loop; the record buffer filling up; changes made during a run.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { Simulation, type SimulationOptions } from '../src/sim/simulation.ts';
+import { estimateShards } from '../src/network/estimate.ts';
+import type { ModelSpec } from '../src/core/types.ts';
+import { mixedModel } from './models.ts';
+import { BACKENDS, spikeTrains } from './util.ts';
+
+const example = (name: string) => JSON.parse(readFileSync(new URL(`../examples/${name}.json`, import.meta.url), 'utf8')) as ModelSpec;
+
+/** The mixed model with every monitor the loop has to leave to the host or record itself. */
+function monitored(): ModelSpec {
+  const m = structuredClone(mixedModel);
+  m.monitors = [
+    ...m.monitors!,
+    { type: 'spikes', population: 'E', neurons: [0, 5, 17, 200] },
+    { type: 'rate', population: 'E' },
+    { type: 'rate', population: 'T' },
+    { type: 'state', population: 'E', variables: ['v', 'ie'], neurons: [3, 300], every: 3 },
+    { type: 'state', population: 'D', variables: ['v'], neurons: [0, 56] },
+    { type: 'synapses', projection: m.projections![0].name ?? 'P->E', every_ms: 7.3 },
+  ];
+  return m;
+}
+
+async function outcome(spec: ModelSpec, opts: SimulationOptions, runs: number[]) {
+  const sim = await Simulation.create(spec, opts);
+  try {
+    for (const d of runs) await sim.run(d);
+    const net = sim.network;
+    const rates = spec.monitors!.filter((m) => m.type === 'rate').map((m) => Array.from(sim.rate((m as { population: string }).population).counts ?? []));
+    const states = spec.monitors!.filter((m) => m.type === 'state').map((_, k) => JSON.stringify(sim.state(k)));
+    const synapses = spec.monitors!.filter((m) => m.type === 'synapses').map((m) => sim.synapseHistory((m as { projection: string }).projection));
+    const finals: Record<string, number[]> = {};
+    for (const p of net.populations) if (p.model === 'lif') finals[p.name] = Array.from(await sim.getState(p.name, 'v'));
+    return {
+      loop: sim.stepLoop, trains: spikeTrains(sim), rates, states, events: sim.events, totals: sim.spikeTotals.slice(),
+      synapses: synapses.map((s) => ({ t: Array.from(s.t), count: Array.from(s.count) })), finals,
+    };
+  } finally {
+    sim.dispose();
+  }
+}
+
+describe('the step loop against the host loop', () => {
+  for (const b of BACKENDS) {
+    for (const delivery of ['ring', 'deferred'] as const) {
+      it(`${b.label}, ${delivery}: a model with every kind of population, input and monitor, over runs of uneven lengths`, async () => {
+        const spec = monitored();
+        const runs = [37.4, 0.1, 120, 42.5];
+        const loop = await outcome(spec, { ...b.opts, delivery }, runs);
+        const host = await outcome(spec, { ...b.opts, delivery, stepLoop: 'host' }, runs);
+        expect(loop.loop).toBe('backend');
+        expect(host.loop).toBe("host: stepLoop 'host' asked for");
+        expect(loop.totals.reduce((a, c) => a + c, 0)).toBeGreaterThan(1000);
+        expect(loop.synapses[0].count.length).toBeGreaterThan(20);
+        expect({ ...loop, loop: '' }).toEqual({ ...host, loop: '' });
+      });
+    }
+  }
+
+  it('izhikevich2003 (noise inputs, all-to-all, delta synapses): the same spikes on js and wasm, both loops', async () => {
+    const spec = example('izhikevich2003');
+    const got = [];
+    for (const backend of ['wasm', 'js'] as const)
+      for (const stepLoop of ['backend', 'host'] as const) got.push(await outcome(spec, { backend, threads: 1, stepLoop }, [300]));
+    expect(got[0].totals.reduce((a, c) => a + c, 0)).toBeGreaterThan(1000);
+    for (const g of got.slice(1)) expect({ ...g, loop: '' }).toEqual({ ...got[0], loop: '' });
+  });
+
+  it('stops a call when the record buffer is full and goes on in the next', async () => {
+    // 40,000 recorded Poisson sources at 3,000 Hz: above 10,000 words a step, so a call of
+    // the loop holds a few steps, not 256
+    const spec: ModelSpec = {
+      name: 'dense-records', dt: 0.1, duration: 5, seed: 3,
+      populations: [{ name: 'P', size: 40000, model: 'poisson', params: { rate: 3000 } }, { name: 'E', size: 10, model: 'lif', params: {} }],
+      projections: [{ source: 'P', target: 'E', connect: { rule: 'fixed_indegree', indegree: 5 }, weight: 0.01, delay: 0.1 }],
+      monitors: [{ type: 'spikes', population: 'P' }, { type: 'spikes', population: 'E' }],
+    };
+    const loop = await outcome(spec, { backend: 'wasm', threads: 1 }, [5]);
+    const host = await outcome(spec, { backend: 'wasm', threads: 1, stepLoop: 'host' }, [5]);
+    expect(loop.trains.P.i.length).toBeGreaterThan(50 * 10000);
+    expect({ ...loop, loop: '' }).toEqual({ ...host, loop: '' });
+  });
+
+  it('a Poisson rate and a weight scale changed during a run take effect from the next chunk, as in the host loop', async () => {
+    const spec = example('cuba');
+    spec.inputs = [{ type: 'poisson', target: 'E', rate: 500, weight: 0.5, receptor: 'excitatory' }];
+    const run = async (stepLoop: 'backend' | 'host') => {
+      const sim = await Simulation.create(spec, { backend: 'wasm', threads: 1, stepLoop });
+      try {
+        // progress every 256 steps: the loop's chunks end there too, so both change at the same step
+        await sim.run(200, {
+          progressEvery: 256,
+          onProgress: (done) => {
+            if (done === 512) sim.setPoissonRate(0, 4000);
+            if (done === 1024) sim.scaleWeights(sim.network.projections[0].name, 0.5);
+          },
+        });
+        return { trains: spikeTrains(sim), events: sim.events };
+      } finally {
+        sim.dispose();
+      }
+    };
+    const loop = await run('backend'), host = await run('host');
+    expect(loop).toEqual(host);
+  });
+
+  it('which runs use the host loop, and why', async () => {
+    const cases: [string, SimulationOptions, RegExp][] = [
+      ['cuba', { threads: 1 }, /^backend$/],
+      ['izhikevich2003', { threads: 1 }, /^backend$/],
+      ['polychronization', { threads: 1 }, /^host: random_drive inputs$/],
+      ['cuba-equations', { threads: 1 }, /^host: population "E" \(model equations\)/],
+      ['cuba', { threads: 2 }, /^host: more than one shard$/],
+      ['cuba', { threads: 1, stepLoop: 'host' }, /^host: stepLoop 'host' asked for$/],
+    ];
+    for (const [name, opts, want] of cases) {
+      const sim = await Simulation.create(example(name), opts);
+      try {
+        expect(sim.stepLoop, `${name} ${JSON.stringify(opts)}`).toMatch(want);
+      } finally {
+        sim.dispose();
+      }
+    }
+  });
+
+  it('the arena holds the step loop part the estimate counts, for one thread only', async () => {
+    const spec = monitored();
+    const one = estimateShards(spec, 1).shards[0].parts.find((p) => p.name === 'step loop');
+    expect(one?.bytes).toBeGreaterThan(0);
+    expect(estimateShards(spec, 2).shards.some((s) => s.parts.some((p) => p.name === 'step loop'))).toBe(false);
+    const sim = await Simulation.create(spec, { threads: 1 });
+    try {
+      expect(sim.arenaParts.find((p) => p.name === 'step loop')?.bytes).toBe(one!.bytes);
+    } finally {
+      sim.dispose();
+    }
+  });
+});
