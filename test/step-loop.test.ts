@@ -10,6 +10,9 @@ import { Simulation, type SimulationOptions } from '../src/sim/simulation.ts';
 import { estimateShards } from '../src/network/estimate.ts';
 import type { ModelSpec } from '../src/core/types.ts';
 import { mixedModel } from './models.ts';
+import { createBackend } from '../src/backend/index.ts';
+import { planNetwork } from '../src/network/index.ts';
+import { primedKernels } from '../src/sim/step-program.ts';
 import { BACKENDS, spikeTrains } from './util.ts';
 
 const example = (name: string) => JSON.parse(readFileSync(new URL(`../examples/${name}.json`, import.meta.url), 'utf8')) as ModelSpec;
@@ -143,4 +146,27 @@ describe('the step loop against the host loop', () => {
       sim.dispose();
     }
   });
+});
+
+describe('priming the step kernels (Backend.prime)', () => {
+  it('names the kernels of the network\'s steps', () => {
+    expect(primedKernels(planNetwork(example('cuba')), 0, 1, 'auto', 10).sort()).toEqual(['find_nonfinite', 'lif_update', 'propagate']);
+    expect(primedKernels(planNetwork(example('izhikevich2003')), 0, 1, 'auto', 0).sort()).toEqual(['izhikevich_delta_update', 'noise_input', 'propagate']);
+    expect(primedKernels(planNetwork(monitored()), 0, 1, 'deferred', 10).sort()).toEqual([
+      'defer_flush', 'defer_propagate', 'find_nonfinite', 'lif_delta_update', 'lif_update', 'poisson_input', 'poisson_update', 'threshold_update', 'touch_lines',
+    ]);
+  });
+
+  for (const variant of ['simd', 'scalar', 'debug'] as const)
+    it(`wasm-${variant}: every step kernel runs on scratch memory, which is zero afterwards`, async () => {
+      const b = await createBackend('wasm', { variant });
+      try {
+        b.prime(['lif_update', 'lif_delta_update', 'izhikevich_update', 'izhikevich_delta_update', 'poisson_update', 'threshold_update', 'poisson_input', 'noise_input', 'propagate', 'defer_propagate', 'defer_flush', 'touch_lines', 'find_nonfinite']);
+        const bytes = new Uint8Array(b.buffer, b.base);
+        expect(bytes.length).toBeGreaterThanOrEqual(64 * 1024 * 4);
+        expect(bytes.every((x) => x === 0)).toBe(true);
+      } finally {
+        b.dispose();
+      }
+    });
 });

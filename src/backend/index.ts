@@ -7,7 +7,7 @@ import { JsBackend } from './js/index.ts';
 import type { Backend, BackendName, BackendOptions } from './types.ts';
 import { detectWasmFeatures, WasmBackend } from './wasm/index.ts';
 
-export type { Backend, BackendFeatures, BackendName, BackendOptions, Kernels } from './types.ts';
+export type { Backend, BackendFeatures, BackendName, BackendOptions, Kernels, PrimedKernel } from './types.ts';
 export { JsBackend, createJsKernels, Views } from './js/index.ts';
 export { WasmBackend, KERNEL_NAMES, setWasmLocator, type WasmLocator, type WasmVariant } from './wasm/index.ts';
 

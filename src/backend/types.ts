@@ -278,9 +278,21 @@ export interface Backend {
   reserve(bytes: number): void;
   /** compile a generated kernel for this backend's arena (WebAssembly: SIMD or scalar as the variant) */
   loadKernel(kernel: KernelIR): Promise<GeneratedKernel>;
+  /**
+   * Before anything is laid out in the arena: run the step kernels named on scratch memory (then
+   * zeroed), so that the engine compiles them with its optimising tier while the network is being
+   * built instead of during its first steps (WebAssembly: V8 tiers a function up after it has run
+   * for a while). Changes no result; a no-op where there is nothing to warm.
+   */
+  prime(names: readonly PrimedKernel[]): void;
   readonly buffer: ArrayBuffer;
   dispose(): void;
 }
+
+/** The kernels Backend.prime can warm: those of a step. */
+export type PrimedKernel =
+  | 'lif_update' | 'lif_delta_update' | 'izhikevich_update' | 'izhikevich_delta_update' | 'poisson_update' | 'threshold_update'
+  | 'poisson_input' | 'noise_input' | 'propagate' | 'defer_propagate' | 'defer_flush' | 'touch_lines' | 'find_nonfinite';
 
 export interface BackendOptions {
   /** wasm: force a variant ('simd' | 'scalar' | 'debug'); default: SIMD when supported */

@@ -4,7 +4,7 @@
  * (src/sim/shard.ts), the monitors and the estimate read descriptors through `neuronModel(name)`
  * (src/neurons/index.ts) and name no model themselves.
  */
-import type { GeneratedKernel, Kernels } from '../backend/types.ts';
+import type { GeneratedKernel, Kernels, PrimedKernel } from '../backend/types.ts';
 import type { BuiltPopulation, PlannedModelName, ValueSpec } from '../core/types.ts';
 import type { CheckerLike } from '../network/expr.ts';
 import type { PV, ValueOpts } from '../network/validate.ts';
@@ -86,6 +86,8 @@ export interface NeuronModel {
   stateVariables(pop: BuiltPopulation): string[];
   /** arena bytes of a slice of m neurons beyond its spikes and ring buffers, from the plan (`buf` rounds one buffer up to the alignment) */
   planBytes(pop: BuiltPopulation, m: number, buf: (bytes: number) => number): number;
+  /** the kernels of its step, which Backend.prime warms before a build (none: nothing to warm) */
+  primed?(pop: BuiltPopulation): readonly PrimedKernel[];
   /** the description side of a built-in model (null for models from equations, whose rules come from their equations) */
   readonly rules: ModelRules | null;
 }

@@ -18,7 +18,7 @@ import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../core/layout.ts';
 import { ChunkedInt32, mergeShardSpikes, RateMonitor, SpikeMonitor, StateMonitor, type SpikeData } from './monitors.ts';
 import { DELIVERY_MODES, type Delivery } from '../core/delivery.ts';
 import { minDelaySteps, outboxLayouts, Shard, SimulationError, type ShardRecords } from './shard.ts';
-import { STEP_CHUNK } from './step-program.ts';
+import { primedKernels, STEP_CHUNK } from './step-program.ts';
 import { availableCores, initPlatform, machineMemory, sharedMemoryUnavailable, spawnShardWorker, type WorkerPort } from './platform.ts';
 import { chooseThreads } from './auto-threads.ts';
 import { neuronModel } from '../neurons/index.ts';
@@ -332,6 +332,7 @@ export class Simulation {
         throw new ModelError([{ path: '', message: tooLargeMessage(net, plan) }]);
       const backend = await createBackend(backendName, { variant: opts.variant });
       try {
+        backend.prime(primedKernels(net, 0, 1, delivery, opts.checkEvery ?? 10));
         const gen = await loadEquationKernels(net, backend);
         sim.compileSeconds += gen.seconds;
         const shard = new Shard(net, 0, 1, backend, monitors, delivery, gen.kernels, restore);

@@ -11,7 +11,11 @@
  * host's loop would. A model with a feature the loop has no op for (see `hostReason`) runs in the
  * host's loop.
  */
-import { ARENA_ALIGN, STEP_HEADER_WORDS, STEP_H_COUNTS, STEP_H_NOPS, STEP_H_REC, STEP_H_RECCAP, STEP_H_RECWORST, STEP_H_SEED, STEP_H_SLOTS } from '../core/layout.ts';
+import type { PrimedKernel } from '../backend/types.ts';
+import type { BuiltNetwork } from '../core/types.ts';
+import { defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
+import { neuronModel } from '../neurons/index.ts';
+import { ARENA_ALIGN, sliceOf, STEP_HEADER_WORDS, STEP_H_COUNTS, STEP_H_NOPS, STEP_H_REC, STEP_H_RECCAP, STEP_H_RECWORST, STEP_H_SEED, STEP_H_SLOTS } from '../core/layout.ts';
 
 /** A program being written: u32 words, with the positions holding float32 values. */
 export class StepProgramWriter {
@@ -85,3 +89,26 @@ export const recordWorst = (pops: readonly { m: number; recorded: boolean }[]): 
 
 /** Steps of one call of the loop at most: the host yields, reports progress and checks the signal between calls. */
 export const STEP_CHUNK = 256;
+
+/**
+ * The step kernels of shard `index` of `count` (Backend.prime warms them before the shard is
+ * built): its populations' updates, its inputs, the delivery it will use, the NaN check.
+ */
+export function primedKernels(net: BuiltNetwork, index: number, count: number, delivery: Delivery, checkEvery: number): PrimedKernel[] {
+  const s = new Set<PrimedKernel>();
+  let cells = 0;
+  for (const p of net.populations) {
+    const [b, e] = sliceOf(p.size, index, count);
+    cells += p.channels * (e - b);
+    for (const k of neuronModel(p.model).primed?.(p) ?? []) s.add(k);
+  }
+  for (const inp of net.inputs) {
+    if (inp.type === 'poisson') s.add('poisson_input');
+    else if (inp.type === 'noise') s.add('noise_input');
+  }
+  const defers = defersDelivery(delivery, hasVariableDelays(net), net.ringSlots, cells);
+  if (net.projections.length) s.add(defers ? 'defer_propagate' : 'propagate');
+  if (defers) s.add('defer_flush').add('touch_lines');
+  if (checkEvery > 0) s.add('find_nonfinite');
+  return [...s];
+}

@@ -4,6 +4,7 @@
  * lock-step with the other shards (one barrier per interval, spikes exchanged through
  * SharedArrayBuffer outboxes). Bundled as dist/worker.js.
  */
+import { primedKernels } from './step-program.ts';
 import { createBackend } from '../backend/index.ts';
 import { provideModule } from '../backend/wasm/loader.ts';
 import type { BackendName } from '../backend/types.ts';
@@ -85,6 +86,7 @@ class ShardWorker {
     const backend = await createBackend(m.backend, { variant: m.wasm?.variant ?? m.variant });
     let compileSeconds = 0;
     try {
+      backend.prime(primedKernels(m.net, m.index, m.count, m.delivery, m.checkEvery));
       const gen = await loadEquationKernels(m.net, backend);
       compileSeconds = gen.seconds;
       const restore = m.snapshot ? new ShardRestore(new SnapshotReader(m.snapshot.header, new Uint8Array(m.snapshot.data, m.snapshot.offset, m.snapshot.length))) : null;

@@ -110,6 +110,9 @@ export class JsBackend implements Backend {
     return compileJsKernel(kernel);
   }
 
+  /** Nothing to warm: the JavaScript kernels are the reference, not the measured path. */
+  prime(): void {}
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -5,7 +5,8 @@
  */
 import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../../core/layout.ts';
 import { arenaSize, disposedKernel } from '../js/index.ts';
-import type { Backend, BackendFeatures, GeneratedKernel, Kernels } from '../types.ts';
+import type { Backend, BackendFeatures, GeneratedKernel, Kernels, PrimedKernel } from '../types.ts';
+import { primeKernels } from '../prime.ts';
 import type { KernelIR } from '../../equations/ir.ts';
 import { compileKernels, kernelExportName } from '../../equations/wasm.ts';
 import { detectWasmFeatures, instantiateVariant, type WasmVariant } from './loader.ts';
@@ -74,6 +75,10 @@ export class WasmBackend implements Backend {
       args[k + 1] = spikes;
       return fn.apply(null, args);
     };
+  }
+
+  prime(names: readonly PrimedKernel[]): void {
+    primeKernels(this, names);
   }
 
   dispose(): void {

@@ -41,6 +41,7 @@ export const izhikevich: NeuronModel = {
       },
     };
   },
+  primed: (pop) => [pop.synapse === 'exp' ? 'izhikevich_update' : 'izhikevich_delta_update'],
   stateVariables: (pop) => (pop.synapse === 'exp' ? ['v', 'u', 'ie', 'ii'] : ['v', 'u']),
   planBytes: (pop, m, buf) => (pop.synapse === 'exp' ? 5 : 3) * buf(m * 4) + buf((pop.hetero ? IZH_NPARAMS * m : IZH_NPARAMS) * 4),
 };

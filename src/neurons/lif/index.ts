@@ -41,6 +41,7 @@ export const lif: NeuronModel = {
       },
     };
   },
+  primed: (pop) => [pop.synapse === 'delta' ? 'lif_delta_update' : 'lif_update'],
   stateVariables: (pop) => (pop.synapse === 'delta' ? ['v'] : ['v', 'ie', 'ii']),
   planBytes: (pop, m, buf) => (pop.synapse === 'delta' ? 3 : 5) * buf(m * 4) + buf((pop.hetero ? LIF_NPARAMS * m : LIF_NPARAMS) * 4),
 };

@@ -29,6 +29,7 @@ export const poisson: NeuronModel = {
       step: (s: StepContext) => (s.t >= start && s.t < stop ? s.K.poisson_update(m, rngKey(s.seed, pop.stream, s.t), begin, thr, hetero, s.spikes) : 0),
     };
   },
+  primed: () => ['poisson_update'],
   stateVariables: () => [],
   planBytes: (pop, m, buf) => buf((pop.hetero ? m : 1) * 4),
 };

@@ -28,6 +28,7 @@ export const threshold: NeuronModel = {
       step: (s: StepContext) => s.K.threshold_update(m, state, s.rings[0] + s.slot * m * 4, params, hetero, s.t === 0 ? 1 : 0, s.spikes),
     };
   },
+  primed: () => ['threshold_update'],
   stateVariables: () => ['n'],
   planBytes: (pop, m, buf) => buf(m * 4) + buf((pop.hetero ? m : 1) * 4),
 };
