@@ -4,17 +4,23 @@
  * holds every recorded value once.
  */
 
+/** The largest chunk; the first holds FIRST values and each next one twice the last, up to CHUNK. */
 const CHUNK = 1 << 16;
+const FIRST = 1 << 10;
 
-/** Append-only int32 store in fixed-size chunks (no reallocation of recorded data). */
+/**
+ * Append-only int32 store in chunks (no reallocation of recorded data). Chunks start small and
+ * double: a run holding a few values (and a shard's stores renewed at every run) allocates a few
+ * KiB, not a full chunk per store.
+ */
 export class ChunkedInt32 {
   private chunks: Int32Array[] = [];
-  private cur: Int32Array = new Int32Array(CHUNK);
+  private cur: Int32Array = new Int32Array(0);
   private pos = 0;
   length = 0;
 
   push(x: number): void {
-    if (this.pos === CHUNK) this.flush();
+    if (this.pos === this.cur.length) this.flush();
     this.cur[this.pos++] = x;
     this.length++;
   }
@@ -22,8 +28,8 @@ export class ChunkedInt32 {
   /** append src[from..to) */
   pushRange(src: Int32Array, from: number, to: number): void {
     while (from < to) {
-      if (this.pos === CHUNK) this.flush();
-      const k = Math.min(CHUNK - this.pos, to - from);
+      if (this.pos === this.cur.length) this.flush();
+      const k = Math.min(this.cur.length - this.pos, to - from);
       this.cur.set(src.subarray(from, from + k), this.pos);
       this.pos += k;
       from += k;
@@ -34,8 +40,8 @@ export class ChunkedInt32 {
   /** append `count` copies of x */
   fill(x: number, count: number): void {
     while (count > 0) {
-      if (this.pos === CHUNK) this.flush();
-      const k = Math.min(CHUNK - this.pos, count);
+      if (this.pos === this.cur.length) this.flush();
+      const k = Math.min(this.cur.length - this.pos, count);
       this.cur.fill(x, this.pos, this.pos + k);
       this.pos += k;
       count -= k;
@@ -44,8 +50,8 @@ export class ChunkedInt32 {
   }
 
   private flush(): void {
-    this.chunks.push(this.cur);
-    this.cur = new Int32Array(CHUNK);
+    if (this.pos > 0) this.chunks.push(this.cur);
+    this.cur = new Int32Array(Math.min(CHUNK, Math.max(FIRST, 2 * this.cur.length)));
     this.pos = 0;
   }
 
@@ -61,17 +67,17 @@ export class ChunkedInt32 {
   }
 }
 
-/** Append-only float32 store in fixed-size chunks. */
+/** Append-only float32 store in chunks (as ChunkedInt32). */
 export class ChunkedFloat32 {
   private chunks: Float32Array[] = [];
-  private cur = new Float32Array(CHUNK);
+  private cur = new Float32Array(0);
   private pos = 0;
   length = 0;
 
   push(x: number): void {
-    if (this.pos === CHUNK) {
-      this.chunks.push(this.cur);
-      this.cur = new Float32Array(CHUNK);
+    if (this.pos === this.cur.length) {
+      if (this.pos > 0) this.chunks.push(this.cur);
+      this.cur = new Float32Array(Math.min(CHUNK, Math.max(FIRST, 2 * this.cur.length)));
       this.pos = 0;
     }
     this.cur[this.pos++] = x;

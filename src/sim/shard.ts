@@ -812,14 +812,15 @@ export class Shard {
         if (c > 0)
           for (const sm of sms) {
             if (sm.pop !== k) continue;
+            // one shard: local indices are global (r.begin = 0)
             if (sm.filter === null) {
-              for (let j = 0; j < c; j++) sm.indices.push(i32[p + j] + r.begin);
+              sm.indices.pushRange(i32, p, p + c);
               sm.steps.fill(step, c);
             } else {
               for (let j = 0; j < c; j++) {
                 const i = i32[p + j];
                 if (sm.filter[i]) {
-                  sm.indices.push(i + r.begin);
+                  sm.indices.push(i);
                   sm.steps.push(step);
                 }
               }
