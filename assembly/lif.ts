@@ -1,7 +1,7 @@
 // Leaky integrate-and-fire kernels. Mirrored function for function by src/backend/js/lif.ts.
 //
 // Float order (float32, no FMA, every operation rounded), exp synapses:
-//   t = v_rest - v; t = t*A; t = t + ie*P21e; t = t + ii*P21i; t = t + bias*B; v = v + t
+//   t = v_rest - v; t = t*A; t = t + ie*P21e; t = t + ii*P21i; t = t + bias*B (not when bias = 0); v = v + t
 //   ie = ie*P11e + inE;  ii = ii*P11i + inI
 // delta synapses:
 //   t = v_rest - v; t = t*A; t = t + bias*B; v = v + t; v = v + in
@@ -30,9 +30,73 @@ import { inBounds } from "./util";
   return count;
 }
 
+/** The SIMD loop of lif_update with one parameter block, neurons [0, n4), with or without the bias term. */
+// @ts-ignore: decorator
+@inline function homoLoop(
+  BIAS: bool, n4: i32, v: usize, ie: usize, ii: usize, ref: usize, bias: usize, inE: usize, inI: usize, spikes: usize,
+  A: f32, B: f32, P21e: f32, P21i: f32, P11e: f32, P11i: f32, vrest: f32, vth: f32, vreset: f32, refSteps: i32,
+): i32 {
+  let count: i32 = 0;
+  const zero = i32x4.splat(0);
+  const vA = f32x4.splat(A);
+  const vB = f32x4.splat(B);
+  const v21e = f32x4.splat(P21e);
+  const v21i = f32x4.splat(P21i);
+  const v11e = f32x4.splat(P11e);
+  const v11i = f32x4.splat(P11i);
+  const vRest = f32x4.splat(vrest);
+  const vTh = f32x4.splat(vth);
+  const vReset = f32x4.splat(vreset);
+  const vRef = i32x4.splat(refSteps);
+  for (let i: i32 = 0; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    const x = v128.load(v + o);
+    const e = v128.load(ie + o);
+    const h = v128.load(ii + o);
+    const r = v128.load(ref + o);
+    let t = f32x4.sub(vRest, x);
+    t = f32x4.mul(t, vA);
+    t = f32x4.add(t, f32x4.mul(e, v21e));
+    t = f32x4.add(t, f32x4.mul(h, v21i));
+    if (BIAS) t = f32x4.add(t, f32x4.mul(v128.load(bias + o), vB));
+    const held = i32x4.gt_s(r, zero); // all ones where ref > 0
+    let x2 = v128.bitselect(x, f32x4.add(x, t), held);
+    let r2 = i32x4.add(r, held); // ref - 1 where ref > 0
+    v128.store(ie + o, f32x4.add(f32x4.mul(e, v11e), v128.load(inE + o)));
+    v128.store(ii + o, f32x4.add(f32x4.mul(h, v11i), v128.load(inI + o)));
+    v128.store(inE + o, zero);
+    v128.store(inI + o, zero);
+    const spk = v128.and(i32x4.eq(r2, zero), f32x4.ge(x2, vTh));
+    const m = i32x4.bitmask(spk);
+    if (m != 0) {
+      x2 = v128.bitselect(vReset, x2, spk);
+      r2 = v128.bitselect(vRef, r2, spk);
+      count = emitSpikes(m, i, spikes, count);
+    }
+    v128.store(v + o, x2);
+    v128.store(ref + o, r2);
+  }
+  return count;
+}
+
+function loopBias(
+  n4: i32, v: usize, ie: usize, ii: usize, ref: usize, bias: usize, inE: usize, inI: usize, spikes: usize,
+  A: f32, B: f32, P21e: f32, P21i: f32, P11e: f32, P11i: f32, vrest: f32, vth: f32, vreset: f32, refSteps: i32,
+): i32 {
+  return homoLoop(true, n4, v, ie, ii, ref, bias, inE, inI, spikes, A, B, P21e, P21i, P11e, P11i, vrest, vth, vreset, refSteps);
+}
+
+function loopNoBias(
+  n4: i32, v: usize, ie: usize, ii: usize, ref: usize, bias: usize, inE: usize, inI: usize, spikes: usize,
+  A: f32, B: f32, P21e: f32, P21i: f32, P11e: f32, P11i: f32, vrest: f32, vth: f32, vreset: f32, refSteps: i32,
+): i32 {
+  return homoLoop(false, n4, v, ie, ii, ref, bias, inE, inI, spikes, A, B, P21e, P21i, P11e, P11i, vrest, vth, vreset, refSteps);
+}
+
 /**
  * LIF with current-based exponential synapses, one step (see src/backend/types.ts):
  *   if ref > 0: ref -= 1 (v held) else v += (v_rest - v)*A + ie*P21e + ii*P21i + bias*B
+ *   (bias = 0: no bias current, the last term left out)
  *   ie = ie*P11e + inE; ii = ii*P11i + inI; inE = inI = 0
  *   if ref == 0 and v >= v_th: v = v_reset; ref = refSteps; spike
  * Returns the number of spikes written to spikes[] in ascending order.
@@ -48,7 +112,7 @@ export function lif_update(
     assert(inBounds(ie, b, 4), "lif_update: ie out of bounds or misaligned");
     assert(inBounds(ii, b, 4), "lif_update: ii out of bounds or misaligned");
     assert(inBounds(ref, b, 4), "lif_update: ref out of bounds or misaligned");
-    assert(inBounds(bias, b, 4), "lif_update: bias out of bounds or misaligned");
+    assert(bias == 0 || inBounds(bias, b, 4), "lif_update: bias out of bounds or misaligned");
     assert(inBounds(inE, b, 4), "lif_update: inE out of bounds or misaligned");
     assert(inBounds(inI, b, 4), "lif_update: inI out of bounds or misaligned");
     assert(inBounds(spikes, b, 4), "lif_update: spikes out of bounds or misaligned");
@@ -68,46 +132,12 @@ export function lif_update(
     const vreset = par(params, LIF_VRESET);
     const refSteps = <i32>par(params, LIF_REFSTEPS);
     if (ASC_FEATURE_SIMD) {
-      const zero = i32x4.splat(0);
-      const vA = f32x4.splat(A);
-      const vB = f32x4.splat(B);
-      const v21e = f32x4.splat(P21e);
-      const v21i = f32x4.splat(P21i);
-      const v11e = f32x4.splat(P11e);
-      const v11i = f32x4.splat(P11i);
-      const vRest = f32x4.splat(vrest);
-      const vTh = f32x4.splat(vth);
-      const vReset = f32x4.splat(vreset);
-      const vRef = i32x4.splat(refSteps);
-      const n4 = n & ~3;
-      for (; i < n4; i += 4) {
-        const o = <usize>i << 2;
-        const x = v128.load(v + o);
-        const e = v128.load(ie + o);
-        const h = v128.load(ii + o);
-        const r = v128.load(ref + o);
-        let t = f32x4.sub(vRest, x);
-        t = f32x4.mul(t, vA);
-        t = f32x4.add(t, f32x4.mul(e, v21e));
-        t = f32x4.add(t, f32x4.mul(h, v21i));
-        t = f32x4.add(t, f32x4.mul(v128.load(bias + o), vB));
-        const held = i32x4.gt_s(r, zero); // all ones where ref > 0
-        let x2 = v128.bitselect(x, f32x4.add(x, t), held);
-        let r2 = i32x4.add(r, held); // ref - 1 where ref > 0
-        v128.store(ie + o, f32x4.add(f32x4.mul(e, v11e), v128.load(inE + o)));
-        v128.store(ii + o, f32x4.add(f32x4.mul(h, v11i), v128.load(inI + o)));
-        v128.store(inE + o, zero);
-        v128.store(inI + o, zero);
-        const spk = v128.and(i32x4.eq(r2, zero), f32x4.ge(x2, vTh));
-        const m = i32x4.bitmask(spk);
-        if (m != 0) {
-          x2 = v128.bitselect(vReset, x2, spk);
-          r2 = v128.bitselect(vRef, r2, spk);
-          count = emitSpikes(m, i, spikes, count);
-        }
-        v128.store(v + o, x2);
-        v128.store(ref + o, r2);
-      }
+      // without a bias current (bias = 0) the loop has one term, one load and one register fewer;
+      // each loop is a function of its own (called through a reference, so not inlined here):
+      // compiled together, V8 allocates the registers of both worse
+      i = n & ~3;
+      const loop = bias != 0 ? loopBias : loopNoBias;
+      count = loop(i, v, ie, ii, ref, bias, inE, inI, spikes, A, B, P21e, P21i, P11e, P11i, vrest, vth, vreset, refSteps);
     }
     for (; i < n; i++) {
       const o = <usize>i << 2;
@@ -122,7 +152,7 @@ export function lif_update(
         t = t * A;
         t = t + e * P21e;
         t = t + h * P21i;
-        t = t + load<f32>(bias + o) * B;
+        if (bias != 0) t = t + load<f32>(bias + o) * B;
         x = x + t;
       }
       store<f32>(ie + o, e * P11e + load<f32>(inE + o));
@@ -164,7 +194,7 @@ export function lif_update(
         t = f32x4.mul(t, v128.load(pA + o));
         t = f32x4.add(t, f32x4.mul(e, v128.load(p21e + o)));
         t = f32x4.add(t, f32x4.mul(h, v128.load(p21i + o)));
-        t = f32x4.add(t, f32x4.mul(v128.load(bias + o), v128.load(pB + o)));
+        if (bias != 0) t = f32x4.add(t, f32x4.mul(v128.load(bias + o), v128.load(pB + o)));
         const held = i32x4.gt_s(r, zero);
         let x2 = v128.bitselect(x, f32x4.add(x, t), held);
         let r2 = i32x4.add(r, held);
@@ -196,7 +226,7 @@ export function lif_update(
         t = t * load<f32>(pA + o);
         t = t + e * load<f32>(p21e + o);
         t = t + h * load<f32>(p21i + o);
-        t = t + load<f32>(bias + o) * load<f32>(pB + o);
+        if (bias != 0) t = t + load<f32>(bias + o) * load<f32>(pB + o);
         x = x + t;
       }
       store<f32>(ie + o, e * load<f32>(p11e + o) + load<f32>(inE + o));

@@ -329,6 +329,39 @@ for (const B of BACKENDS) {
       });
     }
 
+    it(`lif_update with bias = 0 (no bias current): the same bits as a bias of zeros, and as js, over 60 steps (n = ${SIZES.join(', ')})`, () => {
+      for (const n of SIZES) {
+        for (const hetero of [false, true]) {
+          const rnd = prng(5000 + n + (hetero ? 1 : 0));
+          a.reset();
+          r.reset();
+          const params = hetero ? heteroParams(n, rnd) : Float32Array.from(HOMO);
+          const s0 = { ...lifState(n, rnd) };
+          s0.bias = new Float32Array(n);
+          const pz = lifUpload(a, s0, params); // a bias array of zeros
+          const pn = lifUpload(a, s0, params); // no bias (pointer 0)
+          const pj = lifUpload(r, s0, params);
+          let total = 0;
+          for (let step = 0; step < 60; step++) {
+            const inE = inputs(n, rnd, 4);
+            const inI = inputs(n, rnd, -2);
+            const sz = lifRun(a, pz, n, inE, inI, hetero, false);
+            const sn = lifRun(a, { ...pn, bias: 0 }, n, inE, inI, hetero, false);
+            const sj = lifRun(r, { ...pj, bias: 0 }, n, inE, inI, hetero, false);
+            const what = `n=${n} hetero=${hetero} step ${step}`;
+            expectBits(sn, sz, `${what}: spikes, no bias vs zeros`);
+            expectBits(sn, sj, `${what}: spikes vs js`);
+            const gz = lifDownload(a, pz, n), gn = lifDownload(a, pn, n), gj = lifDownload(r, pj, n);
+            expectBits(gn.v, gz.v, `${what}: v, no bias vs zeros`);
+            expectBits(gn.v, gj.v, `${what}: v vs js`);
+            expectBits(gn.ie, gz.ie, `${what}: ie`);
+            total += sn.length;
+          }
+          if (n >= 17) expect(total, `n=${n}: some spikes`).toBeGreaterThan(0);
+        }
+      }
+    });
+
     it('lif_update: a refractory neuron whose counter reaches 0 fires if v >= v_th (contract order)', () => {
       a.reset();
       const n = 5;

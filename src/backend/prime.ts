@@ -33,7 +33,10 @@ export function primeKernels(b: Backend, names: readonly PrimedKernel[]): void {
     const slot = c & 3;
     for (const name of names) {
       switch (name) {
-        case 'lif_update': K.lif_update(N, v, ie, ii, ref, bias, ring, ring + N * 4, params, 0, out); break;
+        case 'lif_update': // both loops: with the bias term and without (bias = 0)
+          K.lif_update(N, v, ie, ii, ref, bias, ring, ring + N * 4, params, 0, out);
+          K.lif_update(N, v, ie, ii, ref, 0, ring, ring + N * 4, params, 0, out);
+          break;
         case 'lif_delta_update': K.lif_delta_update(N, v, ref, bias, ring, params, 0, out); break;
         case 'izhikevich_update': K.izhikevich_update(N, v, u, ie, ii, bias, ring, ring + N * 4, params, 0, 1, 0.1, out); break;
         case 'izhikevich_delta_update': K.izhikevich_delta_update(N, v, u, bias, ring, params, 0, 1, 0.1, out); break;

@@ -15,6 +15,7 @@ export interface Kernels {
    *   if ref[i] == 0 and v >= v_th: v = v_reset; ref[i] = refSteps; spikes[count++] = i
    * params: LIF_NPARAMS f32 (hetero = 0) or LIF_NPARAMS arrays of n f32, parameter-major (hetero = 1).
    * v, ie, ii, bias: f32[n]; ref: i32[n]; inE, inI: f32[n] (the current ring slot); spikes: i32[n].
+   * bias = 0: no bias current (the term bias*B is left out: one load and one product fewer).
    * Returns the number of spikes, written in ascending index order.
    */
   lif_update(

@@ -20,6 +20,8 @@ export interface SliceContext {
   part: string;
   /** the generated kernel of a model from equations (src/equations/runtime.ts), else undefined */
   generated?: GeneratedKernel;
+  /** the bias current can be other than 0: the population's is somewhere, or a current input targets it */
+  biased: boolean;
 }
 
 /** The arena, for writing a slice's initial state. */

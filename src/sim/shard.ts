@@ -279,7 +279,8 @@ export class Shard {
       const nm = `population ${p.name}`;
       const spikes = a.alloc(nm, m * 4);
       const gather = T > 1 ? a.alloc(`spike exchange`, p.size * 4) : 0;
-      const rt = neuronModel(p.model).runtime({ pop: p, begin: b, m, alloc: a.alloc, part: nm, generated: generated.get(p.index) });
+      const biased = net.inputs.some((x) => x.type === 'current' && x.target === p.index) || (p.bias?.some((x) => x !== 0) ?? false);
+      const rt = neuronModel(p.model).runtime({ pop: p, begin: b, m, alloc: a.alloc, part: nm, generated: generated.get(p.index), biased });
       const r: PopRT = { pop: p, begin: b, m, spikes, gather, ring: [], count: 0, rt, baseBias: null };
       for (let c = 0; c < p.channels; c++) r.ring.push(a.alloc(`ring buffers`, slots * m * 4));
       this.pops.push(r);

@@ -39,7 +39,7 @@ export function lifKernels(m: Views): Pick<Kernels, 'lif_update' | 'lif_delta_up
             t = Math.fround(t * A);
             t = Math.fround(t + Math.fround(e * P21e));
             t = Math.fround(t + Math.fround(h * P21i));
-            t = Math.fround(t + Math.fround(f32[bo + i] * B));
+            if (bo !== 0) t = Math.fround(t + Math.fround(f32[bo + i] * B));
             x = Math.fround(x + t);
           }
           f32[eo + i] = Math.fround(e * P11e) + f32[xo + i];
@@ -74,7 +74,7 @@ export function lifKernels(m: Views): Pick<Kernels, 'lif_update' | 'lif_delta_up
             t = Math.fround(t * f32[pA + i]);
             t = Math.fround(t + Math.fround(e * f32[p21e + i]));
             t = Math.fround(t + Math.fround(h * f32[p21i + i]));
-            t = Math.fround(t + Math.fround(f32[bo + i] * f32[pB + i]));
+            if (bo !== 0) t = Math.fround(t + Math.fround(f32[bo + i] * f32[pB + i]));
             x = Math.fround(x + t);
           }
           f32[eo + i] = Math.fround(e * f32[p11e + i]) + f32[xo + i];
