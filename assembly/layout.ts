@@ -169,12 +169,13 @@ export const CONN_SPATIAL_MAX_ATTEMPTS: i32 = 1048576;
 export const STEP_H_NOPS: i32 = 0; //     number of ops
 export const STEP_H_SLOTS: i32 = 1; //    ring slots
 export const STEP_H_SEED: i32 = 2; //     the model's seed
-export const STEP_H_COUNTS: i32 = 3; //   byte address of i32 counts[populations] (the spikes of the step)
-export const STEP_H_REC: i32 = 4; //      byte address of the record buffer (u32 words)
-export const STEP_H_RECCAP: i32 = 5; //   its capacity in words
-export const STEP_H_RECWORST: i32 = 6; // words one step can record at most
-export const STEP_H_RECFILL: i32 = 7; //  words recorded by the last call (written by run_steps)
-export const STEP_H_EVENTS: i32 = 8; //   f64 (words 8, 9): synaptic events of the last call (written by run_steps)
+export const STEP_H_NPOPS: i32 = 3; //    populations
+export const STEP_H_COUNTS: i32 = 4; //   byte address of i32 counts[populations]: the spikes of the step
+export const STEP_H_TOTALS: i32 = 5; //   byte address of i32 totals[populations]: the spikes of the call (zeroed by run_steps)
+export const STEP_H_FILLS: i32 = 6; //    byte address of i32 fills[populations]: spikes recorded in the call (zeroed by run_steps)
+export const STEP_H_HIST: i32 = 7; //     byte address of i32 hist[populations][histCap]: the count of every step of the call
+export const STEP_H_HISTCAP: i32 = 8; //  steps of one call at most
+export const STEP_H_EVENTS: i32 = 10; //  f64 (words 10, 11): synaptic events of the last call (written by run_steps)
 export const STEP_HEADER_WORDS: i32 = 12;
 export const STEP_OP_TOUCH: i32 = 1; //        ring, bytes
 export const STEP_OP_FLUSH: i32 = 2; //        buckets, cap, fill
@@ -186,6 +187,6 @@ export const STEP_OP_IZH: i32 = 7; //          pop, m, v, u, ie, ii, bias, ringE
 export const STEP_OP_IZH_DELTA: i32 = 8; //    pop, m, v, u, bias, ring, params, hetero, scheme, dt (f32), spikes
 export const STEP_OP_POISSON: i32 = 9; //      pop, start, stop, m, stream, begin, thr, hetero, spikes
 export const STEP_OP_THRESHOLD: i32 = 10; //   pop, m, state, ring, params, hetero, spikes
-export const STEP_OP_RECORD: i32 = 11; //      pop, spikes, indices (0: the count only)
+export const STEP_OP_RECORD: i32 = 11; //      pop, spikes, idx, steps, cap, m: the count into hist and totals; with idx != 0 the spikes and their step appended at fills[pop] of idx[cap], steps[cap], the call ending after a step that leaves less than m
 export const STEP_OP_PROPAGATE: i32 = 12; //   pop, spikes, rowPtr, syn, weights, constWeight (f32), format, runPtr, runs, constDelay, ring, nTarget, buckets (0: into the ring), cap, fill
 export const STEP_OP_CHECK: i32 = 13; //       every, ptr, n: after step t with (t + 1) % every == 0, stop after it if f32[n] at ptr holds a NaN or infinity

@@ -11,8 +11,8 @@
 // kernel tiers up to optimised code on its own while a long call of run_steps is still running.
 
 import {
-  STEP_H_NOPS, STEP_H_SLOTS, STEP_H_SEED, STEP_H_COUNTS, STEP_H_REC, STEP_H_RECCAP, STEP_H_RECWORST,
-  STEP_H_RECFILL, STEP_H_EVENTS, STEP_HEADER_WORDS,
+  STEP_H_NOPS, STEP_H_SLOTS, STEP_H_SEED, STEP_H_NPOPS, STEP_H_COUNTS, STEP_H_TOTALS, STEP_H_FILLS, STEP_H_HIST,
+  STEP_H_HISTCAP, STEP_H_EVENTS, STEP_HEADER_WORDS,
   STEP_OP_TOUCH, STEP_OP_FLUSH, STEP_OP_POISSON_INPUT, STEP_OP_NOISE_INPUT, STEP_OP_LIF, STEP_OP_LIF_DELTA,
   STEP_OP_IZH, STEP_OP_IZH_DELTA, STEP_OP_POISSON, STEP_OP_THRESHOLD, STEP_OP_RECORD, STEP_OP_PROPAGATE, STEP_OP_CHECK,
 } from "./layout";
@@ -53,7 +53,7 @@ function opWords(op: u32): i32 {
     case STEP_OP_IZH_DELTA: return 12;
     case STEP_OP_POISSON: return 10;
     case STEP_OP_THRESHOLD: return 8;
-    case STEP_OP_RECORD: return 4;
+    case STEP_OP_RECORD: return 7;
     case STEP_OP_PROPAGATE: return 16;
     case STEP_OP_CHECK: return 4;
     default: return 0;
@@ -61,28 +61,33 @@ function opWords(op: u32): i32 {
 }
 
 /**
- * Run steps t0, t0 + 1, ... of the program at `prog`, at most n of them, and stop before a step
- * whose records might not fit the record buffer (cap - fill < worst). Per step the record buffer
- * gets, for each STEP_OP_RECORD op, the population's spike count and, when asked, its spikes.
- * Writes the words recorded (STEP_H_RECFILL) and the synaptic events (STEP_H_EVENTS, f64) of this
- * call into the header. A STEP_OP_CHECK that finds a NaN or an infinity ends the call after its
- * step (the host then finds it again and reports it). Returns the number of steps run (0 only when
- * one step's records cannot fit an empty buffer, or n = 0). Aborts on an unknown opcode.
+ * Run steps t0, t0 + 1, ... of the program at `prog`, at most n of them (and at most histCap).
+ * Each STEP_OP_RECORD keeps its population's spike count of the step in hist[pop][step of the
+ * call] and totals[pop], and, for a population with a spike monitor, appends the spikes and their
+ * step to its idx and steps arrays at fills[pop]; a step after which one of those has less room
+ * than its population has neurons ends the call. So does a STEP_OP_CHECK that finds a NaN or an
+ * infinity (the host then finds it again and reports it). totals and fills are zeroed first; the
+ * synaptic events of the call go to STEP_H_EVENTS (f64). Returns the number of steps run.
+ * Aborts on an unknown opcode.
  */
 export function run_steps(prog: usize, t0: u32, n: i32): i32 {
   const nOps = <i32>word(prog, STEP_H_NOPS);
   const slots = word(prog, STEP_H_SLOTS);
   const seed = word(prog, STEP_H_SEED);
+  const nPops = <usize>word(prog, STEP_H_NPOPS);
   const counts = ptr(prog, STEP_H_COUNTS);
-  const rec = ptr(prog, STEP_H_REC);
-  const cap = <i32>word(prog, STEP_H_RECCAP);
-  const worst = <i32>word(prog, STEP_H_RECWORST);
+  const totals = ptr(prog, STEP_H_TOTALS);
+  const fills = ptr(prog, STEP_H_FILLS);
+  const hist = ptr(prog, STEP_H_HIST);
+  const histCap = <i32>word(prog, STEP_H_HISTCAP);
   const ops = prog + (<usize>STEP_HEADER_WORDS << 2);
-  let fill: i32 = 0;
+  memory.fill(totals, 0, nPops << 2);
+  memory.fill(fills, 0, nPops << 2);
+  if (n > histCap) n = histCap;
   let events: f64 = 0;
   let done: i32 = 0;
   let halt = false;
-  while (!halt && done < n && cap - fill >= worst) {
+  while (!halt && done < n) {
     const t = t0 + <u32>done;
     const slot = t % slots;
     let p = ops;
@@ -153,12 +158,22 @@ export function run_steps(prog: usize, t0: u32, n: i32): i32 {
           break;
         }
         case STEP_OP_RECORD: {
-          const c = load<i32>(counts + (<usize>word(a, 0) << 2));
-          store<i32>(rec + (<usize>fill << 2), c);
-          fill++;
-          if (word(a, 2) != 0 && c > 0) {
-            memory.copy(rec + (<usize>fill << 2), ptr(a, 1), <usize>c << 2);
-            fill += c;
+          const pop = <usize>word(a, 0);
+          const c = load<i32>(counts + (pop << 2));
+          store<i32>(hist + ((pop * <usize>histCap + <usize>done) << 2), c);
+          const tp = totals + (pop << 2);
+          store<i32>(tp, load<i32>(tp) + c);
+          const idx = ptr(a, 2);
+          if (idx != 0) {
+            const fp = fills + (pop << 2);
+            const f = load<i32>(fp);
+            if (c > 0) {
+              memory.copy(idx + (<usize>f << 2), ptr(a, 1), <usize>c << 2);
+              const st = ptr(a, 3) + (<usize>f << 2);
+              for (let j = 0; j < c; j++) store<u32>(st + (<usize>j << 2), t);
+            }
+            store<i32>(fp, f + c);
+            if (<i32>word(a, 4) - (f + c) < <i32>word(a, 5)) halt = true;
           }
           break;
         }
@@ -183,7 +198,6 @@ export function run_steps(prog: usize, t0: u32, n: i32): i32 {
     }
     done++;
   }
-  store<u32>(prog + (<usize>STEP_H_RECFILL << 2), <u32>fill);
   store<f64>(prog + (<usize>STEP_H_EVENTS << 2), events);
   return done;
 }

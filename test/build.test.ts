@@ -481,10 +481,10 @@ describe('memory estimate', () => {
     };
     expect(estimateNetwork(b).synapses).toBe(1000 * 999 * 0.1);
     // formula by hand: spikes + state + mu + 1 ring channel of 1 slot (delay 1 step); rowPtr + 16-bit targets;
-    // the step loop of one thread: its program (header 12 words, flush 4, 41 per population, 16 per
-    // projection), one spike count and a record buffer of 2^14 words
+    // the step loop of one thread: its program (header 12 words, flush 4, 44 per population, 16 per
+    // projection), the population's spike count, total and fill, and its counts of 256 steps
     const r16 = (x: number) => Math.ceil(x / 16) * 16;
-    const loop = r16((12 + 4 + 41 + 16) * 4) + 16 + 4 * 2 ** 14;
+    const loop = r16((12 + 4 + 44 + 16) * 4) + 3 * 16 + 256 * 4;
     expect(estimateNetwork(b).bytes).toBe(r16(4000) * 2 + 16 + r16(1 * 4000) + r16(1001 * 4) + r16(99900 * 2) + loop);
   });
 

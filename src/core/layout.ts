@@ -179,12 +179,13 @@ export const CONN_SPATIAL_MAX_ATTEMPTS = 1048576;
 export const STEP_H_NOPS = 0; //     number of ops
 export const STEP_H_SLOTS = 1; //    ring slots
 export const STEP_H_SEED = 2; //     the model's seed
-export const STEP_H_COUNTS = 3; //   byte address of i32 counts[populations] (the spikes of the step)
-export const STEP_H_REC = 4; //      byte address of the record buffer (u32 words)
-export const STEP_H_RECCAP = 5; //   its capacity in words
-export const STEP_H_RECWORST = 6; // words one step can record at most
-export const STEP_H_RECFILL = 7; //  words recorded by the last call (written by run_steps)
-export const STEP_H_EVENTS = 8; //   f64 (words 8, 9): synaptic events of the last call (written by run_steps)
+export const STEP_H_NPOPS = 3; //    populations
+export const STEP_H_COUNTS = 4; //   byte address of i32 counts[populations]: the spikes of the step
+export const STEP_H_TOTALS = 5; //   byte address of i32 totals[populations]: the spikes of the call (zeroed by run_steps)
+export const STEP_H_FILLS = 6; //    byte address of i32 fills[populations]: spikes recorded in the call (zeroed by run_steps)
+export const STEP_H_HIST = 7; //     byte address of i32 hist[populations][histCap]: the count of every step of the call
+export const STEP_H_HISTCAP = 8; //  steps of one call at most
+export const STEP_H_EVENTS = 10; //  f64 (words 10, 11): synaptic events of the last call (written by run_steps)
 export const STEP_HEADER_WORDS = 12;
 export const STEP_OP_TOUCH = 1; //        ring, bytes
 export const STEP_OP_FLUSH = 2; //        buckets, cap, fill
@@ -196,11 +197,11 @@ export const STEP_OP_IZH = 7; //          pop, m, v, u, ie, ii, bias, ringE, rin
 export const STEP_OP_IZH_DELTA = 8; //    pop, m, v, u, bias, ring, params, hetero, scheme, dt (f32), spikes
 export const STEP_OP_POISSON = 9; //      pop, start, stop, m, stream, begin, thr, hetero, spikes
 export const STEP_OP_THRESHOLD = 10; //   pop, m, state, ring, params, hetero, spikes
-export const STEP_OP_RECORD = 11; //      pop, spikes, indices (0: the count only)
+export const STEP_OP_RECORD = 11; //      pop, spikes, idx, steps, cap, m: the count into hist and totals; with idx != 0 the spikes and their step appended at fills[pop] of idx[cap], steps[cap], the call ending after a step that leaves less than m
 export const STEP_OP_PROPAGATE = 12; //   pop, spikes, rowPtr, syn, weights, constWeight (f32), format, runPtr, runs, constDelay, ring, nTarget, buckets (0: into the ring), cap, fill
 export const STEP_OP_CHECK = 13; //       every, ptr, n: after step t with (t + 1) % every == 0, stop after it if f32[n] at ptr holds a NaN or infinity
 /** Words of each op of the step program, its opcode included, by opcode (host side; assembly/steps.ts opWords). */
-export const stepOpWords: readonly number[] = [0, 3, 4, 10, 9, 13, 10, 15, 12, 10, 8, 4, 16, 4];
+export const stepOpWords: readonly number[] = [0, 3, 4, 10, 9, 13, 10, 15, 12, 10, 8, 7, 16, 4];
 /** A step (start or stop of an input) as a u32 word of the step program: Infinity and later steps as 2^32 - 1, a step the loop never reaches. */
 export const stepWord = (t: number): number => (t >= 0xffffffff ? 0xffffffff : t);
 

@@ -25,7 +25,7 @@
  * expectation (rounded) for pairwise_bernoulli, and per shard for fixed_outdegree (and
  * fixed_total_number from a description; exact from a plan).
  */
-import { stepLoopBytes } from '../sim/step-program.ts';
+import { stepLoopLayout } from '../sim/step-program.ts';
 import type { ConnectSpec, InputSpec, ModelSpec, NetworkPlan, AnyPopulationSpec } from '../core/types.ts';
 import { ARENA_ALIGN, RUN_COUNT_MAX, RUN_STEP_MAX, TGT16_MAX, sliceOf } from '../core/layout.ts';
 import { bucketBytes, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
@@ -229,7 +229,7 @@ function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery)
   }
   if (src.inputBytes) parts.push({ name: 'inputs', bytes: src.inputBytes });
   if (T === 1)
-    parts.push({ name: 'step loop', bytes: stepLoopBytes(src.pops.map((p, i) => ({ m: p.size, recorded: src.spikeMonitored[i] })), src.projs.length, src.inputs) });
+    parts.push({ name: 'step loop', bytes: stepLoopLayout(src.pops.map((p, i) => ({ m: p.size, recorded: src.spikeMonitored[i] })), src.projs.length, src.inputs).bytes });
   const bytes = parts.reduce((s, p) => s + p.bytes, 0);
   return { index: k, neurons, synapses, bytes, ringSlots: src.ringSlots, parts, projections };
 }

@@ -37,7 +37,7 @@ import { neuronModel, type PopulationRuntime, type StateVar } from '../neurons/i
 import type { StepContext } from '../neurons/types.ts';
 import type { BuiltNetwork, BuiltPopulation, MonitorSpec, PlasticityPlan, PruningPlan } from '../core/types.ts';
 import {
-  ARENA_ALIGN, sliceOf, STEP_H_EVENTS, STEP_H_RECFILL, STEP_OP_CHECK, STEP_OP_FLUSH, STEP_OP_NOISE_INPUT, STEP_OP_POISSON_INPUT,
+  ARENA_ALIGN, sliceOf, STEP_H_EVENTS, STEP_OP_CHECK, STEP_OP_FLUSH, STEP_OP_NOISE_INPUT, STEP_OP_POISSON_INPUT,
   STEP_OP_PROPAGATE, STEP_OP_RECORD, STEP_OP_TOUCH, stepWord,
 } from '../core/layout.ts';
 import { rngKey, rngU32, uniform53 } from '../core/rng.ts';
@@ -49,7 +49,7 @@ import { ArenaAllocator } from './arena.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
 import { OutboxLayout } from './sync.ts';
 import { ShortTermState } from './short-term.ts';
-import { recordWords, stepLoopBytes, StepProgramWriter } from './step-program.ts';
+import { STEP_CHUNK, stepLoopLayout, StepProgramWriter, type StepLoopLayout } from './step-program.ts';
 import { sectionTypeOf, SnapshotError } from './snapshot-format.ts';
 import { ShardRestore, type PartArray, type ShardPart } from './snapshot.ts';
 
@@ -347,10 +347,10 @@ export class Shard {
     this.spikeTotals = net.populations.map(() => 0);
     this.gathered = new Int32Array(net.populations.length);
     if (T === 1) {
-      // the step loop's part, as the estimate counts it (src/sim/step-program.ts stepLoopBytes)
+      // the step loop's part, as the estimate counts it (src/sim/step-program.ts stepLoopLayout)
       const spiked = new Set(monitors.filter((x) => x.type === 'spikes').map((x) => (x as { population: string }).population));
-      const bytes = stepLoopBytes(this.pops.map((r) => ({ m: r.m, recorded: spiked.has(r.pop.name) })), net.projections.length, net.inputs.length);
-      this.loop = { at: a.alloc('step loop', bytes), bytes, prog: 0, rec: 0, recorded: [], checkEvery: -1 };
+      const layout = stepLoopLayout(this.pops.map((r) => ({ m: r.m, recorded: spiked.has(r.pop.name) })), net.projections.length, net.inputs.length);
+      this.loop = { at: a.alloc('step loop', layout.bytes), layout, recorded: [], checkEvery: -1 };
       this.refreshViews();
     }
     for (const mspec of monitors) this.addMonitor(mspec);
@@ -689,7 +689,7 @@ export class Shard {
   }
 
   /** The step loop's program and buffers in the arena (src/sim/step-program.ts), once a run has used it. */
-  private loop: { at: number; bytes: number; prog: number; rec: number; recorded: boolean[]; checkEvery: number } | null = null;
+  private loop: { at: number; layout: StepLoopLayout; recorded: boolean[]; checkEvery: number } | null = null;
   /** the program no longer says what the shard holds (a Poisson rate, a weight scale, a monitor changed since it was written) */
   private loopStale = true;
 
@@ -727,10 +727,17 @@ export class Shard {
       w.op(op.code, [k, ...op.args], (op.floats ?? []).map((f) => f + 1));
     });
     const recorded = this.pops.map((_, k) => this.spikeMonitors.some((sm) => sm.pop === k));
-    let worst = 0;
+    let L = this.loop;
+    if (!L || recorded.some((x, k) => x && L!.layout.records[k].cap === 0)) {
+      // a spike monitor added since the model's part was laid out: a part that records it too
+      const layout = stepLoopLayout(this.pops.map((r, k) => ({ m: r.m, recorded: recorded[k] })), this.projs.length, this.net.inputs.length);
+      L = this.loop = { at: this.arena.alloc('step loop', layout.bytes), layout, recorded, checkEvery };
+      this.refreshViews();
+    }
+    const lay = L.layout;
     this.pops.forEach((r, k) => {
-      w.op(STEP_OP_RECORD, [k, r.spikes, recorded[k] ? 1 : 0]);
-      worst += 1 + (recorded[k] ? r.m : 0);
+      const rec = lay.records[k];
+      w.op(STEP_OP_RECORD, recorded[k] ? [k, r.spikes, L!.at + rec.idx, L!.at + rec.steps, rec.cap, r.m] : [k, r.spikes, 0, 0, 0, r.m]);
     });
     for (const pr of this.projs) {
       w.op(STEP_OP_PROPAGATE, [
@@ -740,24 +747,15 @@ export class Shard {
     }
     if (checkEvery > 0)
       for (const r of this.pops) if (r.m > 0) for (const v of r.rt.vars) if (!v.int) w.op(STEP_OP_CHECK, [checkEvery, v.ptr, r.m]);
-    const progBytes = Math.ceil(w.bytes / ARENA_ALIGN) * ARENA_ALIGN;
-    const countsBytes = Math.ceil((this.pops.length * 4) / ARENA_ALIGN) * ARENA_ALIGN;
-    const bytes = progBytes + countsBytes + recordWords(worst) * 4;
-    if (!this.loop || this.loop.bytes < bytes) {
-      // more than the model's part holds (a spike monitor added since): a larger one
-      const at = this.arena.alloc('step loop', bytes);
-      this.refreshViews();
-      this.loop = { at, bytes, prog: at, rec: 0, recorded, checkEvery };
-    }
-    const L = this.loop;
-    L.prog = L.at;
+    if (w.bytes > lay.programBytes) throw new Error(`internal error: a step program of ${w.bytes} bytes, room for ${lay.programBytes}`);
     L.checkEvery = checkEvery;
-    this.loopStale = false;
-    const counts = L.at + progBytes;
-    L.rec = counts + countsBytes;
     L.recorded = recorded;
-    this.i32.fill(0, counts >>> 2, (counts >>> 2) + this.pops.length);
-    w.write(this.u32, this.f32, L.prog, { slots: this.net.ringSlots, seed: this.net.seed, counts, rec: L.rec, recCap: (L.at + L.bytes - L.rec) >>> 2, recWorst: worst });
+    this.loopStale = false;
+    this.i32.fill(0, (L.at + lay.counts) >>> 2, ((L.at + lay.counts) >>> 2) + this.pops.length);
+    w.write(this.u32, this.f32, L.at, {
+      slots: this.net.ringSlots, seed: this.net.seed, pops: this.pops.length,
+      counts: L.at + lay.counts, totals: L.at + lay.totals, fills: L.at + lay.fills, hist: L.at + lay.hist,
+    });
   }
 
   /**
@@ -788,55 +786,51 @@ export class Shard {
   }
 
   /**
-   * Steps t .. t + n - 1 (at most) in the step loop, NaN checks every checkEvery steps: the spikes, rates, totals
-   * and events recorded, as Shard.step and Shard.deliverOwn would. Returns the steps run: fewer when
-   * the record buffer filled up or a state variable became NaN or infinite (checkFinite finds it).
+   * Steps t .. t + n - 1 (at most, and at most STEP_CHUNK) in the step loop, NaN checks every
+   * checkEvery steps: the spikes, rates, totals and events recorded, as Shard.step and
+   * Shard.deliverOwn would. Returns the steps run: fewer when a recorded population's spike arrays
+   * filled up or a state variable became NaN or infinite (checkFinite finds it).
    */
   runSteps(t: number, n: number, checkEvery: number): number {
     if (this.loopStale || this.loop?.checkEvery !== checkEvery) this.prepareLoop(checkEvery);
-    const L = this.loop!;
-    const done = this.backend.kernels.run_steps(L.prog, t, n);
+    const L = this.loop!, lay = L.layout;
+    const done = this.backend.kernels.run_steps(L.at, t, Math.min(n, STEP_CHUNK));
     if (done === 0 && n > 0) throw new Error('internal error: the step loop ran no step');
     const i32 = this.i32;
-    this.events += new Float64Array(i32.buffer, L.prog + STEP_H_EVENTS * 4, 1)[0];
-    let p = L.rec >>> 2;
-    const end = p + this.u32[(L.prog >>> 2) + STEP_H_RECFILL];
-    const pops = this.pops, sms = this.spikeMonitors, rms = this.rateMonitors;
-    for (let s = 0; s < done; s++) {
-      const step = t + s;
-      for (let k = 0; k < pops.length; k++) {
-        const r = pops[k];
-        const c = i32[p++];
-        r.count = c;
-        this.spikeTotals[r.pop.index] += c;
-        if (!L.recorded[k]) continue;
-        if (c > 0)
-          for (const sm of sms) {
-            if (sm.pop !== k) continue;
-            // one shard: local indices are global (r.begin = 0)
-            if (sm.filter === null) {
-              sm.indices.pushRange(i32, p, p + c);
-              sm.steps.fill(step, c);
-            } else {
-              for (let j = 0; j < c; j++) {
-                const i = i32[p + j];
-                if (sm.filter[i]) {
-                  sm.indices.push(i);
-                  sm.steps.push(step);
-                }
-              }
+    this.events += new Float64Array(i32.buffer, L.at + STEP_H_EVENTS * 4, 1)[0];
+    // per population, the call's records as ranges (one shard: local indices are global, r.begin = 0)
+    const hist = (L.at + lay.hist) >>> 2, totals = (L.at + lay.totals) >>> 2, fills = (L.at + lay.fills) >>> 2;
+    for (let k = 0; k < this.pops.length; k++) {
+      const r = this.pops[k];
+      const h = hist + k * STEP_CHUNK;
+      r.count = i32[h + done - 1];
+      this.spikeTotals[r.pop.index] += i32[totals + k];
+      for (const rm of this.rateMonitors) {
+        if (rm.pop !== k) continue;
+        if (rm.firstStep < 0) rm.firstStep = t;
+        rm.counts.pushRange(i32, h, h + done);
+      }
+      if (!L.recorded[k]) continue;
+      const f = i32[fills + k], idx = (L.at + lay.records[k].idx) >>> 2, steps = (L.at + lay.records[k].steps) >>> 2;
+      for (const sm of this.spikeMonitors) {
+        if (sm.pop !== k) continue;
+        if (sm.filter === null) {
+          sm.indices.pushRange(i32, idx, idx + f);
+          sm.steps.pushRange(i32, steps, steps + f);
+        } else {
+          for (let j = 0; j < f; j++) {
+            const i = i32[idx + j];
+            if (sm.filter[i]) {
+              sm.indices.push(i);
+              sm.steps.push(i32[steps + j]);
             }
           }
-        p += c;
-      }
-      for (const rm of rms) {
-        if (rm.firstStep < 0) rm.firstStep = step;
-        rm.counts.push(pops[rm.pop].count);
+        }
       }
     }
-    if (p !== end) throw new Error(`internal error: the step loop recorded ${end - (L.rec >>> 2)} words, ${p - (L.rec >>> 2)} read`);
     return done;
   }
+
 
   /** STDP state of a plastic projection: traces and the reverse index (by target) of its synapses. */
   private setupStdp(pr: ProjRT, pl: PlasticityPlan, nSrc: number, maxDelay: number): void {

@@ -15,7 +15,10 @@ import type { PrimedKernel } from '../backend/types.ts';
 import type { BuiltNetwork } from '../core/types.ts';
 import { defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
 import { neuronModel } from '../neurons/index.ts';
-import { ARENA_ALIGN, sliceOf, STEP_HEADER_WORDS, STEP_H_COUNTS, STEP_H_NOPS, STEP_H_REC, STEP_H_RECCAP, STEP_H_RECWORST, STEP_H_SEED, STEP_H_SLOTS } from '../core/layout.ts';
+import {
+  ARENA_ALIGN, sliceOf, STEP_HEADER_WORDS, STEP_H_COUNTS, STEP_H_FILLS, STEP_H_HIST, STEP_H_HISTCAP, STEP_H_NOPS, STEP_H_NPOPS, STEP_H_SEED,
+  STEP_H_SLOTS, STEP_H_TOTALS,
+} from '../core/layout.ts';
 
 /** A program being written: u32 words, with the positions holding float32 values. */
 export class StepProgramWriter {
@@ -39,16 +42,18 @@ export class StepProgramWriter {
   }
 
   /** Write the header and the ops at byte address `at` (16-byte aligned). */
-  write(u32: Uint32Array, f32: Float32Array, at: number, header: { slots: number; seed: number; counts: number; rec: number; recCap: number; recWorst: number }): void {
+  write(u32: Uint32Array, f32: Float32Array, at: number, header: { slots: number; seed: number; pops: number; counts: number; totals: number; fills: number; hist: number }): void {
     const h = at >>> 2;
     u32.fill(0, h, h + STEP_HEADER_WORDS);
     u32[h + STEP_H_NOPS] = this.ops;
     u32[h + STEP_H_SLOTS] = header.slots;
     u32[h + STEP_H_SEED] = header.seed >>> 0;
+    u32[h + STEP_H_NPOPS] = header.pops;
     u32[h + STEP_H_COUNTS] = header.counts;
-    u32[h + STEP_H_REC] = header.rec;
-    u32[h + STEP_H_RECCAP] = header.recCap;
-    u32[h + STEP_H_RECWORST] = header.recWorst;
+    u32[h + STEP_H_TOTALS] = header.totals;
+    u32[h + STEP_H_FILLS] = header.fills;
+    u32[h + STEP_H_HIST] = header.hist;
+    u32[h + STEP_H_HISTCAP] = STEP_CHUNK;
     const o = h + STEP_HEADER_WORDS;
     this.words.forEach((w, k) => {
       if (this.floats.has(k)) f32[o + k] = w;
@@ -62,30 +67,54 @@ export class StepProgramWriter {
   }
 }
 
-/** Record buffer words: at least 2^14, and room for two steps at their worst. */
-export const recordWords = (worst: number): number => Math.max(1 << 14, 2 * worst);
+/** Spikes a recorded population's arrays hold: two steps of every neuron spiking, at least 1,024. */
+export const recordCap = (m: number): number => Math.max(1024, 2 * m);
 
 /**
- * Program words per population at most: its update (15 words at most), its record (4), a touch
+ * Program words per population at most: its update (15 words at most), its record (7), a touch
  * per input channel (3 each, 2 channels at most) and a NaN check per float variable (4 each, 4 at
  * most). Only the built-in models have ops.
  */
-export const POP_PROGRAM_WORDS = 15 + 4 + 3 * 2 + 4 * 4;
+export const POP_PROGRAM_WORDS = 15 + 7 + 3 * 2 + 4 * 4;
 
-/**
- * Arena bytes of the step loop of a one-shard run (the part 'step loop', which the estimate
- * counts): a bound on the program (header, deferred flush, the populations, a delivery per
- * projection, an input op per input), the spike counts, and the record buffer for the spike
- * monitors given. Fixed by the model, so that the plan and the arena agree.
- */
-export function stepLoopBytes(pops: readonly { m: number; recorded: boolean }[], projections: number, inputs: number): number {
-  const align = (b: number) => Math.max(ARENA_ALIGN, Math.ceil(b / ARENA_ALIGN) * ARENA_ALIGN);
-  const words = STEP_HEADER_WORDS + 4 + pops.length * POP_PROGRAM_WORDS + projections * 16 + inputs * 10;
-  return align(words * 4) + align(pops.length * 4) + recordWords(recordWorst(pops)) * 4;
+/** Where the step loop keeps what (byte offsets from the start of its arena part). */
+export interface StepLoopLayout {
+  bytes: number;
+  /** the program's room (a bound, see POP_PROGRAM_WORDS) */
+  programBytes: number;
+  counts: number;
+  totals: number;
+  fills: number;
+  hist: number;
+  /** per population: its spikes' indices and steps (u32[cap] each), cap 0 when no spike monitor records it */
+  records: { idx: number; steps: number; cap: number }[];
 }
 
-/** Record words of one step at most: each population's count, and the spikes of those recorded. */
-export const recordWorst = (pops: readonly { m: number; recorded: boolean }[]): number => pops.reduce((a, p) => a + 1 + (p.recorded ? p.m : 0), 0);
+/**
+ * The arena part 'step loop' of a one-shard run, which the estimate counts: a bound on the
+ * program (header, deferred flush, the populations, a delivery per projection, an input op per
+ * input), each population's spike count, total, fill and count history (STEP_CHUNK steps), and the
+ * spike arrays of the populations a spike monitor records. Fixed by the model, so that the plan
+ * and the arena agree.
+ */
+export function stepLoopLayout(pops: readonly { m: number; recorded: boolean }[], projections: number, inputs: number): StepLoopLayout {
+  const align = (b: number) => Math.max(ARENA_ALIGN, Math.ceil(b / ARENA_ALIGN) * ARENA_ALIGN);
+  const programBytes = align((STEP_HEADER_WORDS + 4 + pops.length * POP_PROGRAM_WORDS + projections * 16 + inputs * 10) * 4);
+  let o = programBytes;
+  const take = (bytes: number) => {
+    const at = o;
+    o += align(bytes);
+    return at;
+  };
+  const counts = take(pops.length * 4), totals = take(pops.length * 4), fills = take(pops.length * 4);
+  const hist = take(pops.length * STEP_CHUNK * 4);
+  const records = pops.map((p) => {
+    if (!p.recorded) return { idx: 0, steps: 0, cap: 0 };
+    const cap = recordCap(p.m);
+    return { idx: take(cap * 4), steps: take(cap * 4), cap };
+  });
+  return { bytes: o, programBytes, counts, totals, fills, hist, records };
+}
 
 /** Steps of one call of the loop at most: the host yields, reports progress and checks the signal between calls. */
 export const STEP_CHUNK = 256;

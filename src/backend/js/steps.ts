@@ -4,8 +4,8 @@
  * bits are those of the host's per-step loop (Shard.step and Shard.deliverOwn).
  */
 import {
-  STEP_H_COUNTS, STEP_H_EVENTS, STEP_H_NOPS, STEP_H_REC, STEP_H_RECCAP, STEP_H_RECFILL, STEP_H_RECWORST, STEP_H_SEED,
-  STEP_H_SLOTS, STEP_HEADER_WORDS, STEP_OP_FLUSH, STEP_OP_IZH, STEP_OP_IZH_DELTA, STEP_OP_LIF, STEP_OP_LIF_DELTA,
+  STEP_H_COUNTS, STEP_H_EVENTS, STEP_H_FILLS, STEP_H_HIST, STEP_H_HISTCAP, STEP_H_NOPS, STEP_H_NPOPS, STEP_H_SEED,
+  STEP_H_SLOTS, STEP_H_TOTALS, STEP_HEADER_WORDS, STEP_OP_FLUSH, STEP_OP_IZH, STEP_OP_IZH_DELTA, STEP_OP_LIF, STEP_OP_LIF_DELTA,
   STEP_OP_NOISE_INPUT, STEP_OP_POISSON, STEP_OP_POISSON_INPUT, STEP_OP_PROPAGATE, STEP_OP_RECORD, STEP_OP_THRESHOLD,
   STEP_OP_TOUCH, STEP_OP_CHECK, stepOpWords,
 } from '../../core/layout.ts';
@@ -19,10 +19,14 @@ export function stepKernels(m: Views, K: Omit<Kernels, 'run_steps'>): Pick<Kerne
       const u32 = m.u32, i32 = m.i32, f32 = m.f32;
       const h = prog >>> 2;
       const nOps = u32[h + STEP_H_NOPS], slots = u32[h + STEP_H_SLOTS], seed = u32[h + STEP_H_SEED];
-      const counts = u32[h + STEP_H_COUNTS] >>> 2, rec = u32[h + STEP_H_REC] >>> 2;
-      const cap = u32[h + STEP_H_RECCAP], worst = u32[h + STEP_H_RECWORST];
-      let fill = 0, events = 0, done = 0, halt = false;
-      while (!halt && done < n && cap - fill >= worst) {
+      const nPops = u32[h + STEP_H_NPOPS], counts = u32[h + STEP_H_COUNTS] >>> 2;
+      const totals = u32[h + STEP_H_TOTALS] >>> 2, fills = u32[h + STEP_H_FILLS] >>> 2;
+      const hist = u32[h + STEP_H_HIST] >>> 2, histCap = u32[h + STEP_H_HISTCAP];
+      i32.fill(0, totals, totals + nPops);
+      i32.fill(0, fills, fills + nPops);
+      if (n > histCap) n = histCap;
+      let events = 0, done = 0, halt = false;
+      while (!halt && done < n) {
         const t = (t0 + done) >>> 0;
         const slot = t % slots;
         let p = h + STEP_HEADER_WORDS;
@@ -79,12 +83,20 @@ export function stepKernels(m: Views, K: Omit<Kernels, 'run_steps'>): Pick<Kerne
               break;
             }
             case STEP_OP_RECORD: {
-              const c = i32[counts + u32[a]];
-              i32[rec + fill++] = c;
-              if (u32[a + 2] !== 0 && c > 0) {
-                const s = u32[a + 1] >>> 2;
-                i32.copyWithin(rec + fill, s, s + c);
-                fill += c;
+              const pop = u32[a];
+              const c = i32[counts + pop];
+              i32[hist + pop * histCap + done] = c;
+              i32[totals + pop] += c;
+              const idx = u32[a + 2] >>> 2;
+              if (idx !== 0) {
+                const f = i32[fills + pop];
+                if (c > 0) {
+                  const s = u32[a + 1] >>> 2;
+                  i32.copyWithin(idx + f, s, s + c);
+                  u32.fill(t, (u32[a + 3] >>> 2) + f, (u32[a + 3] >>> 2) + f + c);
+                }
+                i32[fills + pop] = f + c;
+                if (u32[a + 4] - (f + c) < u32[a + 5]) halt = true;
               }
               break;
             }
@@ -108,7 +120,6 @@ export function stepKernels(m: Views, K: Omit<Kernels, 'run_steps'>): Pick<Kerne
         }
         done++;
       }
-      u32[h + STEP_H_RECFILL] = fill;
       new Float64Array(u32.buffer, prog + STEP_H_EVENTS * 4, 1)[0] = events;
       return done;
     },
