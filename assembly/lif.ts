@@ -48,7 +48,59 @@ import { inBounds } from "./util";
   const vTh = f32x4.splat(vth);
   const vReset = f32x4.splat(vreset);
   const vRef = i32x4.splat(refSteps);
-  for (let i: i32 = 0; i < n4; i += 4) {
+  let i: i32 = 0;
+  if (!BIAS) {
+    // eight neurons per iteration: the loop's overhead (V8 checks the stack at every iteration)
+    // halved, 0.80 -> 0.74 ns per neuron; with the bias term there are no registers to spare for it
+    const n8 = n4 & ~7;
+    for (; i < n8; i += 8) {
+      const o = <usize>i << 2;
+      const o2 = o + 16;
+      const x = v128.load(v + o);
+      const xb = v128.load(v + o2);
+      const e = v128.load(ie + o);
+      const eb = v128.load(ie + o2);
+      const h = v128.load(ii + o);
+      const hb = v128.load(ii + o2);
+      const r = v128.load(ref + o);
+      const rb = v128.load(ref + o2);
+      let t = f32x4.mul(f32x4.sub(vRest, x), vA);
+      let tb = f32x4.mul(f32x4.sub(vRest, xb), vA);
+      t = f32x4.add(t, f32x4.mul(e, v21e));
+      tb = f32x4.add(tb, f32x4.mul(eb, v21e));
+      t = f32x4.add(t, f32x4.mul(h, v21i));
+      tb = f32x4.add(tb, f32x4.mul(hb, v21i));
+      const held = i32x4.gt_s(r, zero);
+      const heldb = i32x4.gt_s(rb, zero);
+      let x2 = v128.bitselect(x, f32x4.add(x, t), held);
+      let x2b = v128.bitselect(xb, f32x4.add(xb, tb), heldb);
+      let r2 = i32x4.add(r, held);
+      let r2b = i32x4.add(rb, heldb);
+      v128.store(ie + o, f32x4.add(f32x4.mul(e, v11e), v128.load(inE + o)));
+      v128.store(ie + o2, f32x4.add(f32x4.mul(eb, v11e), v128.load(inE + o2)));
+      v128.store(ii + o, f32x4.add(f32x4.mul(h, v11i), v128.load(inI + o)));
+      v128.store(ii + o2, f32x4.add(f32x4.mul(hb, v11i), v128.load(inI + o2)));
+      v128.store(inE + o, zero);
+      v128.store(inE + o2, zero);
+      v128.store(inI + o, zero);
+      v128.store(inI + o2, zero);
+      const spk = v128.and(i32x4.eq(r2, zero), f32x4.ge(x2, vTh));
+      const spkb = v128.and(i32x4.eq(r2b, zero), f32x4.ge(x2b, vTh));
+      const m = i32x4.bitmask(spk) | (i32x4.bitmask(spkb) << 4);
+      if (m != 0) {
+        x2 = v128.bitselect(vReset, x2, spk);
+        r2 = v128.bitselect(vRef, r2, spk);
+        x2b = v128.bitselect(vReset, x2b, spkb);
+        r2b = v128.bitselect(vRef, r2b, spkb);
+        count = emitSpikes(m, i, spikes, count);
+      }
+      v128.store(v + o, x2);
+      v128.store(v + o2, x2b);
+      v128.store(ref + o, r2);
+      v128.store(ref + o2, r2b);
+    }
+  }
+  for (; i < n4; i += 4) {
     const o = <usize>i << 2;
     const x = v128.load(v + o);
     const e = v128.load(ie + o);
