@@ -2,7 +2,8 @@
 // `npm run bench -- --defaults`: every example as a user runs it from the command line — a fresh
 // process, `axonal run <example>` with the default thread count (`threads: "auto"`) — beside the
 // same run with every explicit thread count from 1 to the number of cores, alternated, and Brian2's
-// C++ standalone device where bench/peers/ has the model (CUBA-4k and CUBA-100k).
+// C++ standalone device where bench/peers/ has the model (CUBA-4k and CUBA-100k): its program is
+// compiled once and run after each round of axonal's runs, and its median is compared.
 //
 // Reported per example: the median run time (summary.json run_seconds: the run only, as the
 // command line reports it) and the process wall time (start to exit), what auto chose, the
@@ -18,7 +19,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cubaModel } from './cuba.js';
-import { runBrian2 } from './peers/run-peer.js';
+import { brian2Standalone } from './peers/run-peer.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin/axonal.js');
@@ -67,21 +68,25 @@ for (const ex of examples) {
   const durationMs = Math.min(spec.duration ?? 1000, MAX_MS);
   const times = new Map(variants.map((v) => [v, []]));
   let auto;
-  for (let r = 0; r < repeats; r++)
+  // Brian2's standalone program, built once, then run in turn with axonal's runs (its median)
+  const peer = peers && (ex.name === 'cuba' || ex.name === 'cuba-100k')
+    ? await brian2Standalone({ neurons: ex.name === 'cuba' ? 4000 : 100_000, durationMs })
+    : null;
+  const brianRuns = [];
+  for (let r = 0; r < repeats; r++) {
     for (const v of variants) {
       const x = runOnce(ex.file, durationMs, v);
       times.get(v).push(x);
       if (v === 'auto') auto = x;
     }
+    if (peer && !peer.skipped) brianRuns.push(await peer.rerun());
+  }
+  peer?.dispose?.();
   const med = (v) => ({ run: median(times.get(v).map((x) => x.run)), wall: median(times.get(v).map((x) => x.wall)) });
   const def = med('auto');
   const explicit = variants.slice(1).map((t) => ({ t, ...med(t) }));
   const best = explicit.reduce((a, b) => (b.run < a.run ? b : a));
-  let brian;
-  if (peers && (ex.name === 'cuba' || ex.name === 'cuba-100k')) {
-    const br = await runBrian2({ neurons: ex.name === 'cuba' ? 4000 : 100_000, durationMs, device: 'cpp_standalone' });
-    brian = br.skipped ? undefined : br.run_seconds;
-  }
+  const brian = brianRuns.length ? median(brianRuns) : undefined;
   const row = {
     example: ex.name, duration_ms: durationMs, auto_threads: auto.threads, auto_reason: auto.reason,
     default_run_s: def.run, default_wall_s: def.wall, explicit, best_threads: best.t, best_run_s: best.run,

@@ -75,7 +75,7 @@ function failure(what, r) {
  */
 export async function runBrian2({
   model = 'cuba', neurons = 4000, durationMs = 1000, device = 'cpp_standalone', seed, dtMs = 0.1,
-  timeoutMs = 30 * 60_000, keepBuild = false,
+  timeoutMs = 30 * 60_000, keepBuild = false, buildDirOverride = null,
 } = {}) {
   if (!BRIAN2_MODELS.includes(model)) throw new Error(`runBrian2: model must be one of ${BRIAN2_MODELS.join(', ')}, got ${JSON.stringify(model)}`);
   if (!existsSync(PYTHON)) return { skipped: `brian2 not available: ${PYTHON} not found` };
@@ -85,7 +85,7 @@ export async function runBrian2({
   if (seed !== undefined && seed !== null) args.push('--seed', String(seed));
   let buildDir = null;
   if (device === 'cpp_standalone') {
-    buildDir = mkdtempSync(join(tmpdir(), 'axonal-brian2-'));
+    buildDir = buildDirOverride ?? mkdtempSync(join(tmpdir(), 'axonal-brian2-'));
     args.push('--build-dir', buildDir);
   }
   try {
@@ -102,6 +102,33 @@ export async function runBrian2({
   } finally {
     if (buildDir && !keepBuild) rmSync(buildDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Brian2's C++ standalone program of a model, built once and run again on demand, so that a bench
+ * can alternate its runs with axonal's instead of comparing against one sample: `first` is
+ * runBrian2's result (built and run once), `rerun()` runs the compiled program again in its project
+ * directory and resolves with its own run timing (results/last_run_info.txt, as device._last_run_time
+ * reads it), `dispose()` removes the project. { skipped } when Brian2 is not available.
+ */
+export async function brian2Standalone(opts = {}) {
+  const buildDir = mkdtempSync(join(tmpdir(), 'axonal-brian2-'));
+  rmSync(buildDir, { recursive: true, force: true }); // runBrian2 makes its own; keep the name
+  const first = await runBrian2({ ...opts, device: 'cpp_standalone', keepBuild: true, buildDirOverride: buildDir });
+  if (first.skipped) return { skipped: first.skipped };
+  return {
+    first,
+    async rerun() {
+      const r = await run(join(buildDir, 'main'), [], { cwd: buildDir, timeoutMs: opts.timeoutMs ?? 30 * 60_000 });
+      if (r.code !== 0) throw failure('brian2 standalone rerun', r);
+      const [seconds] = readFileSync(join(buildDir, 'results', 'last_run_info.txt'), 'utf8').trim().split(/\s+/).map(Number);
+      if (!(seconds > 0)) throw new Error(`brian2 standalone rerun: no run time in ${join(buildDir, 'results', 'last_run_info.txt')}`);
+      return seconds;
+    },
+    dispose() {
+      rmSync(buildDir, { recursive: true, force: true });
+    },
+  };
 }
 
 let compiled = null; // Promise<{ exe } | { skipped }>
