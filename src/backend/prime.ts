@@ -24,6 +24,8 @@ export function primeKernels(b: Backend, names: readonly PrimedKernel[]): void {
   const u32 = new Uint32Array(b.buffer);
   u32[rowPtr >>> 2] = 0;
   u32[(rowPtr >>> 2) + 1] = N; // row 0: targets 0..N-1 of the syn array
+  // four spikes of source 0 a call: the delivery's budget is spent per synapse (64 calls of one
+  // row of 1,024 did not always tier it up before a small network's build was done)
   const syn = at(5), ring = at(6); // ring: 4 slots of N cells (arrays 6..9)
   for (let k = 0; k < N; k++) u32[(syn >>> 2) + k] = k;
   u32[table >>> 2] = 0x80000000;
@@ -44,8 +46,8 @@ export function primeKernels(b: Backend, names: readonly PrimedKernel[]): void {
         case 'threshold_update': K.threshold_update(N, v, ring, params, 0, 0, out); break;
         case 'poisson_input': K.poisson_input(N, c, 0, table, 1, 0.5, ring); break;
         case 'noise_input': K.noise_input(N, c, 0, 0, 1, ring); break;
-        case 'propagate': K.propagate(1, spikes, rowPtr, syn, 0, 0.5, 0, 0, 0, 1, ring, N, 4, slot); break;
-        case 'defer_propagate': K.defer_propagate(1, spikes, rowPtr, syn, 0, 0.5, 0, 0, 0, 1, ring, N, 4, slot, buckets, N, fill); break;
+        case 'propagate': K.propagate(4, spikes, rowPtr, syn, 0, 0.5, 0, 0, 0, 1, ring, N, 4, slot); break;
+        case 'defer_propagate': K.defer_propagate(4, spikes, rowPtr, syn, 0, 0.5, 0, 0, 0, 1, ring, N, 4, slot, buckets, N, fill); break;
         case 'defer_flush': K.defer_flush(slot, 4, buckets, N, fill); break;
         case 'touch_lines': K.touch_lines(ring, 4 * N * 4); break;
         case 'find_nonfinite': K.find_nonfinite(v, N); break;
