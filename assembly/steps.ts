@@ -14,7 +14,7 @@ import {
   STEP_H_NOPS, STEP_H_SLOTS, STEP_H_SEED, STEP_H_NPOPS, STEP_H_COUNTS, STEP_H_TOTALS, STEP_H_FILLS, STEP_H_HIST,
   STEP_H_HISTCAP, STEP_H_EVENTS, STEP_HEADER_WORDS,
   STEP_OP_TOUCH, STEP_OP_FLUSH, STEP_OP_POISSON_INPUT, STEP_OP_NOISE_INPUT, STEP_OP_LIF, STEP_OP_LIF_DELTA,
-  STEP_OP_IZH, STEP_OP_IZH_DELTA, STEP_OP_POISSON, STEP_OP_THRESHOLD, STEP_OP_RECORD, STEP_OP_PROPAGATE, STEP_OP_CHECK,
+  STEP_OP_IZH, STEP_OP_IZH_DELTA, STEP_OP_POISSON, STEP_OP_THRESHOLD, STEP_OP_RECORD, STEP_OP_PROPAGATE, STEP_OP_CHECK, STEP_OP_HOST,
 } from "./layout";
 import { lif_update, lif_delta_update } from "./lif";
 import { izhikevich_update, izhikevich_delta_update } from "./izhikevich";
@@ -24,6 +24,15 @@ import { threshold_update } from "./threshold";
 import { propagate, defer_propagate, defer_flush, touch_lines } from "./propagate";
 import { rngKey } from "./rng";
 import { find_nonfinite } from "./util";
+
+/**
+ * The host's step of population `pop` at step t (ring slot `slot`): a model without an op of its
+ * own (a model from equations, a spike generator) runs its JavaScript step from inside the loop.
+ * Returns its spike count.
+ */
+// @ts-ignore: decorator
+@external("env", "host_step")
+declare function host_step(pop: i32, t: u32, slot: u32): i32;
 
 // @ts-ignore: decorator
 @inline function word(p: usize, k: i32): u32 {
@@ -56,6 +65,7 @@ function opWords(op: u32): i32 {
     case STEP_OP_RECORD: return 7;
     case STEP_OP_PROPAGATE: return 16;
     case STEP_OP_CHECK: return 4;
+    case STEP_OP_HOST: return 2;
     default: return 0;
   }
 }
@@ -185,6 +195,11 @@ export function run_steps(prog: usize, t0: u32, n: i32): i32 {
               ? defer_propagate(c, ptr(a, 1), ptr(a, 2), ptr(a, 3), ptr(a, 4), real(a, 5), <i32>word(a, 6), ptr(a, 7), ptr(a, 8), <i32>word(a, 9), ptr(a, 10), <i32>word(a, 11), <i32>slots, <i32>slot, buckets, <i32>word(a, 13), ptr(a, 14))
               : propagate(c, ptr(a, 1), ptr(a, 2), ptr(a, 3), ptr(a, 4), real(a, 5), <i32>word(a, 6), ptr(a, 7), ptr(a, 8), <i32>word(a, 9), ptr(a, 10), <i32>word(a, 11), <i32>slots, <i32>slot));
           }
+          break;
+        }
+        case STEP_OP_HOST: {
+          const pop = <usize>word(a, 0);
+          store<i32>(counts + (pop << 2), host_step(<i32>pop, t, slot));
           break;
         }
         case STEP_OP_CHECK: {

@@ -6,7 +6,7 @@
 // Uses the local AssemblyScript compiler through its JS API (nothing from the network) and
 // fails loudly: any compiler diagnostic error, a missing/extra export, an unexpected import, a
 // SIMD build without SIMD (or a scalar build with it), or a module that does not instantiate
-// with { env: { memory, abort } } exits with status 1.
+// with { env: { memory, abort, host_step } } exits with status 1.
 //
 // Usage: node scripts/build-wasm.js [--wat] [simd|scalar|debug ...]
 //   --wat   also write build/axonal.<variant>.wat (text format, for reading the generated code)
@@ -74,10 +74,10 @@ async function build(variant) {
     fail(`${wasmName} exports [${exports.join(', ')}], expected exactly [${want.join(', ')}]`);
   }
   const imports = WebAssembly.Module.imports(mod).map((i) => `${i.module}.${i.name}:${i.kind}`);
-  const allowed = new Set(['env.memory:memory', 'env.abort:function']);
+  const allowed = new Set(['env.memory:memory', 'env.abort:function', 'env.host_step:function']);
   const bad = imports.filter((i) => !allowed.has(i));
   if (bad.length || !imports.includes('env.memory:memory')) {
-    fail(`${wasmName} imports [${imports.join(', ')}]; only env.memory (required) and env.abort are allowed`);
+    fail(`${wasmName} imports [${imports.join(', ')}]; only env.memory (required), env.abort and env.host_step are allowed`);
   }
   const hasSimd = /\bv128\b|\b[fi](32|64)x[24]\.|\bi(8x16|16x8)\./.test(wat);
   if (variant === 'scalar' && hasSimd) fail(`${wasmName} contains SIMD instructions`);
@@ -92,7 +92,7 @@ async function build(variant) {
   // static data must stay in page 0, below the arena (WASM_ARENA_BASE = 65536)
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
   try {
-    new WebAssembly.Instance(mod, { env: { memory, abort: () => { throw new Error('abort'); } } });
+    new WebAssembly.Instance(mod, { env: { memory, abort: () => { throw new Error('abort'); }, host_step: () => 0 } });
   } catch (e) {
     fail(`${wasmName} does not instantiate with { env: { memory (1 page), abort } }: ${e.message}`);
   }

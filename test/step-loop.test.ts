@@ -77,6 +77,37 @@ describe('the step loop against the host loop', () => {
     for (const g of got.slice(1)) expect({ ...g, loop: '' }).toEqual({ ...got[0], loop: '' });
   });
 
+  for (const name of ['cuba-equations', 'coba', 'cobahh'])
+    it(`${name} (populations from equations, stepped by the host from inside the loop): the same as the host loop on js and wasm`, async () => {
+      const spec = example(name);
+      const got = [];
+      for (const backend of ['wasm', 'js'] as const)
+        for (const stepLoop of ['backend', 'host'] as const) got.push(await outcome(spec, { backend, threads: 1, stepLoop }, [name === 'cobahh' ? 30 : 100]));
+      expect(got[0].loop).toBe('backend');
+      expect(got[0].totals.reduce((a, c) => a + c, 0)).toBeGreaterThan(100);
+      for (const g of got.slice(1)) expect({ ...g, loop: '' }).toEqual({ ...got[0], loop: '' });
+    });
+
+  it('spike generators (stepped by the host from inside the loop) drive a LIF population as in the host loop', async () => {
+    const spec: ModelSpec = {
+      name: 'generated', dt: 0.1, duration: 50, seed: 5,
+      populations: [
+        { name: 'G', size: 3, model: 'spike_generator', params: { spike_times: [[1, 2.5, 30], [], [4, 4.1, 40]] } },
+        { name: 'E', size: 20, model: 'lif', params: { v_thresh: -64.5 } },
+      ],
+      projections: [{ source: 'G', target: 'E', connect: { rule: 'all_to_all' }, weight: 2, delay: 0.3 }],
+      monitors: [{ type: 'spikes', population: 'G' }, { type: 'spikes', population: 'E' }, { type: 'rate', population: 'G' }],
+    };
+    for (const backend of ['wasm', 'js'] as const) {
+      const loop = await outcome(spec, { backend, threads: 1 }, [20, 30]);
+      const host = await outcome(spec, { backend, threads: 1, stepLoop: 'host' }, [20, 30]);
+      expect(loop.loop).toBe('backend');
+      expect(loop.trains.G.i.length).toBe(6);
+      expect(loop.trains.E.i.length).toBeGreaterThan(0);
+      expect({ ...loop, loop: '' }).toEqual({ ...host, loop: '' });
+    }
+  });
+
   it('stops a call when the record buffer is full and goes on in the next', async () => {
     // 40,000 recorded Poisson sources at 3,000 Hz: above 10,000 words a step, so a call of
     // the loop holds a few steps, not 256
@@ -120,7 +151,8 @@ describe('the step loop against the host loop', () => {
       ['cuba', { threads: 1 }, /^backend$/],
       ['izhikevich2003', { threads: 1 }, /^backend$/],
       ['polychronization', { threads: 1 }, /^host: random_drive inputs$/],
-      ['cuba-equations', { threads: 1 }, /^host: population "E" \(model equations\)/],
+      ['cuba-equations', { threads: 1 }, /^backend$/],
+      ['coba', { threads: 1 }, /^backend$/],
       ['cuba', { threads: 2 }, /^host: more than one shard$/],
       ['cuba', { threads: 1, stepLoop: 'host' }, /^host: stepLoop 'host' asked for$/],
     ];

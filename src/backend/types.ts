@@ -286,6 +286,12 @@ export interface Backend {
    * for a while). Changes no result; a no-op where there is nothing to warm.
    */
   prime(names: readonly PrimedKernel[]): void;
+  /**
+   * The host's step of a population, for the step loop's STEP_OP_HOST (a model without an op of
+   * its own): run_steps calls it with (population, step, ring slot) and stores the spike count it
+   * returns. Null: none (an op then throws).
+   */
+  setHostStep(fn: ((pop: number, t: number, slot: number) => number) | null): void;
   readonly buffer: ArrayBuffer;
   dispose(): void;
 }

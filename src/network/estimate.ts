@@ -25,7 +25,7 @@
  * expectation (rounded) for pairwise_bernoulli, and per shard for fixed_outdegree (and
  * fixed_total_number from a description; exact from a plan).
  */
-import { stepLoopLayout } from '../sim/step-program.ts';
+import { loopVars, stepLoopLayout } from '../sim/step-program.ts';
 import type { ConnectSpec, InputSpec, ModelSpec, NetworkPlan, AnyPopulationSpec } from '../core/types.ts';
 import { ARENA_ALIGN, RUN_COUNT_MAX, RUN_STEP_MAX, TGT16_MAX, sliceOf } from '../core/layout.ts';
 import { bucketBytes, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
@@ -147,6 +147,8 @@ interface PopEst {
   channels: number;
   /** bytes of the state of a slice of m neurons (spikes included, rings excluded) */
   bytes(m: number): number;
+  /** state variables the step loop's NaN checks cover at most (src/sim/step-program.ts loopVars) */
+  loopVars: number;
 }
 interface ProjEst {
   name: string;
@@ -229,7 +231,7 @@ function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery)
   }
   if (src.inputBytes) parts.push({ name: 'inputs', bytes: src.inputBytes });
   if (T === 1)
-    parts.push({ name: 'step loop', bytes: stepLoopLayout(src.pops.map((p, i) => ({ m: p.size, recorded: src.spikeMonitored[i] })), src.projs.length, src.inputs).bytes });
+    parts.push({ name: 'step loop', bytes: stepLoopLayout(src.pops.map((p, i) => ({ m: p.size, recorded: src.spikeMonitored[i], channels: p.channels, vars: p.loopVars })), src.projs.length, src.inputs).bytes });
   const bytes = parts.reduce((s, p) => s + p.bytes, 0);
   return { index: k, neurons, synapses, bytes, ringSlots: src.ringSlots, parts, projections };
 }
@@ -279,6 +281,7 @@ function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
     const ps = spec.populations[k] as AnyPopulationSpec;
     return {
       name: cp.name, size: cp.size, channels: cp.channels,
+      loopVars: loopVars(cp.model === 'equations' ? compiledOf(spec, ps, cp).state.length : undefined),
       bytes: (m: number): number => {
         const params = (ps.params ?? {}) as Record<string, unknown>;
         let b = buf(m * 4); // spikes
@@ -328,6 +331,7 @@ function fromPlan(plan: NetworkPlan): EstSource {
   // the model's own bytes beside its spikes, from its descriptor (src/neurons)
   const pops: PopEst[] = plan.populations.map((p) => ({
     name: p.name, size: p.size, channels: p.channels, bytes: (m: number) => buf(m * 4) + neuronModel(p.model).planBytes(p, m, buf),
+    loopVars: loopVars(p.equations?.compiled.state.length),
   }));
   const projs: ProjEst[] = plan.projections.map((pr) => ({
     name: pr.name, nSrc: pr.nSrc, target: pr.target, weightsVary: pr.constWeight === null, weightHalf: pr.weightHalf,

@@ -38,7 +38,7 @@ import type { StepContext } from '../neurons/types.ts';
 import type { BuiltNetwork, BuiltPopulation, MonitorSpec, PlasticityPlan, PruningPlan } from '../core/types.ts';
 import {
   ARENA_ALIGN, sliceOf, STEP_H_EVENTS, STEP_OP_CHECK, STEP_OP_FLUSH, STEP_OP_NOISE_INPUT, STEP_OP_POISSON_INPUT,
-  STEP_OP_PROPAGATE, STEP_OP_RECORD, STEP_OP_TOUCH, stepWord,
+  STEP_OP_HOST, STEP_OP_PROPAGATE, STEP_OP_RECORD, STEP_OP_TOUCH, stepWord,
 } from '../core/layout.ts';
 import { rngKey, rngU32, uniform53 } from '../core/rng.ts';
 import { bucketCap, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
@@ -49,7 +49,7 @@ import { ArenaAllocator } from './arena.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
 import { OutboxLayout } from './sync.ts';
 import { ShortTermState } from './short-term.ts';
-import { STEP_CHUNK, stepLoopLayout, StepProgramWriter, type StepLoopLayout } from './step-program.ts';
+import { loopVars, STEP_CHUNK, stepLoopLayout, StepProgramWriter, type LoopPopulation, type StepLoopLayout } from './step-program.ts';
 import { sectionTypeOf, SnapshotError } from './snapshot-format.ts';
 import { ShardRestore, type PartArray, type ShardPart } from './snapshot.ts';
 
@@ -349,7 +349,7 @@ export class Shard {
     if (T === 1) {
       // the step loop's part, as the estimate counts it (src/sim/step-program.ts stepLoopLayout)
       const spiked = new Set(monitors.filter((x) => x.type === 'spikes').map((x) => (x as { population: string }).population));
-      const layout = stepLoopLayout(this.pops.map((r) => ({ m: r.m, recorded: spiked.has(r.pop.name) })), net.projections.length, net.inputs.length);
+      const layout = stepLoopLayout(this.pops.map((r) => this.loopPopulation(r, spiked.has(r.pop.name))), net.projections.length, net.inputs.length);
       this.loop = { at: a.alloc('step loop', layout.bytes), layout, recorded: [], checkEvery: -1 };
       this.refreshViews();
     }
@@ -697,7 +697,6 @@ export class Shard {
   hostReason(): string | null {
     if (this.count !== 1) return 'more than one shard';
     if (this.randomDrives.length) return 'random_drive inputs';
-    for (const r of this.pops) if (r.m > 0 && !r.rt.stepOp) return `population "${r.pop.name}" (model ${r.pop.model})`;
     for (const pr of this.projs) {
       if (pr.stp) return `short-term plasticity (projection "${pr.name}")`;
       if (pr.stdp || pr.deriv) return `STDP (projection "${pr.name}")`;
@@ -706,11 +705,8 @@ export class Shard {
     return null;
   }
 
-  /**
-   * Write the step program for the shard as it is now (addresses, Poisson tables, monitors),
-   * allocating its arena part the first time or when it has grown (runSteps does, when needed).
-   */
-  prepareLoop(checkEvery: number): void {
+  /** The step program for the loop part L (its record arrays), the NaN checks every checkEvery steps. */
+  private writeProgram(L: NonNullable<Shard['loop']>, recorded: boolean[], checkEvery: number): StepProgramWriter {
     const w = new StepProgramWriter();
     const df = this.defer;
     if (df) {
@@ -721,23 +717,23 @@ export class Shard {
       if (inp.m > 0) w.op(STEP_OP_POISSON_INPUT, [inp.start, stepWord(inp.stop), inp.m, inp.stream, inp.begin, inp.table, inp.tableLen, inp.weight, inp.ring], [7]);
     for (const inp of this.noiseInputs)
       if (inp.m > 0) w.op(STEP_OP_NOISE_INPUT, [inp.start, stepWord(inp.stop), inp.m, inp.stream, inp.begin, inp.mean, inp.std, inp.ring], [5, 6]);
+    let host = false;
     this.pops.forEach((r, k) => {
       if (r.m === 0) return;
-      const op = r.rt.stepOp!({ rings: r.ring, spikes: r.spikes, dt: this.net.dt });
+      if (!r.rt.stepOp) {
+        // a model without an op (from equations, a spike generator): its own step, called back
+        w.op(STEP_OP_HOST, [k]);
+        host = true;
+        return;
+      }
+      const op = r.rt.stepOp({ rings: r.ring, spikes: r.spikes, dt: this.net.dt });
       w.op(op.code, [k, ...op.args], (op.floats ?? []).map((f) => f + 1));
     });
-    const recorded = this.pops.map((_, k) => this.spikeMonitors.some((sm) => sm.pop === k));
-    let L = this.loop;
-    if (!L || recorded.some((x, k) => x && L!.layout.records[k].cap === 0)) {
-      // a spike monitor added since the model's part was laid out: a part that records it too
-      const layout = stepLoopLayout(this.pops.map((r, k) => ({ m: r.m, recorded: recorded[k] })), this.projs.length, this.net.inputs.length);
-      L = this.loop = { at: this.arena.alloc('step loop', layout.bytes), layout, recorded, checkEvery };
-      this.refreshViews();
-    }
+    this.backend.setHostStep(host ? (pop, t, slot) => this.hostStep(pop, t, slot) : null);
     const lay = L.layout;
     this.pops.forEach((r, k) => {
       const rec = lay.records[k];
-      w.op(STEP_OP_RECORD, recorded[k] ? [k, r.spikes, L!.at + rec.idx, L!.at + rec.steps, rec.cap, r.m] : [k, r.spikes, 0, 0, 0, r.m]);
+      w.op(STEP_OP_RECORD, recorded[k] ? [k, r.spikes, L.at + rec.idx, L.at + rec.steps, rec.cap, r.m] : [k, r.spikes, 0, 0, 0, r.m]);
     });
     for (const pr of this.projs) {
       w.op(STEP_OP_PROPAGATE, [
@@ -747,7 +743,30 @@ export class Shard {
     }
     if (checkEvery > 0)
       for (const r of this.pops) if (r.m > 0) for (const v of r.rt.vars) if (!v.int) w.op(STEP_OP_CHECK, [checkEvery, v.ptr, r.m]);
-    if (w.bytes > lay.programBytes) throw new Error(`internal error: a step program of ${w.bytes} bytes, room for ${lay.programBytes}`);
+    return w;
+  }
+
+  /**
+   * Write the step program for the shard as it is now (addresses, Poisson tables, monitors),
+   * allocating its arena part the first time or when it has grown (runSteps does, when needed).
+   */
+  prepareLoop(checkEvery: number): void {
+    const recorded = this.pops.map((_, k) => this.spikeMonitors.some((sm) => sm.pop === k));
+    let L = this.loop;
+    // a spike monitor added since the model's part was laid out, or a program beyond its bound: a larger part
+    const grow = (programBytes: number) => {
+      const layout = stepLoopLayout(this.pops.map((r, k) => this.loopPopulation(r, recorded[k])), this.projs.length, this.net.inputs.length, programBytes);
+      const at = this.arena.alloc('step loop', layout.bytes);
+      this.refreshViews();
+      return (this.loop = { at, layout, recorded, checkEvery });
+    };
+    if (!L || recorded.some((x, k) => x && L!.layout.records[k].cap === 0)) L = grow(0);
+    let w = this.writeProgram(L, recorded, checkEvery);
+    if (w.bytes > L.layout.programBytes) {
+      L = grow(w.bytes);
+      w = this.writeProgram(L, recorded, checkEvery);
+    }
+    const lay = L.layout;
     L.checkEvery = checkEvery;
     L.recorded = recorded;
     this.loopStale = false;
@@ -756,6 +775,24 @@ export class Shard {
       slots: this.net.ringSlots, seed: this.net.seed, pops: this.pops.length,
       counts: L.at + lay.counts, totals: L.at + lay.totals, fills: L.at + lay.fills, hist: L.at + lay.hist,
     });
+  }
+
+  private loopPopulation(r: PopRT, recorded: boolean): LoopPopulation {
+    return { m: r.m, recorded, channels: r.pop.channels, vars: loopVars(r.pop.equations?.compiled.state.length) };
+  }
+
+  /** The step of population `pop` at step t, called back from the step loop (STEP_OP_HOST): as Shard.step runs it. */
+  private hostStep(pop: number, t: number, slot: number): number {
+    const ctx = this.stepCtx, r = this.pops[pop];
+    ctx.K = this.backend.kernels;
+    ctx.f32 = this.f32;
+    ctx.i32 = this.i32;
+    ctx.u32 = this.u32;
+    ctx.t = t;
+    ctx.slot = slot;
+    ctx.rings = r.ring;
+    ctx.spikes = r.spikes;
+    return r.rt.step(ctx);
   }
 
   /**

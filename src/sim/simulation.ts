@@ -196,9 +196,10 @@ export class Simulation {
   phases: { step: number; wait: number; deliver: number; loop: number }[] = [];
   readonly threads: number;
   /**
-   * who loops over the steps: 'backend' (one thread: the backend's step loop, run_steps), or 'host: '
-   * and why (one thread with a feature the step loop has no op for, or stepLoop 'host'; every
-   * threaded run: its workers step in their host code between exchanges)
+   * who loops over the steps: 'backend' (one thread: the backend's step loop, run_steps; populations
+   * without an op of their own are stepped by their host code from inside it), or 'host: ' and why
+   * (one thread with a feature the step loop cannot run, or stepLoop 'host'; every threaded run: its
+   * workers step in their host code between exchanges)
    */
   stepLoop = 'host: more than one shard';
   /** the threads asked for: a number, or 'auto' (then `notes` says what was chosen and why) */

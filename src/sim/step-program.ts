@@ -71,11 +71,22 @@ export class StepProgramWriter {
 export const recordCap = (m: number): number => Math.max(1024, 2 * m);
 
 /**
- * Program words per population at most: its update (15 words at most), its record (7), a touch
- * per input channel (3 each, 2 channels at most) and a NaN check per float variable (4 each, 4 at
- * most). Only the built-in models have ops.
+ * Program words of a population at most: its update (15 words at most), its record (7), a touch
+ * per input channel (3 each) and a NaN check per state variable (4 each; `vars`: those of its
+ * equations, or 4, the most a built-in model has).
  */
-export const POP_PROGRAM_WORDS = 15 + 7 + 3 * 2 + 4 * 4;
+export const popProgramWords = (channels: number, vars: number): number => 15 + 7 + 3 * channels + 4 * vars;
+
+/** State variables a population's NaN checks cover at most (popProgramWords). */
+export const loopVars = (equationStates: number | undefined): number => equationStates ?? 4;
+
+/** What the step loop's part depends on, per population. */
+export interface LoopPopulation {
+  m: number;
+  recorded: boolean;
+  channels: number;
+  vars: number;
+}
 
 /** Where the step loop keeps what (byte offsets from the start of its arena part). */
 export interface StepLoopLayout {
@@ -92,14 +103,15 @@ export interface StepLoopLayout {
 
 /**
  * The arena part 'step loop' of a one-shard run, which the estimate counts: a bound on the
- * program (header, deferred flush, the populations, a delivery per projection, an input op per
- * input), each population's spike count, total, fill and count history (STEP_CHUNK steps), and the
+ * program (header, deferred flush, each population's words (popProgramWords), a delivery per
+ * projection, an input op per input), each population's spike count, total, fill and count history (STEP_CHUNK steps), and the
  * spike arrays of the populations a spike monitor records. Fixed by the model, so that the plan
  * and the arena agree.
  */
-export function stepLoopLayout(pops: readonly { m: number; recorded: boolean }[], projections: number, inputs: number): StepLoopLayout {
+export function stepLoopLayout(pops: readonly LoopPopulation[], projections: number, inputs: number, minProgramBytes = 0): StepLoopLayout {
   const align = (b: number) => Math.max(ARENA_ALIGN, Math.ceil(b / ARENA_ALIGN) * ARENA_ALIGN);
-  const programBytes = align((STEP_HEADER_WORDS + 4 + pops.length * POP_PROGRAM_WORDS + projections * 16 + inputs * 10) * 4);
+  const popWords = pops.reduce((a, p) => a + popProgramWords(p.channels, p.vars), 0);
+  const programBytes = align(Math.max(minProgramBytes, (STEP_HEADER_WORDS + 4 + popWords + projections * 16 + inputs * 10) * 4));
   let o = programBytes;
   const take = (bytes: number) => {
     const at = o;

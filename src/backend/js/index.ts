@@ -14,7 +14,7 @@ import { lifKernels } from './lif.ts';
 import { noiseKernels } from './noise.ts';
 import { plasticityKernels } from './plasticity.ts';
 import { propagateKernels } from './propagate.ts';
-import { stepKernels } from './steps.ts';
+import { stepKernels, type HostStep } from './steps.ts';
 import { thresholdKernels } from './threshold.ts';
 import { utilKernels } from './util.ts';
 import { Views } from './views.ts';
@@ -24,7 +24,7 @@ export { Views, truncSat } from './views.ts';
 const PAGE = 65536;
 
 /** A `Kernels` object bound to `views` (call `views.set(buffer)` to rebind after a reallocation). */
-export function createJsKernels(views: Views): Kernels {
+export function createJsKernels(views: Views, hostStep: () => HostStep = () => noHostStep): Kernels {
   const K = {
     ...lifKernels(views),
     ...izhikevichKernels(views),
@@ -36,7 +36,12 @@ export function createJsKernels(views: Views): Kernels {
     ...connectKernels(views),
     ...utilKernels(views),
   };
-  return { ...K, ...stepKernels(views, K) };
+  return { ...K, ...stepKernels(views, K, hostStep) };
+}
+
+/** The host step of a backend that has none (Backend.setHostStep(null)). */
+export function noHostStep(): never {
+  throw new Error('axonal: the step loop met a host step, but no host step is set');
 }
 
 /** Throws on any call: installed in place of every kernel by dispose(). */
@@ -67,11 +72,16 @@ export class JsBackend implements Backend {
   private views: Views;
   private buf: ArrayBuffer;
   private disposed = false;
+  private hostStep: HostStep = noHostStep;
 
   constructor() {
     this.buf = new ArrayBuffer(this.base);
     this.views = new Views(this.buf);
-    this.kernels = createJsKernels(this.views);
+    this.kernels = createJsKernels(this.views, () => this.hostStep);
+  }
+
+  setHostStep(fn: HostStep | null): void {
+    this.hostStep = fn ?? noHostStep;
   }
 
   /**

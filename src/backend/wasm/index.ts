@@ -32,9 +32,21 @@ export class WasmBackend implements Backend {
     this.features = { simd: variant !== 'scalar' && detectWasmFeatures().simd, variant };
   }
 
+  /** the host step the step loop's STEP_OP_HOST calls (env.host_step), or null */
+  private hostStep: ((pop: number, t: number, slot: number) => number) | null = null;
+
   static async create(variant: WasmVariant): Promise<WasmBackend> {
-    const { memory, kernels } = await instantiateVariant(variant, 1);
-    return new WasmBackend(memory, kernels, variant);
+    let self: WasmBackend | null = null;
+    const { memory, kernels } = await instantiateVariant(variant, 1, (pop, t, slot) => {
+      if (!self?.hostStep) throw new Error('axonal: the step loop met a host step, but no host step is set');
+      return self.hostStep(pop, t, slot);
+    });
+    self = new WasmBackend(memory, kernels, variant);
+    return self;
+  }
+
+  setHostStep(fn: ((pop: number, t: number, slot: number) => number) | null): void {
+    this.hostStep = fn;
   }
 
   /** Grow the memory to base + bytes (page-rounded); existing contents are kept, new pages are zero. */

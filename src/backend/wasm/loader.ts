@@ -182,13 +182,18 @@ export interface WasmInstance {
 }
 
 /** Instantiate a variant with a fresh memory of `initialPages` (maximum 65536 pages = 4 GiB). */
-export async function instantiateVariant(variant: WasmVariant, initialPages = 1): Promise<WasmInstance> {
+export async function instantiateVariant(
+  variant: WasmVariant, initialPages = 1,
+  hostStep: (pop: number, t: number, slot: number) => number = () => {
+    throw new Error('axonal: the step loop met a host step, but no host step is set');
+  },
+): Promise<WasmInstance> {
   const module = await compileVariant(variant);
   const memory = new WebAssembly.Memory({ initial: initialPages, maximum: 65536 });
   const abort = makeAbort(() => memory);
   let instance: WebAssembly.Instance;
   try {
-    instance = await WebAssembly.instantiate(module, { env: { memory, abort } });
+    instance = await WebAssembly.instantiate(module, { env: { memory, abort, host_step: hostStep } });
   } catch (e) {
     throw new Error(`axonal: cannot instantiate ${WASM_FILES[variant]}: ${(e as Error).message}`);
   }
