@@ -190,4 +190,5 @@ export const STEP_OP_THRESHOLD: i32 = 10; //   pop, m, state, ring, params, hete
 export const STEP_OP_RECORD: i32 = 11; //      pop, spikes, idx, steps, cap, m: the count into hist and totals; with idx != 0 the spikes and their step appended at fills[pop] of idx[cap], steps[cap], the call ending after a step that leaves less than m
 export const STEP_OP_PROPAGATE: i32 = 12; //   pop, spikes, rowPtr, syn, weights, constWeight (f32), format, runPtr, runs, constDelay, ring, nTarget, buckets (0: into the ring), cap, fill
 export const STEP_OP_HOST: i32 = 14; //        pop: the count from the host's step of the population (env.host_step(pop, t, slot)), for a model without an op of its own
+export const STEP_OP_SAMPLE: i32 = 15; //      every, src, dst, int: at a step t with t % every == 0, f32[dst][step of the call] = the value at src (an i32 converted when int != 0), before the step
 export const STEP_OP_CHECK: i32 = 13; //       every, ptr, n: after step t with (t + 1) % every == 0, stop after it if f32[n] at ptr holds a NaN or infinity

@@ -14,7 +14,7 @@ import {
   STEP_H_NOPS, STEP_H_SLOTS, STEP_H_SEED, STEP_H_NPOPS, STEP_H_COUNTS, STEP_H_TOTALS, STEP_H_FILLS, STEP_H_HIST,
   STEP_H_HISTCAP, STEP_H_EVENTS, STEP_HEADER_WORDS,
   STEP_OP_TOUCH, STEP_OP_FLUSH, STEP_OP_POISSON_INPUT, STEP_OP_NOISE_INPUT, STEP_OP_LIF, STEP_OP_LIF_DELTA,
-  STEP_OP_IZH, STEP_OP_IZH_DELTA, STEP_OP_POISSON, STEP_OP_THRESHOLD, STEP_OP_RECORD, STEP_OP_PROPAGATE, STEP_OP_CHECK, STEP_OP_HOST,
+  STEP_OP_IZH, STEP_OP_IZH_DELTA, STEP_OP_POISSON, STEP_OP_THRESHOLD, STEP_OP_RECORD, STEP_OP_PROPAGATE, STEP_OP_CHECK, STEP_OP_HOST, STEP_OP_SAMPLE,
 } from "./layout";
 import { lif_update, lif_delta_update } from "./lif";
 import { izhikevich_update, izhikevich_delta_update } from "./izhikevich";
@@ -66,6 +66,7 @@ function opWords(op: u32): i32 {
     case STEP_OP_PROPAGATE: return 16;
     case STEP_OP_CHECK: return 4;
     case STEP_OP_HOST: return 2;
+    case STEP_OP_SAMPLE: return 5;
     default: return 0;
   }
 }
@@ -194,6 +195,13 @@ export function run_steps(prog: usize, t0: u32, n: i32): i32 {
             events += <f64>(buckets != 0
               ? defer_propagate(c, ptr(a, 1), ptr(a, 2), ptr(a, 3), ptr(a, 4), real(a, 5), <i32>word(a, 6), ptr(a, 7), ptr(a, 8), <i32>word(a, 9), ptr(a, 10), <i32>word(a, 11), <i32>slots, <i32>slot, buckets, <i32>word(a, 13), ptr(a, 14))
               : propagate(c, ptr(a, 1), ptr(a, 2), ptr(a, 3), ptr(a, 4), real(a, 5), <i32>word(a, 6), ptr(a, 7), ptr(a, 8), <i32>word(a, 9), ptr(a, 10), <i32>word(a, 11), <i32>slots, <i32>slot));
+          }
+          break;
+        }
+        case STEP_OP_SAMPLE: {
+          if (t % word(a, 0) == 0) {
+            const src = ptr(a, 1);
+            store<f32>(ptr(a, 2) + (<usize>done << 2), word(a, 3) != 0 ? <f32>load<i32>(src) : load<f32>(src));
           }
           break;
         }

@@ -108,6 +108,30 @@ describe('the step loop against the host loop', () => {
     }
   });
 
+  it('state monitors beyond the loop\'s 4,096 samples are sampled by the host between calls, with the same values', async () => {
+    const spec = structuredClone(mixedModel);
+    const E = Array.from({ length: 403 }, (_, i) => i);
+    spec.monitors = [
+      { type: 'spikes', population: 'E' },
+      { type: 'state', population: 'E', variables: ['v', 'ie', 'ii'], neurons: E, every: 2 }, // 1,209 pairs
+      { type: 'state', population: 'E', variables: ['v', 'ie', 'ii'], neurons: E, every: 3 },
+      { type: 'state', population: 'E', variables: ['v', 'ie', 'ii'], neurons: E, every: 5 },
+      { type: 'state', population: 'E', variables: ['v', 'ie', 'ii'], neurons: E, every: 7 },
+      { type: 'state', population: 'T', variables: ['n'], neurons: Array.from({ length: 64 }, (_, i) => i) }, // 4,900 in all
+    ];
+    expect(estimateShards(spec, 1).shards[0].parts.find((p) => p.name === 'step loop')!.bytes).toBeLessThan(2 ** 20); // no samples' room
+    const loop = await outcome(spec, { backend: 'wasm', threads: 1 }, [25.3, 4]);
+    const host = await outcome(spec, { backend: 'wasm', threads: 1, stepLoop: 'host' }, [25.3, 4]);
+    expect(loop.loop).toBe('backend');
+    expect({ ...loop, loop: '' }).toEqual({ ...host, loop: '' });
+    // and within the limit (the T monitor alone: integer states), sampled in the loop
+    spec.monitors = [spec.monitors[0], spec.monitors[5]];
+    const loop2 = await outcome(spec, { backend: 'js', threads: 1 }, [25.3, 4]);
+    const host2 = await outcome(spec, { backend: 'js', threads: 1, stepLoop: 'host' }, [25.3, 4]);
+    expect(Object.keys(JSON.parse(loop2.states[0]).values.n[0]).length).toBe(293); // every step of 25.3 + 4 ms
+    expect({ ...loop2, loop: '' }).toEqual({ ...host2, loop: '' });
+  });
+
   it('stops a call when the record buffer is full and goes on in the next', async () => {
     // 40,000 recorded Poisson sources at 3,000 Hz: above 10,000 words a step, so a call of
     // the loop holds a few steps, not 256

@@ -200,9 +200,10 @@ export const STEP_OP_THRESHOLD = 10; //   pop, m, state, ring, params, hetero, s
 export const STEP_OP_RECORD = 11; //      pop, spikes, idx, steps, cap, m: the count into hist and totals; with idx != 0 the spikes and their step appended at fills[pop] of idx[cap], steps[cap], the call ending after a step that leaves less than m
 export const STEP_OP_PROPAGATE = 12; //   pop, spikes, rowPtr, syn, weights, constWeight (f32), format, runPtr, runs, constDelay, ring, nTarget, buckets (0: into the ring), cap, fill
 export const STEP_OP_HOST = 14; //        pop: the count from the host's step of the population (env.host_step(pop, t, slot)), for a model without an op of its own
+export const STEP_OP_SAMPLE = 15; //      every, src, dst, int: at a step t with t % every == 0, f32[dst][step of the call] = the value at src (an i32 converted when int != 0), before the step
 export const STEP_OP_CHECK = 13; //       every, ptr, n: after step t with (t + 1) % every == 0, stop after it if f32[n] at ptr holds a NaN or infinity
 /** Words of each op of the step program, its opcode included, by opcode (host side; assembly/steps.ts opWords). */
-export const stepOpWords: readonly number[] = [0, 3, 4, 10, 9, 13, 10, 15, 12, 10, 8, 7, 16, 4, 2];
+export const stepOpWords: readonly number[] = [0, 3, 4, 10, 9, 13, 10, 15, 12, 10, 8, 7, 16, 4, 2, 5];
 /** A step (start or stop of an input) as a u32 word of the step program: Infinity and later steps as 2^32 - 1, a step the loop never reaches. */
 export const stepWord = (t: number): number => (t >= 0xffffffff ? 0xffffffff : t);
 

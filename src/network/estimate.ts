@@ -25,7 +25,7 @@
  * expectation (rounded) for pairwise_bernoulli, and per shard for fixed_outdegree (and
  * fixed_total_number from a description; exact from a plan).
  */
-import { loopVars, stepLoopLayout } from '../sim/step-program.ts';
+import { loopSamples, loopVars, stepLoopLayout } from '../sim/step-program.ts';
 import type { ConnectSpec, InputSpec, ModelSpec, NetworkPlan, AnyPopulationSpec } from '../core/types.ts';
 import { ARENA_ALIGN, RUN_COUNT_MAX, RUN_STEP_MAX, TGT16_MAX, sliceOf } from '../core/layout.ts';
 import { bucketBytes, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
@@ -175,9 +175,10 @@ interface EstSource {
   /** some projection has per-synapse delays */
   variableDelays: boolean;
   inputBytes: number;
-  /** inputs of every type, and the populations a spike monitor records (the step loop's bytes) */
+  /** inputs of every type, the populations a spike monitor records and the state monitors' samples (the step loop's bytes) */
   inputs: number;
   spikeMonitored: boolean[];
+  samples: number;
 }
 
 function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery): ShardEstimate & { ringSlots: number } {
@@ -231,7 +232,7 @@ function shardEstimate(src: EstSource, k: number, T: number, delivery: Delivery)
   }
   if (src.inputBytes) parts.push({ name: 'inputs', bytes: src.inputBytes });
   if (T === 1)
-    parts.push({ name: 'step loop', bytes: stepLoopLayout(src.pops.map((p, i) => ({ m: p.size, recorded: src.spikeMonitored[i], channels: p.channels, vars: p.loopVars })), src.projs.length, src.inputs).bytes });
+    parts.push({ name: 'step loop', bytes: stepLoopLayout(src.pops.map((p, i) => ({ m: p.size, recorded: src.spikeMonitored[i], channels: p.channels, vars: p.loopVars })), src.projs.length, src.inputs, src.samples).bytes });
   const bytes = parts.reduce((s, p) => s + p.bytes, 0);
   return { index: k, neurons, synapses, bytes, ringSlots: src.ringSlots, parts, projections };
 }
@@ -311,6 +312,7 @@ function fromSpec(spec: ModelSpec, checked: CheckedModel): EstSource {
   return {
     pops, projs, ringSlots, variableDelays: checked.projections.some((cp) => cp.delayPerSynapse), inputBytes,
     inputs: (spec.inputs ?? []).length, spikeMonitored: pops.map((p) => monitored.has(p.name)),
+    samples: loopSamples((spec.monitors ?? []) as { type: string }[]),
   };
 }
 
@@ -354,6 +356,7 @@ function fromPlan(plan: NetworkPlan): EstSource {
   return {
     pops, projs, ringSlots: plan.ringSlots, variableDelays: hasVariableDelays(plan), inputBytes,
     inputs: plan.inputs.length, spikeMonitored: pops.map((p) => monitored.has(p.name)),
+    samples: loopSamples(plan.monitors as { type: string }[]),
   };
 }
 

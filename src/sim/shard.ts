@@ -38,7 +38,7 @@ import type { StepContext } from '../neurons/types.ts';
 import type { BuiltNetwork, BuiltPopulation, MonitorSpec, PlasticityPlan, PruningPlan } from '../core/types.ts';
 import {
   ARENA_ALIGN, sliceOf, STEP_H_EVENTS, STEP_OP_CHECK, STEP_OP_FLUSH, STEP_OP_NOISE_INPUT, STEP_OP_POISSON_INPUT,
-  STEP_OP_HOST, STEP_OP_PROPAGATE, STEP_OP_RECORD, STEP_OP_TOUCH, stepWord,
+  STEP_OP_HOST, STEP_OP_PROPAGATE, STEP_OP_RECORD, STEP_OP_SAMPLE, STEP_OP_TOUCH, stepWord,
 } from '../core/layout.ts';
 import { rngKey, rngU32, uniform53 } from '../core/rng.ts';
 import { bucketCap, defersDelivery, hasVariableDelays, type Delivery } from '../core/delivery.ts';
@@ -49,7 +49,7 @@ import { ArenaAllocator } from './arena.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
 import { OutboxLayout } from './sync.ts';
 import { ShortTermState } from './short-term.ts';
-import { loopVars, STEP_CHUNK, stepLoopLayout, StepProgramWriter, type LoopPopulation, type StepLoopLayout } from './step-program.ts';
+import { loopSamples, loopVars, STEP_CHUNK, stepLoopLayout, StepProgramWriter, type LoopPopulation, type StepLoopLayout } from './step-program.ts';
 import { sectionTypeOf, SnapshotError } from './snapshot-format.ts';
 import { ShardRestore, type PartArray, type ShardPart } from './snapshot.ts';
 
@@ -349,8 +349,8 @@ export class Shard {
     if (T === 1) {
       // the step loop's part, as the estimate counts it (src/sim/step-program.ts stepLoopLayout)
       const spiked = new Set(monitors.filter((x) => x.type === 'spikes').map((x) => (x as { population: string }).population));
-      const layout = stepLoopLayout(this.pops.map((r) => this.loopPopulation(r, spiked.has(r.pop.name))), net.projections.length, net.inputs.length);
-      this.loop = { at: a.alloc('step loop', layout.bytes), layout, recorded: [], checkEvery: -1 };
+      const layout = stepLoopLayout(this.pops.map((r) => this.loopPopulation(r, spiked.has(r.pop.name))), net.projections.length, net.inputs.length, loopSamples(monitors));
+      this.loop = { at: a.alloc('step loop', layout.bytes), layout, recorded: [], checkEvery: -1, samples: false };
       this.refreshViews();
     }
     for (const mspec of monitors) this.addMonitor(mspec);
@@ -689,7 +689,7 @@ export class Shard {
   }
 
   /** The step loop's program and buffers in the arena (src/sim/step-program.ts), once a run has used it. */
-  private loop: { at: number; layout: StepLoopLayout; recorded: boolean[]; checkEvery: number } | null = null;
+  private loop: { at: number; layout: StepLoopLayout; recorded: boolean[]; checkEvery: number; samples: boolean } | null = null;
   /** the program no longer says what the shard holds (a Poisson rate, a weight scale, a monitor changed since it was written) */
   private loopStale = true;
 
@@ -708,6 +708,17 @@ export class Shard {
   /** The step program for the loop part L (its record arrays), the NaN checks every checkEvery steps. */
   private writeProgram(L: NonNullable<Shard['loop']>, recorded: boolean[], checkEvery: number): StepProgramWriter {
     const w = new StepProgramWriter();
+    if (L.samples) {
+      // the state monitors, first: their values before the step (the flush changes rings only)
+      let row = 0;
+      for (const sm of this.stateMonitors) {
+        const r = this.pops[sm.pop];
+        for (const v of sm.variables) {
+          const { ptr, int } = this.stateVar(r, v);
+          for (const i of sm.local) w.op(STEP_OP_SAMPLE, [sm.every, ptr + i * 4, L.at + L.layout.sampled + row++ * STEP_CHUNK * 4, int ? 1 : 0]);
+        }
+      }
+    }
     const df = this.defer;
     if (df) {
       for (const fr of this.flushRings) w.op(STEP_OP_TOUCH, [fr.ring, fr.bytes]);
@@ -752,15 +763,19 @@ export class Shard {
    */
   prepareLoop(checkEvery: number): void {
     const recorded = this.pops.map((_, k) => this.spikeMonitors.some((sm) => sm.pop === k));
+    const pairs = this.stateMonitors.reduce((a, sm) => a + sm.variables.length * sm.local.length, 0);
+    const samples = loopSamples(this.stateMonitors.map((sm) => ({ type: 'state', variables: sm.variables, neurons: sm.local })));
     let L = this.loop;
-    // a spike monitor added since the model's part was laid out, or a program beyond its bound: a larger part
+    // a monitor added since the model's part was laid out, or a program beyond its bound: a larger part
     const grow = (programBytes: number) => {
-      const layout = stepLoopLayout(this.pops.map((r, k) => this.loopPopulation(r, recorded[k])), this.projs.length, this.net.inputs.length, programBytes);
+      const layout = stepLoopLayout(this.pops.map((r, k) => this.loopPopulation(r, recorded[k])), this.projs.length, this.net.inputs.length, samples, programBytes);
       const at = this.arena.alloc('step loop', layout.bytes);
       this.refreshViews();
-      return (this.loop = { at, layout, recorded, checkEvery });
+      return (this.loop = { at, layout, recorded, checkEvery, samples: samples > 0 });
     };
-    if (!L || recorded.some((x, k) => x && L!.layout.records[k].cap === 0)) L = grow(0);
+    if (!L || recorded.some((x, k) => x && L!.layout.records[k].cap === 0) || L.layout.samples < samples) L = grow(0);
+    // the loop samples the state monitors when they are few enough (loopSamples), else the host does
+    L.samples = samples > 0 && samples === pairs;
     let w = this.writeProgram(L, recorded, checkEvery);
     if (w.bytes > L.layout.programBytes) {
       L = grow(w.bytes);
@@ -805,7 +820,7 @@ export class Shard {
       ym.steps.push(t);
       ym.counts.push(this.projs[ym.proj].nSyn);
     }
-    this.sampleStates(t);
+    if (!this.loop?.samples) this.sampleStates(t);
     if (this.currentInputs.length) this.applyCurrents(t);
   }
 
@@ -814,7 +829,7 @@ export class Shard {
     const next = (every: number) => (Math.floor(t / every) + 1) * every;
     let b = Infinity;
     for (const ym of this.synapseMonitors) b = Math.min(b, next(ym.every));
-    for (const sm of this.stateMonitors) b = Math.min(b, next(sm.every));
+    if (!this.loop?.samples) for (const sm of this.stateMonitors) b = Math.min(b, next(sm.every));
     for (const c of this.currentInputs) {
       if (c.start > t) b = Math.min(b, c.start);
       if (c.stop > t) b = Math.min(b, c.stop);
@@ -835,6 +850,21 @@ export class Shard {
     if (done === 0 && n > 0) throw new Error('internal error: the step loop ran no step');
     const i32 = this.i32;
     this.events += new Float64Array(i32.buffer, L.at + STEP_H_EVENTS * 4, 1)[0];
+    if (L.samples) {
+      const f32 = this.f32;
+      let row = (L.at + lay.sampled) >>> 2;
+      for (const sm of this.stateMonitors) {
+        const first = row;
+        for (let s = 0; s < done; s++) if ((t + s) % sm.every === 0) sm.steps.push(t + s);
+        sm.values.forEach((vs) =>
+          vs.forEach((store) => {
+            for (let s = 0; s < done; s++) if ((t + s) % sm.every === 0) store.push(f32[row + s]);
+            row += STEP_CHUNK;
+          }),
+        );
+        if (row - first !== sm.variables.length * sm.local.length * STEP_CHUNK) throw new Error('internal error: state monitor rows');
+      }
+    }
     // per population, the call's records as ranges (one shard: local indices are global, r.begin = 0)
     const hist = (L.at + lay.hist) >>> 2, totals = (L.at + lay.totals) >>> 2, fills = (L.at + lay.fills) >>> 2;
     for (let k = 0; k < this.pops.length; k++) {

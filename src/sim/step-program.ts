@@ -80,6 +80,17 @@ export const popProgramWords = (channels: number, vars: number): number => 15 + 
 /** State variables a population's NaN checks cover at most (popProgramWords). */
 export const loopVars = (equationStates: number | undefined): number => equationStates ?? 4;
 
+/**
+ * The (variable, neuron) pairs of the state monitors the loop samples itself: all of them when
+ * they are at most MAX_LOOP_SAMPLES, else none (the host samples them between calls, which then
+ * end at every sampled step).
+ */
+export const MAX_LOOP_SAMPLES = 4096;
+export function loopSamples(monitors: readonly { type: string; variables?: readonly string[]; neurons?: readonly number[] }[]): number {
+  const n = monitors.reduce((a, m) => a + (m.type === 'state' ? (m.variables?.length ?? 0) * (m.neurons?.length ?? 0) : 0), 0);
+  return n <= MAX_LOOP_SAMPLES ? n : 0;
+}
+
 /** What the step loop's part depends on, per population. */
 export interface LoopPopulation {
   m: number;
@@ -97,6 +108,9 @@ export interface StepLoopLayout {
   totals: number;
   fills: number;
   hist: number;
+  /** the state monitors' samples: f32[samples][STEP_CHUNK], one row per (monitor, variable, neuron) */
+  sampled: number;
+  samples: number;
   /** per population: its spikes' indices and steps (u32[cap] each), cap 0 when no spike monitor records it */
   records: { idx: number; steps: number; cap: number }[];
 }
@@ -104,14 +118,15 @@ export interface StepLoopLayout {
 /**
  * The arena part 'step loop' of a one-shard run, which the estimate counts: a bound on the
  * program (header, deferred flush, each population's words (popProgramWords), a delivery per
- * projection, an input op per input), each population's spike count, total, fill and count history (STEP_CHUNK steps), and the
- * spike arrays of the populations a spike monitor records. Fixed by the model, so that the plan
- * and the arena agree.
+ * projection, an input op per input, a sample op per state monitor pair), each population's spike
+ * count, total, fill and count history (STEP_CHUNK steps), the state monitors' samples
+ * (loopSamples) and the spike arrays of the populations a spike monitor records. Fixed by the
+ * model, so that the plan and the arena agree.
  */
-export function stepLoopLayout(pops: readonly LoopPopulation[], projections: number, inputs: number, minProgramBytes = 0): StepLoopLayout {
+export function stepLoopLayout(pops: readonly LoopPopulation[], projections: number, inputs: number, samples: number, minProgramBytes = 0): StepLoopLayout {
   const align = (b: number) => Math.max(ARENA_ALIGN, Math.ceil(b / ARENA_ALIGN) * ARENA_ALIGN);
   const popWords = pops.reduce((a, p) => a + popProgramWords(p.channels, p.vars), 0);
-  const programBytes = align(Math.max(minProgramBytes, (STEP_HEADER_WORDS + 4 + popWords + projections * 16 + inputs * 10) * 4));
+  const programBytes = align(Math.max(minProgramBytes, (STEP_HEADER_WORDS + 4 + popWords + projections * 16 + inputs * 10 + samples * 5) * 4));
   let o = programBytes;
   const take = (bytes: number) => {
     const at = o;
@@ -120,12 +135,13 @@ export function stepLoopLayout(pops: readonly LoopPopulation[], projections: num
   };
   const counts = take(pops.length * 4), totals = take(pops.length * 4), fills = take(pops.length * 4);
   const hist = take(pops.length * STEP_CHUNK * 4);
+  const sampled = samples > 0 ? take(samples * STEP_CHUNK * 4) : o;
   const records = pops.map((p) => {
     if (!p.recorded) return { idx: 0, steps: 0, cap: 0 };
     const cap = recordCap(p.m);
     return { idx: take(cap * 4), steps: take(cap * 4), cap };
   });
-  return { bytes: o, programBytes, counts, totals, fills, hist, records };
+  return { bytes: o, programBytes, counts, totals, fills, hist, sampled, samples, records };
 }
 
 /** Steps of one call of the loop at most: the host yields, reports progress and checks the signal between calls. */

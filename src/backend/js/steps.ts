@@ -7,7 +7,7 @@ import {
   STEP_H_COUNTS, STEP_H_EVENTS, STEP_H_FILLS, STEP_H_HIST, STEP_H_HISTCAP, STEP_H_NOPS, STEP_H_NPOPS, STEP_H_SEED,
   STEP_H_SLOTS, STEP_H_TOTALS, STEP_HEADER_WORDS, STEP_OP_FLUSH, STEP_OP_IZH, STEP_OP_IZH_DELTA, STEP_OP_LIF, STEP_OP_LIF_DELTA,
   STEP_OP_NOISE_INPUT, STEP_OP_POISSON, STEP_OP_POISSON_INPUT, STEP_OP_PROPAGATE, STEP_OP_RECORD, STEP_OP_THRESHOLD,
-  STEP_OP_TOUCH, STEP_OP_CHECK, STEP_OP_HOST, stepOpWords,
+  STEP_OP_TOUCH, STEP_OP_CHECK, STEP_OP_HOST, STEP_OP_SAMPLE, stepOpWords,
 } from '../../core/layout.ts';
 import { rngKey } from '../../core/rng.ts';
 import type { Kernels } from '../types.ts';
@@ -113,6 +113,9 @@ export function stepKernels(m: Views, K: Omit<Kernels, 'run_steps'>, host: () =>
               }
               break;
             }
+            case STEP_OP_SAMPLE:
+              if (t % u32[a] === 0) f32[(u32[a + 2] >>> 2) + done] = u32[a + 3] !== 0 ? i32[u32[a + 1] >>> 2] : f32[u32[a + 1] >>> 2];
+              break;
             case STEP_OP_HOST:
               i32[counts + u32[a]] = host()(u32[a], t, slot);
               break;
