@@ -11,6 +11,7 @@
  * SIGTERM writes what it recorded (summary.json "completed": false) and exits 130 or 143.
  */
 import { DELIVERY_MODES, type Delivery } from './core/delivery.ts';
+import { grouped } from './core/format.ts';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, freemem, totalmem, platform, arch } from 'node:os';
@@ -72,7 +73,6 @@ function usage(msg: string): never {
 // Formatting
 // ---------------------------------------------------------------------------------------------
 
-const group = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -705,7 +705,7 @@ async function execute(sim: Simulation, x: ExecuteOpts): Promise<void> {
     if (raster) {
       raster.finish(sim.step);
       const svg = rasterSvg(raster, {
-        title: `${base.model || x.modelPath}: ${group(base.neurons)} neurons, ${group(base.synapses)} synapses`,
+        title: `${base.model || x.modelPath}: ${grouped(base.neurons)} neurons, ${grouped(base.synapses)} synapses`,
         subtitle:
           `${+base.duration_ms.toFixed(6)} ms of model time (dt ${base.dt_ms} ms) in ${runSeconds.toFixed(2)} s, ` +
           `${speed(base.duration_ms, runSeconds)}x real time; backend ${base.backend} (${base.variant}), ` +
@@ -795,20 +795,20 @@ async function dryRun(spec: ModelSpec, o: RunOpts): Promise<void> {
   const name = (typeof spec.name === 'string' && spec.name) || 'model';
   const lines: string[] = [];
   lines.push(
-    `${name}: ${group(plan.neurons)} neurons, ${group(plan.synapses)} synapses, ${bytes(plan.bytes)} (${group(plan.bytes)} bytes) of arena ` +
+    `${name}: ${grouped(plan.neurons)} neurons, ${grouped(plan.synapses)} synapses, ${bytes(plan.bytes)} (${grouped(plan.bytes)} bytes) of arena ` +
       `in ${plan.shards.length} shard${plan.shards.length > 1 ? 's' : ''} (${plan.threads} thread${plan.threads > 1 ? 's' : ''})`,
   );
   if (plan.threadsReason) lines.push(plan.threadsReason);
-  if (plan.bytesPerSynapse) lines.push(`synapses: ${plan.bytesPerSynapse.toFixed(2)} bytes each, row pointers included (the projections' parts below over ${group(plan.synapses)} synapses)`);
+  if (plan.bytesPerSynapse) lines.push(`synapses: ${plan.bytesPerSynapse.toFixed(2)} bytes each, row pointers included (the projections' parts below over ${grouped(plan.synapses)} synapses)`);
   if (plan.compileSeconds) lines.push(`models from equations compiled in ${(plan.compileSeconds * 1000).toFixed(1)} ms (front end, WebAssembly generation and compilation)`);
   const w = Math.max(4, ...plan.parts.map((p) => p.name.length));
   lines.push('', `${'part'.padEnd(w)}  ${'bytes'.padStart(15)}  ${''.padStart(10)}`);
-  for (const p of plan.parts) lines.push(`${p.name.padEnd(w)}  ${group(p.bytes).padStart(15)}  ${bytes(p.bytes).padStart(10)}`);
+  for (const p of plan.parts) lines.push(`${p.name.padEnd(w)}  ${grouped(p.bytes).padStart(15)}  ${bytes(p.bytes).padStart(10)}`);
   lines.push('', `${'shard'.padEnd(5)}  ${'neurons'.padStart(13)}  ${'synapses'.padStart(15)}  ${'bytes'.padStart(15)}  ${''.padStart(10)}`);
   const over: number[] = [];
   for (const s of plan.shards) {
     lines.push(
-      `${String(s.index).padEnd(5)}  ${group(s.neurons).padStart(13)}  ${group(s.synapses).padStart(15)}  ${group(s.bytes).padStart(15)}  ${bytes(s.bytes).padStart(10)}`,
+      `${String(s.index).padEnd(5)}  ${grouped(s.neurons).padStart(13)}  ${grouped(s.synapses).padStart(15)}  ${grouped(s.bytes).padStart(15)}  ${bytes(s.bytes).padStart(10)}`,
     );
     if (s.bytes > WASM_MEMORY_BYTES) over.push(s.index);
   }

@@ -8,6 +8,8 @@
  * legend, and a note on the figure when the raster is subsampled.
  */
 
+import { grouped } from '../core/format.ts';
+
 /** Colours per population (matplotlib's tab10), reused cyclically. */
 export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
@@ -195,9 +197,6 @@ function fmt(v: number): string {
   return (+v.toPrecision(6)).toString();
 }
 
-function group(n: number): string {
-  return n.toLocaleString('en-US');
-}
 
 /** The figure as an SVG document (1000 × 720 user units; taller when the legend needs it). */
 export function rasterSvg(c: RasterCollector, meta: FigureMeta): string {
@@ -341,10 +340,10 @@ export function rasterSvg(c: RasterCollector, meta: FigureMeta): string {
     const T = c.endStep * c.dt;
     const mean = T > 0 ? (p.total * 1000) / (p.size * T) : 0;
     out.push(`<rect x="${lx - 6}" y="${ly}" width="12" height="12" fill="${PALETTE[k % PALETTE.length]}"/>`);
-    if (compact) out.push(`<text x="${lx + 12}" y="${ly + 10}" font-size="10.5">${esc(p.name)} (${group(p.size)}) ${+mean.toPrecision(3)} Hz</text>`);
+    if (compact) out.push(`<text x="${lx + 12}" y="${ly + 10}" font-size="10.5">${esc(p.name)} (${grouped(p.size)}) ${+mean.toPrecision(3)} Hz</text>`);
     else
       out.push(
-        `<text x="${lx + 12}" y="${ly + 10}">${esc(p.name)} (${group(p.size)})</text>`,
+        `<text x="${lx + 12}" y="${ly + 10}">${esc(p.name)} (${grouped(p.size)})</text>`,
         `<text x="${lx + 12}" y="${ly + 24}" fill="#444" font-size="11">${mean.toFixed(2)} Hz mean</text>`,
       );
     ly += entryH;
@@ -353,10 +352,10 @@ export function rasterSvg(c: RasterCollector, meta: FigureMeta): string {
   if (stride > 1) {
     out.push(
       `<text x="${x0 + plotW}" y="${yRasterTop - 6}" text-anchor="end" fill="#b00000">raster subsampled: every ${stride === 2 ? '2nd' : `${stride}th`} neuron shown ` +
-        `(${group(c.kept)} of ${group(total)} spikes); rates use every spike</text>`,
+        `(${grouped(c.kept)} of ${grouped(total)} spikes); rates use every spike</text>`,
     );
   } else {
-    out.push(`<text x="${x0 + plotW}" y="${yRasterTop - 6}" text-anchor="end" fill="#444">${group(total)} spikes</text>`);
+    out.push(`<text x="${x0 + plotW}" y="${yRasterTop - 6}" text-anchor="end" fill="#444">${grouped(total)} spikes</text>`);
   }
   out.push('</svg>');
   return out.join('\n') + '\n';
