@@ -1248,7 +1248,8 @@ class WorkerPool implements Driver {
         sim.absorb(ok.map((d) => d.records), ok.map((d) => d.spikeTotals), ok.map((d) => d.events), Math.min(...ok.map((d) => d.step)), ok.map((d) => d.phases));
       }
       if (this.dead) throw this.dead;
-      const failed = done.find((d) => d?.error);
+      // the error of the shard that failed, not that of a shard it stopped (which may reply first)
+      const failed = done.find((d) => d?.error && d.error.kind !== 'died') ?? done.find((d) => d?.error);
       if (failed) throw rebuildError(failed.error);
       return { step: done[0].step, aborted: done.some((d) => d.aborted) };
     } finally {

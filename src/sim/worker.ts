@@ -64,7 +64,8 @@ function errorPayload(e: unknown) {
   if (e instanceof SimulationError)
     return { kind: 'simulation', message: e.message, population: e.population, variable: e.variable, neuron: e.neuron, step: e.step };
   const err = e as Error;
-  return { kind: 'error', message: err?.message ?? String(e), stack: err?.stack };
+  // 'died': this shard stopped because another failed (the run reports the other's error)
+  return { kind: e instanceof WorkerDiedError ? 'died' : 'error', message: err?.message ?? String(e), stack: err?.stack };
 }
 
 class ShardWorker {
