@@ -95,8 +95,35 @@ export function call(fn: string, args: E[]): E {
 
 export function select(c: E, a: E, b: E): E {
   if (c.k === 'bool') return c.v ? a : b;
+  // where a is the value, c holds, and where b is, it does not: selects on the same condition
+  // inside them take their branch (the same bits: e.g. `unless refractory`'s derivative times
+  // not_refractory, 1.0 where the update is kept)
+  a = assuming(a, c, true);
+  b = assuming(b, c, false);
   if (a === b) return a;
   return { k: 'select', c, a, b };
+}
+
+/** `e` with every select on condition `c` (the same node) replaced by its branch for c = `holds`. */
+function assuming(e: E, c: E, holds: boolean): E {
+  if (!some(e, (x) => x.k === 'select' && x.c === c)) return e;
+  const memo = new Map<E, E>();
+  const go = (x: E): E => {
+    const hit = memo.get(x);
+    if (hit) return hit;
+    let r: E;
+    switch (x.k) {
+      case 'neg': r = neg(go(x.a)); break;
+      case 'not': r = { k: 'not', a: go(x.a) }; break;
+      case 'bin': r = bin(x.op, go(x.a), go(x.b)); break;
+      case 'call': r = call(x.fn, x.args.map(go)); break;
+      case 'select': r = x.c === c ? go(holds ? x.a : x.b) : select(go(x.c), go(x.a), go(x.b)); break;
+      default: r = x;
+    }
+    memo.set(x, r);
+    return r;
+  };
+  return go(e);
 }
 
 function children(e: E): E[] {
