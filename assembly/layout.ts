@@ -192,3 +192,4 @@ export const STEP_OP_PROPAGATE: i32 = 12; //   pop, spikes, rowPtr, syn, weights
 export const STEP_OP_HOST: i32 = 14; //        pop: the count from the host's step of the population (env.host_step(pop, t, slot)), for a model without an op of its own
 export const STEP_OP_SAMPLE: i32 = 15; //      every, src, dst, int: at a step t with t % every == 0, f32[dst][step of the call] = the value at src (an i32 converted when int != 0), before the step
 export const STEP_OP_CHECK: i32 = 13; //       every, ptr, n: after step t with (t + 1) % every == 0, stop after it if f32[n] at ptr holds a NaN or infinity
+export const STEP_OP_KERNEL: i32 = 16; //      pop, index, m, args, spikes, nIn, then nIn pairs (operand, ring): args[operand] = ring + slot * m * 4 for each pair, then the count from kernel `index` of the function table (a model from equations), called (m, args, spikes); 7 + 2 nIn words

@@ -15,6 +15,7 @@ import {
   STEP_H_HISTCAP, STEP_H_EVENTS, STEP_HEADER_WORDS,
   STEP_OP_TOUCH, STEP_OP_FLUSH, STEP_OP_POISSON_INPUT, STEP_OP_NOISE_INPUT, STEP_OP_LIF, STEP_OP_LIF_DELTA,
   STEP_OP_IZH, STEP_OP_IZH_DELTA, STEP_OP_POISSON, STEP_OP_THRESHOLD, STEP_OP_RECORD, STEP_OP_PROPAGATE, STEP_OP_CHECK, STEP_OP_HOST, STEP_OP_SAMPLE,
+  STEP_OP_KERNEL,
 } from "./layout";
 import { lif_update, lif_delta_update } from "./lif";
 import { izhikevich_update, izhikevich_delta_update } from "./izhikevich";
@@ -49,8 +50,9 @@ declare function host_step(pop: i32, t: u32, slot: u32): i32;
   return load<f32>(p + (<usize>k << 2));
 }
 
-/** words of an op, its opcode included */
-function opWords(op: u32): i32 {
+/** words of the op at p, its opcode included */
+function opWords(p: usize): i32 {
+  const op = load<u32>(p);
   switch (op) {
     case STEP_OP_TOUCH: return 3;
     case STEP_OP_FLUSH: return 4;
@@ -67,6 +69,7 @@ function opWords(op: u32): i32 {
     case STEP_OP_CHECK: return 4;
     case STEP_OP_HOST: return 2;
     case STEP_OP_SAMPLE: return 5;
+    case STEP_OP_KERNEL: return 7 + 2 * <i32>load<u32>(p + 24);
     default: return 0;
   }
 }
@@ -210,6 +213,16 @@ export function run_steps(prog: usize, t0: u32, n: i32): i32 {
           store<i32>(counts + (pop << 2), host_step(<i32>pop, t, slot));
           break;
         }
+        case STEP_OP_KERNEL: {
+          // a kernel from equations (src/equations/wasm.ts), placed in this module's function table by the host
+          const m = <usize>word(a, 2);
+          const args = ptr(a, 3);
+          const nIn = <i32>word(a, 5);
+          for (let j = 0; j < nIn; j++)
+            store<u32>(args + (<usize>word(a, 6 + 2 * j) << 2), word(a, 7 + 2 * j) + <u32>(<usize>slot * m * 4));
+          store<i32>(counts + (<usize>word(a, 0) << 2), call_indirect<i32>(word(a, 1), <i32>m, args, ptr(a, 4)));
+          break;
+        }
         case STEP_OP_CHECK: {
           if ((t + 1) % word(a, 0) == 0 && find_nonfinite(ptr(a, 1), <i32>word(a, 2)) >= 0) halt = true;
           break;
@@ -217,7 +230,7 @@ export function run_steps(prog: usize, t0: u32, n: i32): i32 {
         default:
           abort("run_steps: unknown opcode");
       }
-      p += <usize>opWords(op) << 2;
+      p += <usize>opWords(p) << 2;
     }
     done++;
   }

@@ -163,6 +163,9 @@ function run(k: KernelIR, backend: Backend, inputs: Float32Array[], n: number, b
   for (const o of k.operands) { ptrs.push(at); at += Math.ceil((o.per === 'neuron' ? n : 1) * 4 / 16) * 16 + 16; }
   const spikes = at;
   at += n * 4 + 16;
+  // the argument table: every operand's address (src/equations/ir.ts)
+  const args = at;
+  at += ptrs.length * 4 + 16;
   const need = Math.ceil(at / 65536) - memory.buffer.byteLength / 65536;
   if (need > 0) memory.grow(need);
   const f32 = new Float32Array(memory.buffer);
@@ -170,12 +173,13 @@ function run(k: KernelIR, backend: Backend, inputs: Float32Array[], n: number, b
   f32.fill(GUARD, base >>> 2, spikes >>> 2);
   k.operands.forEach((o, j) => f32.set(inputs[j], ptrs[j] >>> 2));
   i32.fill(-7, spikes >>> 2, (spikes >>> 2) + n);
+  i32.set(ptrs, args >>> 2);
   let count: number;
   if (backend === 'js' || backend === 'closures') {
     const fn: JsKernel = backend === 'js' ? compileJsKernel(k) : compileJsClosures(k);
-    count = fn(f32, i32, n, ptrs, spikes);
+    count = fn(f32, i32, n, args, spikes);
   } else {
-    count = wasmKernel(k, backend === 'simd')(n, ...ptrs, spikes);
+    count = wasmKernel(k, backend === 'simd')(n, args, spikes);
   }
   const g32 = new Float32Array(memory.buffer);
   k.operands.forEach((o, j) => {
@@ -469,7 +473,9 @@ describe('modules', () => {
       const ptrs = lifKernel.operands.map((_, j) => base + j * 64);
       lifKernel.operands.forEach((o, j) => f32.fill(j === 0 ? -40 : j === 7 ? -50 : j === 8 ? -65 : j === 9 ? 3 : j === 2 ? 0 : 0.5, ptrs[j] >>> 2, (ptrs[j] >>> 2) + (o.per === 'neuron' ? n : 1)));
       const spikes = base + 4096;
-      const count = ex[kernelExportName(lifKernel, 0)](n, ...ptrs, spikes);
+      const args = base + 8192;
+      new Int32Array(mem.buffer).set(ptrs, args >>> 2);
+      const count = ex[kernelExportName(lifKernel, 0)](n, args, spikes);
       expect(count).toBe(n);
       expect(Array.from(new Int32Array(mem.buffer, spikes, n))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
       expect(new Float32Array(mem.buffer)[ptrs[0] >>> 2]).toBe(-65);
@@ -530,18 +536,20 @@ describe('modules', () => {
   it('fallback cost on a CUBA-like kernel', () => {
     const n = 4096;
     const inputs = inputsFor(cubaKernel, n, (j, i) => (j === 0 ? Math.fround(-60 + rand() * 10) : j === 4 ? 100 : j === 5 ? 0.05 : j === 6 ? 0.8187 : j === 7 ? 0.9048 : j === 3 ? -1e9 : Math.fround(rand())));
-    const end = 65536 + (cubaKernel.operands.length + 1) * n * 4;
+    const end = 65536 + (cubaKernel.operands.length + 2) * n * 4;
     if (memory.buffer.byteLength < end) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
     const f32 = new Float32Array(memory.buffer);
     const i32 = new Int32Array(memory.buffer);
     const ptrs = cubaKernel.operands.map((_, j) => 65536 + j * n * 4);
     const spikes = 65536 + cubaKernel.operands.length * n * 4;
+    const args = spikes + n * 4;
+    i32.set(ptrs, args >>> 2);
     const time = (fn: JsKernel): number => {
       let best = Infinity;
       for (let r = 0; r < 7; r++) {
         cubaKernel.operands.forEach((o, j) => f32.set(inputs[j], ptrs[j] >>> 2));
         const t0 = performance.now();
-        for (let s = 0; s < 20; s++) fn(f32, i32, n, ptrs, spikes);
+        for (let s = 0; s < 20; s++) fn(f32, i32, n, args, spikes);
         best = Math.min(best, performance.now() - t0);
       }
       return best;

@@ -10,7 +10,8 @@ import { Simulation, type SimulationOptions } from '../src/sim/simulation.ts';
 import { estimateShards } from '../src/network/estimate.ts';
 import type { ModelSpec } from '../src/core/types.ts';
 import { mixedModel } from './models.ts';
-import { createBackend } from '../src/backend/index.ts';
+import { createBackend, JsBackend } from '../src/backend/index.ts';
+import { WasmBackend } from '../src/backend/wasm/index.ts';
 import { planNetwork } from '../src/network/index.ts';
 import { primedKernels } from '../src/sim/step-program.ts';
 import { BACKENDS, spikeTrains } from './util.ts';
@@ -77,16 +78,75 @@ describe('the step loop against the host loop', () => {
     for (const g of got.slice(1)) expect({ ...g, loop: '' }).toEqual({ ...got[0], loop: '' });
   });
 
+  /** Runs `body` with Backend.setHostStep of both backends recorded: whether a host step was set for the loop. */
+  async function hostStepsSet<T>(body: () => Promise<T>): Promise<{ result: T; set: boolean }> {
+    const protos = [JsBackend.prototype, WasmBackend.prototype] as { setHostStep(fn: unknown): void }[];
+    const saved = protos.map((p) => p.setHostStep);
+    let set = false;
+    protos.forEach((p, k) => {
+      p.setHostStep = function (this: unknown, fn: unknown) {
+        if (fn) set = true;
+        return saved[k].call(this, fn);
+      };
+    });
+    try {
+      return { result: await body(), set };
+    } finally {
+      protos.forEach((p, k) => (p.setHostStep = saved[k]));
+    }
+  }
+
   for (const name of ['cuba-equations', 'coba', 'cobahh'])
-    it(`${name} (populations from equations, stepped by the host from inside the loop): the same as the host loop on js and wasm`, async () => {
+    it(`${name} (populations from equations, their kernels called by the loop through the function table): the same as the host loop on js and wasm`, async () => {
       const spec = example(name);
       const got = [];
       for (const backend of ['wasm', 'js'] as const)
-        for (const stepLoop of ['backend', 'host'] as const) got.push(await outcome(spec, { backend, threads: 1, stepLoop }, [name === 'cobahh' ? 30 : 100]));
+        for (const stepLoop of ['backend', 'host'] as const) {
+          const { result, set } = await hostStepsSet(() => outcome(spec, { backend, threads: 1, stepLoop }, [name === 'cobahh' ? 30 : 100]));
+          // STEP_OP_KERNEL: no population of these needs the host's step
+          if (stepLoop === 'backend') expect(set, `${name} ${backend}: a host step`).toBe(false);
+          got.push(result);
+        }
       expect(got[0].loop).toBe('backend');
       expect(got[0].totals.reduce((a, c) => a + c, 0)).toBeGreaterThan(100);
       for (const g of got.slice(1)) expect({ ...g, loop: '' }).toEqual({ ...got[0], loop: '' });
     });
+
+  it('a model from equations with random draws and t is stepped by the host from inside the loop, as in the host loop', async () => {
+    const spec: ModelSpec = {
+      name: 'noisy', dt: 0.1, duration: 60, seed: 3,
+      models: {
+        ou: {
+          equations: [
+            'dv/dt = (mu - v + g*(E - v)/gL)/tau + sigma*sqrt(2/tau)*xi : volt (unless refractory)',
+            'dg/dt = -g/tau_g : siemens',
+            'I = 0.5*rand()*mV*(1 + 0*t/ms) : volt',
+          ].join('\n'),
+          threshold: 'v > -50*mV + I',
+          reset: 'v = -65*mV',
+          refractory: '2*ms',
+          parameters: { mu: '-52*mV', tau: '10*ms', sigma: '3*mV', E: '0*mV', gL: '10*nS', tau_g: '5*ms' },
+        },
+      },
+      populations: [{ name: 'P', size: 203, model: 'ou', initial: { v: { dist: 'uniform', low: -65, high: -50 } } }, { name: 'Q', size: 50, model: 'coba_like', initial: { v: -65 } }],
+      projections: [{ name: 'PP', source: 'P', target: 'P', connect: { rule: 'fixed_indegree', indegree: 10 }, weight: 0.0005, delay: 0.5, on_pre: 'g += w' },
+        { name: 'PQ', source: 'P', target: 'Q', connect: { rule: 'fixed_indegree', indegree: 20 }, weight: 0.002, delay: 0.5, on_pre: 'g += w' }],
+      inputs: [{ type: 'poisson', target: 'P', rate: 2000, weight: 0.001, on_pre: 'g += w' }],
+      monitors: [{ type: 'spikes', population: 'P' }, { type: 'spikes', population: 'Q' }],
+    };
+    // Q: a deterministic model beside it, called through the table
+    spec.models!.coba_like = { equations: 'dv/dt = (El - v + g*(E - v)/gL)/tau : volt\ndg/dt = -g/tau_g : siemens', threshold: 'v > -55*mV', reset: 'v = -65*mV',
+      parameters: { El: '-65*mV', tau: '10*ms', E: '0*mV', gL: '10*nS', tau_g: '5*ms' } };
+    for (const backend of ['wasm', 'js'] as const) {
+      const { result: loop, set } = await hostStepsSet(() => outcome(spec, { backend, threads: 1 }, [25, 35]));
+      expect(set, 'the noisy population needs its host step').toBe(true);
+      const host = await outcome(spec, { backend, threads: 1, stepLoop: 'host' }, [25, 35]);
+      expect(loop.loop).toBe('backend');
+      expect(loop.trains.P.i.length).toBeGreaterThan(50);
+      expect(loop.trains.Q.i.length).toBeGreaterThan(0);
+      expect({ ...loop, loop: '' }).toEqual({ ...host, loop: '' });
+    }
+  });
 
   it('spike generators (stepped by the host from inside the loop) drive a LIF population as in the host loop', async () => {
     const spec: ModelSpec = {

@@ -260,12 +260,18 @@ export interface BackendFeatures {
  * `buffer` is the current ArrayBuffer (re-read after reserve); dispose() is safe to call twice.
  */
 /**
- * A kernel generated at run time from a model's equations (src/equations): one step of a slice of
- * n neurons; ptrs are the byte addresses of the kernel's operands (src/equations/ir.ts), spikes
- * the address of the i32 spike buffer. Returns the number of spikes written. f32 and i32 view the
- * arena (the JS kernel reads through them; a WebAssembly kernel reads its memory directly).
+ * A kernel generated at run time from a model's equations (src/equations), loaded into a backend.
+ * `run` is one step of a slice of n neurons: args is the byte address of u32[k], the byte addresses
+ * of the kernel's operands (src/equations/ir.ts), spikes the address of the i32 spike buffer;
+ * returns the number of spikes written. f32 and i32 view the arena (the JS kernel reads through
+ * them; a WebAssembly kernel reads its memory directly). `index` is its place in the backend's
+ * kernel table, by which the step loop calls it (STEP_OP_KERNEL: the main module's function table
+ * for WebAssembly).
  */
-export type GeneratedKernel = (f32: Float32Array, i32: Int32Array, n: number, ptrs: ArrayLike<number>, spikes: number) => number;
+export interface GeneratedKernel {
+  run(f32: Float32Array, i32: Int32Array, n: number, args: number, spikes: number): number;
+  index: number;
+}
 
 export interface Backend {
   readonly name: BackendName;

@@ -202,8 +202,11 @@ export const STEP_OP_PROPAGATE = 12; //   pop, spikes, rowPtr, syn, weights, con
 export const STEP_OP_HOST = 14; //        pop: the count from the host's step of the population (env.host_step(pop, t, slot)), for a model without an op of its own
 export const STEP_OP_SAMPLE = 15; //      every, src, dst, int: at a step t with t % every == 0, f32[dst][step of the call] = the value at src (an i32 converted when int != 0), before the step
 export const STEP_OP_CHECK = 13; //       every, ptr, n: after step t with (t + 1) % every == 0, stop after it if f32[n] at ptr holds a NaN or infinity
-/** Words of each op of the step program, its opcode included, by opcode (host side; assembly/steps.ts opWords). */
-export const stepOpWords: readonly number[] = [0, 3, 4, 10, 9, 13, 10, 15, 12, 10, 8, 7, 16, 4, 2, 5];
+export const STEP_OP_KERNEL = 16; //      pop, index, m, args, spikes, nIn, then nIn pairs (operand, ring): args[operand] = ring + slot * m * 4 for each pair, then the count from kernel `index` of the function table (a model from equations), called (m, args, spikes); 7 + 2 nIn words
+/** Words of each op of the step program, its opcode included, by opcode (host side; assembly/steps.ts opWords); STEP_OP_KERNEL: stepOpLength. */
+export const stepOpWords: readonly number[] = [0, 3, 4, 10, 9, 13, 10, 15, 12, 10, 8, 7, 16, 4, 2, 5, 0];
+/** Words of the op at word p of the program: stepOpWords, or for STEP_OP_KERNEL 7 + 2 nIn. */
+export const stepOpLength = (u32: Uint32Array, p: number): number => (u32[p] === STEP_OP_KERNEL ? 7 + 2 * u32[p + 6] : stepOpWords[u32[p]]);
 /** A step (start or stop of an input) as a u32 word of the step program: Infinity and later steps as 2^32 - 1, a step the loop never reaches. */
 export const stepWord = (t: number): number => (t >= 0xffffffff ? 0xffffffff : t);
 

@@ -9,11 +9,12 @@
  * `select` (so that the SIMD generator can run four neurons per iteration, lane by lane, and give
  * the bits of the scalar one). Its signature, in WebAssembly and in JS, is
  *
- *     kernel(n: i32, p0: i32, p1: i32, …, p{k-1}: i32, spikes: i32) -> i32
+ *     kernel(n: i32, args: i32, spikes: i32) -> i32
  *
- * with one byte address per operand (in operand order), then the address of an i32 spike buffer:
- * every neuron i for which the `spike` statement's condition holds is appended to it, in ascending
- * order of i; the kernel returns how many it appended.
+ * where args is the byte address of u32[k], one byte address per operand (in operand order), and
+ * spikes the address of an i32 spike buffer: every neuron i for which the `spike` statement's
+ * condition holds is appended to it, in ascending order of i; the kernel returns how many it
+ * appended.
  *
  * Operands are float32 arrays in the shard's memory:
  *   - per: 'neuron'  element i is at address p + 4*i (the state of the neuron, a per-neuron

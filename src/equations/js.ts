@@ -5,10 +5,11 @@
  * itself), the math functions of src/equations/mathf.ts, conditions as booleans, loads of every
  * per-neuron operand at the top of the iteration and of scalar operands before the loop.
  *
- *     type JsKernel = (f32, i32, n, ptrs, spikes) => count
+ *     type JsKernel = (f32, i32, n, args, spikes) => count
  *
- * f32/i32 are views of the shard's memory, ptrs the operands' byte addresses (operand order),
- * spikes the byte address of the i32 spike buffer; returns how many neuron indices it appended.
+ * f32/i32 are views of the shard's memory, args the byte address of the operands' byte addresses
+ * (u32[k], operand order; read once per call, as the WebAssembly kernel does), spikes the byte
+ * address of the i32 spike buffer; returns how many neuron indices it appended.
  *
  * Two ways to build one:
  *   - generated source through `new Function` (the source is made only from the IR: generated
@@ -24,7 +25,7 @@ import type { Cond, Expr, KernelIR, Stmt } from './ir.ts';
 import { checkKernel } from './codegen-util.ts';
 import * as mathf from './mathf.ts';
 
-export type JsKernel = (f32: Float32Array, i32: Int32Array, n: number, ptrs: ArrayLike<number>, spikes: number) => number;
+export type JsKernel = (f32: Float32Array, i32: Int32Array, n: number, args: number, spikes: number) => number;
 
 /** Functions that are calls into mathf (the others are one Math.* operation or a select). */
 const MATHF = new Set(['exp', 'expm1', 'exprel', 'log', 'sin', 'cos', 'tanh', 'pow', 'sign']);
@@ -37,18 +38,18 @@ function num(v: number): string {
   return f < 0 ? `(${s})` : s;
 }
 
-/** The body of a function of (f32, i32, n, ptrs, spikes), inside a scope providing `M` (mathf). */
+/** The body of a function of (f32, i32, n, args, spikes), inside a scope providing `M` (mathf). */
 export function emitJsSource(kernel: KernelIR): string {
   const { loads } = checkKernel(kernel);
   const ops = kernel.operands;
-  const lines: string[] = ['"use strict";'];
+  const lines: string[] = ['"use strict";', 'const P = args >>> 2;'];
   const sorted = [...loads].sort((a, b) => a - b);
   const stored = new Set<number>();
   for (const s of kernel.body) if (s.op === 'store') stored.add(s.operand);
   for (let j = 0; j < ops.length; j++) {
-    if (ops[j].per === 'neuron' && (loads.has(j) || stored.has(j))) lines.push(`const o${j} = ptrs[${j}] >>> 2;`);
+    if (ops[j].per === 'neuron' && (loads.has(j) || stored.has(j))) lines.push(`const o${j} = i32[P + ${j}] >>> 2;`);
   }
-  for (const j of sorted) if (ops[j].per === 'scalar') lines.push(`const v${j} = f32[ptrs[${j}] >>> 2];`);
+  for (const j of sorted) if (ops[j].per === 'scalar') lines.push(`const v${j} = f32[i32[P + ${j}] >>> 2];`);
   lines.push('const sp = spikes >>> 2;', 'let count = 0;', 'for (let i = 0; i < n; i++) {');
   for (const j of sorted) if (ops[j].per === 'neuron') lines.push(`  const v${j} = f32[o${j} + i];`);
   const F = (s: string) => `Math.fround(${s})`;
@@ -123,7 +124,7 @@ export function compileJsKernel(kernel: KernelIR): JsKernel {
   if (kind !== 'closures') {
     try {
       const names = [...MATHF].map((fn) => `M_${fn}`);
-      const make = factory(...names, `return function (f32, i32, n, ptrs, spikes) {\n${src}\n};`);
+      const make = factory(...names, `return function (f32, i32, n, args, spikes) {\n${src}\n};`);
       const fn = make(...[...MATHF].map((m) => (mathf as Record<string, unknown>)[m])) as JsKernel;
       kind = 'generated';
       return fn;
@@ -225,10 +226,10 @@ export function compileJsClosures(kernel: KernelIR): JsKernel {
   const perLoads = Int32Array.from([...loads].filter((j) => ops[j].per === 'neuron'));
   const scalarLoads = Int32Array.from([...loads].filter((j) => ops[j].per === 'scalar'));
   const nStmts = stmts.length, nPer = perLoads.length;
-  return (f32, i32, n, ptrs, spikes) => {
+  return (f32, i32, n, args, spikes) => {
     F32 = f32;
     I32 = i32;
-    for (let j = 0; j < nOps; j++) offs[j] = ptrs[j] >>> 2;
+    for (let j = 0; j < nOps; j++) offs[j] = i32[(args >>> 2) + j] >>> 2;
     for (let p = 0; p < scalarLoads.length; p++) vals[scalarLoads[p]] = f32[offs[scalarLoads[p]]];
     sp = spikes >>> 2;
     count = 0;

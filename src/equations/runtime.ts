@@ -12,8 +12,12 @@
  *             std 1, so each value is the draw itself) or uniform ones by uniform_fill, (u >>> 8) 2^-24
  *             in [0, 1); both a pure function of (seed, stream, step, global neuron index)
  *   time      one f32, t = step * dt (ms), written before every call
+ * and the kernel's argument table: u32[k], every operand's byte address (an input's: its ring slot,
+ * written before every call), which the kernel reads (src/equations/ir.ts).
  */
 import type { Backend, Kernels, GeneratedKernel } from '../backend/types.ts';
+import type { StepOp } from '../neurons/types.ts';
+import { STEP_OP_KERNEL } from '../core/layout.ts';
 import type { NetworkPlan } from '../core/types.ts';
 import { rngKey } from '../core/rng.ts';
 import type { CompiledModel } from './model.ts';
@@ -47,7 +51,7 @@ export async function loadEquationKernels(net: NetworkPlan, backend: Backend): P
   return { kernels, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** The arena allocations of a slice of m neurons, in order: one per operand that takes memory. */
+/** The arena allocations of a slice of m neurons, in order: one per operand that takes memory, then the argument table (operand -1). */
 export function equationAllocations(c: CompiledModel, m: number): { operand: number; bytes: number }[] {
   const out: { operand: number; bytes: number }[] = [];
   c.kernel.operands.forEach((op, k) => {
@@ -55,12 +59,15 @@ export function equationAllocations(c: CompiledModel, m: number): { operand: num
     if (role === 'input') return;
     out.push({ operand: k, bytes: op.per === 'neuron' ? m * 4 : 4 });
   });
+  out.push({ operand: -1, bytes: c.kernel.operands.length * 4 });
   return out;
 }
 
 export class EquationRuntime {
-  /** operand byte addresses, in operand order (inputs: set every step) */
+  /** operand byte addresses, in operand order (inputs: their ring, see `step`) */
   readonly ptrs: Int32Array;
+  /** byte address of the kernel's argument table u32[operands] */
+  readonly args: number;
   private readonly inputOperands: { operand: number; channel: number }[] = [];
   private readonly normals: { ptr: number; stream: number }[] = [];
   private readonly uniforms: { ptr: number; stream: number }[] = [];
@@ -77,8 +84,13 @@ export class EquationRuntime {
   ) {
     const c = plan.compiled;
     this.ptrs = new Int32Array(c.kernel.operands.length);
-    const allocs = equationAllocations(c, m);
-    for (const a of allocs) this.ptrs[a.operand] = alloc(partName, a.bytes);
+    let args = 0;
+    for (const a of equationAllocations(c, m)) {
+      const at = alloc(partName, a.bytes);
+      if (a.operand < 0) args = at;
+      else this.ptrs[a.operand] = at;
+    }
+    this.args = args;
     c.roles.forEach((r, k) => {
       if (r.role === 'input') {
         const ch = plan.inputs.indexOf(r.variable);
@@ -90,10 +102,11 @@ export class EquationRuntime {
     });
   }
 
-  /** Write the slice's initial state, parameters and host-computed constants (after the arena stopped growing). */
-  write(f32: Float32Array, initial: Record<string, Float32Array | Int32Array>): void {
+  /** Write the slice's initial state, parameters, host-computed constants and argument table (after the arena stopped growing). */
+  write(f32: Float32Array, u32: Uint32Array, initial: Record<string, Float32Array | Int32Array>): void {
     const { compiled: c, values } = this.plan;
     const b = this.begin, m = this.m;
+    u32.set(this.ptrs, this.args >>> 2);
     c.roles.forEach((r, k) => {
       const o = this.ptrs[k] >>> 2;
       if (r.role === 'state') {
@@ -113,6 +126,21 @@ export class EquationRuntime {
     });
   }
 
+  /** Whether the step loop calls the kernel itself (stepOp): a slice whose kernel needs no draws and no t. */
+  get inLoop(): boolean {
+    return this.m > 0 && this.normals.length === 0 && this.uniforms.length === 0 && this.timePtr < 0;
+  }
+
+  /**
+   * The step loop's op for the slice (STEP_OP_KERNEL: the inputs pointed at their ring slot, then
+   * the kernel), or null when the kernel needs draws or t, which the host writes before each call.
+   */
+  stepOp(rings: readonly number[], spikes: number): StepOp | null {
+    if (!this.inLoop) return null;
+    const pairs = this.inputOperands.flatMap((x) => [x.operand, rings[x.channel]]);
+    return { code: STEP_OP_KERNEL, args: [this.kernel.index, this.m, this.args, spikes, this.inputOperands.length, ...pairs] };
+  }
+
   /** One step: fill the draws and t, point the inputs at ring slot `slot`, run the kernel. Returns the spike count. */
   step(K: Kernels, f32: Float32Array, i32: Int32Array, seed: number, t: number, dt: number, slot: number, rings: readonly number[], spikes: number): number {
     const m = this.m;
@@ -124,8 +152,9 @@ export class EquationRuntime {
     }
     for (const d of this.uniforms) K.uniform_fill(m, rngKey(seed, d.stream, t), this.begin, d.ptr);
     if (this.timePtr >= 0) f32[this.timePtr >>> 2] = t * dt;
-    for (const x of this.inputOperands) this.ptrs[x.operand] = rings[x.channel] + slot * m * 4;
-    return this.kernel(f32, i32, m, this.ptrs, spikes);
+    const a = this.args >>> 2;
+    for (const x of this.inputOperands) i32[a + x.operand] = rings[x.channel] + slot * m * 4;
+    return this.kernel.run(f32, i32, m, this.args, spikes);
   }
 
   /** The state variables with their addresses (for monitors, getState and the NaN check). */

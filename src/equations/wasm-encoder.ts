@@ -128,7 +128,12 @@ export class Func {
   i32(v: number): this { this.code.push(OP.i32_const); s32(this.code, v); return this; }
   f32(v: number): this { this.code.push(OP.f32_const); f32bytes(this.code, v); return this; }
   /** A memory access with alignment exponent `align` and offset 0. */
-  mem(opcode: number, align: number): this { this.code.push(opcode, align, 0); return this; }
+  /** a load or store with its alignment hint (log2 bytes) and a constant offset */
+  mem(opcode: number, align: number, offset = 0): this {
+    this.code.push(opcode, align);
+    u32(this.code, offset);
+    return this;
+  }
   simdMem(opcode: number): this { this.simd(opcode); this.code.push(4, 0); return this; }
 
   /** The encoded body: local declarations (runs of one type) and code, with the final `end`. */

@@ -3,7 +3,11 @@
  * the module imports `env.memory` (minimum 1 page, no maximum, so it accepts the shard's memory)
  * and exports one function per kernel under its sanitised name,
  *
- *     kernel(n: i32, p0: i32, …, p{k-1}: i32, spikes: i32) -> i32   (the number of spikes appended)
+ *     kernel(n: i32, args: i32, spikes: i32) -> i32   (the number of spikes appended)
+ *
+ * with the operands' byte addresses in memory, u32 args[k] (src/equations/ir.ts). One signature for
+ * every kernel, so that the step loop calls any of them through the main module's function table
+ * (call_indirect, STEP_OP_KERNEL). The addresses are read once per call, before the loop.
  *
  * Scalar module: one loop over i in [0, n). Scalar operands are loaded once before the loop; at the
  * top of each iteration off = 4·i and every per-neuron operand the kernel loads is read from
@@ -41,7 +45,9 @@ export function kernelExportName(k: KernelIR, index: number): string {
 
 interface KernelCtx {
   k: KernelIR;
-  /** local index of parameter p_j is 1 + j; n is 0; spikes is operands.length + 1 */
+  /** local of operand j's byte address (read from args before the loop) */
+  ptr: Map<number, number>;
+  /** n is local 0, args 1, spikes 2 */
   spikesParam: number;
   i: number;
   off: number;
@@ -60,7 +66,7 @@ function emitIteration(L: Lanes, ctx: KernelCtx): void {
   for (const j of ctx.loads) {
     if (ctx.k.operands[j].per !== 'neuron') continue;
     per.set(j, L.keep(() => {
-      f.get(1 + j).get(ctx.off).op(OP.i32_add);
+      f.get(ctx.ptr.get(j)!).get(ctx.off).op(OP.i32_add);
       if (simd) f.simdMem(SIMD.v128_load); else f.mem(OP.f32_load, 2);
     }, 'f'));
   }
@@ -114,7 +120,7 @@ function emitIteration(L: Lanes, ctx: KernelCtx): void {
       case 'letc': bools.set(s.id, cond(s.cond)); break;
       case 'store': {
         const v = expr(s.value);
-        f.get(1 + s.operand).get(ctx.off).op(OP.i32_add);
+        f.get(ctx.ptr.get(s.operand)!).get(ctx.off).op(OP.i32_add);
         v();
         if (simd) f.simdMem(SIMD.v128_store); else f.mem(OP.f32_store, 2);
         break;
@@ -165,16 +171,24 @@ function emitLoop(f: Func, ctx: KernelCtx, limit: number, step: number, iteratio
 }
 
 function emitKernel(k: KernelIR, loads: Set<number>, simd: boolean): Func {
-  const nOps = k.operands.length;
-  const f = new Func(new Array(nOps + 2).fill(T_I32));
+  const f = new Func([T_I32, T_I32, T_I32]);
   const ctx: KernelCtx = {
-    k, spikesParam: nOps + 1, i: f.local(T_I32), off: f.local(T_I32), count: f.local(T_I32),
+    k, ptr: new Map(), spikesParam: 2, i: f.local(T_I32), off: f.local(T_I32), count: f.local(T_I32),
     scalarF: new Map(), scalarV: new Map(), loads: [...loads].sort((a, b) => a - b),
   };
+  // the addresses of the per-neuron operands it loads or stores
+  const used = new Set(loads);
+  for (const s of k.body) if (s.op === 'store') used.add(s.operand);
+  for (const j of [...used].sort((a, b) => a - b)) {
+    if (k.operands[j].per !== 'neuron') continue;
+    const l = f.local(T_I32);
+    f.get(1).mem(OP.i32_load, 2, 4 * j).set(l);
+    ctx.ptr.set(j, l);
+  }
   for (const j of ctx.loads) {
     if (k.operands[j].per !== 'scalar') continue;
     const l = f.local(T_F32);
-    f.get(1 + j).mem(OP.f32_load, 2).set(l);
+    f.get(1).mem(OP.i32_load, 2, 4 * j).mem(OP.f32_load, 2).set(l);
     ctx.scalarF.set(j, l);
     if (simd) {
       const v = f.local(T_V128);
@@ -200,7 +214,7 @@ export function emitWasm(kernels: readonly KernelIR[], opts: WasmOptions): Uint8
   const names = kernels.map(kernelExportName);
   if (new Set(names).size !== names.length) throw new Error(`kernel names must be distinct once sanitised: ${names.join(', ')}`);
   const funcs: ModuleFunc[] = kernels.map((k, i) => ({
-    params: new Array(k.operands.length + 2).fill(T_I32),
+    params: [T_I32, T_I32, T_I32],
     results: [T_I32],
     body: emitKernel(k, uses[i].loads, opts.simd),
     export: names[i],
@@ -222,8 +236,8 @@ export function compileKernels(kernels: readonly KernelIR[], opts: WasmOptions):
   return m;
 }
 
-/** The exported kernel functions of an instance of a module from compileKernels. */
-export type WasmKernel = (n: number, ...ptrsAndSpikes: number[]) => number;
+/** The exported kernel functions of an instance of a module from compileKernels: (n, args, spikes) -> spike count. */
+export type WasmKernel = (n: number, args: number, spikes: number) => number;
 
 /** Instantiates `module` on `memory` (asynchronously: browsers refuse large synchronous instantiation) and returns its kernels by export name. */
 export async function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<Record<string, WasmKernel>> {

@@ -71,11 +71,12 @@ export class StepProgramWriter {
 export const recordCap = (m: number): number => Math.max(1024, 2 * m);
 
 /**
- * Program words of a population at most: its update (15 words at most), its record (7), a touch
- * per input channel (3 each) and a NaN check per state variable (4 each; `vars`: those of its
- * equations, or 4, the most a built-in model has).
+ * Program words of a population at most: its update (15 words at most for a built-in model, 7 + 2
+ * per input channel for a kernel from equations), its record (7), a touch per input channel (3
+ * each) and a NaN check per state variable (4 each; `vars`: those of its equations, or 4, the most
+ * a built-in model has).
  */
-export const popProgramWords = (channels: number, vars: number): number => 15 + 7 + 3 * channels + 4 * vars;
+export const popProgramWords = (channels: number, vars: number): number => Math.max(15, 7 + 2 * channels) + 7 + 3 * channels + 4 * vars;
 
 /** State variables a population's NaN checks cover at most (popProgramWords). */
 export const loopVars = (equationStates: number | undefined): number => equationStates ?? 4;

@@ -6,7 +6,7 @@
 import { WASM_ARENA_BASE, WASM_MAX_BYTES } from '../../core/layout.ts';
 import type { Backend, BackendFeatures, GeneratedKernel, Kernels } from '../types.ts';
 import type { KernelIR } from '../../equations/ir.ts';
-import { compileJsKernel } from '../../equations/js.ts';
+import { compileJsKernel, type JsKernel } from '../../equations/js.ts';
 import { connectKernels } from './connect.ts';
 import { inputKernels } from './inputs.ts';
 import { izhikevichKernels } from './izhikevich.ts';
@@ -23,8 +23,11 @@ export { Views, truncSat } from './views.ts';
 
 const PAGE = 65536;
 
-/** A `Kernels` object bound to `views` (call `views.set(buffer)` to rebind after a reallocation). */
-export function createJsKernels(views: Views, hostStep: () => HostStep = () => noHostStep): Kernels {
+/**
+ * A `Kernels` object bound to `views` (call `views.set(buffer)` to rebind after a reallocation);
+ * `generated` holds the kernels from equations that the step loop's STEP_OP_KERNEL calls by index.
+ */
+export function createJsKernels(views: Views, hostStep: () => HostStep = () => noHostStep, generated: readonly JsKernel[] = []): Kernels {
   const K = {
     ...lifKernels(views),
     ...izhikevichKernels(views),
@@ -36,7 +39,7 @@ export function createJsKernels(views: Views, hostStep: () => HostStep = () => n
     ...connectKernels(views),
     ...utilKernels(views),
   };
-  return { ...K, ...stepKernels(views, K, hostStep) };
+  return { ...K, ...stepKernels(views, K, hostStep, generated) };
 }
 
 /** The host step of a backend that has none (Backend.setHostStep(null)). */
@@ -73,11 +76,13 @@ export class JsBackend implements Backend {
   private buf: ArrayBuffer;
   private disposed = false;
   private hostStep: HostStep = noHostStep;
+  /** the kernels from equations loaded so far (GeneratedKernel.index) */
+  private readonly generated: JsKernel[] = [];
 
   constructor() {
     this.buf = new ArrayBuffer(this.base);
     this.views = new Views(this.buf);
-    this.kernels = createJsKernels(this.views, () => this.hostStep);
+    this.kernels = createJsKernels(this.views, () => this.hostStep, this.generated);
   }
 
   setHostStep(fn: HostStep | null): void {
@@ -117,7 +122,9 @@ export class JsBackend implements Backend {
   /** The JavaScript kernel generated from the IR (src/equations/js.ts): the same float32 operations as the WebAssembly one. */
   async loadKernel(kernel: KernelIR): Promise<GeneratedKernel> {
     if (this.disposed) throw new Error('js backend: loadKernel() after dispose()');
-    return compileJsKernel(kernel);
+    const run = compileJsKernel(kernel);
+    this.generated.push(run);
+    return { run, index: this.generated.length - 1 };
   }
 
   /** Nothing to warm: the JavaScript kernels are the reference, not the measured path. */

@@ -7,16 +7,17 @@ import {
   STEP_H_COUNTS, STEP_H_EVENTS, STEP_H_FILLS, STEP_H_HIST, STEP_H_HISTCAP, STEP_H_NOPS, STEP_H_NPOPS, STEP_H_SEED,
   STEP_H_SLOTS, STEP_H_TOTALS, STEP_HEADER_WORDS, STEP_OP_FLUSH, STEP_OP_IZH, STEP_OP_IZH_DELTA, STEP_OP_LIF, STEP_OP_LIF_DELTA,
   STEP_OP_NOISE_INPUT, STEP_OP_POISSON, STEP_OP_POISSON_INPUT, STEP_OP_PROPAGATE, STEP_OP_RECORD, STEP_OP_THRESHOLD,
-  STEP_OP_TOUCH, STEP_OP_CHECK, STEP_OP_HOST, STEP_OP_SAMPLE, stepOpWords,
+  STEP_OP_TOUCH, STEP_OP_CHECK, STEP_OP_HOST, STEP_OP_SAMPLE, STEP_OP_KERNEL, stepOpLength,
 } from '../../core/layout.ts';
 import { rngKey } from '../../core/rng.ts';
 import type { Kernels } from '../types.ts';
 import type { Views } from './views.ts';
+import type { JsKernel } from '../../equations/js.ts';
 
 /** The host's step of a population from inside the loop (Backend.setHostStep), as env.host_step for WebAssembly. */
 export type HostStep = (pop: number, t: number, slot: number) => number;
 
-export function stepKernels(m: Views, K: Omit<Kernels, 'run_steps'>, host: () => HostStep): Pick<Kernels, 'run_steps'> {
+export function stepKernels(m: Views, K: Omit<Kernels, 'run_steps'>, host: () => HostStep, generated: readonly JsKernel[]): Pick<Kernels, 'run_steps'> {
   return {
     run_steps(prog, t0, n) {
       const u32 = m.u32, i32 = m.i32, f32 = m.f32;
@@ -119,13 +120,19 @@ export function stepKernels(m: Views, K: Omit<Kernels, 'run_steps'>, host: () =>
             case STEP_OP_HOST:
               i32[counts + u32[a]] = host()(u32[a], t, slot);
               break;
+            case STEP_OP_KERNEL: {
+              const mm = u32[a + 2], args = u32[a + 3] >>> 2, nIn = u32[a + 5];
+              for (let j = 0; j < nIn; j++) u32[args + u32[a + 6 + 2 * j]] = u32[a + 7 + 2 * j] + slot * mm * 4;
+              i32[counts + u32[a]] = generated[u32[a + 1]](f32, i32, mm, u32[a + 3], u32[a + 4]);
+              break;
+            }
             case STEP_OP_CHECK:
               if ((t + 1) % u32[a] === 0 && K.find_nonfinite(u32[a + 1], u32[a + 2]) >= 0) halt = true;
               break;
             default:
               throw new Error(`run_steps: unknown opcode ${op} at word ${p - h}`);
           }
-          p += stepOpWords[op];
+          p += stepOpLength(u32, p);
         }
         done++;
       }

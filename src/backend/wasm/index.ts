@@ -8,7 +8,7 @@ import { arenaSize, disposedKernel } from '../js/index.ts';
 import type { Backend, BackendFeatures, GeneratedKernel, Kernels, PrimedKernel } from '../types.ts';
 import { primeKernels } from '../prime.ts';
 import type { KernelIR } from '../../equations/ir.ts';
-import { compileKernels, kernelExportName } from '../../equations/wasm.ts';
+import { compileKernels, kernelExportName, type WasmKernel } from '../../equations/wasm.ts';
 import { detectWasmFeatures, instantiateVariant, type WasmVariant } from './loader.ts';
 
 export {
@@ -25,10 +25,12 @@ export class WasmBackend implements Backend {
   readonly maxBytes = WASM_MAX_BYTES;
   readonly kernels: Kernels;
   private memory: WebAssembly.Memory | null;
+  private readonly table: WebAssembly.Table;
 
-  private constructor(memory: WebAssembly.Memory, kernels: Kernels, variant: WasmVariant) {
+  private constructor(memory: WebAssembly.Memory, kernels: Kernels, table: WebAssembly.Table, variant: WasmVariant) {
     this.memory = memory;
     this.kernels = kernels;
+    this.table = table;
     this.features = { simd: variant !== 'scalar' && detectWasmFeatures().simd, variant };
   }
 
@@ -37,11 +39,11 @@ export class WasmBackend implements Backend {
 
   static async create(variant: WasmVariant): Promise<WasmBackend> {
     let self: WasmBackend | null = null;
-    const { memory, kernels } = await instantiateVariant(variant, 1, (pop, t, slot) => {
+    const { memory, kernels, table } = await instantiateVariant(variant, 1, (pop, t, slot) => {
       if (!self?.hostStep) throw new Error('axonal: the step loop met a host step, but no host step is set');
       return self.hostStep(pop, t, slot);
     });
-    self = new WasmBackend(memory, kernels, variant);
+    self = new WasmBackend(memory, kernels, table, variant);
     return self;
   }
 
@@ -70,23 +72,18 @@ export class WasmBackend implements Backend {
 
   /**
    * A kernel generated from the IR (src/equations/wasm.ts), instantiated over this backend's
-   * memory: the f32x4 module for the simd and debug variants, the scalar one for scalar. The call
-   * passes its arguments through one reused array (no allocation per call).
+   * memory: the f32x4 module for the simd and debug variants, the scalar one for scalar. It is
+   * added to the main module's function table, where the step loop calls it (STEP_OP_KERNEL).
    */
   async loadKernel(kernel: KernelIR): Promise<GeneratedKernel> {
     const memory = this.memory;
     if (!memory) throw new Error('wasm backend: loadKernel() after dispose()');
     const module = await compileKernels([kernel], { simd: this.features.variant !== 'scalar' && detectWasmFeatures().simd });
     const instance: WebAssembly.Instance = await WebAssembly.instantiate(module, { env: { memory } });
-    const fn = instance.exports[kernelExportName(kernel, 0)] as (...a: number[]) => number;
-    const k = kernel.operands.length;
-    const args: number[] = new Array(k + 2).fill(0);
-    return (_f32, _i32, n, ptrs, spikes) => {
-      args[0] = n;
-      for (let j = 0; j < k; j++) args[j + 1] = ptrs[j];
-      args[k + 1] = spikes;
-      return fn.apply(null, args);
-    };
+    const fn = instance.exports[kernelExportName(kernel, 0)] as WasmKernel;
+    const index = this.table.grow(1);
+    this.table.set(index, fn);
+    return { run: (_f32, _i32, n, args, spikes) => fn(n, args, spikes), index };
   }
 
   prime(names: readonly PrimedKernel[]): void {

@@ -179,6 +179,8 @@ export function makeAbort(memory: () => WebAssembly.Memory | null): (msg: number
 export interface WasmInstance {
   memory: WebAssembly.Memory;
   kernels: Kernels;
+  /** the module's function table (exported as `table`): the host adds the kernels from equations to it */
+  table: WebAssembly.Table;
 }
 
 /** Instantiate a variant with a fresh memory of `initialPages` (maximum 65536 pages = 4 GiB). */
@@ -202,9 +204,10 @@ export async function instantiateVariant(
   if (missing.length) {
     throw new Error(`axonal: ${WASM_FILES[variant]} lacks the exports ${missing.join(', ')} (stale build? run \`npm run asbuild\`)`);
   }
+  if (!(ex.table instanceof WebAssembly.Table)) throw new Error(`axonal: ${WASM_FILES[variant]} exports no function table (stale build? run \`npm run asbuild\`)`);
   const kernels = {} as Record<string, unknown>;
   for (const k of KERNEL_NAMES) kernels[k] = ex[k];
-  return { memory, kernels: kernels as unknown as Kernels };
+  return { memory, kernels: kernels as unknown as Kernels, table: ex.table };
 }
 
 // (module (func (result v128) i32.const 0 i32x4.splat))
