@@ -274,7 +274,7 @@ describe('priming the step kernels (Backend.prime)', () => {
   });
 
   for (const variant of ['simd', 'scalar', 'debug'] as const)
-    it(`wasm-${variant}: every step kernel runs on scratch memory, which is zero afterwards`, async () => {
+    it(`wasm-${variant}: every step kernel and the step loop (run_steps) run on scratch memory, which is zero afterwards`, async () => {
       const b = await createBackend('wasm', { variant });
       try {
         b.prime(['lif_update', 'lif_delta_update', 'izhikevich_update', 'izhikevich_delta_update', 'poisson_update', 'threshold_update', 'poisson_input', 'noise_input', 'propagate', 'defer_propagate', 'defer_flush', 'touch_lines', 'find_nonfinite']);
