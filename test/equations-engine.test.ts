@@ -13,6 +13,7 @@ import { Simulation, SimulationError } from '../src/sim/simulation.ts';
 import { estimateNetwork, estimateShards, ModelError, planNetwork, validateModel } from '../src/network/index.ts';
 import type { AnyPopulationSpec, ModelSpec } from '../src/core/types.ts';
 import { BACKENDS, spikeTrains } from './util.ts';
+import { noisy } from './models.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const load = (f: string) => JSON.parse(readFileSync(join(root, 'examples', f), 'utf8')) as ModelSpec;
@@ -33,28 +34,6 @@ async function run(spec: ModelSpec, opts: Parameters<typeof Simulation.create>[1
     sim.dispose();
   }
 }
-
-/** A stochastic model: rand() in the equations, xi noise (Euler–Maruyama), a Poisson input into g. */
-const noisy: ModelSpec = {
-  name: 'noisy', dt: 0.1, duration: 100, seed: 3,
-  models: {
-    ou: {
-      equations: [
-        'dv/dt = (mu - v + g*(E - v)/gL)/tau + sigma*sqrt(2/tau)*xi : volt (unless refractory)',
-        'dg/dt = -g/tau_g : siemens',
-        'I = 0.5*rand()*mV : volt',
-      ].join('\n'),
-      threshold: 'v > -50*mV + I',
-      reset: 'v = -65*mV',
-      refractory: '2*ms',
-      parameters: { mu: '-52*mV', tau: '10*ms', sigma: '3*mV', E: '0*mV', gL: '10*nS', tau_g: '5*ms' },
-    },
-  },
-  populations: [{ name: 'P', size: 203, model: 'ou', initial: { v: { dist: 'uniform', low: -65, high: -50 } } }],
-  projections: [{ name: 'PP', source: 'P', target: 'P', connect: { rule: 'fixed_indegree', indegree: 10 }, weight: 0.0005, delay: 0.5, on_pre: 'g += w' }],
-  inputs: [{ type: 'poisson', target: 'P', rate: 2000, weight: 0.001, on_pre: 'g += w' }],
-  monitors: [{ type: 'spikes', population: 'P' }],
-};
 
 describe('a model from equations runs with the same bits everywhere', () => {
   it('CUBA from Brian2\'s strings: the same spikes and state on js, wasm simd, scalar and debug', async () => {

@@ -43,3 +43,24 @@ export const mixedModel: ModelSpec = {
   monitors: ['P', 'E', 'I', 'D', 'T'].map((p) => ({ type: 'spikes' as const, population: p })),
 };
 
+/** A stochastic model: rand() in the equations, xi noise (Euler–Maruyama), a Poisson input into g. */
+export const noisy: ModelSpec = {
+  name: 'noisy', dt: 0.1, duration: 100, seed: 3,
+  models: {
+    ou: {
+      equations: [
+        'dv/dt = (mu - v + g*(E - v)/gL)/tau + sigma*sqrt(2/tau)*xi : volt (unless refractory)',
+        'dg/dt = -g/tau_g : siemens',
+        'I = 0.5*rand()*mV : volt',
+      ].join('\n'),
+      threshold: 'v > -50*mV + I',
+      reset: 'v = -65*mV',
+      refractory: '2*ms',
+      parameters: { mu: '-52*mV', tau: '10*ms', sigma: '3*mV', E: '0*mV', gL: '10*nS', tau_g: '5*ms' },
+    },
+  },
+  populations: [{ name: 'P', size: 203, model: 'ou', initial: { v: { dist: 'uniform', low: -65, high: -50 } } }],
+  projections: [{ name: 'PP', source: 'P', target: 'P', connect: { rule: 'fixed_indegree', indegree: 10 }, weight: 0.0005, delay: 0.5, on_pre: 'g += w' }],
+  inputs: [{ type: 'poisson', target: 'P', rate: 2000, weight: 0.001, on_pre: 'g += w' }],
+  monitors: [{ type: 'spikes', population: 'P' }],
+};

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Simulation, type SimulationOptions } from '../src/sim/simulation.ts';
 import { estimateShards } from '../src/network/estimate.ts';
 import type { ModelSpec } from '../src/core/types.ts';
-import { mixedModel } from './models.ts';
+import { mixedModel, noisy } from './models.ts';
 import { createBackend, JsBackend } from '../src/backend/index.ts';
 import { WasmBackend } from '../src/backend/wasm/index.ts';
 import { planNetwork } from '../src/network/index.ts';
@@ -113,30 +113,19 @@ describe('the step loop against the host loop', () => {
     });
 
   it('a model from equations with random draws and t is stepped by the host from inside the loop, as in the host loop', async () => {
-    const spec: ModelSpec = {
-      name: 'noisy', dt: 0.1, duration: 60, seed: 3,
-      models: {
-        ou: {
-          equations: [
-            'dv/dt = (mu - v + g*(E - v)/gL)/tau + sigma*sqrt(2/tau)*xi : volt (unless refractory)',
-            'dg/dt = -g/tau_g : siemens',
-            'I = 0.5*rand()*mV*(1 + 0*t/ms) : volt',
-          ].join('\n'),
-          threshold: 'v > -50*mV + I',
-          reset: 'v = -65*mV',
-          refractory: '2*ms',
-          parameters: { mu: '-52*mV', tau: '10*ms', sigma: '3*mV', E: '0*mV', gL: '10*nS', tau_g: '5*ms' },
-        },
-      },
-      populations: [{ name: 'P', size: 203, model: 'ou', initial: { v: { dist: 'uniform', low: -65, high: -50 } } }, { name: 'Q', size: 50, model: 'coba_like', initial: { v: -65 } }],
-      projections: [{ name: 'PP', source: 'P', target: 'P', connect: { rule: 'fixed_indegree', indegree: 10 }, weight: 0.0005, delay: 0.5, on_pre: 'g += w' },
-        { name: 'PQ', source: 'P', target: 'Q', connect: { rule: 'fixed_indegree', indegree: 20 }, weight: 0.002, delay: 0.5, on_pre: 'g += w' }],
-      inputs: [{ type: 'poisson', target: 'P', rate: 2000, weight: 0.001, on_pre: 'g += w' }],
-      monitors: [{ type: 'spikes', population: 'P' }, { type: 'spikes', population: 'Q' }],
+    // the stochastic model of the equations tests (rand(), xi, a Poisson input), its rand() term times
+    // a function of t, beside a deterministic model Q, whose kernel the loop calls through the table
+    const spec = structuredClone(noisy);
+    const ou = spec.models!.ou as { equations: string };
+    ou.equations = ou.equations.replace('I = 0.5*rand()*mV', 'I = 0.5*rand()*mV*(1 + 0*t/ms)');
+    expect(ou.equations).toContain('t/ms');
+    spec.models!.coba_like = {
+      equations: 'dv/dt = (El - v + g*(E - v)/gL)/tau : volt\ndg/dt = -g/tau_g : siemens', threshold: 'v > -55*mV', reset: 'v = -65*mV',
+      parameters: { El: '-65*mV', tau: '10*ms', E: '0*mV', gL: '10*nS', tau_g: '5*ms' },
     };
-    // Q: a deterministic model beside it, called through the table
-    spec.models!.coba_like = { equations: 'dv/dt = (El - v + g*(E - v)/gL)/tau : volt\ndg/dt = -g/tau_g : siemens', threshold: 'v > -55*mV', reset: 'v = -65*mV',
-      parameters: { El: '-65*mV', tau: '10*ms', E: '0*mV', gL: '10*nS', tau_g: '5*ms' } };
+    spec.populations.push({ name: 'Q', size: 50, model: 'coba_like', initial: { v: -65 } });
+    spec.projections!.push({ name: 'PQ', source: 'P', target: 'Q', connect: { rule: 'fixed_indegree', indegree: 20 }, weight: 0.002, delay: 0.5, on_pre: 'g += w' });
+    spec.monitors!.push({ type: 'spikes', population: 'Q' });
     for (const backend of ['wasm', 'js'] as const) {
       const { result: loop, set } = await hostStepsSet(() => outcome(spec, { backend, threads: 1 }, [25, 35]));
       expect(set, 'the noisy population needs its host step').toBe(true);

@@ -107,23 +107,7 @@ export function select(c: E, a: E, b: E): E {
 /** `e` with every select on condition `c` (the same node) replaced by its branch for c = `holds`. */
 function assuming(e: E, c: E, holds: boolean): E {
   if (!some(e, (x) => x.k === 'select' && x.c === c)) return e;
-  const memo = new Map<E, E>();
-  const go = (x: E): E => {
-    const hit = memo.get(x);
-    if (hit) return hit;
-    let r: E;
-    switch (x.k) {
-      case 'neg': r = neg(go(x.a)); break;
-      case 'not': r = { k: 'not', a: go(x.a) }; break;
-      case 'bin': r = bin(x.op, go(x.a), go(x.b)); break;
-      case 'call': r = call(x.fn, x.args.map(go)); break;
-      case 'select': r = x.c === c ? go(holds ? x.a : x.b) : select(go(x.c), go(x.a), go(x.b)); break;
-      default: r = x;
-    }
-    memo.set(x, r);
-    return r;
-  };
-  return go(e);
+  return rewrite(e, (x, go) => (x.k === 'select' && x.c === c ? go(holds ? x.a : x.b) : undefined));
 }
 
 function children(e: E): E[] {
@@ -161,20 +145,32 @@ export function varNames(e: E): Set<string> {
   return out;
 }
 
+const INNER = new Set<E['k']>(['neg', 'not', 'bin', 'call', 'select']);
+
 /** replaces leaves: `f` returns a replacement or undefined to keep the node (memoised over the DAG) */
 export function substitute(e: E, f: (leaf: E) => E | undefined): E {
+  return rewrite(e, (x) => (INNER.has(x.k) ? undefined : f(x)));
+}
+
+/**
+ * Rebuilds `e` bottom-up through the simplifying constructors (memoised over the DAG); `f` may
+ * replace any node first (it gets `go` to rewrite the parts it keeps), or return undefined.
+ */
+function rewrite(e: E, f: (x: E, go: (y: E) => E) => E | undefined): E {
   const memo = new Map<E, E>();
   const go = (x: E): E => {
     const hit = memo.get(x);
     if (hit) return hit;
-    let r: E;
-    switch (x.k) {
-      case 'neg': r = neg(go(x.a)); break;
-      case 'not': r = { k: 'not', a: go(x.a) }; break;
-      case 'bin': r = bin(x.op, go(x.a), go(x.b)); break;
-      case 'call': r = call(x.fn, x.args.map(go)); break;
-      case 'select': r = select(go(x.c), go(x.a), go(x.b)); break;
-      default: r = f(x) ?? x;
+    let r = f(x, go);
+    if (r === undefined) {
+      switch (x.k) {
+        case 'neg': r = neg(go(x.a)); break;
+        case 'not': r = { k: 'not', a: go(x.a) }; break;
+        case 'bin': r = bin(x.op, go(x.a), go(x.b)); break;
+        case 'call': r = call(x.fn, x.args.map(go)); break;
+        case 'select': r = select(go(x.c), go(x.a), go(x.b)); break;
+        default: r = x;
+      }
     }
     memo.set(x, r);
     return r;
