@@ -589,6 +589,44 @@ describe('threshold, reset, refractoriness, inputs', () => {
     for (let k = 1; k < spikesAt.length; k++) expect(spikesAt[k] - spikesAt[k - 1]).toBeGreaterThanOrEqual(20);
   });
 
+  it("a variable 'unless refractory' keeps its update unmasked where it is kept, the others' stages masked", () => {
+    // Brian2 multiplies the derivative by not_refractory; inside select(not_refractory, update, v) that
+    // factor is 1.0 (the same bits), so it is left out there, and only there
+    /** whether the value stored to `name` uses not_refractory as a 1.0/0.0 factor (through its lets) */
+    const masked = (m: CompiledModel, name: string): boolean => {
+      const lets = new Map<number, Expr | Cond>();
+      const has = (e: Expr | Cond): boolean => {
+        switch (e.op) {
+          case 'bool': return true;
+          case 'local': case 'clocal': return has(lets.get(e.id)!);
+          case 'add': case 'sub': case 'mul': case 'div': case 'call2': return has(e.a) || has(e.b);
+          case 'neg': case 'call1': case 'not': return has(e.a);
+          case 'select':
+            if (e.a.op === 'const' && e.a.value === 1 && e.b.op === 'const' && e.b.value === 0) return true;
+            return has(e.cond) || has(e.a) || has(e.b);
+          case 'lt': case 'le': case 'gt': case 'ge': case 'eq': case 'ne': case 'and': case 'or': return has(e.a) || has(e.b);
+          default: return false;
+        }
+      };
+      const k = m.kernel.operands.findIndex((o) => o.name === name);
+      let found: boolean | undefined;
+      for (const st of m.kernel.body as Stmt[]) {
+        if (st.op === 'let') lets.set(st.id, st.value);
+        if (st.op === 'letc') lets.set(st.id, st.cond);
+        if (st.op === 'store' && st.operand === k) found = has(st.value);
+      }
+      expect(found, `a store to ${name}`).toBeDefined();
+      return found!;
+    };
+    const euler = build({ ...lif('2*ms'), method: 'euler' });
+    expect(masked(euler, 'v')).toBe(false);
+    // rk4: w's stages use v's intermediate values, which are masked while refractory
+    const coupled = build({ equations: 'dv/dt = (v0 - v)/tau : volt (unless refractory)\ndw/dt = (v - w)/tau : volt', threshold: 'v > -50*mV', reset: 'v = -60*mV',
+      refractory: '2*ms', method: 'rk4', parameters: { v0: '-40*mV', tau: '10*ms' } });
+    expect(masked(coupled, 'v')).toBe(false);
+    expect(masked(coupled, 'w')).toBe(true);
+  });
+
   it('refractory must be a whole number of steps; a number is ms', () => {
     expect(issues(() => build(lif('0.25*ms'), { dt: 0.1 }))[0].message).toMatch(/refractory: the refractory period 0.25 ms is not a whole number of time steps/);
     expect(build(lif(3)).refractory).toEqual({ kind: 'time', expr: { op: 'const', value: 3 } });
