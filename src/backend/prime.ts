@@ -8,10 +8,8 @@
  * kernels and shares the machine with their compilation (bench/README.md, "Fast by default").
  */
 import type { Backend, PrimedKernel } from './types.ts';
-import {
-  STEP_HEADER_WORDS, STEP_H_COUNTS, STEP_H_FILLS, STEP_H_HIST, STEP_H_HISTCAP, STEP_H_NOPS, STEP_H_NPOPS, STEP_H_SLOTS, STEP_H_TOTALS,
-  STEP_OP_RECORD,
-} from '../core/layout.ts';
+import { STEP_OP_RECORD } from '../core/layout.ts';
+import { STEP_CHUNK, StepProgramWriter } from '../core/step-program.ts';
 
 const N = 1024;
 const CALLS = 64;
@@ -62,20 +60,11 @@ export function primeKernels(b: Backend, names: readonly PrimedKernel[]): void {
   // first calls of a short run would run in the baseline code): a program of one record op, a
   // population that never spikes
   {
-    const prog = at(52), counts = at(53), hist = at(54); // hist: 256 words
-    u32.fill(0, prog >>> 2, (prog >>> 2) + STEP_HEADER_WORDS + 7);
-    const h = prog >>> 2;
-    u32[h + STEP_H_NOPS] = 1;
-    u32[h + STEP_H_SLOTS] = 1;
-    u32[h + STEP_H_NPOPS] = 1;
-    u32[h + STEP_H_COUNTS] = counts;
-    u32[h + STEP_H_TOTALS] = counts + 4;
-    u32[h + STEP_H_FILLS] = counts + 8;
-    u32[h + STEP_H_HIST] = hist;
-    u32[h + STEP_H_HISTCAP] = 256;
-    u32[h + STEP_HEADER_WORDS] = STEP_OP_RECORD; // pop 0, spikes, no idx: counts only
-    u32[h + STEP_HEADER_WORDS + 2] = spikes;
-    for (let c = 0; c < CALLS; c++) K.run_steps(prog, c * 256, 256);
+    const w = new StepProgramWriter();
+    w.op(STEP_OP_RECORD, [0, spikes, 0, 0, 0, 0]); // population 0, its spikes, no spike record: counts only
+    const prog = at(52), counts = at(53); // counts, totals, fills: one word each
+    w.write(u32, new Float32Array(b.buffer), prog, { slots: 1, seed: 0, pops: 1, counts, totals: counts + 4, fills: counts + 8, hist: at(54) });
+    for (let c = 0; c < CALLS; c++) K.run_steps(prog, c * STEP_CHUNK, STEP_CHUNK); // hist: STEP_CHUNK words of array 54
   }
   new Uint8Array(b.buffer, b.base, SCRATCH).fill(0);
 }

@@ -131,12 +131,9 @@ export class EquationRuntime {
     return this.m > 0 && this.normals.length === 0 && this.uniforms.length === 0 && this.timePtr < 0;
   }
 
-  /**
-   * The step loop's op for the slice (STEP_OP_KERNEL: the inputs pointed at their ring slot, then
-   * the kernel), or null when the kernel needs draws or t, which the host writes before each call.
-   */
-  stepOp(rings: readonly number[], spikes: number): StepOp | null {
-    if (!this.inLoop) return null;
+  /** The step loop's op for the slice (STEP_OP_KERNEL: the inputs pointed at their ring slot, then the kernel); only when inLoop. */
+  stepOp(rings: readonly number[], spikes: number): StepOp {
+    if (!this.inLoop) throw new Error('internal error: the step loop cannot call a kernel that needs draws or t from the host');
     const pairs = this.inputOperands.flatMap((x) => [x.operand, rings[x.channel]]);
     return { code: STEP_OP_KERNEL, args: [this.kernel.index, this.m, this.args, spikes, this.inputOperands.length, ...pairs] };
   }

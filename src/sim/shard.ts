@@ -49,7 +49,8 @@ import { ArenaAllocator } from './arena.ts';
 import { ChunkedFloat32, ChunkedInt32 } from './monitors.ts';
 import { OutboxLayout } from './sync.ts';
 import { ShortTermState } from './short-term.ts';
-import { loopSamples, loopVars, STEP_CHUNK, stepLoopLayout, StepProgramWriter, type LoopPopulation, type StepLoopLayout } from './step-program.ts';
+import { loopSamples, loopVars, stepLoopLayout, type LoopPopulation, type StepLoopLayout } from './step-program.ts';
+import { STEP_CHUNK, StepProgramWriter } from '../core/step-program.ts';
 import { sectionTypeOf, SnapshotError } from './snapshot-format.ts';
 import { ShardRestore, type PartArray, type ShardPart } from './snapshot.ts';
 

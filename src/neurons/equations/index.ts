@@ -20,7 +20,7 @@ export const equations: NeuronModel = {
       step: (s: StepContext) => rt.step(s.K, s.f32, s.i32, s.seed, s.t, s.dt, s.slot, s.rings, s.spikes),
     };
     // in the step loop: the kernel called from it, unless it needs draws or t from the host (then its host step is)
-    return rt.inLoop ? { ...rtOps, stepOp: (s) => rt.stepOp(s.rings, s.spikes)! } : rtOps;
+    return rt.inLoop ? { ...rtOps, stepOp: (s) => rt.stepOp(s.rings, s.spikes) } : rtOps;
   },
   stateVariables: (pop) => pop.equations!.compiled.state.map((x) => x.name),
   planBytes: (pop, m, buf) => equationAllocations(pop.equations!.compiled, m).reduce((a, x) => a + buf(x.bytes), 0),
