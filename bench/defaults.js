@@ -6,10 +6,12 @@
 // compiled once and run after each round of axonal's runs, and its median is compared.
 //
 // Reported per example: the median run time (summary.json run_seconds: the run only, as the
-// command line reports it) and the process wall time (start to exit), what auto chose, the
+// command line reports it), the start-up (first_step_ms: process start to the first step) and the
+// process wall time (start to exit), what auto chose, the
 // fastest explicit thread count, and default / fastest. Issue targets checked in the output:
 // every example's default within 10 % of its fastest; CUBA-4k default at most 0.6× Brian2;
-// izhikevich2003 (1 s) at least 60× real time; CUBA-100k on 2 threads by default, at most 0.35× Brian2.
+// izhikevich2003 (1 s) at least 60× real time; CUBA-100k on 2 threads by default, at most 0.35× Brian2;
+// CUBA-4k's start-up under 150 ms.
 //
 // Options: --repeats N (default 3), --only name[,name], --no-peers, --with-microcircuit (adds the
 // full-scale microcircuit: minutes per run).
@@ -55,7 +57,7 @@ function runOnce(file, durationMs, threads) {
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`axonal run ${file} --threads ${threads} failed: ${r.stderr}`);
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-  return { run: s.run_seconds, wall, threads: s.threads, reason: s.threads_reason, build: s.build_seconds };
+  return { run: s.run_seconds, wall, start: s.first_step_ms, threads: s.threads, reason: s.threads_reason, build: s.build_seconds };
 }
 
 console.log(`axonal defaults bench — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${cores}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${new Date().toISOString()}`);
@@ -82,36 +84,37 @@ for (const ex of examples) {
     if (peer && !peer.skipped) brianRuns.push(await peer.rerun());
   }
   peer?.dispose?.();
-  const med = (v) => ({ run: median(times.get(v).map((x) => x.run)), wall: median(times.get(v).map((x) => x.wall)) });
+  const med = (v) => ({ run: median(times.get(v).map((x) => x.run)), wall: median(times.get(v).map((x) => x.wall)), start: median(times.get(v).map((x) => x.start)) });
   const def = med('auto');
   const explicit = variants.slice(1).map((t) => ({ t, ...med(t) }));
   const best = explicit.reduce((a, b) => (b.run < a.run ? b : a));
   const brian = brianRuns.length ? median(brianRuns) : undefined;
   const row = {
     example: ex.name, duration_ms: durationMs, auto_threads: auto.threads, auto_reason: auto.reason,
-    default_run_s: def.run, default_wall_s: def.wall, explicit, best_threads: best.t, best_run_s: best.run,
+    default_run_s: def.run, default_wall_s: def.wall, default_first_step_ms: def.start, explicit, best_threads: best.t, best_run_s: best.run,
     default_over_best: def.run / best.run, realtime: durationMs / 1000 / def.run, brian2_run_s: brian,
   };
   rows.push(row);
   const cells = explicit.map((e) => `${e.t}: ${e.run.toFixed(3)} s`).join(', ');
   console.log(
-    `${ex.name} (${durationMs} ms): default (auto → ${auto.threads}) ${def.run.toFixed(3)} s run, ${def.wall.toFixed(3)} s wall; ` +
+    `${ex.name} (${durationMs} ms): default (auto → ${auto.threads}) ${def.run.toFixed(3)} s run, first step at ${def.start.toFixed(0)} ms, ${def.wall.toFixed(3)} s wall; ` +
       `explicit ${cells}; default/best ${row.default_over_best.toFixed(2)}; ${row.realtime.toFixed(1)}× real time` +
       (brian !== undefined ? `; Brian2 C++ standalone ${brian.toFixed(3)} s, default/Brian2 ${(def.run / brian).toFixed(2)}` : ''),
   );
 }
 
-console.log('\n| example | model ms | auto → | default run s | wall s | fastest (threads) | default / fastest | × real time | Brian2 C++ s | default / Brian2 |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('\n| example | model ms | auto → | default run s | first step ms | wall s | fastest (threads) | default / fastest | × real time | Brian2 C++ s | default / Brian2 |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows)
   console.log(
-    `| ${r.example} | ${r.duration_ms} | ${r.auto_threads} | ${r.default_run_s.toFixed(3)} | ${r.default_wall_s.toFixed(3)} | ${r.best_run_s.toFixed(3)} (${r.best_threads}) | ` +
+    `| ${r.example} | ${r.duration_ms} | ${r.auto_threads} | ${r.default_run_s.toFixed(3)} | ${r.default_first_step_ms.toFixed(0)} | ${r.default_wall_s.toFixed(3)} | ${r.best_run_s.toFixed(3)} (${r.best_threads}) | ` +
       `${r.default_over_best.toFixed(2)} | ${r.realtime.toFixed(1)} | ${r.brian2_run_s?.toFixed(3) ?? '-'} | ${r.brian2_run_s ? (r.default_run_s / r.brian2_run_s).toFixed(2) : '-'} |`,
   );
 const check = (ok, what) => console.log(`${ok ? 'met    ' : 'NOT met'}  ${what}`);
 console.log('\nTargets (issue "Fast by default"):');
 check(rows.every((r) => r.default_over_best <= 1.1), `every example's default within 10 % of its fastest thread count (worst ${Math.max(...rows.map((r) => r.default_over_best)).toFixed(2)})`);
 const c4 = rows.find((r) => r.example === 'cuba');
+if (c4) check(c4.default_first_step_ms < 150, `CUBA-4k: process start to the first step under 150 ms (${c4.default_first_step_ms.toFixed(0)} ms, median)`);
 if (c4?.brian2_run_s) check(c4.default_run_s <= 0.6 * c4.brian2_run_s, `CUBA-4k default at most 0.6× Brian2 C++ standalone (${(c4.default_run_s / c4.brian2_run_s).toFixed(2)}×)`);
 const iz = rows.find((r) => r.example === 'izhikevich2003');
 if (iz) check(iz.realtime >= 60, `izhikevich2003 at least 60× real time (${iz.realtime.toFixed(1)}×)`);

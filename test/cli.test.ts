@@ -36,6 +36,9 @@ describe('axonal run', () => {
     expect(s.neurons).toBe(4000);
     expect(s.steps).toBe(3000);
     expect(s.backend).toBe('wasm');
+    // start-up: the process's start to the first step, which comes after the build
+    expect(s.first_step_ms).toBeGreaterThan(s.build_seconds * 1000);
+    expect(s.first_step_ms).toBeLessThan(60000);
     expect(Object.keys(s.rates_hz)).toEqual(['E', 'I']);
     // spikes.csv rows = summary spikes, sorted by time, then population order, then index
     const rows = w.trim().split('\n').slice(1).map((l) => l.split(','));

@@ -25,6 +25,8 @@ export interface Summary {
   /** compiling the models from equations (part of build_seconds); 0 when there are none */
   compile_seconds: number;
   run_seconds: number;
+  /** ms from the process's start to the first step (sim.firstStepMs): Node's start, loading, validation and build */
+  first_step_ms: number | null;
   backend: string;
   variant: string;
   threads: number;
@@ -49,6 +51,7 @@ export function summarize(sim: Simulation, runSeconds: number): Summary {
     build_seconds: sim.buildSeconds,
     compile_seconds: sim.compileSeconds,
     run_seconds: runSeconds,
+    first_step_ms: sim.firstStepMs === null ? null : +sim.firstStepMs.toFixed(1),
     backend: sim.backendName,
     variant: sim.variant,
     threads: sim.threads,

@@ -176,6 +176,11 @@ export class Simulation {
   /** seconds to validate, build connectivity and lay out the arenas (compileSeconds included) */
   buildSeconds = 0;
   /**
+   * When the first run began its steps: milliseconds since the process (Node) or page started
+   * (performance.now()); null before the first run. For a command-line run, its start-up.
+   */
+  firstStepMs: number | null = null;
+  /**
    * seconds spent compiling the models from equations: the front end (parsing, units, integration
    * method, kernel IR, the host-computed constants; in validation and in planning, unless this
    * process analysed the same model text before) and the code generation and WebAssembly
@@ -483,6 +488,7 @@ export class Simulation {
         throw new Error(`duration: ${durationMs} ms is not a whole number of steps of dt = ${net.dt} ms`);
     }
     const t0 = performance.now();
+    this.firstStepMs ??= t0;
     const start = this.step;
     this.running = true;
     try {
