@@ -14,7 +14,9 @@
 // CUBA-4k's start-up under 150 ms.
 //
 // Options: --repeats N (default 3), --only name[,name], --no-peers, --with-microcircuit (adds the
-// full-scale microcircuit: minutes per run).
+// full-scale microcircuit: minutes per run), --without-code-cache (adds the default run with
+// AXONAL_CODE_CACHE=0, alternated with the others: the start-up without bin/code-cache.js). One
+// run of each example before the timed ones makes sure that dist/cli.cjs.cache is a run's.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -51,9 +53,10 @@ const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2
 function runOnce(file, durationMs, threads) {
   const out = join(tmp, `out-${Math.random().toString(36).slice(2)}`);
   const args = [bin, 'run', file, '--duration', String(durationMs), '--no-spikes', '--quiet', '--out', out];
-  if (threads !== 'auto') args.push('--threads', String(threads));
+  if (threads !== 'auto' && threads !== 'no-cache') args.push('--threads', String(threads));
+  const env = threads === 'no-cache' ? { ...process.env, AXONAL_CODE_CACHE: '0' } : process.env;
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', env });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`axonal run ${file} --threads ${threads} failed: ${r.stderr}`);
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
@@ -62,7 +65,8 @@ function runOnce(file, durationMs, threads) {
 
 console.log(`axonal defaults bench — node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} ×${cores}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, ${new Date().toISOString()}`);
 console.log(`each cell: median of ${repeats} fresh processes (\`axonal run\`), variants alternated; run s = summary.json run_seconds, wall s = process start to exit\n`);
-const variants = ['auto', ...Array.from({ length: cores }, (_, k) => k + 1)];
+const noCache = process.argv.includes('--without-code-cache');
+const variants = ['auto', ...(noCache ? ['no-cache'] : []), ...Array.from({ length: cores }, (_, k) => k + 1)];
 const rows = [];
 for (const ex of examples) {
   if (only.length && !only.includes(ex.name)) continue;
@@ -75,6 +79,7 @@ for (const ex of examples) {
     ? await brian2Standalone({ neurons: ex.name === 'cuba' ? 4000 : 100_000, durationMs })
     : null;
   const brianRuns = [];
+  runOnce(ex.file, Math.min(durationMs, 1), 'auto'); // the code cache made (by a run), not timed
   for (let r = 0; r < repeats; r++) {
     for (const v of variants) {
       const x = runOnce(ex.file, durationMs, v);
@@ -86,18 +91,21 @@ for (const ex of examples) {
   peer?.dispose?.();
   const med = (v) => ({ run: median(times.get(v).map((x) => x.run)), wall: median(times.get(v).map((x) => x.wall)), start: median(times.get(v).map((x) => x.start)) });
   const def = med('auto');
-  const explicit = variants.slice(1).map((t) => ({ t, ...med(t) }));
+  const explicit = variants.filter((v) => typeof v === 'number').map((t) => ({ t, ...med(t) }));
+  const uncached = noCache ? med('no-cache') : null;
   const best = explicit.reduce((a, b) => (b.run < a.run ? b : a));
   const brian = brianRuns.length ? median(brianRuns) : undefined;
   const row = {
     example: ex.name, duration_ms: durationMs, auto_threads: auto.threads, auto_reason: auto.reason,
     default_run_s: def.run, default_wall_s: def.wall, default_first_step_ms: def.start, explicit, best_threads: best.t, best_run_s: best.run,
     default_over_best: def.run / best.run, realtime: durationMs / 1000 / def.run, brian2_run_s: brian,
+    ...(uncached ? { no_code_cache_first_step_ms: uncached.start, no_code_cache_run_s: uncached.run } : {}),
   };
   rows.push(row);
   const cells = explicit.map((e) => `${e.t}: ${e.run.toFixed(3)} s`).join(', ');
   console.log(
-    `${ex.name} (${durationMs} ms): default (auto → ${auto.threads}) ${def.run.toFixed(3)} s run, first step at ${def.start.toFixed(0)} ms, ${def.wall.toFixed(3)} s wall; ` +
+    `${ex.name} (${durationMs} ms): default (auto → ${auto.threads}) ${def.run.toFixed(3)} s run, first step at ${def.start.toFixed(0)} ms` +
+      (uncached ? ` (${uncached.start.toFixed(0)} ms without the code cache, run ${uncached.run.toFixed(3)} s)` : '') + `, ${def.wall.toFixed(3)} s wall; ` +
       `explicit ${cells}; default/best ${row.default_over_best.toFixed(2)}; ${row.realtime.toFixed(1)}× real time` +
       (brian !== undefined ? `; Brian2 C++ standalone ${brian.toFixed(3)} s, default/Brian2 ${(def.run / brian).toFixed(2)}` : ''),
   );

@@ -1,12 +1,14 @@
-// Bundles the TypeScript sources into dist/ (ESM, Node). Dependencies stay external.
+// Bundles the TypeScript sources into dist/ (ESM, Node; the command line as dist/cli.cjs, see
+// scripts/bundles.js). Dependencies stay external.
 // Also: dist/browser.js (the same API bundled for browsers: platform browser, no dependencies,
 // the .wasm files fetched from ../build/ relative to the bundle unless setWasmLocator says
 // otherwise) and the type declarations in dist/types/ (tsc -p tsconfig.build.json; relative
 // `.ts` specifiers rewritten to `.js`, so that they resolve to the emitted .d.ts files).
 import { build } from 'esbuild';
-import { browserBundle, browserWorkerBundle, nodeBundle } from './bundles.js';
+import { browserBundle, browserWorkerBundle, cliBundle, nodeBundle } from './bundles.js';
 
 await build(nodeBundle);
+await build(cliBundle);
 await build(browserBundle);
 await build(browserWorkerBundle);
 

@@ -9,9 +9,9 @@
  */
 const EXTERNAL = ['h5wasm', 'h5wasm/*', 'csv-parse', 'csv-parse/*', 'cli-progress', 'commander', '@resvg/resvg-wasm', '@resvg/resvg-wasm/*', 'dejavu-fonts-ttf', 'dejavu-fonts-ttf/*'];
 
-/** Node bundles: the API, the command line, the shard worker and the sweep worker. Dependencies stay external. */
+/** Node bundles: the API, the shard worker and the sweep worker. Dependencies stay external. */
 export const nodeBundle = {
-  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', worker: 'src/sim/worker.ts', 'sweep-worker': 'src/sweep/worker.ts', sonata: 'src/io/sonata.ts' },
+  entryPoints: { index: 'src/index.ts', worker: 'src/sim/worker.ts', 'sweep-worker': 'src/sweep/worker.ts', sonata: 'src/io/sonata.ts' },
   outdir: 'dist',
   bundle: true,
   format: 'esm',
@@ -20,6 +20,23 @@ export const nodeBundle = {
   external: EXTERNAL,
   sourcemap: true,
   logLevel: 'warning',
+};
+
+/**
+ * The command line, dist/cli.cjs: a CommonJS script, because bin/axonal.js compiles it with V8's
+ * code cache (bin/code-cache.js), which Node 20 offers for scripts (vm.Script) and not for ES
+ * modules. It is strict, as the ES modules it is made of. The loader runs it as a function of
+ * (exports, require, module, __filename, __dirname, __axonal_url, __axonal_import): import.meta.url
+ * is its file's URL, and src/core/import.ts imports through the loader.
+ */
+export const cliBundle = {
+  ...nodeBundle,
+  entryPoints: { cli: 'src/cli.ts' },
+  external: EXTERNAL.filter((p) => p !== 'commander'),
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  define: { 'import.meta.url': '__axonal_url' },
+  banner: { js: '"use strict";' },
 };
 
 /** The same API bundled for browsers (no dependencies; .wasm fetched relative to the bundle). */

@@ -29,6 +29,7 @@ import type { ModelSpec, MonitorSpec } from './core/types.ts';
 import { RasterCollector, rasterSvg } from './plot/raster.ts';
 import type { SpikeChunk } from './plot/spikes.ts';
 import { thalamocorticalModel } from './models/thalamocortical.ts';
+import { importExternal } from './core/import.ts';
 
 /** Bytes one WebAssembly memory can address (4 GiB): the limit of one shard's arena. */
 const WASM_MEMORY_BYTES = 2 ** 32;
@@ -375,7 +376,7 @@ async function collectInfo() {
   const f = detectFeatures();
   let workerThreads = false;
   try {
-    const wt = await import('node:worker_threads');
+    const wt = await importExternal<typeof import('node:worker_threads')>('node:worker_threads');
     workerThreads = typeof wt.Worker === 'function';
   } catch {
     workerThreads = false;
@@ -748,7 +749,7 @@ function threadsReason(sim: Simulation): string | undefined {
 }
 
 async function makeBar(name: string, totalSteps: number, dt: number) {
-  const { default: cliProgress } = await import('cli-progress');
+  const { default: cliProgress } = await importExternal<{ default: typeof import('cli-progress') }>('cli-progress');
   const totalMs = +(totalSteps * dt).toFixed(6);
   const b = new cliProgress.SingleBar(
     {

@@ -33,7 +33,7 @@ function cubaOf(n: number, delayMs = 0.1): ModelSpec {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/cli.js')) || !existsSync(join(root, 'build/axonal.simd.wasm')))
+  if (!existsSync(join(root, 'dist/cli.cjs')) || !existsSync(join(root, 'build/axonal.simd.wasm')))
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 });
 

@@ -28,7 +28,7 @@ function writeModel(name: string, spec: unknown): string {
 const csvRows = (s: string) => s.trim().split('\n').length - 1;
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/cli.js')) || !existsSync(join(root, 'build/axonal.simd.wasm')))
+  if (!existsSync(join(root, 'dist/cli.cjs')) || !existsSync(join(root, 'build/axonal.simd.wasm')))
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 });
 

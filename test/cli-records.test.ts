@@ -20,7 +20,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'axonal-records-'));
 const axonal = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/cli.js')) || !existsSync(join(root, 'build/axonal.simd.wasm')))
+  if (!existsSync(join(root, 'dist/cli.cjs')) || !existsSync(join(root, 'build/axonal.simd.wasm')))
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 });
 

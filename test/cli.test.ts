@@ -14,7 +14,7 @@ function axonal(args: string[]) {
 }
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/cli.js')) || !existsSync(join(root, 'build/axonal.simd.wasm')))
+  if (!existsSync(join(root, 'dist/cli.cjs')) || !existsSync(join(root, 'build/axonal.simd.wasm')))
     execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 });
 

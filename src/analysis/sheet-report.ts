@@ -14,6 +14,7 @@ import { welch, peakFrequency, bandPower, bandPeaks, BANDS, floorPow2, type Spec
 import { meanStd, median } from './rates.ts';
 import { columnRasterSvg, linePanelsSvg, sheetMapsSvg } from '../plot/sheet.ts';
 import { PALETTE } from '../plot/raster.ts';
+import { importExternal } from '../core/import.ts';
 
 /**
  * The populations of a model as sheet populations (a population without a sheet is one column), with
@@ -336,7 +337,7 @@ export async function analyzeCommand(modelPath: string, o: AnalyzeOptions): Prom
     pending = 0;
   };
   // spikes.csv as RFC 4180 CSV (csv-parse; loaded here only: the library does not need it)
-  const { parse } = await import('csv-parse');
+  const { parse } = await importExternal<typeof import('csv-parse')>('csv-parse');
   const input = createReadStream(o.spikes);
   const rows = input.pipe(parse({ skip_empty_lines: true, info: true }));
   input.on('error', (e) => rows.destroy(e));

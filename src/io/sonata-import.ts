@@ -22,6 +22,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ModelSpec } from '../core/types.ts';
 import { ModelFileError } from './model-file.ts';
 import type { Dataset, Group } from 'h5wasm/node';
+import { importExternal } from '../core/import.ts';
 
 /** A circuit axonal cannot import: the message names the file, the population and the field. */
 export class SonataImportError extends ModelFileError {
@@ -207,7 +208,7 @@ export interface SonataImportOptions {
  * dt, tstop and the spike inputs) or a `simulation_config.json` naming the circuit in "network".
  */
 export async function importSonata(configPath: string, opts: SonataImportOptions = {}): Promise<ModelSpec> {
-  const H = (await import('h5wasm/node')).default as H5;
+  const H = (await importExternal<typeof import('h5wasm/node')>('h5wasm/node')).default as H5;
   await H.ready;
   const warn = opts.onWarning ?? (() => {});
   const first = readJson(configPath, 'the SONATA config');
@@ -516,7 +517,7 @@ function fail(file: string, msg: string): never {
 
 /** Write spikes as a SONATA spike file: /spikes/<population>/timestamps (ms) and node_ids, sorted by time. */
 export async function writeSonataSpikes(path: string, pops: { name: string; steps: ArrayLike<number>; i: ArrayLike<number> }[], dt: number): Promise<void> {
-  const H = (await import('h5wasm/node')).default as H5;
+  const H = (await importExternal<typeof import('h5wasm/node')>('h5wasm/node')).default as H5;
   await H.ready;
   const f = new H.File(path, 'w');
   try {

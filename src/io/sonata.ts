@@ -32,6 +32,7 @@ import { delaysOf, targetsOf, weightsOf } from '../sim/synapse-layout.ts';
 import { equationModelOf, mergedParameters, quantityValue } from '../equations/population.ts';
 import type { Simulation } from '../sim/simulation.ts';
 import { runNestScript } from './sonata-nest.ts';
+import { importExternal } from '../core/import.ts';
 
 export interface SonataExportOptions {
   /** overrides the model's seed (the network built for that seed is exported) */
@@ -59,7 +60,7 @@ export class SonataExportError extends ModelError {}
 type H5 = typeof import('h5wasm/node').default;
 let h5p: Promise<H5> | null = null;
 async function h5(): Promise<H5> {
-  h5p ??= import('h5wasm/node').then(async (m) => {
+  h5p ??= importExternal<typeof import('h5wasm/node')>('h5wasm/node').then(async (m) => {
     await m.default.ready;
     return m.default;
   });

@@ -8,6 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { importExternal } from '../core/import.ts';
 
 type ResvgModule = typeof import('@resvg/resvg-wasm');
 
@@ -26,7 +27,7 @@ function load() {
     const require = createRequire(import.meta.url);
     let resvg: ResvgModule;
     try {
-      resvg = await import('@resvg/resvg-wasm');
+      resvg = await importExternal<typeof import('@resvg/resvg-wasm')>('@resvg/resvg-wasm');
       require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
     } catch (e) {
       ready = null;

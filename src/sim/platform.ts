@@ -2,6 +2,7 @@
  * What differs between Node and a browser: starting a shard worker (worker_threads or a module
  * Web Worker), the number of cores, and whether shared memory is available.
  */
+import { importExternal } from '../core/import.ts';
 
 export interface WorkerPort {
   post(msg: unknown, transfer?: Transferable[]): void;
@@ -30,11 +31,10 @@ export function machineMemory(): number | null {
   return typeof gb === 'number' ? gb * 2 ** 30 : null;
 }
 
-/** Load Node's os module once (kept out of browser bundles: the specifier is a variable). */
+/** Load Node's os module once (through importExternal, which browser bundles leave alone). */
 export async function initPlatform(): Promise<void> {
   if (isNode && !(globalThis as any).__axonal_os) {
-    const spec = 'node:os';
-    (globalThis as any).__axonal_os = await import(/* @vite-ignore */ spec);
+    (globalThis as any).__axonal_os = await importExternal('node:os');
   }
 }
 
@@ -76,8 +76,7 @@ function workerUrl(): string | URL {
 
 export async function spawnShardWorker(): Promise<WorkerPort> {
   if (isNode) {
-    const spec = 'node:worker_threads';
-    const wt = await import(/* @vite-ignore */ spec);
+    const wt = await importExternal('node:worker_threads');
     const w = new wt.Worker(workerUrl());
     let errorCb: ((e: Error) => void) | null = null;
     let ended = false;

@@ -30,6 +30,7 @@ import {
 } from './snapshot-format.ts';
 import { assembleSections, ShardRestore, type ShardPart } from './snapshot.ts';
 import { VERSION } from '../version.ts';
+import { importExternal } from '../core/import.ts';
 
 export { SimulationError, SnapshotError };
 
@@ -266,8 +267,7 @@ export class Simulation {
 
   /** Simulation.restore of a snapshot file (Node). */
   static async load(path: string, opts: Omit<SimulationOptions, 'seed'> = {}): Promise<Simulation> {
-    const spec = 'node:fs/promises';
-    const fs = await import(/* @vite-ignore */ spec);
+    const fs = await importExternal('node:fs/promises');
     let bytes: Uint8Array;
     try {
       // read in pieces (fs.readFile stops at 2 GiB) into shared memory, which threaded shards read directly
@@ -701,8 +701,7 @@ export class Simulation {
    */
   async saveSnapshot(path: string, opts: SnapshotOptions = {}): Promise<{ bytes: number; seconds: number }> {
     const t0 = performance.now();
-    const spec = 'node:fs/promises';
-    const fs = await import(/* @vite-ignore */ spec);
+    const fs = await importExternal('node:fs/promises');
     const { header, sections } = await this.snapshotSections(opts);
     const tmp = `${path}.tmp-${(globalThis as any).process?.pid ?? 0}`;
     const fh = await fs.open(tmp, 'w');

@@ -15,6 +15,7 @@
  * checksum differs as corrupted, one without the magic as foreign, and one of a later version as
  * written by a newer axonal: each with a SnapshotError before anything is allocated for a run.
  */
+import { importExternal } from '../core/import.ts';
 
 export const SNAPSHOT_MAGIC = 'AXSNAPSH';
 export const SNAPSHOT_END = 'AXEN';
@@ -118,8 +119,7 @@ export async function crcFunction(): Promise<CrcFn> {
     nodeCrc = null;
     if (typeof process !== 'undefined' && (process as any).versions?.node) {
       try {
-        const spec = 'node:zlib';
-        const z = await import(/* @vite-ignore */ spec);
+        const z = await importExternal('node:zlib');
         if (typeof z.crc32 === 'function') nodeCrc = (d: Uint8Array, c: number) => z.crc32(d, c) >>> 0;
       } catch {
         nodeCrc = null;

@@ -17,6 +17,7 @@ import { partBuffers, ShardRestore } from './snapshot.ts';
 import {
   barrier, CTL_ERROR, CTL_PROGRESS, DECISION_ABORT, DECISION_ERROR, type OutboxLayout, SpinBudget, WorkerDiedError,
 } from './sync.ts';
+import { importExternal } from '../core/import.ts';
 
 export interface InitMessage {
   type: 'init';
@@ -54,8 +55,7 @@ async function parentPort(): Promise<Port> {
       close: () => g.self.close(),
     };
   }
-  const spec = 'node:worker_threads';
-  const wt = await import(/* @vite-ignore */ spec);
+  const wt = await importExternal('node:worker_threads');
   const pp = wt.parentPort!;
   return { post: (m, t) => pp.postMessage(m, t as any), on: (cb) => pp.on('message', cb), close: () => pp.close() };
 }

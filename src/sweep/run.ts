@@ -18,6 +18,7 @@ import { DEFAULT_DURATION, validateModel } from '../network/index.ts';
 import { applyPath, gridPoints, parseSet, SweepError, type SweepAxis } from './grid.ts';
 import type { SweepJob, SweepResult } from './worker.ts';
 import { sweepSvg } from './plot.ts';
+import { importExternal } from '../core/import.ts';
 
 export interface SweepOptions {
   set: string[];
@@ -72,7 +73,7 @@ export async function sweepCommand(spec: ModelSpec, modelPath: string, o: SweepO
     const old = JSON.parse(readFileSync(defPath, 'utf8'));
     if (JSON.stringify({ ...old, model: modelPath }) !== JSON.stringify(definition))
       throw new SweepError(`${o.out} holds another sweep (${defPath} differs): give another --out, or --restart to start this one over`, false);
-    const { parse } = await import('csv-parse/sync');
+    const { parse } = await importExternal<typeof import('csv-parse/sync')>('csv-parse/sync');
     const rows: string[][] = parse(readFileSync(csvPath, 'utf8'), { skip_empty_lines: true, relax_column_count: true });
     if (rows[0]?.join(',') !== header) throw new SweepError(`${csvPath}: the header is not this sweep's; --restart to start over`, false);
     // rows are written in run order: the complete ones are a prefix (a torn last line is dropped)
@@ -167,7 +168,7 @@ export async function sweepCommand(spec: ModelSpec, modelPath: string, o: SweepO
   }
   const files = [csvPath, defPath];
   if (o.plot && written > 0) {
-    const { parse } = await import('csv-parse/sync');
+    const { parse } = await importExternal<typeof import('csv-parse/sync')>('csv-parse/sync');
     const rows: string[][] = parse(readFileSync(csvPath, 'utf8'), { skip_empty_lines: true });
     const svg = sweepSvg(axes, rows, pops[0], `${spec.name || modelPath}: ${written} of ${total} runs, ${durationMs} ms each`);
     writeFileSync(join(o.out, 'sweep.svg'), svg);

@@ -10,6 +10,7 @@
  * unbundled), unless `setWasmLocator` says otherwise.
  */
 import type { Kernels } from '../types.ts';
+import { importExternal } from '../../core/import.ts';
 
 export type WasmVariant = 'simd' | 'scalar' | 'debug';
 
@@ -65,17 +66,14 @@ export function setWasmLocator(fn: WasmLocator | null): void {
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
-// Node built-ins are imported through a variable so that browser bundles do not try to resolve them.
-const nodeImport = (spec: string): Promise<any> => import(/* @vite-ignore */ spec);
-
 let packageRoot: Promise<string> | null = null;
 
 /** Directory of the axonal package (the first ancestor with a package.json named "axonal"). */
 export function findPackageRoot(): Promise<string> {
   packageRoot ??= (async () => {
-    const fs = await nodeImport('node:fs/promises');
-    const path = await nodeImport('node:path');
-    const url = await nodeImport('node:url');
+    const fs = await importExternal('node:fs/promises');
+    const path = await importExternal('node:path');
+    const url = await importExternal('node:url');
     const start = path.dirname(url.fileURLToPath(import.meta.url));
     let dir = start;
     for (;;) {
@@ -100,8 +98,8 @@ async function readSource(src: string | URL | ArrayBuffer | Uint8Array, what: st
   if (src instanceof ArrayBuffer) return new Uint8Array(src);
   const s = String(src);
   if (isNode && !/^(https?|data|blob):/.test(s)) {
-    const fs = await nodeImport('node:fs/promises');
-    const url = await nodeImport('node:url');
+    const fs = await importExternal('node:fs/promises');
+    const url = await importExternal('node:url');
     const file = s.startsWith('file:') ? url.fileURLToPath(s) : s;
     try {
       return new Uint8Array(await fs.readFile(file));
@@ -118,7 +116,7 @@ async function loadBytes(variant: WasmVariant): Promise<Uint8Array> {
   const file = WASM_FILES[variant];
   if (locator) return readSource(await locator(file, variant), file);
   if (isNode) {
-    const path = await nodeImport('node:path');
+    const path = await importExternal('node:path');
     return readSource(path.join(await findPackageRoot(), 'build', file), file);
   }
   // served from source (src/backend/wasm/loader.ts) or from a bundle in dist/
