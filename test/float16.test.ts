@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { Simulation } from '../src/sim/simulation.ts';
 import { ModelError, estimateShards, validateModel } from '../src/network/index.ts';
 import { toHalf } from '../src/sim/synapse-layout.ts';
-import { HALF } from '../src/backend/js/propagate.ts';
+import { halfTable } from '../src/backend/js/propagate.ts';
+
+const HALF = halfTable();
 import type { ModelSpec } from '../src/core/types.ts';
 import { spikeTrains } from './util.ts';
 

@@ -13,7 +13,7 @@ import * as L from '../src/core/layout.ts';
 import { rngKey, rngNormal, rngU32 } from '../src/core/rng.ts';
 
 import { ARENA, Arena, BACKENDS, bits, expectBits, firstDiff, fr, prng, SIZES, lockstepBackends, toLayout } from './kernel-harness.ts';
-import { HALF } from '../src/backend/js/propagate.ts';
+import { halfTable } from '../src/backend/js/propagate.ts';
 
 
 function expectAscending(sp: Int32Array, n: number, what: string): void {
@@ -643,7 +643,7 @@ for (const B of BACKENDS) {
           if (c.deferred) be.kernels.defer_flush(0, 1, buckets, n, fill);
           const got = a.getF32(ring, n);
           const exp = new Float32Array(n);
-          for (let i = 0; i < n; i++) exp[targets[i]] = fr(0 + fr(HALF[halves[i]] * fr(f)));
+          for (let i = 0; i < n; i++) exp[targets[i]] = fr(0 + fr(halfTable()[halves[i]] * fr(f)));
           expectBits(got, exp, `float16 weights, ${tgt16 ? 16 : 32}-bit targets, ${JSON.stringify(c)}`);
         }
       }

@@ -91,11 +91,11 @@ const SHORT: Record<string, string> = {
 };
 
 function buildUnits(): Map<string, UnitDef> {
-  const units = new Map<string, UnitDef>();
+  const table = new Map<string, UnitDef>();
   const add = (name: string, u: UnitDef): void => {
-    units.set(name, u);
-    units.set(`${name}2`, { dim: dimPow(u.dim, 2), si: u.si ** 2 });
-    units.set(`${name}3`, { dim: dimPow(u.dim, 3), si: u.si ** 3 });
+    table.set(name, u);
+    table.set(`${name}2`, { dim: dimPow(u.dim, 2), si: u.si ** 2 });
+    table.set(`${name}3`, { dim: dimPow(u.dim, 3), si: u.si ** 3 });
   };
   for (const [names, dim, si] of NAMED_SI) {
     for (const name of names) {
@@ -105,19 +105,21 @@ function buildUnits(): Map<string, UnitDef> {
   }
   for (const name of ['kilogram', 'kilogramme']) add(name, { dim: d(0, 1), si: 1 });
   for (const name of ['liter', 'litre']) add(name, { dim: d(3), si: 1e-3 });
-  for (const [short, long] of Object.entries(SHORT)) units.set(short, units.get(long)!);
-  return units;
+  for (const [short, long] of Object.entries(SHORT)) table.set(short, table.get(long)!);
+  return table;
 }
 
-const UNITS = buildUnits();
+let unitTable: Map<string, UnitDef> | null = null;
+/** the table of units, built at its first use (2–3 ms, which a run without equations need not spend) */
+const units = (): Map<string, UnitDef> => (unitTable ??= buildUnits());
 
 /** The unit called `name` in Brian2 (`mV`, `nsiemens`, `cm2`, …), with its kernel value. */
 export function lookupUnit(name: string): { dim: Dim; kernel: number } | undefined {
-  const u = UNITS.get(name);
+  const u = units().get(name);
   return u && { dim: u.dim, kernel: u.si * kernelScale(u.dim) };
 }
 
-export function unitNames(): Iterable<string> { return UNITS.keys(); }
+export function unitNames(): Iterable<string> { return units().keys(); }
 
 // ---------------------------------------------------------------------------------------------
 // Names for dimensions
@@ -140,7 +142,7 @@ const USER_NAMES: [string, Dim, number][] = [
 /** name^p as Brian2 writes it: um2, metre3 when that unit exists, else ms**2 */
 function powText(name: string, p: number): string {
   if (p === 1) return name;
-  if ((p === 2 || p === 3) && UNITS.has(`${name}${p}`)) return `${name}${p}`;
+  if ((p === 2 || p === 3) && units().has(`${name}${p}`)) return `${name}${p}`;
   return `${name}**${p}`;
 }
 

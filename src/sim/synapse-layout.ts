@@ -26,7 +26,7 @@
  */
 import type { Backend } from '../backend/types.ts';
 import { RUN_COUNT_BITS, RUN_COUNT_MAX, RUN_STEP_MAX, TGT16_MAX } from '../core/layout.ts';
-import { HALF } from '../backend/js/propagate.ts';
+import { halfTable } from '../backend/js/propagate.ts';
 import { ModelError } from '../network/errors.ts';
 
 /** An allocator whose last allocations can be given back (a bump allocator: ArenaAllocator). */
@@ -255,13 +255,14 @@ export function toHalf(x: number): number {
   return sign | h;
 }
 
-/** The weights of a layout as float32 (float16 ones widened: src/backend/js/propagate.ts HALF), a copy; null when constant. */
+/** The weights of a layout as float32 (float16 ones widened: src/backend/js/propagate.ts halfTable), a copy; null when constant. */
 export function weightsOf(buffer: ArrayBufferLike, l: SynapseLayout): Float32Array | null {
   if (!l.weights) return null;
   if (!l.w16) return new Float32Array(buffer, l.weights, l.nSyn).slice();
   const h = new Uint16Array(buffer, l.weights, l.nSyn);
   const out = new Float32Array(l.nSyn);
-  for (let k = 0; k < l.nSyn; k++) out[k] = HALF[h[k]];
+  const H = halfTable();
+  for (let k = 0; k < l.nSyn; k++) out[k] = H[h[k]];
   return out;
 }
 

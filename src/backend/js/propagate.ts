@@ -7,20 +7,24 @@ import { RUN_COUNT_BITS, RUN_COUNT_MAX } from '../../core/layout.ts';
 import type { Kernels } from '../types.ts';
 import type { Views } from './views.ts';
 
+let half: Float32Array | null = null;
+
 /**
  * float16 bits -> float32 for all 65,536 patterns, computed the textbook way (a normal number
  * rebiased, a subnormal (h & 0x3ff) * 2^-24, the sign kept): the exact value, which
  * assembly/propagate.ts half reaches by another route (test/kernels.test.ts compares every pattern).
+ * Made at its first use, not when the module loads (2–3 ms of every start-up otherwise).
  */
-export const HALF: Float32Array = (() => {
+export function halfTable(): Float32Array {
+  if (half) return half;
   const t = new Float32Array(65536);
   const u = new Uint32Array(t.buffer);
   for (let h = 0; h < 65536; h++) {
     if ((h & 0x7c00) !== 0) u[h] = (((h & 0x8000) << 16) | (((h & 0x7fff) + 0x1c000) << 13)) >>> 0;
     else t[h] = ((h & 0x8000) !== 0 ? -1 : 1) * (h & 0x3ff) * 2 ** -24;
   }
-  return t;
-})();
+  return (half = t);
+}
 
 export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_propagate' | 'propagate_scaled' | 'defer_flush' | 'touch_lines'> {
   return {
@@ -29,11 +33,11 @@ export function propagateKernels(m: Views): Pick<Kernels, 'propagate' | 'defer_p
       const u32 = m.u32;
       const tg = (format & 1) !== 0 ? m.u16 : m.u32;
       const so = spikes >>> 2, rp = rowPtr >>> 2, to = (format & 1) !== 0 ? syn >>> 1 : syn >>> 2;
-      // per-synapse weights: f32, or float16 bits (format & 2) widened through HALF
+      // per-synapse weights: f32, or float16 bits (format & 2) widened through halfTable()
       const half = (format & 2) !== 0;
       const hv = m.u16;
       const wo = half ? weights >>> 1 : weights >>> 2;
-      const H = HALF;
+      const H = halfTable();
       const w = Math.fround(constWeight);
       let events = 0;
       if (runPtr === 0) {
@@ -131,7 +135,7 @@ function deliverScaled(
   const u32 = m.u32, u16 = m.u16;
   const tg = (format & 1) !== 0 ? u16 : u32;
   const half = (format & 2) !== 0;
-  const H = HALF;
+  const H = halfTable();
   const so = spikes >>> 2, sc = scales >>> 2, rp = rowPtr >>> 2, to = (format & 1) !== 0 ? syn >>> 1 : syn >>> 2;
   const wo = half ? weights >>> 1 : weights >>> 2;
   const ro = runPtr >>> 2, u8 = m.u8;
