@@ -164,6 +164,9 @@ describe('axonal run writes the monitors of the model', () => {
       const n = rows.filter((x) => x[1] === p.name).length;
       expect(p.rate_hz, p.name).toBeCloseTo((n * 1000) / (size * 200), 6);
     }
+    // the travelling-activity statistics of report.md are in report.json too (4 columns: 6 pairs)
+    expect(rep.waves.pairs).toBe(6);
+    expect(readFileSync(join(tmp, 'tc-report', 'report.md'), 'utf8')).toContain(`${rep.waves.pairs} column pairs`);
     const bad = join(tmp, 'bad.csv');
     writeFileSync(bad, 't_ms,population,index\n0.1,L23E,3\n0.2,L23E,"exc",4\n');
     const b = axonal(['analyze', tc, '--spikes', bad, '--out', join(tmp, 'bad-report')]);

@@ -384,6 +384,7 @@ export async function analyzeCommand(modelPath: string, o: AnalyzeOptions): Prom
         populations: rep.populations,
         layers: rep.layers,
         spectra: Object.fromEntries(Object.entries(rep.spectra).map(([l, s]) => [l, { freqs_hz: Array.from(s.freqs), power: Array.from(s.power, (x) => +x.toPrecision(5)) }])),
+        waves: rep.waves,
       },
       null,
       1,
