@@ -20,7 +20,7 @@ import { createBackend } from '../src/backend/index.ts';
 import { Simulation } from '../src/sim/simulation.ts';
 import { SheetActivity } from '../src/analysis/sheet.ts';
 import { fft, welch, peakFrequency, spectralFloor } from '../src/analysis/spectrum.ts';
-import { sheetReport, sheetPopulations, waveStats } from '../src/analysis/sheet-report.ts';
+import { sheetReport, sheetPopulations, waveEvents, waveStats } from '../src/analysis/sheet-report.ts';
 import type { ModelSpec, DistanceDelaySpec } from '../src/core/types.ts';
 import { buildShard } from './connectivity-util.ts';
 import { spikeTrains } from './util.ts';
@@ -421,6 +421,55 @@ describe('travelling waves', () => {
     expect(s.by_distance.every((b) => b.mean_abs_lag_ms <= 1)).toBe(true);
     // one column: nothing to compare
     expect(waveStats(new SheetActivity([{ name: 'L4E', size: 10, columnsX: 1, columnsY: 1 }], { t1: 100 }))).toBeNull();
+  });
+
+  // a 16 x 12 torus of 100 µm columns, 40 neurons each, firing at 2 spikes/s; up states of 200 ms
+  // at 60 spikes/s that rise at `origin` and spread at `speed` (mm/ms), or everywhere at once
+  function upStates(speed: number | null, origins: [number, number][]): SheetActivity {
+    const cx = 16, cy = 12, per = 40;
+    const act = new SheetActivity([{ name: 'L23E', size: cx * cy * per, columnsX: cx, columnsY: cy, spacing: 100 }], { t0: 0, t1: 4000, binMs: 1, columnBinMs: 2 });
+    let x = 11;
+    const rnd = () => ((x = (x * 1103515245 + 12345) >>> 0), x / 4294967296);
+    const ev: [number, number][] = [];
+    const poisson = (c: number, from: number, to: number, hz: number) => {
+      for (let t = from - Math.log(1 - rnd()) / ((hz * per) / 1000); t < to; t -= Math.log(1 - rnd()) / ((hz * per) / 1000)) ev.push([c * per + Math.floor(rnd() * per), t]);
+    };
+    for (let c = 0; c < cx * cy; c++) poisson(c, 0, 4000, 2);
+    origins.forEach(([ox, oy], k) => {
+      const t = 700 + 1000 * k;
+      for (let c = 0; c < cx * cy; c++) {
+        const dx = Math.min(Math.abs((c % cx) - ox), cx - Math.abs((c % cx) - ox)), dy = Math.min(Math.abs(Math.floor(c / cx) - oy), cy - Math.abs(Math.floor(c / cx) - oy));
+        const at = t + (speed === null ? 0 : (Math.hypot(dx, dy) * 0.1) / speed);
+        poisson(c, at, at + 200, 60);
+      }
+    });
+    ev.sort((a, b) => a[1] - b[1]);
+    act.add(0, ev.map((e) => e[0]), ev.map((e) => e[1]));
+    return act;
+  }
+
+  it('waveEvents finds each up state, where it rose and how fast it spread; none in asynchronous activity', () => {
+    const origins: [number, number][] = [[3, 4], [12, 9], [8, 0]];
+    const w = waveEvents(upStates(0.01, origins))!; // 10 mm/s: 0.6 mm (the farthest column) in 60 ms
+    expect(w.events.length).toBe(3);
+    w.events.forEach((e, k) => {
+      expect(e.columns, `event ${k}`).toBe(16 * 12);
+      expect(Math.hypot(e.origin.x - origins[k][0], e.origin.y - origins[k][1]), `event ${k} origin`).toBeLessThanOrEqual(1.5);
+      expect(e.r, `event ${k}`).toBeGreaterThan(0.8);
+      expect(e.speed_m_per_s, `event ${k}`).toBeGreaterThan(0.008);
+      expect(e.speed_m_per_s, `event ${k}`).toBeLessThan(0.0125);
+      expect(e.t_ms).toBeGreaterThan(700 + 1000 * k - 5);
+      expect(e.t_ms).toBeLessThan(700 + 1000 * k + 60);
+    });
+    expect(w.travelling).toBe(3);
+    expect(w.speed_m_per_s!).toBeCloseTo(0.01, 2);
+    // rising everywhere at once: bursts, but no spread (onset delays do not grow with distance)
+    const sync = waveEvents(upStates(null, origins))!;
+    expect(sync.events.length).toBe(3);
+    expect(sync.travelling).toBe(0);
+    expect(sync.events.every((e) => Math.abs(e.r) < 0.3), sync.events.map((e) => e.r).join()).toBe(true);
+    // no up states: no bursts
+    expect(waveEvents(upStates(0.01, []))!.events).toEqual([]);
   });
 });
 

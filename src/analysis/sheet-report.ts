@@ -172,6 +172,154 @@ export function waveStats(act: SheetActivity, opts: { maxPairs?: number; maxLagM
   return { pairs: ds.length, bin_ms: act.colBinMs, slope_ms_per_mm: slope, speed_m_per_s: slope > 0 ? 1 / slope : Infinity, r, by_distance };
 }
 
+/**
+ * Travelling waves as events: population bursts of the cortex (up states) and, for each, the time
+ * at which every column's activity rises (its onset map), with the speed at which the onset spreads
+ * from the column where it rose first.
+ *
+ * Each column's cortical rate (act.colBins) is smoothed over `smoothMs`. A burst is a stretch of at
+ * least `minMs` in which the sheet's mean smoothed rate exceeds `factor` times its median over the
+ * whole window (asynchronous activity hardly ever does). A column rose in a burst when its smoothed
+ * rate peaks, between `leadMs` before the burst's start and `leadMs` after its end, above `factor`
+ * times its own median (the sheet's median where that is 0); its onset is the first bin from which
+ * it stays above half-way between that median and its peak for `smoothMs` (the half-maximum
+ * latency, which the noise of a column's few neurons hardly reaches). The origin is the column that
+ * rose first; the speed is 1/k for the least-squares slope k of onset delay (ms) over distance from
+ * the origin (mm, on the torus unless `periodic: false`), through zero: m/s (= mm/ms). A wave gives
+ * delays that grow with distance (r near 1) at a finite speed; a burst that rises everywhere at once
+ * gives delays near 0 at every distance (r near 0).
+ */
+export interface WaveEvent {
+  /** the burst's start (ms) */
+  t_ms: number;
+  duration_ms: number;
+  /** the column that rose first, and its x, y on the grid */
+  origin: { column: number; x: number; y: number };
+  /** columns with an onset in the burst */
+  columns: number;
+  /** latest onset minus earliest (ms) */
+  spread_ms: number;
+  speed_m_per_s: number;
+  /** Pearson correlation of onset delay and distance from the origin */
+  r: number;
+  /** per column, its onset minus the origin's (ms), NaN where the column did not rise */
+  onset_ms: Float64Array;
+}
+
+export interface WaveEvents {
+  bin_ms: number;
+  smooth_ms: number;
+  events: WaveEvent[];
+  /** the events in which at least half the columns rose and r >= 0.5: waves */
+  travelling: number;
+  /** median speed of those (m/s), null without any */
+  speed_m_per_s: number | null;
+}
+
+export function waveEvents(
+  act: SheetActivity,
+  opts: { smoothMs?: number; factor?: number; minMs?: number; leadMs?: number; periodic?: boolean } = {},
+): WaveEvents | null {
+  const B = act.colBins;
+  const p0 = act.pops[0];
+  if (!B || !p0) return null;
+  const cx = p0.columnsX, cy = p0.columnsY, C = cx * cy, n = act.nColBins, dt = act.colBinMs;
+  if (C < 2 || n < 4) return null;
+  const spacing = p0.spacing ?? 100;
+  const smoothMs = opts.smoothMs ?? 10, factor = opts.factor ?? 2, minMs = opts.minMs ?? 20, leadMs = opts.leadMs ?? 200;
+  const w = Math.max(1, Math.round(smoothMs / dt));
+  // per column, its counts smoothed by a centred boxcar of w bins
+  const sm = new Float64Array(C * n);
+  for (let c = 0; c < C; c++) {
+    let acc = 0;
+    const lo = Math.floor((w - 1) / 2);
+    for (let b = 0; b < n + lo; b++) {
+      if (b < n) acc += B[c * n + b];
+      if (b - w >= 0) acc -= B[c * n + b - w];
+      const at = b - lo;
+      if (at >= 0 && at < n) sm[c * n + at] = acc / w;
+    }
+  }
+  const sheet = new Float64Array(n);
+  for (let c = 0; c < C; c++) for (let b = 0; b < n; b++) sheet[b] += sm[c * n + b] / C;
+  const sheetMedian = median(sheet);
+  const colMedian = Array.from({ length: C }, (_, c) => median(sm.subarray(c * n, (c + 1) * n)));
+  const hold = Math.max(1, Math.round(smoothMs / dt)); // bins a column stays above its threshold
+  const dist = (a: number, b: number) => {
+    let dx = Math.abs((a % cx) - (b % cx)), dy = Math.abs(Math.floor(a / cx) - Math.floor(b / cx));
+    if (opts.periodic ?? true) {
+      dx = Math.min(dx, cx - dx);
+      dy = Math.min(dy, cy - dy);
+    }
+    return (Math.hypot(dx, dy) * spacing) / 1000;
+  };
+  const events: WaveEvent[] = [];
+  const gate = factor * sheetMedian;
+  for (let b = 0; b < n; ) {
+    if (!(sheet[b] > gate) || sheetMedian <= 0) {
+      b++;
+      continue;
+    }
+    const start = b;
+    while (b < n && sheet[b] > gate) b++;
+    const end = b;
+    if ((end - start) * dt < minMs) continue;
+    const from = Math.max(0, start - Math.round(leadMs / dt));
+    const onset = new Float64Array(C).fill(NaN);
+    const to = Math.min(n, end + Math.round(leadMs / dt));
+    for (let c = 0; c < C; c++) {
+      const base = colMedian[c] > 0 ? colMedian[c] : sheetMedian;
+      let peak = 0;
+      for (let q = from; q < to; q++) peak = Math.max(peak, sm[c * n + q]);
+      if (!(peak > factor * base)) continue; // this column did not rise
+      const thr = base + 0.5 * (peak - base);
+      let run = 0;
+      for (let q = from; q < to; q++) {
+        run = sm[c * n + q] > thr ? run + 1 : 0;
+        if (run === hold) {
+          onset[c] = (q - hold + 1) * dt;
+          break;
+        }
+      }
+    }
+    let origin = -1;
+    for (let c = 0; c < C; c++) if (onset[c] === onset[c] && (origin < 0 || onset[c] < onset[origin])) origin = c;
+    if (origin < 0) continue;
+    const t0 = onset[origin];
+    let sxy = 0, sxx = 0, m = 0, sd = 0, st = 0, latest = t0;
+    const ds: number[] = [], ts: number[] = [];
+    for (let c = 0; c < C; c++) {
+      if (onset[c] !== onset[c]) continue;
+      const d = dist(origin, c), t = onset[c] - t0;
+      onset[c] = t;
+      ds.push(d);
+      ts.push(t);
+      sxy += d * t;
+      sxx += d * d;
+      sd += d;
+      st += t;
+      m++;
+      latest = Math.max(latest, t0 + t);
+    }
+    const md = sd / m, mt = st / m;
+    let cxy = 0, cxx = 0, cyy = 0;
+    for (let k = 0; k < m; k++) [cxy, cxx, cyy] = [cxy + (ds[k] - md) * (ts[k] - mt), cxx + (ds[k] - md) ** 2, cyy + (ts[k] - mt) ** 2];
+    const slope = sxx > 0 ? sxy / sxx : 0;
+    events.push({
+      t_ms: act.t0 + start * dt,
+      duration_ms: (end - start) * dt,
+      origin: { column: origin, x: origin % cx, y: Math.floor(origin / cx) },
+      columns: m,
+      spread_ms: latest - t0,
+      speed_m_per_s: slope > 0 ? 1 / slope : Infinity,
+      r: cxx > 0 && cyy > 0 ? cxy / Math.sqrt(cxx * cyy) : 0,
+      onset_ms: onset,
+    });
+  }
+  const waves = events.filter((e) => e.columns >= C / 2 && e.r >= 0.5 && Number.isFinite(e.speed_m_per_s));
+  return { bin_ms: dt, smooth_ms: w * dt, events, travelling: waves.length, speed_m_per_s: waves.length ? median(waves.map((e) => e.speed_m_per_s)) : null };
+}
+
 export interface SheetReport {
   window_ms: [number, number];
   bin_ms: number;
@@ -181,6 +329,8 @@ export interface SheetReport {
   rates: Record<string, Float64Array>;
   /** travelling activity across the sheet (null for one column) */
   waves: WaveStats | null;
+  /** bursts of the cortex and how their onset spreads over the sheet (null for one column) */
+  wave_events: WaveEvents | null;
 }
 
 /** Statistics and spectra from the collected activity. */
@@ -218,7 +368,7 @@ export function sheetReport(act: SheetActivity): SheetReport {
       band_peaks: bandPeaks(sp),
     };
   });
-  return { window_ms: [act.t0, act.t1], bin_ms: act.binMs, populations, layers, spectra, rates, waves: waveStats(act) };
+  return { window_ms: [act.t0, act.t1], bin_ms: act.binMs, populations, layers, spectra, rates, waves: waveStats(act), wave_events: waveEvents(act) };
 }
 
 const f2 = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '-');
@@ -252,10 +402,26 @@ export function reportMarkdown(title: string, rep: SheetReport): string {
       '',
     );
   }
+  const e = rep.wave_events;
+  if (e) {
+    lines.push(
+      `Waves as events (cortex, ${e.bin_ms} ms bins smoothed over ${e.smooth_ms} ms): ${e.events.length} bursts of the sheet's rate; ` +
+        `${e.travelling} spread from one column over at least half the sheet with onset delays growing with distance (r ≥ 0.5)` +
+        (e.speed_m_per_s !== null ? `, at a median speed of ${f2(e.speed_m_per_s, 3)} m/s.` : '.'),
+      '',
+    );
+    if (e.events.length) {
+      lines.push('| start (ms) | duration (ms) | origin (x, y) | columns | spread (ms) | speed (m/s) | r |', '|---|---|---|---|---|---|---|');
+      for (const v of e.events.slice(0, 20))
+        lines.push(`| ${f2(v.t_ms, 0)} | ${f2(v.duration_ms, 0)} | ${v.origin.x}, ${v.origin.y} | ${v.columns} | ${f2(v.spread_ms, 0)} | ${f2(v.speed_m_per_s, 3)} | ${f2(v.r)} |`);
+      if (e.events.length > 20) lines.push(`| … ${e.events.length - 20} more | | | | | | |`);
+      lines.push('');
+    }
+  }
   return lines.join('\n');
 }
 
-/** The four figures of a report, as SVG strings. */
+/** The four figures of a report (five with waves.svg, the onset maps of up to three bursts), as SVG strings. */
 export function reportFigures(title: string, act: SheetActivity, rep: SheetReport): Record<string, string> {
   const p0 = act.pops[0];
   const layers = layerGroups(act.pops);
@@ -294,7 +460,26 @@ export function reportFigures(title: string, act: SheetActivity, rep: SheetRepor
     columnsY: p0.columnsY,
     label: 'spikes/s',
   });
-  return { raster, rates, spectrum, sheet: maps };
+  const figs: Record<string, string> = { raster, rates, spectrum, sheet: maps };
+  const ev = rep.wave_events?.events ?? [];
+  if (ev.length) {
+    // the bursts that spread over most columns, travelling ones first
+    const shown = ev
+      .map((e, k) => ({ e, k }))
+      .sort((a, b) => Number(b.e.r >= 0.5) - Number(a.e.r >= 0.5) || b.e.columns - a.e.columns || a.k - b.k)
+      .slice(0, 3)
+      .sort((a, b) => a.k - b.k)
+      .map(({ e }) => e);
+    figs.waves = sheetMapsSvg({
+      title: `${title}: onset of the cortex's bursts`,
+      subtitle: 'per column, ms after the first column rose (grey: did not rise)',
+      maps: shown.map((e) => ({ title: `${f2(e.t_ms, 0)} ms: ${Number.isFinite(e.speed_m_per_s) ? `${f2(e.speed_m_per_s, 3)} m/s` : 'no spread'}, r ${f2(e.r)}`, values: e.onset_ms })),
+      columnsX: p0.columnsX,
+      columnsY: p0.columnsY,
+      label: 'ms',
+    });
+  }
+  return figs;
 }
 
 export interface AnalyzeOptions {
@@ -385,6 +570,7 @@ export async function analyzeCommand(modelPath: string, o: AnalyzeOptions): Prom
         layers: rep.layers,
         spectra: Object.fromEntries(Object.entries(rep.spectra).map(([l, s]) => [l, { freqs_hz: Array.from(s.freqs), power: Array.from(s.power, (x) => +x.toPrecision(5)) }])),
         waves: rep.waves,
+        wave_events: rep.wave_events && { ...rep.wave_events, events: rep.wave_events.events.map(({ onset_ms: _, ...e }) => e) },
       },
       null,
       1,

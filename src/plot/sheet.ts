@@ -187,7 +187,7 @@ export function colormap(v: number): string {
 
 export interface SheetMap {
   title: string;
-  /** one value per column, column c at (c mod cx, floor(c / cx)) */
+  /** one value per column, column c at (c mod cx, floor(c / cx)); a column whose value is not finite is grey */
   values: ArrayLike<number>;
 }
 
@@ -204,7 +204,7 @@ export function sheetMapsSvg(opts: { maps: SheetMap[]; columnsX: number; columns
   const W = 30 + perRow * (mw + 24) + 90;
   const H = top + rows * (mh + 30) + 20;
   let vmax = opts.vmax ?? 0;
-  if (opts.vmax === undefined) for (const m of opts.maps) for (let c = 0; c < m.values.length; c++) vmax = Math.max(vmax, m.values[c]);
+  if (opts.vmax === undefined) for (const m of opts.maps) for (let c = 0; c < m.values.length; c++) if (Number.isFinite(m.values[c])) vmax = Math.max(vmax, m.values[c]);
   if (!(vmax > 0)) vmax = 1;
   let s = '';
   if (opts.title) s += text(W / 2, 16, opts.title, { anchor: 'middle', bold: true, size: 13 });
@@ -217,7 +217,7 @@ export function sheetMapsSvg(opts: { maps: SheetMap[]; columnsX: number; columns
     for (let c = 0; c < cx * cy; c++) {
       const x = x0 + (c % cx) * cell;
       const y = y0 + Math.floor(c / cx) * cell;
-      g += `<rect x="${r2(x)}" y="${r2(y)}" width="${r2(cell + 0.3)}" height="${r2(cell + 0.3)}" fill="${colormap(m.values[c] / vmax)}"/>`;
+      g += `<rect x="${r2(x)}" y="${r2(y)}" width="${r2(cell + 0.3)}" height="${r2(cell + 0.3)}" fill="${Number.isFinite(m.values[c]) ? colormap(m.values[c] / vmax) : '#c8c8c8'}"/>`;
     }
     s += `<g>${g}</g>\n<rect x="${r2(x0)}" y="${r2(y0)}" width="${r2(mw)}" height="${r2(mh)}" fill="none" stroke="#333"/>\n`;
   });
