@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import {
   thalamocorticalModel, thalamocorticalStructure, thalamocorticalProjections, chooseColumns, columnGrid, TC_POPULATIONS, MIN_PER_COLUMN,
   SYNAPSES_PER_NEURON, DT, WEIGHT_CV, NMDA_RATIO, GABAB_RATIO, SHORT_TERM, SHORT_TERM_FACILITATING, LTS_FRACTION, microcircuitIndegrees, stdpRule,
+  CONDUCTION,
 } from '../src/models/thalamocortical.ts';
 import { validateModel, planNetwork } from '../src/network/index.ts';
 import { sheetDistance } from '../src/network/sheet.ts';
@@ -210,9 +211,9 @@ describe('connectivity of a generated network', () => {
   });
 });
 
-describe('rhythms', () => {
-  it('10,000 neurons, 3 s: an alpha rhythm (8–13 Hz) in the thalamus and in L4, far above the floor; none in L2/3', async () => {
-    const spec = thalamocorticalModel({ neurons: 10_000, seed: 1, durationMs: 3000 });
+describe('rhythms and waves', () => {
+  it('20,000 neurons in 200 columns (2 x 1 mm), 3 s: alpha in the thalamus, up states (delta) in every cortical layer, travelling slowly across the sheet', async () => {
+    const spec = thalamocorticalModel({ neurons: 20_000, columns: 200, seed: 1, durationMs: 3000 });
     const sim = await Simulation.create(spec, { threads: 2 });
     try {
       await sim.run(3000);
@@ -224,13 +225,19 @@ describe('rhythms', () => {
       const rep = sheetReport(act);
       const layer = (name: string) => rep.layers.find((l) => l.layer === name)!;
       const th = layer('thalamus');
-      // measured: 11.7 Hz at 35-55x the floor (seeds 1-3), L4 10-19x; L2/3 flat (<= 1x)
+      // measured (seed 1): the thalamus at 11.7 Hz, 21x the floor; delta 440-1460x in the cortex;
+      // L2/3's alpha 1.3x; three up states, each spreading from one column at 3-6 mm/s (r 0.72-0.87)
       expect(th.band_peaks.alpha.rel_floor).toBeGreaterThan(10);
       expect(th.peak_hz).toBeGreaterThanOrEqual(8);
       expect(th.peak_hz).toBeLessThanOrEqual(13);
-      expect(layer('L4').band_peaks.alpha.rel_floor).toBeGreaterThan(5);
+      for (const l of ['L2/3', 'L4', 'L5', 'L6']) expect(layer(l).band_peaks.delta.rel_floor, l).toBeGreaterThan(50);
       expect(layer('L2/3').band_peaks.alpha.rel_floor).toBeLessThan(3);
       expect(spectralFloor(rep.spectra.thalamus)).toBeGreaterThan(0);
+      const w = rep.wave_events!;
+      expect(w.travelling).toBeGreaterThanOrEqual(2);
+      // far slower than the conduction velocity: the wave is carried by recruitment, not by the axons
+      expect(w.speed_m_per_s!).toBeGreaterThan(0.001);
+      expect(w.speed_m_per_s!).toBeLessThan(0.25 * CONDUCTION.cortexVelocity);
     } finally {
       sim.dispose();
     }

@@ -222,7 +222,13 @@ export const RECEPTORS = { AMPA: {}, NMDA: { mg_block: 'izhikevich2008' }, GABA_
  * inhibitory one GABA_A and GABA_B (GABAB_RATIO). Tuned on the 10k network (docs/thalamocortical.md).
  */
 export const CONDUCTANCES = {
-  /** cortical excitatory → any target (corticocortical and corticothalamic) */
+  /**
+   * cortical excitatory → cortical excitatory: twice `exc`, so that the cortex's recurrent
+   * excitation sustains up states that the background ignites and that spread over the sheet
+   * (tuned on the 10k and 100k networks, docs/thalamocortical.md "Slow waves")
+   */
+  excToExc: 0.002,
+  /** cortical excitatory → any other target (cortical interneurons, TC, RE) */
   exc: 0.001,
   /** cortical inhibitory → cortical */
   inh: 0.001,
@@ -253,9 +259,13 @@ export const SHORT_TERM = { rule: 'tsodyks_markram', U: 0.5, tau_rec: 800 } as c
  * Natschläger & Markram (2002) took from those measurements.
  */
 export const SHORT_TERM_FACILITATING = { rule: 'tsodyks_markram', U: 0.05, tau_rec: 125, tau_fac: 1200 } as const;
-/** Background (the minis and outside input of the paper): Poisson AMPA events, rate Hz and peak conductance µS. */
+/**
+ * Background (the minis and outside input of the paper): Poisson AMPA events, rate Hz and peak
+ * conductance µS; 20/s onto cortical cells (50/s before the slow waves: an asynchronous cortex
+ * without up states), 50/s onto thalamic ones.
+ */
 export const CONDUCTANCE_BACKGROUND: Record<TcPopulation, { rate: number; weight: number }> = {
-  ...cortical({ rate: 50, weight: 0.006 }),
+  ...cortical({ rate: 20, weight: 0.006 }),
   TC: { rate: 50, weight: 0.006 }, RE: { rate: 50, weight: 0.002 },
 };
 /**
@@ -571,7 +581,8 @@ function izh2007Model() {
 export function conductanceOf(source: TcPopulation, target: TcPopulation): number {
   if (source === 'TC') return target === 'RE' ? CONDUCTANCES.tcToRe : CONDUCTANCES.thalamocortical;
   if (source === 'RE') return target === 'TC' ? CONDUCTANCES.reToTc : CONDUCTANCES.reToRe;
-  return isInhibitory(source) ? CONDUCTANCES.inh : CONDUCTANCES.exc;
+  if (isInhibitory(source)) return CONDUCTANCES.inh;
+  return isInhibitory(target) || target === 'TC' ? CONDUCTANCES.exc : CONDUCTANCES.excToExc;
 }
 
 /**
