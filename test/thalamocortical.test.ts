@@ -432,7 +432,7 @@ describe('travelling waves', () => {
 
   // a 16 x 12 torus of 100 µm columns, 40 neurons each, firing at 2 spikes/s; up states of 200 ms
   // at 60 spikes/s that rise at `origin` and spread at `speed` (mm/ms), or everywhere at once
-  function upStates(speed: number | null, origins: [number, number][]): SheetActivity {
+  function upStates(speed: number | null, origins: ([number, number] | [number, number][])[]): SheetActivity {
     const cx = 16, cy = 12, per = 40;
     const act = new SheetActivity([{ name: 'L23E', size: cx * cy * per, columnsX: cx, columnsY: cy, spacing: 100 }], { t0: 0, t1: 4000, binMs: 1, columnBinMs: 2 });
     let x = 11;
@@ -442,11 +442,12 @@ describe('travelling waves', () => {
       for (let t = from - Math.log(1 - rnd()) / ((hz * per) / 1000); t < to; t -= Math.log(1 - rnd()) / ((hz * per) / 1000)) ev.push([c * per + Math.floor(rnd() * per), t]);
     };
     for (let c = 0; c < cx * cy; c++) poisson(c, 0, 4000, 2);
-    origins.forEach(([ox, oy], k) => {
+    origins.forEach((o, k) => {
       const t = 700 + 1000 * k;
+      const sites = (typeof o[0] === 'number' ? [o] : o) as [number, number][]; // one origin, or several rising at once
       for (let c = 0; c < cx * cy; c++) {
-        const dx = Math.min(Math.abs((c % cx) - ox), cx - Math.abs((c % cx) - ox)), dy = Math.min(Math.abs(Math.floor(c / cx) - oy), cy - Math.abs(Math.floor(c / cx) - oy));
-        const at = t + (speed === null ? 0 : (Math.hypot(dx, dy) * 0.1) / speed);
+        const d = Math.min(...sites.map(([ox, oy]) => Math.hypot(Math.min(Math.abs((c % cx) - ox), cx - Math.abs((c % cx) - ox)), Math.min(Math.abs(Math.floor(c / cx) - oy), cy - Math.abs(Math.floor(c / cx) - oy)))));
+        const at = t + (speed === null ? 0 : (d * 0.1) / speed);
         poisson(c, at, at + 200, 60);
       }
     });
@@ -470,6 +471,17 @@ describe('travelling waves', () => {
     });
     expect(w.travelling).toBe(3);
     expect(w.speed_m_per_s!).toBeCloseTo(0.01, 2);
+    w.events.forEach((e) => expect(e.sites).toEqual([{ x: e.origin.x, y: e.origin.y }]));
+    // two fronts from two places at once (they meet half-way): both sites found, the same speed
+    const two = waveEvents(upStates(0.01, [[[2, 3], [10, 8]]]))!;
+    expect(two.events.length).toBe(1);
+    const sites = two.events[0].sites.map(({ x, y }) => [x, y]).sort((a, b) => a[0] - b[0]);
+    expect(sites.length).toBe(2);
+    expect(Math.hypot(sites[0][0] - 2, sites[0][1] - 3)).toBeLessThanOrEqual(1.5);
+    expect(Math.hypot(sites[1][0] - 10, sites[1][1] - 8)).toBeLessThanOrEqual(1.5);
+    expect(two.events[0].r).toBeGreaterThan(0.7);
+    expect(two.events[0].speed_m_per_s).toBeGreaterThan(0.008);
+    expect(two.events[0].speed_m_per_s).toBeLessThan(0.0125);
     // rising everywhere at once: bursts, but no spread (onset delays do not grow with distance)
     const sync = waveEvents(upStates(null, origins))!;
     expect(sync.events.length).toBe(3);

@@ -183,11 +183,13 @@ export function waveStats(act: SheetActivity, opts: { maxPairs?: number; maxLagM
  * rate peaks, between `leadMs` before the burst's start and `leadMs` after its end, above `factor`
  * times its own median (the sheet's median where that is 0); its onset is the first bin from which
  * it stays above half-way between that median and its peak for `smoothMs` (the half-maximum
- * latency, which the noise of a column's few neurons hardly reaches). The origin is the column that
- * rose first; the speed is 1/k for the least-squares slope k of onset delay (ms) over distance from
- * the origin (mm, on the torus unless `periodic: false`), through zero: m/s (= mm/ms). A wave gives
- * delays that grow with distance (r near 1) at a finite speed; a burst that rises everywhere at once
- * gives delays near 0 at every distance (r near 0).
+ * latency, which the noise of a column's few neurons hardly reaches). The burst's sites are the
+ * columns whose onset (averaged over 3 x 3 columns) is the earliest within `siteMm`: on a large sheet
+ * a burst rises in several places at once, and its fronts meet. The speed is 1/k for the
+ * least-squares slope k, through zero, of each column's delay after its nearest site over its
+ * distance from it (mm, on the torus unless `periodic: false`): m/s (= mm/ms). A wave gives delays
+ * that grow with distance (r near 1) at a finite speed; a burst that rises everywhere at once gives
+ * delays that do not (r near 0), from many sites.
  */
 export interface WaveEvent {
   /** the burst's start (ms) */
@@ -195,12 +197,15 @@ export interface WaveEvent {
   duration_ms: number;
   /** the column that rose first, and its x, y on the grid */
   origin: { column: number; x: number; y: number };
+  /** where the burst rose: the columns that rose earliest within `siteMm` (onsets over 3 x 3 columns) */
+  sites: { x: number; y: number }[];
   /** columns with an onset in the burst */
   columns: number;
   /** latest onset minus earliest (ms) */
   spread_ms: number;
+  /** 1/k for the least-squares slope k (ms per mm, through 0) of each column's delay after its nearest site over the distance to it */
   speed_m_per_s: number;
-  /** Pearson correlation of onset delay and distance from the origin */
+  /** Pearson correlation of those delays and distances */
   r: number;
   /** per column, its onset minus the origin's (ms), NaN where the column did not rise */
   onset_ms: Float64Array;
@@ -218,7 +223,7 @@ export interface WaveEvents {
 
 export function waveEvents(
   act: SheetActivity,
-  opts: { smoothMs?: number; factor?: number; minMs?: number; leadMs?: number; periodic?: boolean } = {},
+  opts: { smoothMs?: number; factor?: number; minMs?: number; leadMs?: number; siteMm?: number; periodic?: boolean } = {},
 ): WaveEvents | null {
   const B = act.colBins;
   const p0 = act.pops[0];
@@ -226,7 +231,7 @@ export function waveEvents(
   const cx = p0.columnsX, cy = p0.columnsY, C = cx * cy, n = act.nColBins, dt = act.colBinMs;
   if (C < 2 || n < 4) return null;
   const spacing = p0.spacing ?? 100;
-  const smoothMs = opts.smoothMs ?? 10, factor = opts.factor ?? 2, minMs = opts.minMs ?? 20, leadMs = opts.leadMs ?? 200;
+  const smoothMs = opts.smoothMs ?? 10, factor = opts.factor ?? 2, minMs = opts.minMs ?? 20, leadMs = opts.leadMs ?? 200, siteMm = opts.siteMm ?? 0.5;
   const w = Math.max(1, Math.round(smoothMs / dt));
   // per column, its counts smoothed by a centred boxcar of w bins
   const sm = new Float64Array(C * n);
@@ -286,12 +291,62 @@ export function waveEvents(
     for (let c = 0; c < C; c++) if (onset[c] === onset[c] && (origin < 0 || onset[c] < onset[origin])) origin = c;
     if (origin < 0) continue;
     const t0 = onset[origin];
-    let sxy = 0, sxx = 0, m = 0, sd = 0, st = 0, latest = t0;
-    const ds: number[] = [], ts: number[] = [];
+    // the sites where the burst rose: columns whose onset, averaged over their 3 x 3 neighbourhood,
+    // is the earliest within `siteMm` (a burst may rise in several places of a large sheet at once)
+    const at = (x: number, y: number) => {
+      if (opts.periodic ?? true) return ((y + cy) % cy) * cx + ((x + cx) % cx);
+      return x < 0 || y < 0 || x >= cx || y >= cy ? -1 : y * cx + x;
+    };
+    const smooth = new Float64Array(C).fill(NaN);
     for (let c = 0; c < C; c++) {
       if (onset[c] !== onset[c]) continue;
-      const d = dist(origin, c), t = onset[c] - t0;
-      onset[c] = t;
+      let a = 0, k = 0;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const q = at((c % cx) + dx, Math.floor(c / cx) + dy);
+          if (q >= 0 && onset[q] === onset[q]) (a += onset[q], k++);
+        }
+      smooth[c] = a / k;
+    }
+    const R = Math.max(1, Math.round((siteMm * 1000) / spacing));
+    const sites: number[] = [];
+    for (let c = 0; c < C; c++) {
+      if (smooth[c] !== smooth[c]) continue;
+      let earliest = true;
+      for (let dy = -R; dy <= R && earliest; dy++)
+        for (let dx = -R; dx <= R; dx++) {
+          const q = at((c % cx) + dx, Math.floor(c / cx) + dy);
+          if (q < 0 || q === c || smooth[q] !== smooth[q]) continue;
+          if (smooth[q] < smooth[c] || (smooth[q] === smooth[c] && q < c)) {
+            earliest = false;
+            break;
+          }
+        }
+      if (earliest) sites.push(c);
+    }
+    // each column's delay after the site nearest to it (its own site's onset: the earliest column
+    // of the site's neighbourhood), against its distance from that site
+    const siteOnset = sites.map((c) => {
+      let t = onset[c];
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const q = at((c % cx) + dx, Math.floor(c / cx) + dy);
+          if (q >= 0 && onset[q] === onset[q]) t = Math.min(t, onset[q]);
+        }
+      return t;
+    });
+    let sxy = 0, sxx = 0, m = 0, sd = 0, st = 0, latest = t0;
+    const ds: number[] = [], ts: number[] = [];
+    const delay = new Float64Array(C).fill(NaN);
+    for (let c = 0; c < C; c++) {
+      if (onset[c] !== onset[c]) continue;
+      let best = 0, bd = Infinity;
+      sites.forEach((q, k) => {
+        const d0 = dist(q, c);
+        if (d0 < bd) [bd, best] = [d0, k];
+      });
+      const d = bd, t = onset[c] - siteOnset[best];
+      delay[c] = onset[c] - t0;
       ds.push(d);
       ts.push(t);
       sxy += d * t;
@@ -299,7 +354,7 @@ export function waveEvents(
       sd += d;
       st += t;
       m++;
-      latest = Math.max(latest, t0 + t);
+      latest = Math.max(latest, onset[c]);
     }
     const md = sd / m, mt = st / m;
     let cxy = 0, cxx = 0, cyy = 0;
@@ -309,11 +364,12 @@ export function waveEvents(
       t_ms: act.t0 + start * dt,
       duration_ms: (end - start) * dt,
       origin: { column: origin, x: origin % cx, y: Math.floor(origin / cx) },
+      sites: sites.map((c) => ({ x: c % cx, y: Math.floor(c / cx) })),
       columns: m,
       spread_ms: latest - t0,
       speed_m_per_s: slope > 0 ? 1 / slope : Infinity,
       r: cxx > 0 && cyy > 0 ? cxy / Math.sqrt(cxx * cyy) : 0,
-      onset_ms: onset,
+      onset_ms: delay,
     });
   }
   const waves = events.filter((e) => e.columns >= C / 2 && e.r >= 0.5 && Number.isFinite(e.speed_m_per_s));
@@ -406,15 +462,15 @@ export function reportMarkdown(title: string, rep: SheetReport): string {
   if (e) {
     lines.push(
       `Waves as events (cortex, ${e.bin_ms} ms bins smoothed over ${e.smooth_ms} ms): ${e.events.length} bursts of the sheet's rate; ` +
-        `${e.travelling} spread from one column over at least half the sheet with onset delays growing with distance (r ≥ 0.5)` +
+        `${e.travelling} spread over at least half the sheet from where they rose, with onset delays growing with distance (r ≥ 0.5)` +
         (e.speed_m_per_s !== null ? `, at a median speed of ${f2(e.speed_m_per_s, 3)} m/s.` : '.'),
       '',
     );
     if (e.events.length) {
-      lines.push('| start (ms) | duration (ms) | origin (x, y) | columns | spread (ms) | speed (m/s) | r |', '|---|---|---|---|---|---|---|');
+      lines.push('| start (ms) | duration (ms) | first column (x, y) | sites | columns | spread (ms) | speed (m/s) | r |', '|---|---|---|---|---|---|---|---|');
       for (const v of e.events.slice(0, 20))
-        lines.push(`| ${f2(v.t_ms, 0)} | ${f2(v.duration_ms, 0)} | ${v.origin.x}, ${v.origin.y} | ${v.columns} | ${f2(v.spread_ms, 0)} | ${f2(v.speed_m_per_s, 3)} | ${f2(v.r)} |`);
-      if (e.events.length > 20) lines.push(`| … ${e.events.length - 20} more | | | | | | |`);
+        lines.push(`| ${f2(v.t_ms, 0)} | ${f2(v.duration_ms, 0)} | ${v.origin.x}, ${v.origin.y} | ${v.sites.length} | ${v.columns} | ${f2(v.spread_ms, 0)} | ${f2(v.speed_m_per_s, 3)} | ${f2(v.r)} |`);
+      if (e.events.length > 20) lines.push(`| … ${e.events.length - 20} more | | | | | | | |`);
       lines.push('');
     }
   }
