@@ -49,7 +49,7 @@ describe('package', () => {
     const info = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0];
     const files: string[] = info.files.map((f: { path: string }) => f.path);
     // what users need and no more: bundles, declarations, kernels, examples, the JSON Schema of model files, the command
-    expect(files.filter((f) => !/^(dist\/[^/]+\.js|dist\/types\/.*\.d\.ts|build\/[^/]+\.wasm|examples\/[^/]+\.json|schema\/model\.json|bin\/axonal\.js|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+    expect(files.filter((f) => !/^(dist\/[^/]+\.js|dist\/cli\.cjs|dist\/types\/.*\.d\.ts|build\/[^/]+\.wasm|examples\/[^/]+\.json|schema\/model\.json|bin\/(axonal|code-cache)\.js|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
     expect(files).toContain('schema/model.json');
     expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/browser.js', 'dist/worker.js', 'dist/browser-worker.js', 'dist/types/index.d.ts', 'build/axonal.simd.wasm']));
     expect(info.size, 'tarball bytes').toBeLessThan(1.5e6);
