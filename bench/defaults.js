@@ -79,7 +79,7 @@ for (const ex of examples) {
     ? await brian2Standalone({ neurons: ex.name === 'cuba' ? 4000 : 100_000, durationMs })
     : null;
   const brianRuns = [];
-  runOnce(ex.file, Math.min(durationMs, 1), 'auto'); // the code cache made (by a run), not timed
+  runOnce(ex.file, spec.dt ?? 0.1, 'auto'); // one step: the code cache made (by a run), not timed
   for (let r = 0; r < repeats; r++) {
     for (const v of variants) {
       const x = runOnce(ex.file, durationMs, v);
