@@ -8,7 +8,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { csvRows as toCsvRows } from '../src/plot/spikes.ts';
+import { csvRowPieces, csvRows as toCsvRows } from '../src/plot/spikes.ts';
 import { RasterCollector, rasterSvg, niceTicks } from '../src/plot/raster.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -281,6 +281,10 @@ describe('src/plot helpers', () => {
     const b = { population: 'B', steps: i32([0, 1, 3]), i: i32([7, 1, 0]), count: 3 };
     expect(toCsvRows([a, b], 0.1, 1)).toBe('0.0,B,7\n0.1,A,0\n0.1,A,5\n0.1,B,1\n0.3,A,2\n0.3,B,0\n');
     expect(toCsvRows([{ ...a, count: 0 }, { ...b, count: 0 }], 0.1, 1)).toBe('');
+    // in pieces of whole steps (what spikes.csv is written in): a piece ends at the first step's end past 10 characters
+    expect([...csvRowPieces([a, b], 0.1, 1, 10)]).toEqual(['0.0,B,7\n0.1,A,0\n0.1,A,5\n0.1,B,1\n', '0.3,A,2\n0.3,B,0\n']);
+    expect([...csvRowPieces([a, b], 0.1, 1)]).toEqual([toCsvRows([a, b], 0.1, 1)]);
+    expect([...csvRowPieces([{ ...a, count: 0 }], 0.1, 1)]).toEqual([]);
   });
 
   it('RasterCollector thins by powers of two past maxPoints, keeps exact rate counts, and stays bounded', () => {

@@ -18,7 +18,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Simulation } from '../sim/simulation.ts';
 import type { MonitorSpec } from '../core/types.ts';
-import { csvRows, type SpikeChunk } from '../plot/spikes.ts';
+import { csvRowPieces, type SpikeChunk } from '../plot/spikes.ts';
 import { neuronModel } from '../neurons/index.ts';
 import { timeDecimals } from './output.ts';
 
@@ -191,7 +191,7 @@ export class RecordWriter {
       .sort((a, b) => a.population - b.population)
       .map((m) => m.take(dt));
     this.o.onSpikes?.(chunks);
-    if (this.spikes) await this.spikes.write(csvRows(chunks, dt, dec));
+    if (this.spikes) for (const piece of csvRowPieces(chunks, dt, dec)) await this.spikes.write(piece);
     for (const s of this.states) {
       const d = sim.takeState(s.index);
       let text = '';
