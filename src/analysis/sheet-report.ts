@@ -184,7 +184,7 @@ export function waveStats(act: SheetActivity, opts: { maxPairs?: number; maxLagM
  * times its own median (the sheet's median where that is 0); its onset is the first bin from which
  * it stays above half-way between that median and its peak for `smoothMs` (the half-maximum
  * latency, which the noise of a column's few neurons hardly reaches). The burst's sites are the
- * columns whose onset (averaged over 3 x 3 columns) is the earliest within `siteMm`: on a large sheet
+ * columns whose onset (averaged over 3 x 3 columns) is the earliest within `siteMm` along each axis: on a large sheet
  * a burst rises in several places at once, and its fronts meet. The speed is 1/k for the
  * least-squares slope k, through zero, of each column's delay after its nearest site over its
  * distance from it (mm, on the torus unless `periodic: false`): m/s (= mm/ms). A wave gives delays
@@ -197,7 +197,7 @@ export interface WaveEvent {
   duration_ms: number;
   /** the column that rose first, and its x, y on the grid */
   origin: { column: number; x: number; y: number };
-  /** where the burst rose: the columns that rose earliest within `siteMm` (onsets over 3 x 3 columns) */
+  /** where the burst rose: the columns that rose earliest within `siteMm` along each axis (onsets over 3 x 3 columns) */
   sites: { x: number; y: number }[];
   /** columns with an onset in the burst */
   columns: number;
@@ -249,7 +249,6 @@ export function waveEvents(
   for (let c = 0; c < C; c++) for (let b = 0; b < n; b++) sheet[b] += sm[c * n + b] / C;
   const sheetMedian = median(sheet);
   const colMedian = Array.from({ length: C }, (_, c) => median(sm.subarray(c * n, (c + 1) * n)));
-  const hold = Math.max(1, Math.round(smoothMs / dt)); // bins a column stays above its threshold
   const dist = (a: number, b: number) => {
     let dx = Math.abs((a % cx) - (b % cx)), dy = Math.abs(Math.floor(a / cx) - Math.floor(b / cx));
     if (opts.periodic ?? true) {
@@ -278,11 +277,11 @@ export function waveEvents(
       for (let q = from; q < to; q++) peak = Math.max(peak, sm[c * n + q]);
       if (!(peak > factor * base)) continue; // this column did not rise
       const thr = base + 0.5 * (peak - base);
-      let run = 0;
+      let run = 0; // bins above the threshold: a column must stay there for smoothMs (w bins)
       for (let q = from; q < to; q++) {
         run = sm[c * n + q] > thr ? run + 1 : 0;
-        if (run === hold) {
-          onset[c] = (q - hold + 1) * dt;
+        if (run === w) {
+          onset[c] = (q - w + 1) * dt;
           break;
         }
       }
@@ -292,7 +291,8 @@ export function waveEvents(
     if (origin < 0) continue;
     const t0 = onset[origin];
     // the sites where the burst rose: columns whose onset, averaged over their 3 x 3 neighbourhood,
-    // is the earliest within `siteMm` (a burst may rise in several places of a large sheet at once)
+    // is the earliest within `siteMm` along each axis (a square: a disc of that radius let noise in
+    // the onsets make sites of their own), as a burst may rise in several places of a large sheet at once
     const at = (x: number, y: number) => {
       if (opts.periodic ?? true) return ((y + cy) % cy) * cx + ((x + cx) % cx);
       return x < 0 || y < 0 || x >= cx || y >= cy ? -1 : y * cx + x;
