@@ -24,6 +24,26 @@ export const nodeBundle = {
 };
 
 /**
+ * commander requires node:child_process when it loads, for executable subcommands, which axonal has
+ * none of; loading it (with net, dgram, ...) took ~4 ms of every start of the command line. In
+ * dist/cli.cjs it is a proxy that requires the module at its first use. Nothing of axonal's own
+ * uses child_process.
+ */
+function lazyChildProcess() {
+  return {
+    name: 'lazy-child-process',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+        args.namespace === 'lazy' ? { path: 'node:child_process', external: true } : { path: 'child_process', namespace: 'lazy' });
+      build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+        contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });",
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/**
  * The command line, dist/cli.cjs: a CommonJS script, because bin/axonal.js compiles it with V8's
  * code cache (bin/code-cache.js), which Node 20 offers for scripts (vm.Script) and not for ES
  * modules. It is strict, as the ES modules it is made of. The loader runs it as a function of
@@ -34,6 +54,7 @@ export const cliBundle = {
   ...nodeBundle,
   entryPoints: { cli: 'src/cli.ts' },
   external: EXTERNAL.filter((p) => p !== 'commander'),
+  plugins: [lazyChildProcess()],
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   define: { 'import.meta.url': '__axonal_url' },

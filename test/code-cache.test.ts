@@ -88,6 +88,16 @@ describe('code cache (bin/code-cache.js)', () => {
     expect(await second.exports.os()).toBe('function');
   });
 
+  it("loading the command line's script does not load child_process (commander's require of it is lazy)", () => {
+    const script = `import('${join(root, 'bin/code-cache.js')}').then(({ runScript }) => {
+      runScript('${join(root, 'dist/cli.cjs')}', { useCache: false });
+      console.log(JSON.stringify(process.moduleLoadList.filter((m) => /child_process/.test(m))));
+    });`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([]);
+  });
+
   it('the command line writes dist/cli.cjs.cache of dist/cli.cjs, and runs the same from it', () => {
     const out = mkdtempSync(join(tmpdir(), 'axonal-cache-'));
     const run = (env: Record<string, string>) => {
