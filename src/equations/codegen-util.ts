@@ -18,15 +18,17 @@ export function sanitizeName(s: string, fallback: string): string {
 const FN1 = new Set<string>(['exp', 'log', 'expm1', 'exprel', 'sin', 'cos', 'tanh', 'sqrt', 'abs', 'floor', 'ceil', 'trunc', 'sign']);
 const FN2 = new Set<string>(['pow', 'min', 'max']);
 
-/** What a kernel uses: the operands it loads, the functions it calls. Throws on malformed IR. */
+/** What a kernel uses: the operands it loads and those it stores to, the functions it calls. Throws on malformed IR. */
 export interface KernelUse {
   loads: Set<number>;
+  stores: Set<number>;
   fns: Set<MathFn1 | MathFn2>;
 }
 
 export function checkKernel(k: KernelIR): KernelUse {
   const where = `kernel '${k.name}'`;
   const loads = new Set<number>();
+  const stores = new Set<number>();
   const fns = new Set<MathFn1 | MathFn2>();
   const floats = new Set<number>();
   const bools = new Set<number>();
@@ -70,13 +72,14 @@ export function checkKernel(k: KernelIR): KernelUse {
         operand(s.operand);
         if (k.operands[s.operand].per !== 'neuron') fail(`store to scalar operand '${k.operands[s.operand].name}'`);
         if (!k.operands[s.operand].write) fail(`store to operand '${k.operands[s.operand].name}', which is not marked write`);
+        stores.add(s.operand);
         expr(s.value);
         break;
       case 'spike': if (++spikes > 1) fail('more than one spike statement'); cond(s.cond); break;
       default: fail(`unknown statement ${(s as { op: string }).op}`);
     }
   }
-  return { loads, fns };
+  return { loads, stores, fns };
 }
 
 const bitsView = new DataView(new ArrayBuffer(4));

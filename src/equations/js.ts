@@ -40,14 +40,12 @@ function num(v: number): string {
 
 /** The body of a function of (f32, i32, n, args, spikes), inside a scope providing `M` (mathf). */
 export function emitJsSource(kernel: KernelIR): string {
-  const { loads } = checkKernel(kernel);
+  const { loads, stores } = checkKernel(kernel);
   const ops = kernel.operands;
   const lines: string[] = ['"use strict";', 'const P = args >>> 2;'];
   const sorted = [...loads].sort((a, b) => a - b);
-  const stored = new Set<number>();
-  for (const s of kernel.body) if (s.op === 'store') stored.add(s.operand);
   for (let j = 0; j < ops.length; j++) {
-    if (ops[j].per === 'neuron' && (loads.has(j) || stored.has(j))) lines.push(`const o${j} = i32[P + ${j}] >>> 2;`);
+    if (ops[j].per === 'neuron' && (loads.has(j) || stores.has(j))) lines.push(`const o${j} = i32[P + ${j}] >>> 2;`);
   }
   for (const j of sorted) if (ops[j].per === 'scalar') lines.push(`const v${j} = f32[i32[P + ${j}] >>> 2];`);
   lines.push('const sp = spikes >>> 2;', 'let count = 0;', 'for (let i = 0; i < n; i++) {');

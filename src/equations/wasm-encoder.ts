@@ -127,8 +127,7 @@ export class Func {
   set(i: number): this { this.code.push(OP.local_set); u32(this.code, i); return this; }
   i32(v: number): this { this.code.push(OP.i32_const); s32(this.code, v); return this; }
   f32(v: number): this { this.code.push(OP.f32_const); f32bytes(this.code, v); return this; }
-  /** A memory access with alignment exponent `align` and offset 0. */
-  /** a load or store with its alignment hint (log2 bytes) and a constant offset */
+  /** A memory access with alignment exponent `align` (log2 bytes) and a constant byte offset. */
   mem(opcode: number, align: number, offset = 0): this {
     this.code.push(opcode, align);
     u32(this.code, offset);

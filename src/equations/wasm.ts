@@ -29,7 +29,7 @@
  * arrays are 16-byte aligned, and WebAssembly accesses are correct at any alignment anyway.
  */
 import type { Cond, Expr, KernelIR, MathFn1, MathFn2, Stmt } from './ir.ts';
-import { canonicalText, checkKernel, sanitizeName } from './codegen-util.ts';
+import { canonicalText, checkKernel, sanitizeName, type KernelUse } from './codegen-util.ts';
 import { Func, Lanes, OP, SIMD, T_F32, T_I32, T_V128, encodeModule, type H, type ModuleFunc } from './wasm-encoder.ts';
 import { emitHelper, emitInline, isHelper, type Helper } from './mathf-wasm.ts';
 
@@ -170,16 +170,14 @@ function emitLoop(f: Func, ctx: KernelCtx, limit: number, step: number, iteratio
   f.op(OP.br, 0, OP.end, OP.end);
 }
 
-function emitKernel(k: KernelIR, loads: Set<number>, simd: boolean): Func {
+function emitKernel(k: KernelIR, { loads, stores }: KernelUse, simd: boolean): Func {
   const f = new Func([T_I32, T_I32, T_I32]);
   const ctx: KernelCtx = {
     k, ptr: new Map(), spikesParam: 2, i: f.local(T_I32), off: f.local(T_I32), count: f.local(T_I32),
     scalarF: new Map(), scalarV: new Map(), loads: [...loads].sort((a, b) => a - b),
   };
   // the addresses of the per-neuron operands it loads or stores
-  const used = new Set(loads);
-  for (const s of k.body) if (s.op === 'store') used.add(s.operand);
-  for (const j of [...used].sort((a, b) => a - b)) {
+  for (const j of [...new Set([...loads, ...stores])].sort((a, b) => a - b)) {
     if (k.operands[j].per !== 'neuron') continue;
     const l = f.local(T_I32);
     f.get(1).mem(OP.i32_load, 2, 4 * j).set(l);
@@ -216,7 +214,7 @@ export function emitWasm(kernels: readonly KernelIR[], opts: WasmOptions): Uint8
   const funcs: ModuleFunc[] = kernels.map((k, i) => ({
     params: [T_I32, T_I32, T_I32],
     results: [T_I32],
-    body: emitKernel(k, uses[i].loads, opts.simd),
+    body: emitKernel(k, uses[i], opts.simd),
     export: names[i],
   }));
   return encodeModule(funcs);
